@@ -1,0 +1,65 @@
+"""netsim: networks of formal neurons on arbitrary directed graphs.
+
+Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
+(``net.run``), train it (:func:`train`, :func:`gradient`), save it as JSON
+(:func:`save`, :func:`load`) and draw it (``net.to_dot``, ``net.render``).
+"""
+
+from .builders import mlp, parse_sizes
+from .compile import Program, compile_network
+from .errors import (
+    CycleError,
+    DataError,
+    FormatError,
+    NetsimError,
+    NetworkError,
+    NeuronNotFoundError,
+    NotDifferentiableError,
+    ParameterError,
+    RenderError,
+    SizeLimitError,
+    UnknownFunctionError,
+)
+from .functions import (
+    ACTIVATIONS,
+    POTENTIALS,
+    Activation,
+    Potential,
+    get_activation,
+    get_potential,
+    register_activation,
+    register_potential,
+)
+from .initializers import initialize
+from .network import Network, Neuron
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "POTENTIALS",
+    "Activation",
+    "CycleError",
+    "DataError",
+    "FormatError",
+    "NetsimError",
+    "Network",
+    "NetworkError",
+    "Neuron",
+    "NeuronNotFoundError",
+    "NotDifferentiableError",
+    "ParameterError",
+    "Potential",
+    "Program",
+    "RenderError",
+    "SizeLimitError",
+    "UnknownFunctionError",
+    "compile_network",
+    "get_activation",
+    "get_potential",
+    "initialize",
+    "mlp",
+    "parse_sizes",
+    "register_activation",
+    "register_potential",
+]

@@ -1,0 +1,5 @@
+"""``python -m netsim``: the command line."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,27 @@
+"""The two function registries: activations σ and inner potentials ξ."""
+
+from .activations import ACTIVATIONS, Activation, get_activation, register_activation
+from .potentials import (
+    POTENTIALS,
+    Potential,
+    get_potential,
+    per_connection,
+    register_potential,
+    segment_sum,
+)
+from .registry import Parameter, Registry
+
+__all__ = [
+    "ACTIVATIONS",
+    "POTENTIALS",
+    "Activation",
+    "Parameter",
+    "Potential",
+    "Registry",
+    "get_activation",
+    "get_potential",
+    "per_connection",
+    "register_activation",
+    "register_potential",
+    "segment_sum",
+]

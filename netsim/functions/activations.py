@@ -1,0 +1,331 @@
+"""Activation functions σ: the registry and the built-in entries.
+
+Each entry keeps the forward function and its derivative side by side. Functions are
+vectorised: ``xi`` has the neurons on its last axis and every parameter arrives as an
+array (one value per neuron) or a scalar that broadcasts against that axis.
+
+An *elementwise* activation maps each potential on its own; its ``derivative(xi, y,
+**params)`` returns dσ/dξ (``y = forward(xi)`` is passed so that e.g. the sigmoid can
+use λ·y·(1 − y)). A *group* activation (softmax) maps the potentials of all neurons of
+one group together along the last axis; instead of a derivative it has
+``vjp(xi, y, grad_y, **params)``, the product of its Jacobian with the gradient of the
+outputs. An activation without a derivative (step, sign) is not differentiable, and
+backpropagation through it is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.special import expit
+
+from ..errors import ParameterError
+from .registry import Parameter, Registry, validate_params
+
+__all__ = [
+    "ACTIVATIONS",
+    "Activation",
+    "get_activation",
+    "register_activation",
+]
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One registered activation function.
+
+    Attributes
+    ----------
+    name : str
+        Registry key, as written in Python and JSON.
+    forward : callable
+        ``forward(xi, **params) -> y``, same shape as ``xi``.
+    derivative : callable or None
+        ``derivative(xi, y, **params) -> dσ/dξ`` for elementwise activations;
+        ``None`` when not differentiable.
+    params : tuple of Parameter
+        The accepted per-neuron parameters with defaults and bounds.
+    group : bool
+        True for group functions (softmax) evaluated over the neurons of a group.
+    vjp : callable or None
+        For group functions: ``vjp(xi, y, grad_y, **params) -> grad_xi``.
+    values : callable or None
+        ``values(params) -> tuple`` of the finitely many outputs the function can
+        take (step: 0, 1), or ``None`` for continuous functions.
+    symbol : str
+        A compact symbol for diagrams and tables.
+    doc : str
+        The formula, one line.
+    """
+
+    name: str
+    forward: Callable[..., Array]
+    derivative: Callable[..., Array] | None = None
+    params: tuple[Parameter, ...] = ()
+    group: bool = False
+    vjp: Callable[..., Array] | None = None
+    values: Callable[[Mapping[str, float]], tuple[float, ...]] | None = None
+    symbol: str = ""
+    doc: str = ""
+    _defaults: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_defaults", {p.name: p.default for p in self.params})
+
+    @property
+    def differentiable(self) -> bool:
+        return (self.vjp if self.group else self.derivative) is not None
+
+    @property
+    def discrete(self) -> bool:
+        return self.values is not None
+
+    def defaults(self) -> dict[str, float]:
+        """The default value of every parameter."""
+        return dict(self._defaults)
+
+    def validate(self, params: Mapping[str, object]) -> dict[str, float]:
+        """Check user-given parameters; return them as floats (only those given)."""
+        return validate_params(params, self.params, f"activation {self.name!r}")
+
+    def resolve(self, params: Mapping[str, float]) -> dict[str, float]:
+        """The full parameter set: the defaults overridden by ``params``."""
+        return {**self._defaults, **params}
+
+    def __call__(self, xi: Any, **params: Any) -> Array:
+        """Evaluate on potentials ``xi`` with default parameters where none are given."""
+        return self.forward(np.asarray(xi, dtype=float), **self.resolve(params))
+
+    def backward(self, xi: Array, y: Array, grad_y: Array, **params: Any) -> Array:
+        """Return ∂E/∂ξ from ∂E/∂y (elementwise or group)."""
+        full = self.resolve(params)
+        if self.group:
+            if self.vjp is None:
+                raise ParameterError(f"activation {self.name!r} is not differentiable")
+            return self.vjp(xi, y, grad_y, **full)
+        if self.derivative is None:
+            raise ParameterError(f"activation {self.name!r} is not differentiable")
+        return grad_y * self.derivative(xi, y, **full)
+
+
+ACTIVATIONS: Registry[Activation] = Registry("activation")
+
+
+def get_activation(name: str) -> Activation:
+    """Return the registered activation ``name`` (with a "did you mean" on typos)."""
+    return ACTIVATIONS.get(name)
+
+
+def register_activation(
+    name: str,
+    forward: Callable[..., Array],
+    derivative: Callable[..., Array] | None = None,
+    *,
+    params: Mapping[str, float] | Sequence[Parameter] = (),
+    group: bool = False,
+    vjp: Callable[..., Array] | None = None,
+    values: Sequence[float] | Callable[[Mapping[str, float]], tuple[float, ...]] | None = None,
+    symbol: str = "",
+    doc: str = "",
+    replace: bool = False,
+) -> Activation:
+    """Register a user activation so networks (and JSON files) can name it.
+
+    Parameters
+    ----------
+    name : str
+        The name neurons use.
+    forward : callable
+        ``forward(xi, **params)``, vectorised over arrays.
+    derivative : callable, optional
+        ``derivative(xi, y, **params)`` returning dσ/dξ; omit for a function that
+        backpropagation must refuse.
+    params : mapping of name to default, or sequence of Parameter
+        Accepted per-neuron parameters. A plain mapping accepts any finite number.
+    group, vjp : see :class:`Activation`.
+    values : sequence of float, optional
+        The finite set of outputs, for discrete functions.
+    replace : bool
+        Allow replacing an existing entry.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import netsim as ns
+    >>> act = ns.register_activation(
+    ...     "softsign", lambda xi: xi / (1 + np.abs(xi)),
+    ...     lambda xi, y: 1 / (1 + np.abs(xi)) ** 2, replace=True)
+    >>> float(act(1.0))
+    0.5
+    """
+    if isinstance(params, Mapping):
+        spec = tuple(Parameter(k, float(v)) for k, v in params.items())
+    else:
+        spec = tuple(params)
+    if values is not None and not callable(values):
+        fixed = tuple(float(v) for v in values)
+        values_fn: Callable[[Mapping[str, float]], tuple[float, ...]] | None = (
+            lambda _params: fixed
+        )
+    else:
+        values_fn = values  # type: ignore[assignment]
+    entry = Activation(
+        name=name,
+        forward=forward,
+        derivative=derivative,
+        params=spec,
+        group=group,
+        vjp=vjp,
+        values=values_fn,
+        symbol=symbol or name,
+        doc=doc,
+    )
+    return ACTIVATIONS.add(name, entry, replace=replace)
+
+
+# --- built-in entries: forward and derivative side by side ---------------------------
+
+
+def _identity(xi: Array) -> Array:
+    return xi.copy()
+
+
+def _identity_d(xi: Array, y: Array) -> Array:
+    return np.ones_like(xi)
+
+
+def _step(xi: Array) -> Array:
+    return (xi >= 0).astype(xi.dtype)
+
+
+def _sign(xi: Array, zero: Array | float = 1.0) -> Array:
+    return np.where(xi > 0, 1.0, np.where(xi < 0, -1.0, zero)).astype(xi.dtype)
+
+
+def _sign_values(params: Mapping[str, float]) -> tuple[float, ...]:
+    return (-1.0, 0.0, 1.0) if params.get("zero", 1.0) == 0.0 else (-1.0, 1.0)
+
+
+def _sigmoid(xi: Array, steepness: Array | float = 1.0) -> Array:
+    return expit(steepness * xi).astype(xi.dtype, copy=False)
+
+
+def _sigmoid_d(xi: Array, y: Array, steepness: Array | float = 1.0) -> Array:
+    return steepness * y * (1.0 - y)
+
+
+def _tanh(xi: Array) -> Array:
+    return np.tanh(xi)
+
+
+def _tanh_d(xi: Array, y: Array) -> Array:
+    return 1.0 - y * y
+
+
+def _scaled_tanh(xi: Array, a: Array | float = 1.7159, b: Array | float = 2 / 3) -> Array:
+    return a * np.tanh(b * xi)
+
+
+def _scaled_tanh_d(xi: Array, y: Array, a: Array | float = 1.7159, b: Array | float = 2 / 3):
+    t = np.tanh(b * xi)
+    return a * b * (1.0 - t * t)
+
+
+def _relu(xi: Array) -> Array:
+    return np.maximum(xi, 0.0)
+
+
+def _relu_d(xi: Array, y: Array) -> Array:
+    return (xi > 0).astype(xi.dtype)
+
+
+def _saturated(xi: Array) -> Array:
+    return np.clip(xi, 0.0, 1.0)
+
+
+def _saturated_d(xi: Array, y: Array) -> Array:
+    return ((xi > 0) & (xi < 1)).astype(xi.dtype)
+
+
+def _gaussian(xi: Array, width: Array | float = 1.0) -> Array:
+    return np.exp(-((xi / width) ** 2))
+
+
+def _gaussian_d(xi: Array, y: Array, width: Array | float = 1.0) -> Array:
+    return -2.0 * xi / (width * width) * y
+
+
+def _softmax(xi: Array) -> Array:
+    shifted = xi - np.max(xi, axis=-1, keepdims=True)  # stable: largest exponent is 0
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _softmax_vjp(xi: Array, y: Array, grad_y: Array) -> Array:
+    return y * (grad_y - np.sum(grad_y * y, axis=-1, keepdims=True))
+
+
+_BUILTINS = [
+    Activation("identity", _identity, _identity_d, symbol="id", doc="σ(ξ) = ξ"),
+    Activation(
+        "step", _step, values=lambda p: (0.0, 1.0), symbol="H", doc="σ(ξ) = 1 if ξ ≥ 0 else 0"
+    ),
+    Activation(
+        "sign",
+        _sign,
+        params=(
+            Parameter("zero", 1.0, choices=(-1.0, 0.0, 1.0), doc="the output at ξ = 0"),
+        ),
+        values=_sign_values,
+        symbol="sgn",
+        doc="σ(ξ) = +1 if ξ > 0, −1 if ξ < 0, `zero` (default +1) if ξ = 0",
+    ),
+    Activation(
+        "sigmoid",
+        _sigmoid,
+        _sigmoid_d,
+        params=(Parameter("steepness", 1.0, low=0.0, low_inclusive=False, doc="λ"),),
+        symbol="σ",
+        doc="σ(ξ) = 1 / (1 + e^(−λξ)), steepness λ > 0 (default 1)",
+    ),
+    Activation("tanh", _tanh, _tanh_d, symbol="tanh", doc="σ(ξ) = tanh ξ"),
+    Activation(
+        "scaled_tanh",
+        _scaled_tanh,
+        _scaled_tanh_d,
+        params=(
+            Parameter("a", 1.7159, doc="amplitude"),
+            Parameter("b", 2 / 3, doc="slope of the argument"),
+        ),
+        symbol="a·tanh",
+        doc="σ(ξ) = a·tanh(bξ), default a = 1.7159, b = 2/3",
+    ),
+    Activation("relu", _relu, _relu_d, symbol="ReLU", doc="σ(ξ) = max(0, ξ)"),
+    Activation(
+        "saturated", _saturated, _saturated_d, symbol="sat", doc="σ(ξ) = 0 if ξ < 0, ξ if 0 ≤ ξ ≤ 1, 1 if ξ > 1"
+    ),
+    Activation(
+        "gaussian",
+        _gaussian,
+        _gaussian_d,
+        params=(Parameter("width", 1.0, low=0.0, low_inclusive=False, doc="width > 0"),),
+        symbol="gauss",
+        doc="σ(ξ) = exp(−(ξ / width)²), width > 0 (default 1)",
+    ),
+    Activation(
+        "softmax",
+        _softmax,
+        group=True,
+        vjp=_softmax_vjp,
+        symbol="softmax",
+        doc="y_j = e^(ξ_j) / Σ_{k in group} e^(ξ_k), over the neurons of one group",
+    ),
+]
+
+for _entry in _BUILTINS:
+    ACTIVATIONS.add(_entry.name, _entry)

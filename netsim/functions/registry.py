@@ -1,0 +1,145 @@
+"""Shared machinery of the two function registries: parameters and lookup."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from ..errors import ParameterError, UnknownFunctionError, did_you_mean
+
+__all__ = ["Parameter", "Registry", "validate_params"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One numeric parameter of an activation or potential.
+
+    Parameters
+    ----------
+    name : str
+        The keyword users write (``steepness``, ``p``, ...).
+    default : float
+        The value used when the neuron does not give one.
+    low, high : float or None
+        Bounds of the allowed interval; ``None`` leaves that side open.
+    low_inclusive, high_inclusive : bool
+        Whether the bounds themselves are allowed.
+    choices : tuple of float, optional
+        When given, the only allowed values (overrides the bounds).
+    doc : str
+        One line on what the parameter means.
+    """
+
+    name: str
+    default: float
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    choices: tuple[float, ...] | None = None
+    doc: str = ""
+
+    def allowed(self) -> str:
+        """Describe the allowed values, for error messages."""
+        if self.choices is not None:
+            return "one of " + ", ".join(_fmt(c) for c in self.choices)
+        parts = []
+        if self.low is not None:
+            parts.append((">= " if self.low_inclusive else "> ") + _fmt(self.low))
+        if self.high is not None:
+            parts.append(("<= " if self.high_inclusive else "< ") + _fmt(self.high))
+        return "a finite number" + (" " + " and ".join(parts) if parts else "")
+
+    def check(self, value: object, where: str) -> float:
+        """Return ``value`` as a float, or raise :class:`ParameterError`."""
+        bad = isinstance(value, bool) or not isinstance(value, int | float)
+        number = math.nan if bad else float(value)  # type: ignore[arg-type]
+        ok = not bad and math.isfinite(number)
+        if ok and self.choices is not None:
+            ok = number in self.choices
+        elif ok:
+            if self.low is not None:
+                ok = number >= self.low if self.low_inclusive else number > self.low
+            if ok and self.high is not None:
+                ok = number <= self.high if self.high_inclusive else number < self.high
+        if not ok:
+            raise ParameterError(
+                f"{where} parameter {self.name!r} must be {self.allowed()}, got {value!r}"
+            )
+        return number
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+def validate_params(
+    params: Mapping[str, object], spec: tuple[Parameter, ...], where: str
+) -> dict[str, float]:
+    """Check ``params`` against ``spec``; return them as floats (only those given).
+
+    Unknown names are an error that lists the accepted ones.
+    """
+    known = {p.name: p for p in spec}
+    out: dict[str, float] = {}
+    for key, value in params.items():
+        if key not in known:
+            accepted = ", ".join(repr(k) for k in known) or "none"
+            raise ParameterError(
+                f"{where} has no parameter {key!r}{did_you_mean(key, list(known))}; "
+                f"accepted: {accepted}"
+            )
+        out[key] = known[key].check(value, where)
+    return out
+
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """A name → entry table with helpful lookup errors."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._entries: dict[str, T] = {}
+
+    def add(self, name: str, entry: T, *, replace: bool = False) -> T:
+        if not isinstance(name, str) or not name:
+            raise ParameterError(f"{self.kind} name must be a non-empty string, got {name!r}")
+        if name in self._entries and not replace:
+            raise ParameterError(
+                f"{self.kind} {name!r} is already registered; pass replace=True to replace it"
+            )
+        self._entries[name] = entry
+        return entry
+
+    def remove(self, name: str) -> None:
+        self.get(name)
+        del self._entries[name]
+
+    def get(self, name: object) -> T:
+        try:
+            return self._entries[name]  # type: ignore[index]
+        except (KeyError, TypeError):
+            names = sorted(self._entries)
+            raise UnknownFunctionError(
+                f"unknown {self.kind} {name!r}{did_you_mean(name, names)}; "
+                f"known: {', '.join(names)}"
+            ) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+
+Forward = Callable[..., Any]

@@ -1,0 +1,95 @@
+"""Seeded weight initialisers over the configuration of any network.
+
+For a connection i → j let ``d_j`` be j's fan-in and ``o_i`` i's fan-out.
+
+``uniform`` (default, the textbook rule)
+    every weight and bias of j drawn from U(−√3/√d_j, +√3/√d_j), so that the
+    potential of j has unit variance for unit-variance inputs.
+``glorot``
+    weights from U(−√6/√(d_j + o_i), +√6/√(d_j + o_i)) (Glorot & Bengio, 2010;
+    for a layer this is the usual fan-in + fan-out); biases 0.
+``he``
+    weights from N(0, 2/d_j) (He et al., 2015), for ReLU units; biases 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .errors import ParameterError
+from .functions import POTENTIALS
+from .network import Network
+
+__all__ = ["INITIALIZERS", "initialize"]
+
+
+def _uniform(fan_in: np.ndarray, fan_out: np.ndarray, is_bias: np.ndarray, rng) -> np.ndarray:
+    limit = np.sqrt(3.0) / np.sqrt(fan_in)
+    return rng.uniform(-limit, limit)
+
+
+def _glorot(fan_in: np.ndarray, fan_out: np.ndarray, is_bias: np.ndarray, rng) -> np.ndarray:
+    limit = np.sqrt(6.0) / np.sqrt(fan_in + fan_out)
+    return np.where(is_bias, 0.0, rng.uniform(-limit, limit))
+
+
+def _he(fan_in: np.ndarray, fan_out: np.ndarray, is_bias: np.ndarray, rng) -> np.ndarray:
+    return np.where(is_bias, 0.0, rng.normal(0.0, np.sqrt(2.0 / fan_in)))
+
+
+INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
+    "uniform": _uniform,
+    "glorot": _glorot,
+    "he": _he,
+}
+
+
+def initialize(
+    net: Network, method: str = "uniform", seed: int | np.random.Generator | None = None
+) -> np.ndarray:
+    """Draw a fresh configuration for ``net`` and write it into the network.
+
+    Parameters
+    ----------
+    net : Network
+    method : {"uniform", "glorot", "he"}
+        See the module docstring.
+    seed : int or numpy Generator, optional
+        The same seed gives the same weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        The new configuration vector (also written into ``net``).
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> net = ns.mlp("2-3-1", seed=0)
+    >>> w = ns.initialize(net, "glorot", seed=1)
+    >>> w.shape
+    (13,)
+    """
+    if method not in INITIALIZERS:
+        raise ParameterError(
+            f"initializer must be one of {', '.join(map(repr, INITIALIZERS))}, got {method!r}"
+        )
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    graph = net.graph
+    keys = net.configuration()
+    fan_in_arr = np.empty(len(keys))
+    fan_out_arr = np.empty(len(keys))
+    bias_arr = np.zeros(len(keys), dtype=bool)
+    for k, key in enumerate(keys):
+        if isinstance(key, tuple):
+            fan_in_arr[k] = len(graph._pred[key[1]])
+            fan_out_arr[k] = len(graph._succ[key[0]])
+        else:
+            fan_in_arr[k] = len(graph._pred[key])
+            fan_out_arr[k] = 1.0
+            bias_arr[k] = True
+    vector = INITIALIZERS[method](fan_in_arr, fan_out_arr, bias_arr, rng)
+    net.set_weights(vector)
+    return vector

@@ -1,0 +1,722 @@
+"""The definition layer: a network of formal neurons over a live networkx digraph.
+
+A :class:`Network` wraps a :class:`networkx.DiGraph` (``net.graph``). Neurons are nodes,
+connections are edges with a ``weight``. Node attributes (all optional when a graph
+comes from elsewhere; missing ones take the defaults shown):
+
+===================  ==================================================================
+``activation``       registered activation name (``"identity"``)
+``activation_params``dict of per-neuron activation parameters (``{}``)
+``potential``        registered potential name (``"weighted_sum"``)
+``potential_params`` dict of per-neuron potential parameters (``{}``)
+``bias``             b_j = w_j0 = −h (``0.0``); used by potentials that have a bias
+``initial``          the neuron's value in the initial state (``0.0``)
+``layer``            the user's layer number, or ``None`` to compute it
+``label``            display text, or ``None``
+``group``            group name for group activations (softmax), or ``None``
+===================  ==================================================================
+
+The *neuron order* (the order of the state vector) is the order in which neurons were
+added. Inputs and outputs are ordered lists of neurons; they may overlap.
+
+The *configuration* (``get_weights`` / ``set_weights``) lists, for every neuron ``j``
+with at least one incoming connection, in neuron order: its bias ``b_j`` (when its
+potential has a bias), then the weights ``w_ji`` of its incoming connections in the
+neuron order of the sources ``i``. Neurons without incoming connections keep their
+value, so their bias never matters and is not part of the configuration.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import numpy as np
+
+from .errors import CycleError, NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
+from .graph import NeuronGraph
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import graphviz
+
+__all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id"]
+
+NeuronId = str | int
+
+_NEURON_FIELDS = (
+    "activation",
+    "activation_params",
+    "potential",
+    "potential_params",
+    "bias",
+    "initial",
+    "layer",
+    "label",
+    "group",
+)
+
+
+@dataclass(frozen=True)
+class Neuron:
+    """A read-only snapshot of one neuron's definition (see :meth:`Network.neuron`)."""
+
+    id: NeuronId
+    activation: str = "identity"
+    activation_params: Mapping[str, float] = field(default_factory=dict)
+    potential: str = "weighted_sum"
+    potential_params: Mapping[str, float] = field(default_factory=dict)
+    bias: float = 0.0
+    initial: float = 0.0
+    layer: int | None = None
+    label: str | None = None
+    group: NeuronId | None = None
+
+
+def check_neuron_id(neuron_id: object, where: str = "neuron id") -> NeuronId:
+    """Return ``neuron_id`` if it is a valid id (a string or an integer)."""
+    if isinstance(neuron_id, bool) or not isinstance(neuron_id, str | int | np.integer):
+        raise ParameterError(
+            f"{where} must be a string or an integer, got {type(neuron_id).__name__} "
+            f"{neuron_id!r}"
+        )
+    if isinstance(neuron_id, np.integer):
+        return int(neuron_id)
+    if isinstance(neuron_id, str) and not neuron_id:
+        raise ParameterError(f"{where} must not be empty")
+    return neuron_id
+
+
+def _finite(value: object, what: str) -> float:
+    bad = isinstance(value, bool) or not isinstance(value, int | float | np.number)
+    number = math.nan if bad else float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        raise ParameterError(f"{what} must be a finite number, got {value!r}")
+    return number
+
+
+def _split_function(spec: object, kind: str) -> tuple[object, dict[str, object]]:
+    """``"name"``, ``{"name": ..., **params}`` or a registry entry → (name, params)."""
+    if isinstance(spec, Activation | Potential):
+        return spec.name, {}
+    if isinstance(spec, Mapping):
+        params = dict(spec)
+        if "name" not in params:
+            raise ParameterError(f"{kind} given as a mapping needs a 'name' key, got {spec!r}")
+        return params.pop("name"), params
+    return spec, {}
+
+
+class Network:
+    """A network of formal neurons on a directed graph.
+
+    Parameters
+    ----------
+    name : str, optional
+        A name shown in summaries and saved in JSON.
+    description : str, optional
+        Free text saved in JSON.
+
+    Examples
+    --------
+    The XOR network of three step neurons:
+
+    >>> import netsim as ns
+    >>> net = ns.Network(name="xor")
+    >>> net.add_input("x1"); net.add_input("x2")
+    >>> net.add_neuron("h1", activation="step", bias=-1)
+    >>> net.add_neuron("h2", activation="step", bias=3)
+    >>> net.add_output("y", activation="step", bias=-2)
+    >>> for x in ("x1", "x2"):
+    ...     net.connect(x, "h1", 2.0)
+    ...     net.connect(x, "h2", -2.0)
+    >>> net.connect("h1", "y", 1.0); net.connect("h2", "y", 1.0)
+    >>> net
+    <Network 'xor': 5 neurons (2 inputs, 1 output), 6 connections, feed-forward>
+    >>> net.layers()
+    [['x1', 'x2'], ['h1', 'h2'], ['y']]
+    """
+
+    def __init__(self, name: str | None = None, *, description: str | None = None) -> None:
+        if name is not None and not isinstance(name, str):
+            raise ParameterError(f"name must be a string or None, got {name!r}")
+        self.graph: NeuronGraph = NeuronGraph()
+        self.name = name
+        self.description = description
+        self._inputs: list[NeuronId] = []
+        self._outputs: list[NeuronId] = []
+        self._cache: dict[Hashable, tuple[int, Any]] = {}
+
+    # --- neurons --------------------------------------------------------------------
+
+    def add_neuron(
+        self,
+        neuron_id: NeuronId,
+        *,
+        activation: str | Mapping[str, Any] | Activation = "identity",
+        potential: str | Mapping[str, Any] | Potential = "weighted_sum",
+        bias: float = 0.0,
+        initial: float = 0.0,
+        layer: int | None = None,
+        label: str | None = None,
+        group: NeuronId | None = None,
+        **params: float,
+    ) -> None:
+        """Add a neuron.
+
+        Parameters
+        ----------
+        neuron_id : str or int
+            Unique id of the neuron.
+        activation : str, mapping or Activation
+            A registered activation name, or ``{"name": ..., **params}``.
+        potential : str, mapping or Potential
+            ``"weighted_sum"`` (default) or ``"distance"`` (``{"name": "distance",
+            "p": 1}`` for another norm), or any registered potential.
+        bias : float
+            b_j = w_j0 = −h, the threshold with its sign flipped.
+        initial : float
+            The neuron's value in the initial state (inputs take the input instead).
+        layer : int, optional
+            Layer number for the layered rule; computed when omitted.
+        label : str, optional
+            Display text for diagrams.
+        group : str or int, optional
+            Group of a group activation (softmax). Softmax neurons without a group
+            form one implicit group together.
+        **params : float
+            Activation parameters, e.g. ``steepness=2.0`` for the sigmoid.
+        """
+        neuron_id = check_neuron_id(neuron_id)
+        if neuron_id in self.graph:
+            raise NetworkError(f"neuron {neuron_id!r} already exists")
+        attrs = self._neuron_attrs(
+            neuron_id,
+            activation=activation,
+            potential=potential,
+            bias=bias,
+            initial=initial,
+            layer=layer,
+            label=label,
+            group=group,
+            params=params,
+        )
+        self.graph.add_node(neuron_id, **attrs)
+
+    def add_input(self, neuron_id: NeuronId, **attributes: Any) -> None:
+        """Add a neuron (identity by default) and append it to the inputs."""
+        self.add_neuron(neuron_id, **attributes)
+        self._inputs.append(check_neuron_id(neuron_id))
+
+    def add_output(self, neuron_id: NeuronId, **attributes: Any) -> None:
+        """Add a neuron and append it to the outputs."""
+        self.add_neuron(neuron_id, **attributes)
+        self._outputs.append(check_neuron_id(neuron_id))
+
+    def set_neuron(self, neuron_id: NeuronId, **changes: Any) -> None:
+        """Change attributes of an existing neuron, validated like :meth:`add_neuron`.
+
+        Activation parameters given as keywords replace the neuron's previous ones
+        when ``activation`` is also given, and are merged into them otherwise.
+        """
+        current = self.neuron(neuron_id)
+        known = {"activation", "potential", "bias", "initial", "layer", "label", "group"}
+        params = {k: v for k, v in changes.items() if k not in known}
+        if "activation" in changes:
+            activation = changes["activation"]
+        else:
+            activation = {"name": current.activation, **current.activation_params}
+        potential = changes.get(
+            "potential", {"name": current.potential, **current.potential_params}
+        )
+        attrs = self._neuron_attrs(
+            current.id,
+            activation=activation,
+            potential=potential,
+            bias=changes.get("bias", current.bias),
+            initial=changes.get("initial", current.initial),
+            layer=changes.get("layer", current.layer),
+            label=changes.get("label", current.label),
+            group=changes.get("group", current.group),
+            params=params,
+        )
+        node = self.graph.nodes[current.id]
+        node.clear()
+        node.update(attrs)
+
+    def remove_neuron(self, neuron_id: NeuronId) -> None:
+        """Remove a neuron, its connections and its input/output roles."""
+        self._require(neuron_id)
+        self.graph.remove_node(neuron_id)
+        self._inputs = [n for n in self._inputs if n != neuron_id]
+        self._outputs = [n for n in self._outputs if n != neuron_id]
+
+    def neuron(self, neuron_id: NeuronId) -> Neuron:
+        """A read-only snapshot of a neuron's definition, defaults filled in."""
+        self._require(neuron_id)
+        return self._snapshot(neuron_id, self.graph.nodes[neuron_id])
+
+    def _snapshot(self, neuron_id: NeuronId, data: Mapping[str, Any]) -> Neuron:
+        return Neuron(
+            id=neuron_id,
+            activation=data.get("activation", "identity"),
+            activation_params=dict(data.get("activation_params") or {}),
+            potential=data.get("potential", "weighted_sum"),
+            potential_params=dict(data.get("potential_params") or {}),
+            bias=float(data.get("bias", 0.0)),
+            initial=float(data.get("initial", 0.0)),
+            layer=data.get("layer"),
+            label=data.get("label"),
+            group=data.get("group"),
+        )
+
+    def _neuron_attrs(
+        self,
+        neuron_id: NeuronId,
+        *,
+        activation: Any,
+        potential: Any,
+        bias: Any,
+        initial: Any,
+        layer: Any,
+        label: Any,
+        group: Any,
+        params: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        where = f"neuron {neuron_id!r}"
+        act_name, act_params = _split_function(activation, f"{where}: activation")
+        act = ACTIVATIONS.get(act_name)
+        act_params = act.validate({**act_params, **params})
+        pot_name, pot_params = _split_function(potential, f"{where}: potential")
+        pot = POTENTIALS.get(pot_name)
+        pot_params = pot.validate(pot_params)
+        if layer is not None and (
+            isinstance(layer, bool) or not isinstance(layer, int | np.integer) or layer < 0
+        ):
+            raise ParameterError(f"{where}: layer must be a non-negative integer, got {layer!r}")
+        if label is not None and not isinstance(label, str):
+            raise ParameterError(f"{where}: label must be a string, got {label!r}")
+        if group is not None:
+            group = check_neuron_id(group, f"{where}: group")
+        return {
+            "activation": act.name,
+            "activation_params": act_params,
+            "potential": pot.name,
+            "potential_params": pot_params,
+            "bias": _finite(bias, f"{where}: bias"),
+            "initial": _finite(initial, f"{where}: initial"),
+            "layer": None if layer is None else int(layer),
+            "label": label,
+            "group": group,
+        }
+
+    def _require(self, neuron_id: object) -> None:
+        if neuron_id not in self.graph:
+            names = [str(n) for n in self.graph.nodes]
+            raise NeuronNotFoundError(
+                f"network {self._display_name()} has no neuron {neuron_id!r}"
+                f"{did_you_mean(neuron_id, names) if len(names) < 10_000 else ''}"
+            )
+
+    # --- connections ----------------------------------------------------------------
+
+    def connect(self, source: NeuronId, target: NeuronId, weight: float = 1.0) -> None:
+        """Add the connection ``source → target`` with ``weight`` (w_target,source)."""
+        graph = self.graph
+        if source not in graph:
+            self._require(source)
+        if target not in graph:
+            self._require(target)
+        if target in graph._succ[source]:
+            raise NetworkError(
+                f"connection {source!r} -> {target!r} already exists; "
+                "use set_weight to change its weight"
+            )
+        graph.add_edge(source, target, weight=_finite(weight, f"weight of {source!r} -> {target!r}"))
+
+    def connect_many(self, connections: Iterable[tuple[NeuronId, NeuronId, float]]) -> None:
+        """Add many ``(source, target, weight)`` connections at once (all or none)."""
+        graph = self.graph
+        checked: list[tuple[NeuronId, NeuronId, dict[str, float]]] = []
+        seen: set[tuple[NeuronId, NeuronId]] = set()
+        for source, target, weight in connections:
+            if source not in graph:
+                self._require(source)
+            if target not in graph:
+                self._require(target)
+            if target in graph._succ[source] or (source, target) in seen:
+                raise NetworkError(f"connection {source!r} -> {target!r} already exists")
+            seen.add((source, target))
+            w = weight if type(weight) is float and math.isfinite(weight) else _finite(
+                weight, f"weight of {source!r} -> {target!r}"
+            )
+            checked.append((source, target, {"weight": w}))
+        graph.add_edges_from(checked)
+
+    def disconnect(self, source: NeuronId, target: NeuronId) -> None:
+        """Remove the connection ``source → target``."""
+        self._require_connection(source, target)
+        self.graph.remove_edge(source, target)
+
+    def weight(self, source: NeuronId, target: NeuronId) -> float:
+        """The weight of ``source → target``."""
+        self._require_connection(source, target)
+        return float(self.graph._succ[source][target].get("weight", 1.0))
+
+    def set_weight(self, source: NeuronId, target: NeuronId, weight: float) -> None:
+        """Change the weight of an existing connection."""
+        self._require_connection(source, target)
+        self.graph._succ[source][target]["weight"] = _finite(
+            weight, f"weight of {source!r} -> {target!r}"
+        )
+
+    def has_connection(self, source: NeuronId, target: NeuronId) -> bool:
+        return self.graph.has_edge(source, target)
+
+    def _require_connection(self, source: NeuronId, target: NeuronId) -> None:
+        self._require(source)
+        self._require(target)
+        if not self.graph.has_edge(source, target):
+            raise NetworkError(f"there is no connection {source!r} -> {target!r}")
+
+    @property
+    def connections(self) -> list[tuple[NeuronId, NeuronId, float]]:
+        """Every connection as ``(source, target, weight)``, grouped by source."""
+        return [
+            (u, v, float(d.get("weight", 1.0))) for u, v, d in self.graph.edges(data=True)
+        ]
+
+    # --- roles and order ------------------------------------------------------------
+
+    @property
+    def neurons(self) -> list[NeuronId]:
+        """All neuron ids in the neuron (state) order."""
+        return list(self.graph.nodes)
+
+    @property
+    def inputs(self) -> tuple[NeuronId, ...]:
+        """The input neurons, in the order inputs are given."""
+        return tuple(self._inputs)
+
+    @property
+    def outputs(self) -> tuple[NeuronId, ...]:
+        """The output neurons, in the order outputs are read."""
+        return tuple(self._outputs)
+
+    @property
+    def hidden(self) -> tuple[NeuronId, ...]:
+        """Neurons that are neither inputs nor outputs, in neuron order."""
+        roles = set(self._inputs) | set(self._outputs)
+        return tuple(n for n in self.graph.nodes if n not in roles)
+
+    def set_inputs(self, neuron_ids: Iterable[NeuronId]) -> None:
+        """Set the ordered input neurons (existing neurons, no repeats)."""
+        self._inputs = self._role_list(neuron_ids, "inputs")
+        self.graph.version += 1
+
+    def set_outputs(self, neuron_ids: Iterable[NeuronId]) -> None:
+        """Set the ordered output neurons (existing neurons, no repeats)."""
+        self._outputs = self._role_list(neuron_ids, "outputs")
+        self.graph.version += 1
+
+    def _role_list(self, neuron_ids: Iterable[NeuronId], role: str) -> list[NeuronId]:
+        if isinstance(neuron_ids, str | int):
+            raise ParameterError(f"{role} must be a sequence of neuron ids, got {neuron_ids!r}")
+        ids = list(neuron_ids)
+        for n in ids:
+            self._require(n)
+        if len(set(ids)) != len(ids):
+            dup = next(n for n in ids if ids.count(n) > 1)
+            raise NetworkError(f"{role} list neuron {dup!r} more than once")
+        return ids
+
+    def role(self, neuron_id: NeuronId) -> str:
+        """``"input"``, ``"output"``, ``"both"`` or ``"hidden"``."""
+        self._require(neuron_id)
+        is_in, is_out = neuron_id in self._inputs, neuron_id in self._outputs
+        return "both" if is_in and is_out else "input" if is_in else "output" if is_out else "hidden"
+
+    # --- structure ------------------------------------------------------------------
+
+    @property
+    def is_recurrent(self) -> bool:
+        """True when the graph has a cycle (self-loops included)."""
+        return not nx.is_directed_acyclic_graph(self.graph)
+
+    def find_cycle(self) -> list[NeuronId] | None:
+        """The neurons of one cycle, in order, or ``None`` for an acyclic network."""
+        try:
+            edges = nx.find_cycle(self.graph)
+        except nx.NetworkXNoCycle:
+            return None
+        return [u for u, _v, *_ in edges]
+
+    def require_acyclic(self, what: str) -> None:
+        """Raise :class:`CycleError` naming one cycle if the network is recurrent."""
+        cycle = self.find_cycle()
+        if cycle is not None:
+            path = " -> ".join(repr(n) for n in [*cycle, cycle[0]])
+            raise CycleError(
+                f"{what} needs an acyclic network, but network {self._display_name()} "
+                f"has the cycle {path}",
+                cycle,
+            )
+
+    def layer_numbers(self) -> dict[NeuronId, int]:
+        """Each neuron's layer: its user ``layer`` or its longest-path depth.
+
+        Neurons without incoming connections are in layer 0 unless the user says
+        otherwise; a neuron sits one layer after its deepest predecessor. A user
+        layer number is kept when it is consistent (greater than every
+        predecessor's layer); otherwise this raises :class:`NetworkError`.
+        """
+        self.require_acyclic("layers()")
+        graph = self.graph
+        numbers: dict[NeuronId, int] = {}
+        for n in nx.topological_sort(graph):
+            deepest = max((numbers[p] for p in graph._pred[n]), default=-1)
+            given = graph.nodes[n].get("layer")
+            if given is None:
+                numbers[n] = deepest + 1
+            elif given <= deepest:
+                culprit = max(graph._pred[n], key=numbers.__getitem__)
+                raise NetworkError(
+                    f"neuron {n!r} has layer {given} but its predecessor {culprit!r} is in "
+                    f"layer {numbers[culprit]}; a layer must come after its predecessors"
+                )
+            else:
+                numbers[n] = int(given)
+        return numbers
+
+    def layers(self) -> list[list[NeuronId]]:
+        """The layers of an acyclic network, each in neuron order.
+
+        ``layers()[ℓ]`` holds the neurons the layered rule evaluates at step ℓ (layer
+        0 holds the neurons without incoming connections). A layer may be empty only
+        when user layer numbers skip one.
+        """
+        numbers = self.layer_numbers()
+        result: list[list[NeuronId]] = [[] for _ in range(max(numbers.values(), default=-1) + 1)]
+        for n in self.graph.nodes:
+            result[numbers[n]].append(n)
+        return result
+
+    # --- configuration --------------------------------------------------------------
+
+    def configuration(self) -> list[NeuronId | tuple[NeuronId, NeuronId]]:
+        """The keys of the configuration vector, in order.
+
+        A bias is keyed by its neuron id, a weight by ``(source, target)``.
+        """
+        keys: list[NeuronId | tuple[NeuronId, NeuronId]] = []
+        for j, sources in self._incoming_in_order():
+            if POTENTIALS.get(self.graph.nodes[j].get("potential", "weighted_sum")).has_bias:
+                keys.append(j)
+            keys.extend((i, j) for i in sources)
+        return keys
+
+    def _incoming_in_order(self) -> Iterator[tuple[NeuronId, list[NeuronId]]]:
+        graph = self.graph
+        index = {n: k for k, n in enumerate(graph.nodes)}
+        for j in graph.nodes:
+            pred = graph._pred[j]
+            if pred:
+                yield j, sorted(pred, key=index.__getitem__)
+
+    def get_weights(self) -> np.ndarray:
+        """The configuration vector (see the module docstring for its order)."""
+        graph = self.graph
+        values: list[float] = []
+        for j, sources in self._incoming_in_order():
+            node = graph.nodes[j]
+            if POTENTIALS.get(node.get("potential", "weighted_sum")).has_bias:
+                values.append(node.get("bias", 0.0))
+            pred = graph._pred[j]
+            values.extend(pred[i].get("weight", 1.0) for i in sources)
+        return np.array(values, dtype=np.float64)
+
+    def set_weights(self, vector: Sequence[float] | np.ndarray) -> None:
+        """Write a configuration vector back into the network's biases and weights."""
+        vec = np.asarray(vector, dtype=np.float64)
+        keys = self.configuration()
+        if vec.shape != (len(keys),):
+            raise ParameterError(
+                f"set_weights expects a vector of {len(keys)} values (the configuration of "
+                f"network {self._display_name()}), got shape {vec.shape}"
+            )
+        if not np.all(np.isfinite(vec)):
+            bad = int(np.flatnonzero(~np.isfinite(vec))[0])
+            raise ParameterError(f"set_weights: value {bad} ({keys[bad]!r}) is not finite")
+        graph = self.graph
+        for key, value in zip(keys, vec.tolist(), strict=True):
+            if isinstance(key, tuple):
+                graph._succ[key[0]][key[1]]["weight"] = value
+            else:
+                graph.nodes[key]["bias"] = value
+
+    # --- conversion, copies, comparison ---------------------------------------------
+
+    @classmethod
+    def from_networkx(
+        cls,
+        graph: nx.DiGraph,
+        inputs: Iterable[NeuronId] | None = None,
+        outputs: Iterable[NeuronId] | None = None,
+        *,
+        name: str | None = None,
+    ) -> Network:
+        """Build a network from any ``networkx.DiGraph``.
+
+        Node attributes use the names listed in the module docstring (``activation``
+        may also be ``{"name": ..., **params}``); missing ones take their defaults and
+        other attributes are ignored. A missing edge ``weight`` is 1. Inputs and
+        outputs default to ``graph.graph["inputs"]`` / ``["outputs"]`` or none.
+        """
+        if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
+            raise ParameterError(
+                f"from_networkx expects a networkx.DiGraph, got {type(graph).__name__}"
+            )
+        net = cls(name=name if name is not None else graph.graph.get("name"))
+        for n, data in graph.nodes(data=True):
+            potential = data.get("potential", "weighted_sum")
+            if data.get("potential_params"):
+                potential = {"name": potential, **data["potential_params"]}
+            net.add_neuron(
+                n,
+                activation=data.get("activation", "identity"),
+                potential=potential,
+                bias=data.get("bias", 0.0),
+                initial=data.get("initial", 0.0),
+                layer=data.get("layer"),
+                label=data.get("label"),
+                group=data.get("group"),
+                **dict(data.get("activation_params") or {}),
+            )
+        net.connect_many((u, v, d.get("weight", 1.0)) for u, v, d in graph.edges(data=True))
+        net.set_inputs(graph.graph.get("inputs", ()) if inputs is None else inputs)
+        net.set_outputs(graph.graph.get("outputs", ()) if outputs is None else outputs)
+        return net
+
+    def to_networkx(self) -> nx.DiGraph:
+        """A plain ``networkx.DiGraph`` copy, with the roles in ``G.graph``."""
+        out = nx.DiGraph(
+            name=self.name, inputs=list(self._inputs), outputs=list(self._outputs)
+        )
+        for n, data in self.graph.nodes(data=True):
+            attrs = dict(data)
+            attrs["activation_params"] = dict(attrs.get("activation_params") or {})
+            attrs["potential_params"] = dict(attrs.get("potential_params") or {})
+            out.add_node(n, **attrs)
+        out.add_edges_from((u, v, dict(d)) for u, v, d in self.graph.edges(data=True))
+        return out
+
+    def copy(self) -> Network:
+        """An independent copy (same neurons, connections, roles and names)."""
+        new = Network(self.name, description=self.description)
+        new.graph.add_nodes_from(
+            (n, {**d, "activation_params": dict(d.get("activation_params") or {}),
+                 "potential_params": dict(d.get("potential_params") or {})})
+            for n, d in self.graph.nodes(data=True)
+        )
+        new.graph.add_edges_from((u, v, dict(d)) for u, v, d in self.graph.edges(data=True))
+        new._inputs = list(self._inputs)
+        new._outputs = list(self._outputs)
+        return new
+
+    def __copy__(self) -> Network:
+        return self.copy()
+
+    def _key(self) -> tuple[Any, ...]:
+        nodes = [
+            (n, self._snapshot(n, d)) for n, d in self.graph.nodes(data=True)
+        ]
+        edges = {(u, v): float(d.get("weight", 1.0)) for u, v, d in self.graph.edges(data=True)}
+        return (self.name, self.description, nodes, edges, self._inputs, self._outputs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Network):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __len__(self) -> int:
+        return self.graph.number_of_nodes()
+
+    def __contains__(self, neuron_id: object) -> bool:
+        return neuron_id in self.graph
+
+    def __iter__(self) -> Iterator[NeuronId]:
+        return iter(self.graph.nodes)
+
+    def _display_name(self) -> str:
+        return repr(self.name) if self.name else "(unnamed)"
+
+    def __repr__(self) -> str:
+        n_in, n_out = len(self._inputs), len(self._outputs)
+        kind = "recurrent" if self.is_recurrent else "feed-forward"
+        name = f" {self.name!r}" if self.name else ""
+        return (
+            f"<Network{name}: {len(self)} neurons ({n_in} input{'s' * (n_in != 1)}, "
+            f"{n_out} output{'s' * (n_out != 1)}), {self.graph.number_of_edges()} "
+            f"connections, {kind}>"
+        )
+
+    # --- caching of derived objects (the compiled program) ----------------------------
+
+    @property
+    def version(self) -> int:
+        """Counts every change to the definition; caches compare against it."""
+        return self.graph.version
+
+    def cached(self, key: Hashable, build: Any) -> Any:
+        """Return the object cached under ``key``, rebuilding it after any change."""
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == self.graph.version:
+            return hit[1]
+        value = build()
+        self._cache[key] = (self.graph.version, value)
+        return value
+
+    # --- running and drawing: thin doors to the later layers ---------------------------
+    # The definition layer does not depend on them; they are imported on use.
+
+    def compile(self, dtype: Any = np.float64) -> Any:
+        """The compiled program (cached; see :mod:`netsim.compile`)."""
+        from .compile import compile_network
+
+        return compile_network(self, dtype=dtype)
+
+    def run(self, inputs: Any, **options: Any) -> Any:
+        """Run the network on one input ``(k,)`` or a batch ``(B, k)``.
+
+        See :func:`netsim.simulate.run` for the options (``rule``, ``steps``,
+        ``max_steps``, ``tol``, ``order``, ``seed``, ``record``).
+        """
+        from .simulate import run
+
+        return run(self, inputs, **options)
+
+    def predict(self, inputs: Any, **options: Any) -> np.ndarray:
+        """The outputs only, for one input or a batch."""
+        return self.run(inputs, **options).output
+
+    def to_dot(self, **options: Any) -> graphviz.Digraph:
+        """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""
+        from .io.dot import to_dot
+
+        return to_dot(self, **options)
+
+    def render(self, path: Any, **options: Any) -> Any:
+        """Render the diagram to svg, png, pdf or dot (see :mod:`netsim.io.dot`)."""
+        from .io.dot import render
+
+        return render(self, path, **options)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from .io.dot import repr_mimebundle
+
+        return repr_mimebundle(self, include=include, exclude=exclude)
