@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from ..errors import ParameterError
+from ..errors import NotDifferentiableError
 from .registry import Parameter, Registry, validate_params
 
 __all__ = [
@@ -106,10 +106,10 @@ class Activation:
         full = self.resolve(params)
         if self.group:
             if self.vjp is None:
-                raise ParameterError(f"activation {self.name!r} is not differentiable")
+                raise NotDifferentiableError(f"activation {self.name!r} is not differentiable")
             return self.vjp(xi, y, grad_y, **full)
         if self.derivative is None:
-            raise ParameterError(f"activation {self.name!r} is not differentiable")
+            raise NotDifferentiableError(f"activation {self.name!r} is not differentiable")
         return grad_y * self.derivative(xi, y, **full)
 
 
