@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -105,7 +106,7 @@ def mlp(
         net.add_output(neuron, activation=out_act)
     net.connect_many(
         (src, dst, 0.0)
-        for before, after in zip(ids[:-1], ids[1:], strict=True)
+        for before, after in pairwise(ids)
         for dst in after
         for src in before
     )

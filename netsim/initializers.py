@@ -19,7 +19,6 @@ from collections.abc import Callable
 import numpy as np
 
 from .errors import ParameterError
-from .functions import POTENTIALS
 from .network import Network
 
 __all__ = ["INITIALIZERS", "initialize"]

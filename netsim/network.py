@@ -335,7 +335,8 @@ class Network:
                 f"connection {source!r} -> {target!r} already exists; "
                 "use set_weight to change its weight"
             )
-        graph.add_edge(source, target, weight=_finite(weight, f"weight of {source!r} -> {target!r}"))
+        weight = _finite(weight, f"weight of {source!r} -> {target!r}")
+        graph.add_edge(source, target, weight=weight)
 
     def connect_many(self, connections: Iterable[tuple[NeuronId, NeuronId, float]]) -> None:
         """Add many ``(source, target, weight)`` connections at once (all or none)."""
@@ -437,7 +438,9 @@ class Network:
         """``"input"``, ``"output"``, ``"both"`` or ``"hidden"``."""
         self._require(neuron_id)
         is_in, is_out = neuron_id in self._inputs, neuron_id in self._outputs
-        return "both" if is_in and is_out else "input" if is_in else "output" if is_out else "hidden"
+        if is_in:
+            return "both" if is_out else "input"
+        return "output" if is_out else "hidden"
 
     # --- structure ------------------------------------------------------------------
 

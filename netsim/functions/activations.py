@@ -169,9 +169,10 @@ def register_activation(
         spec = tuple(params)
     if values is not None and not callable(values):
         fixed = tuple(float(v) for v in values)
-        values_fn: Callable[[Mapping[str, float]], tuple[float, ...]] | None = (
-            lambda _params: fixed
-        )
+
+        def values_fn(_params: Mapping[str, float]) -> tuple[float, ...]:
+            return fixed
+
     else:
         values_fn = values  # type: ignore[assignment]
     entry = Activation(
@@ -307,7 +308,11 @@ _BUILTINS = [
     ),
     Activation("relu", _relu, _relu_d, symbol="ReLU", doc="σ(ξ) = max(0, ξ)"),
     Activation(
-        "saturated", _saturated, _saturated_d, symbol="sat", doc="σ(ξ) = 0 if ξ < 0, ξ if 0 ≤ ξ ≤ 1, 1 if ξ > 1"
+        "saturated",
+        _saturated,
+        _saturated_d,
+        symbol="sat",
+        doc="σ(ξ) = 0 if ξ < 0, ξ if 0 ≤ ξ ≤ 1, 1 if ξ > 1",
     ),
     Activation(
         "gaussian",

@@ -40,7 +40,7 @@ def segment_sum(values: Array, indptr: Array) -> Array:
     """
     indptr = np.asarray(indptr)
     n = len(indptr) - 1
-    out_shape = values.shape[:-1] + (n,)
+    out_shape = (*values.shape[:-1], n)
     if values.shape[-1] == 0 or n == 0:
         return np.zeros(out_shape, dtype=values.dtype)
     nonempty = indptr[:-1] < indptr[1:]
