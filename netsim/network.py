@@ -576,13 +576,17 @@ class Network:
         Node attributes use the names listed in the module docstring (``activation``
         may also be ``{"name": ..., **params}``); missing ones take their defaults and
         other attributes are ignored. A missing edge ``weight`` is 1. Inputs and
-        outputs default to ``graph.graph["inputs"]`` / ``["outputs"]`` or none.
+        outputs default to ``graph.graph["inputs"]`` / ``["outputs"]`` or none; the
+        name and description to ``graph.graph["name"]`` / ``["description"]``.
         """
         if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
             raise ParameterError(
                 f"from_networkx expects a networkx.DiGraph, got {type(graph).__name__}"
             )
-        net = cls(name=name if name is not None else graph.graph.get("name"))
+        net = cls(
+            name=name if name is not None else graph.graph.get("name"),
+            description=graph.graph.get("description"),
+        )
         for n, data in graph.nodes(data=True):
             potential = data.get("potential", "weighted_sum")
             if data.get("potential_params"):
@@ -604,9 +608,15 @@ class Network:
         return net
 
     def to_networkx(self) -> nx.DiGraph:
-        """A plain ``networkx.DiGraph`` copy, with the roles in ``G.graph``."""
+        """A plain ``networkx.DiGraph`` copy, with name, description and roles in ``G.graph``.
+
+        ``Network.from_networkx(net.to_networkx()) == net``.
+        """
         out = nx.DiGraph(
-            name=self.name, inputs=list(self._inputs), outputs=list(self._outputs)
+            name=self.name,
+            description=self.description,
+            inputs=list(self._inputs),
+            outputs=list(self._outputs),
         )
         for n, data in self.graph.nodes(data=True):
             attrs = dict(data)
