@@ -4,6 +4,8 @@
 writing into attribute dicts (``G["a"]["b"]["weight"] = 2``). The compiled program
 cached on a network must notice every such change, so this subclass bumps
 ``version`` on every structural change and its attribute dicts bump it on every write.
+Dicts stored inside a node's attributes (``activation_params``, ``potential_params``)
+are tracked too: ``G.nodes["h"]["activation_params"]["steepness"] = 2`` counts.
 Reads cost nothing extra.
 """
 
@@ -60,6 +62,44 @@ class _AttrDict(dict):
         dict.clear(self)
 
 
+class _NodeAttrDict(_AttrDict):
+    """A node's attribute dict: dict values are stored as tracked dicts of the graph.
+
+    Edge attribute dicts stay plain :class:`_AttrDict` (their values are numbers, and
+    building a million connections must stay cheap).
+    """
+
+    __slots__ = ()
+
+    def _track(self, value: Any) -> Any:
+        graph = getattr(self, "_graph", None)
+        if graph is None or not isinstance(value, dict):
+            return value
+        if isinstance(value, _AttrDict) and value._graph is graph:
+            return value
+        tracked = _AttrDict(value)  # a copy: never share a nested dict between graphs
+        tracked._graph = graph
+        return tracked
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._touch()
+        dict.__setitem__(self, key, self._track(value))
+
+    def __ior__(self, other: Any) -> _NodeAttrDict:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._touch()
+        for key, value in dict(*args, **kwargs).items():
+            dict.__setitem__(self, key, self._track(value))
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+
 def _bumping(name: str) -> Any:
     method = getattr(nx.DiGraph, name)
 
@@ -78,7 +118,7 @@ class NeuronGraph(nx.DiGraph):
     version: int = 0
 
     def node_attr_dict_factory(self) -> _AttrDict:  # type: ignore[override]
-        d = _AttrDict()
+        d = _NodeAttrDict()
         d._graph = self
         return d
 
