@@ -249,14 +249,14 @@ class Network:
 
     def remove_neuron(self, neuron_id: NeuronId) -> None:
         """Remove a neuron, its connections and its input/output roles."""
-        self._require(neuron_id)
+        neuron_id = self._require(neuron_id)
         self.graph.remove_node(neuron_id)
         self._inputs = [n for n in self._inputs if n != neuron_id]
         self._outputs = [n for n in self._outputs if n != neuron_id]
 
     def neuron(self, neuron_id: NeuronId) -> Neuron:
         """A read-only snapshot of a neuron's definition, defaults filled in."""
-        self._require(neuron_id)
+        neuron_id = self._require(neuron_id)
         return self._snapshot(neuron_id, self.graph.nodes[neuron_id])
 
     def _snapshot(self, neuron_id: NeuronId, data: Mapping[str, Any]) -> Neuron:
@@ -313,23 +313,28 @@ class Network:
             "group": group,
         }
 
-    def _require(self, neuron_id: object) -> None:
+    def _require(self, neuron_id: object) -> NeuronId:
+        """Return the id as stored (numpy integers become int), or raise.
+
+        Floats and bools are refused even when equal to an int id (``1.0 == 1``), so
+        that no foreign key type ever enters the graph, the roles or a saved file.
+        """
+        if type(neuron_id) is not str and type(neuron_id) is not int:
+            neuron_id = check_neuron_id(neuron_id)
         if neuron_id not in self.graph:
             names = [str(n) for n in self.graph.nodes]
             raise NeuronNotFoundError(
                 f"network {self._display_name()} has no neuron {neuron_id!r}"
                 f"{did_you_mean(neuron_id, names) if len(names) < 10_000 else ''}"
             )
+        return neuron_id
 
     # --- connections ----------------------------------------------------------------
 
     def connect(self, source: NeuronId, target: NeuronId, weight: float = 1.0) -> None:
         """Add the connection ``source → target`` with ``weight`` (w_target,source)."""
         graph = self.graph
-        if source not in graph:
-            self._require(source)
-        if target not in graph:
-            self._require(target)
+        source, target = self._require(source), self._require(target)
         if target in graph._succ[source]:
             raise NetworkError(
                 f"connection {source!r} -> {target!r} already exists; "
@@ -343,11 +348,18 @@ class Network:
         graph = self.graph
         checked: list[tuple[NeuronId, NeuronId, dict[str, float]]] = []
         seen: set[tuple[NeuronId, NeuronId]] = set()
-        for source, target, weight in connections:
-            if source not in graph:
-                self._require(source)
-            if target not in graph:
-                self._require(target)
+        for item in connections:
+            try:
+                source, target, weight = item
+            except (TypeError, ValueError):
+                raise ParameterError(
+                    f"connect_many expects (source, target, weight) triples, got {item!r}"
+                ) from None
+            # fast path: plain ids already in the graph; anything else is checked
+            if (type(source) is not str and type(source) is not int) or source not in graph:
+                source = self._require(source)
+            if (type(target) is not str and type(target) is not int) or target not in graph:
+                target = self._require(target)
             if target in graph._succ[source] or (source, target) in seen:
                 raise NetworkError(f"connection {source!r} -> {target!r} already exists")
             seen.add((source, target))
@@ -359,17 +371,17 @@ class Network:
 
     def disconnect(self, source: NeuronId, target: NeuronId) -> None:
         """Remove the connection ``source → target``."""
-        self._require_connection(source, target)
+        source, target = self._require_connection(source, target)
         self.graph.remove_edge(source, target)
 
     def weight(self, source: NeuronId, target: NeuronId) -> float:
         """The weight of ``source → target``."""
-        self._require_connection(source, target)
+        source, target = self._require_connection(source, target)
         return float(self.graph._succ[source][target].get("weight", 1.0))
 
     def set_weight(self, source: NeuronId, target: NeuronId, weight: float) -> None:
         """Change the weight of an existing connection."""
-        self._require_connection(source, target)
+        source, target = self._require_connection(source, target)
         self.graph._succ[source][target]["weight"] = _finite(
             weight, f"weight of {source!r} -> {target!r}"
         )
@@ -377,11 +389,13 @@ class Network:
     def has_connection(self, source: NeuronId, target: NeuronId) -> bool:
         return self.graph.has_edge(source, target)
 
-    def _require_connection(self, source: NeuronId, target: NeuronId) -> None:
-        self._require(source)
-        self._require(target)
+    def _require_connection(
+        self, source: NeuronId, target: NeuronId
+    ) -> tuple[NeuronId, NeuronId]:
+        source, target = self._require(source), self._require(target)
         if not self.graph.has_edge(source, target):
             raise NetworkError(f"there is no connection {source!r} -> {target!r}")
+        return source, target
 
     @property
     def connections(self) -> list[tuple[NeuronId, NeuronId, float]]:
@@ -426,9 +440,7 @@ class Network:
     def _role_list(self, neuron_ids: Iterable[NeuronId], role: str) -> list[NeuronId]:
         if isinstance(neuron_ids, str | int):
             raise ParameterError(f"{role} must be a sequence of neuron ids, got {neuron_ids!r}")
-        ids = list(neuron_ids)
-        for n in ids:
-            self._require(n)
+        ids = [self._require(n) for n in neuron_ids]
         if len(set(ids)) != len(ids):
             dup = next(n for n in ids if ids.count(n) > 1)
             raise NetworkError(f"{role} list neuron {dup!r} more than once")
@@ -436,7 +448,7 @@ class Network:
 
     def role(self, neuron_id: NeuronId) -> str:
         """``"input"``, ``"output"``, ``"both"`` or ``"hidden"``."""
-        self._require(neuron_id)
+        neuron_id = self._require(neuron_id)
         is_in, is_out = neuron_id in self._inputs, neuron_id in self._outputs
         if is_in:
             return "both" if is_out else "input"
