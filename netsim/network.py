@@ -36,7 +36,14 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from .errors import CycleError, NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from .errors import (
+    CycleError,
+    NetworkError,
+    NeuronNotFoundError,
+    ParameterError,
+    UnknownFunctionError,
+    did_you_mean,
+)
 from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
 from .graph import NeuronGraph
 
@@ -288,11 +295,14 @@ class Network:
     ) -> dict[str, Any]:
         where = f"neuron {neuron_id!r}"
         act_name, act_params = _split_function(activation, f"{where}: activation")
-        act = ACTIVATIONS.get(act_name)
-        act_params = act.validate({**act_params, **params})
         pot_name, pot_params = _split_function(potential, f"{where}: potential")
-        pot = POTENTIALS.get(pot_name)
-        pot_params = pot.validate(pot_params)
+        try:  # registry errors do not know the neuron: prefix it
+            act = ACTIVATIONS.get(act_name)
+            act_params = act.validate({**act_params, **params})
+            pot = POTENTIALS.get(pot_name)
+            pot_params = pot.validate(pot_params)
+        except (UnknownFunctionError, ParameterError) as exc:
+            raise type(exc)(f"{where}: {exc}") from None
         if layer is not None and (
             isinstance(layer, bool) or not isinstance(layer, int | np.integer) or layer < 0
         ):
