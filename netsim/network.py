@@ -150,6 +150,8 @@ class Network:
     def __init__(self, name: str | None = None, *, description: str | None = None) -> None:
         if name is not None and not isinstance(name, str):
             raise ParameterError(f"name must be a string or None, got {name!r}")
+        if description is not None and not isinstance(description, str):
+            raise ParameterError(f"description must be a string or None, got {description!r}")
         self.graph: NeuronGraph = NeuronGraph()
         self.name = name
         self.description = description
@@ -565,7 +567,12 @@ class Network:
 
     def set_weights(self, vector: Sequence[float] | np.ndarray) -> None:
         """Write a configuration vector back into the network's biases and weights."""
-        vec = np.asarray(vector, dtype=np.float64)
+        try:
+            vec = np.asarray(vector, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"set_weights expects a vector of numbers, got {type(vector).__name__}"
+            ) from None
         keys = self.configuration()
         if vec.shape != (len(keys),):
             raise ParameterError(
