@@ -252,9 +252,9 @@ class Network:
             group=changes.get("group", current.group),
             params=params,
         )
-        node = self.graph.nodes[current.id]
-        node.clear()
-        node.update(attrs)
+        # update the neuron's fields only: other attributes a user keeps on the node
+        # (e.g. a drawing position) survive
+        self.graph.nodes[current.id].update(attrs)
 
     def remove_neuron(self, neuron_id: NeuronId) -> None:
         """Remove a neuron, its connections and its input/output roles."""
