@@ -157,7 +157,7 @@ class Network:
         self.description = description
         self._inputs: list[NeuronId] = []
         self._outputs: list[NeuronId] = []
-        self._cache: dict[Hashable, tuple[int, Any]] = {}
+        self._cache: dict[Hashable, tuple[NeuronGraph, int, Any]] = {}
 
     # --- neurons --------------------------------------------------------------------
 
@@ -717,10 +717,12 @@ class Network:
     def cached(self, key: Hashable, build: Any) -> Any:
         """Return the object cached under ``key``, rebuilding it after any change."""
         hit = self._cache.get(key)
-        if hit is not None and hit[0] == self.graph.version:
-            return hit[1]
+        graph = self.graph
+        # the graph's identity too: a replaced ``net.graph`` may share the version number
+        if hit is not None and hit[0] is graph and hit[1] == graph.version:
+            return hit[2]
         value = build()
-        self._cache[key] = (self.graph.version, value)
+        self._cache[key] = (graph, graph.version, value)
         return value
 
     # --- running and drawing: thin doors to the later layers ---------------------------
