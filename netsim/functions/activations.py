@@ -262,7 +262,10 @@ def _gaussian_d(xi: Array, y: Array, width: Array | float = 1.0) -> Array:
 
 
 def _softmax(xi: Array) -> Array:
-    shifted = xi - np.max(xi, axis=-1, keepdims=True)  # stable: largest exponent is 0
+    # stable: the largest exponent is 0; a difference beyond the float range becomes
+    # −inf, whose exponential is exactly 0 (the right limit), so silence that overflow
+    with np.errstate(over="ignore"):
+        shifted = xi - np.max(xi, axis=-1, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=-1, keepdims=True)
 
