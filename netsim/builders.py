@@ -33,7 +33,7 @@ def parse_sizes(sizes: str | Sequence[int]) -> list[int]:
             raise ParameterError(
                 f"sizes must be a sequence of integers or a string like '2-4-3-2', got {sizes!r}"
             ) from None
-        if any(int(s) != s for s in sizes):
+        if any(isinstance(s, bool | np.bool_) or int(s) != s for s in sizes):
             raise ParameterError(f"sizes must be whole numbers, got {list(sizes)!r}")
     if len(values) < 2 or any(v < 1 for v in values):
         raise ParameterError(
