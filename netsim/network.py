@@ -148,16 +148,35 @@ class Network:
     """
 
     def __init__(self, name: str | None = None, *, description: str | None = None) -> None:
-        if name is not None and not isinstance(name, str):
-            raise ParameterError(f"name must be a string or None, got {name!r}")
-        if description is not None and not isinstance(description, str):
-            raise ParameterError(f"description must be a string or None, got {description!r}")
         self.graph: NeuronGraph = NeuronGraph()
         self.name = name
         self.description = description
         self._inputs: list[NeuronId] = []
         self._outputs: list[NeuronId] = []
         self._cache: dict[Hashable, tuple[NeuronGraph, int, Any]] = {}
+
+    @property
+    def name(self) -> str | None:
+        """The network's name (shown in summaries and messages, saved in JSON)."""
+        return self._name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        if value is not None and not isinstance(value, str):
+            raise ParameterError(f"name must be a string or None, got {value!r}")
+        self._name = value
+        self.graph.version += 1  # the compiled program carries the name
+
+    @property
+    def description(self) -> str | None:
+        """Free text saved in JSON."""
+        return self._description
+
+    @description.setter
+    def description(self, value: str | None) -> None:
+        if value is not None and not isinstance(value, str):
+            raise ParameterError(f"description must be a string or None, got {value!r}")
+        self._description = value
 
     # --- neurons --------------------------------------------------------------------
 

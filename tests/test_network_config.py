@@ -105,6 +105,7 @@ EDITS = {
     "remove_neuron": lambda net: net.remove_neuron("e"),
     "set_inputs": lambda net: net.set_inputs(["a"]),
     "set_outputs": lambda net: net.set_outputs(["e", "d"]),
+    "name": lambda net: setattr(net, "name", "renamed"),
     "graph.add_edge": lambda net: net.graph.add_edge("c", "e", weight=3.0),
     "graph.add_edge existing": lambda net: net.graph.add_edge("a", "b", weight=3.0),
     "graph.remove_edge": lambda net: net.graph.remove_edge("a", "b"),

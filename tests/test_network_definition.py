@@ -386,6 +386,14 @@ def test_network_name_and_description_validated():
         ns.Network(name=3)
     with pytest.raises(ns.ParameterError):
         ns.Network(description=["x"])
+    net = ns.Network("a", description="d")
+    with pytest.raises(ns.ParameterError, match="name must be a string"):
+        net.name = 3
+    with pytest.raises(ns.ParameterError, match="description must be a string"):
+        net.description = 3
+    assert (net.name, net.description) == ("a", "d")
+    net.name, net.description = None, None
+    assert repr(net).startswith("<Network: 0 neurons")
 
 
 def test_graph_is_a_live_networkx_digraph():
