@@ -45,6 +45,20 @@ INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
+def _rng(seed: object) -> np.random.Generator:
+    """A Generator from ``None``, a non-negative int or a Generator (else ParameterError)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    ok = seed is None or (
+        isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0
+    )
+    if not ok:
+        raise ParameterError(
+            f"seed must be a non-negative integer, a numpy Generator or None, got {seed!r}"
+        )
+    return np.random.default_rng(None if seed is None else int(seed))
+
+
 def initialize(
     net: Network, method: str = "uniform", seed: int | np.random.Generator | None = None
 ) -> np.ndarray:
@@ -75,7 +89,7 @@ def initialize(
         raise ParameterError(
             f"initializer must be one of {', '.join(map(repr, INITIALIZERS))}, got {method!r}"
         )
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = _rng(seed)
     graph = net.graph
     keys = net.configuration()
     fan_in_arr = np.empty(len(keys))

@@ -201,3 +201,10 @@ def test_initialize_any_graph_recurrent_and_distance():
     assert np.all(np.abs(v) <= limit) and np.all(v != 0)
     for method in ("glorot", "he"):
         assert np.all(np.isfinite(ns.initialize(net, method, seed=0)))
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "a", True, [1]])
+def test_bad_seed(seed):
+    with pytest.raises(ns.ParameterError) as exc:
+        ns.mlp("2-1", seed=seed)
+    assert "seed" in str(exc.value) and repr(seed) in str(exc.value)
