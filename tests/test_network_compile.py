@@ -297,3 +297,18 @@ def test_stage_of_a_neuron_without_inputs_is_an_error():
     prog = xor_net().compile()
     with pytest.raises(ns.ParameterError, match=r"'x1'.*no incoming connection"):
         prog.stage([prog.index["x1"]])
+
+
+def test_layer_stages_follow_user_layer_numbers_with_empty_layers():
+    net = ns.Network()
+    net.add_input("x")
+    net.add_neuron("h", layer=3, activation="relu")
+    net.add_output("y", bias=1.0)
+    net.connect("x", "h", 2.0)
+    net.connect("h", "y", 1.0)
+    net.connect("x", "y", 1.0)
+    prog = net.compile()
+    np.testing.assert_array_equal(prog.layer, [0, 3, 4])
+    assert [len(stage) for stage in prog.layer_stages] == [0, 0, 1, 1]
+    state = run_layers(prog, [[1.5]])
+    np.testing.assert_allclose(state, [[1.5, 3.0, 1.0 + 3.0 + 1.5]])
