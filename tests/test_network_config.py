@@ -126,8 +126,8 @@ EDITS = {
     "nx.set_edge_attributes": lambda net: nx.set_edge_attributes(
         net.graph, {("a", "b"): 7.0}, "weight"
     ),
-    "nx.relabel_nodes in place": lambda net: nx.relabel_nodes(net.graph, {"z": "zz"}, copy=False)
-    if "z" in net.graph else net.graph.add_node("z"),
+    "nx.relabel_nodes in place": lambda net: nx.relabel_nodes(net.graph, {"b": "bb"},
+                                                              copy=False),
     "graph.clear_edges": lambda net: net.graph.clear_edges(),
 }
 
