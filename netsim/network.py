@@ -377,8 +377,10 @@ class Network:
     def connect_many(self, connections: Iterable[tuple[NeuronId, NeuronId, float]]) -> None:
         """Add many ``(source, target, weight)`` connections at once (all or none)."""
         graph = self.graph
-        checked: list[tuple[NeuronId, NeuronId, dict[str, float]]] = []
-        seen: set[tuple[NeuronId, NeuronId]] = set()
+        succ = graph._succ
+        isfinite = math.isfinite
+        checked: list[tuple[NeuronId, NeuronId, float]] = []
+        append = checked.append
         for item in connections:
             try:
                 source, target, weight = item
@@ -387,18 +389,24 @@ class Network:
                     f"connect_many expects (source, target, weight) triples, got {item!r}"
                 ) from None
             # fast path: plain ids already in the graph; anything else is checked
-            if (type(source) is not str and type(source) is not int) or source not in graph:
+            if (type(source) is not str and type(source) is not int) or source not in succ:
                 source = self._require(source)
-            if (type(target) is not str and type(target) is not int) or target not in graph:
+            if (type(target) is not str and type(target) is not int) or target not in succ:
                 target = self._require(target)
-            if target in graph._succ[source] or (source, target) in seen:
+            if target in succ[source]:
                 raise NetworkError(f"connection {source!r} -> {target!r} already exists")
-            seen.add((source, target))
-            w = weight if type(weight) is float and math.isfinite(weight) else _finite(
-                weight, f"weight of {source!r} -> {target!r}"
-            )
-            checked.append((source, target, {"weight": w}))
-        graph.add_edges_from(checked)
+            if type(weight) is not float or not isfinite(weight):
+                weight = _finite(weight, f"weight of {source!r} -> {target!r}")
+            append((source, target, weight))
+        added = graph.add_new_weighted_edges(checked)
+        if added != len(checked):
+            # a connection repeated within the batch: take the batch back, then name it
+            graph.remove_new_edges(checked)
+            seen: set[tuple[NeuronId, NeuronId]] = set()
+            for source, target, _w in checked:
+                if (source, target) in seen:
+                    raise NetworkError(f"connection {source!r} -> {target!r} already exists")
+                seen.add((source, target))
 
     def disconnect(self, source: NeuronId, target: NeuronId) -> None:
         """Remove the connection ``source → target``."""
