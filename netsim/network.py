@@ -600,21 +600,31 @@ class Network:
             raise ParameterError(
                 f"set_weights expects a vector of numbers, got {type(vector).__name__}"
             ) from None
-        keys = self.configuration()
-        if vec.shape != (len(keys),):
+        graph = self.graph
+        nodes, preds = graph._node, graph._pred
+        plan = [
+            (j, POTENTIALS.get(nodes[j].get("potential", "weighted_sum")).has_bias, sources)
+            for j, sources in self._incoming_in_order()
+        ]
+        size = sum(has_bias + len(sources) for _j, has_bias, sources in plan)
+        if vec.shape != (size,):
             raise ParameterError(
-                f"set_weights expects a vector of {len(keys)} values (the configuration of "
+                f"set_weights expects a vector of {size} values (the configuration of "
                 f"network {self._display_name()}), got shape {vec.shape}"
             )
         if not np.all(np.isfinite(vec)):
             bad = int(np.flatnonzero(~np.isfinite(vec))[0])
-            raise ParameterError(f"set_weights: value {bad} ({keys[bad]!r}) is not finite")
-        graph = self.graph
-        for key, value in zip(keys, vec.tolist(), strict=True):
-            if isinstance(key, tuple):
-                graph._succ[key[0]][key[1]]["weight"] = value
-            else:
-                graph.nodes[key]["bias"] = value
+            key = self.configuration()[bad]
+            raise ParameterError(f"set_weights: value {bad} ({key!r}) is not finite")
+        values = iter(vec.tolist())
+        setitem = dict.__setitem__  # one version bump below instead of one per entry
+        for j, has_bias, sources in plan:
+            if has_bias:
+                setitem(nodes[j], "bias", next(values))
+            pred = preds[j]
+            for i in sources:
+                setitem(pred[i], "weight", next(values))
+        graph.version += 1
 
     # --- conversion, copies, comparison ---------------------------------------------
 
