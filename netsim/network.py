@@ -354,10 +354,14 @@ class Network:
         done = 0
         try:
             for source, target, weight in items:
-                out = succ.get(source)
+                try:
+                    out = succ.get(source)
+                    known_target = target in succ
+                except TypeError:  # an unhashable id: report it as unknown
+                    out, known_target = None, False
                 if out is None:
                     self._require(source)
-                if target not in succ:
+                if not known_target:
                     self._require(target)
                 if target in out:
                     raise NetworkError(f"connection {source!r} -> {target!r} already exists")
