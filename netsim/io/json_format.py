@@ -648,10 +648,14 @@ def _neuron_dict(net: Network, nid: NeuronId) -> dict[str, Any]:
 
 def _header_dict(net: Network) -> dict[str, Any]:
     out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
-    if net.name is not None:
-        out["name"] = net.name
-    if net.description is not None:
-        out["description"] = net.description
+    for key in ("name", "description"):
+        value = getattr(net, key)
+        if value is not None and not isinstance(value, str):
+            raise FormatError(
+                f"cannot save: the network's {key} must be a string or None, got {value!r}"
+            )
+        if value is not None:
+            out[key] = value
     return out
 
 
@@ -688,10 +692,7 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
     graph = net.graph
     lines = ["{"]
     for key, value in _header_dict(net).items():
-        try:
-            lines.append(f"  {enc(key)}: {enc(value)},")
-        except TypeError as exc:
-            raise FormatError(f"cannot save: the network's {key}: {exc}") from None
+        lines.append(f"  {enc(key)}: {enc(value)},")
 
     neuron_lines = []
     for nid in graph:
