@@ -633,9 +633,9 @@ def _neuron_dict(net: Network, nid: NeuronId) -> dict[str, Any]:
     potential = _function_value(n.potential, n.potential_params, POTENTIALS)
     if potential != "weighted_sum":
         out["potential"] = potential
-    if n.bias != 0.0:
+    if n.bias != 0.0 or math.copysign(1.0, n.bias) < 0:  # -0.0 is kept, bit for bit
         out["bias"] = n.bias
-    if n.initial != 0.0:
+    if n.initial != 0.0 or math.copysign(1.0, n.initial) < 0:
         out["initial"] = n.initial
     if n.layer is not None:
         out["layer"] = int(n.layer)
