@@ -5,6 +5,7 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 (:func:`save`, :func:`load`) and draw it (``net.to_dot``, ``net.render``).
 """
 
+from . import io
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
 from .errors import (
@@ -31,6 +32,7 @@ from .functions import (
     register_potential,
 )
 from .initializers import initialize
+from .io import from_dict, load, save, to_dict
 from .learn import (
     SGD,
     AdaGrad,
@@ -85,17 +87,22 @@ __all__ = [
     "UnknownFunctionError",
     "compile_network",
     "delta_rule",
+    "from_dict",
     "get_activation",
     "get_potential",
     "gradient",
     "initialize",
+    "io",
+    "load",
     "mlp",
     "parse_sizes",
     "perceptron_rule",
     "read_samples",
     "register_activation",
     "register_potential",
+    "save",
     "standardize",
     "step_decay",
+    "to_dict",
     "train",
 ]
