@@ -151,9 +151,12 @@ def perceptron_rule(
 
     >>> import netsim as ns
     >>> net = ns.mlp([2, 1], activation="step", seed=0)
+    >>> net.set_weights([0.0, 0.0, 0.0])
     >>> r = ns.perceptron_rule(net, [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1])
-    >>> r.converged, net.predict([[0, 0], [0, 1], [1, 0], [1, 1]]).ravel().tolist()
-    (True, [0.0, 0.0, 0.0, 1.0])
+    >>> r.converged, r.epochs, r.errors
+    (True, 6, [2.0, 3.0, 3.0, 2.0, 1.0, 0.0])
+    >>> net.get_weights().tolist()  # bias, w(x1), w(x2): fires only for (1, 1)
+    [-3.0, 2.0, 1.0]
     """
     layer = _Layer(net, "perceptron rule")
     prog = layer.prog

@@ -297,6 +297,11 @@ def train(
                     correct[m] += float(np.sum(METRICS[m](y, db)))
             busy += time.perf_counter() - start
             seen += n
+            if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(bias))):
+                raise ParameterError(
+                    f"training diverged in epoch {epoch + 1}: the weights became non-finite; "
+                    f"lower the learning rate (lr={opt.lr:g})"
+                )
             logs: dict[str, Any] = {"epoch": epoch, "loss": total / n, "lr": opt.lr}
             history.loss.append(total / n)
             history.lr.append(opt.lr)
