@@ -482,9 +482,9 @@ class _Loader:
             entry = registry.get(name)
         except UnknownFunctionError as exc:
             raise self.fail(name_parts, str(exc)) from None
-        for key, value in params.items():
+        for key, value in params.items():  # NaN, Infinity, 1e999, huge integers
             if key in {p.name for p in entry.params}:
-                params[key] = self._number(value, [*parts, key])
+                self._number(value, [*parts, key])
         try:
             params = entry.validate(params)
         except ParameterError as exc:
@@ -670,17 +670,18 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
     graph = net.graph
     lines = ["{"]
     for key, value in _header_dict(net).items():
-        lines.append(f"  {enc(key)}: {enc(value)},")
+        try:
+            lines.append(f"  {enc(key)}: {enc(value)},")
+        except TypeError as exc:
+            raise FormatError(f"cannot save: the network's {key}: {exc}") from None
 
     neuron_lines = []
     for nid in graph:
         item = _neuron_dict(net, nid)
         try:
             neuron_lines.append(enc(item))
-        except ValueError:
-            raise FormatError(
-                f"cannot save: neuron {nid!r} has a non-finite number in {item!r}"
-            ) from None
+        except (TypeError, ValueError) as exc:  # NaN, or an object written into the graph
+            raise FormatError(f"cannot save: neuron {nid!r}: {exc} in {item!r}") from None
     lines.append(_array("neurons", neuron_lines))
 
     # One line per connection, formatted directly (json.dumps per item is 5x slower).
