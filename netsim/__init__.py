@@ -32,12 +32,15 @@ from .functions import (
 )
 from .initializers import initialize
 from .network import Network, Neuron
+from .simulate import ORDERS, RULES, Run, run
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "ORDERS",
     "POTENTIALS",
+    "RULES",
     "Activation",
     "CycleError",
     "DataError",
@@ -52,6 +55,7 @@ __all__ = [
     "Potential",
     "Program",
     "RenderError",
+    "Run",
     "SizeLimitError",
     "UnknownFunctionError",
     "compile_network",
@@ -62,4 +66,5 @@ __all__ = [
     "parse_sizes",
     "register_activation",
     "register_potential",
+    "run",
 ]
