@@ -53,12 +53,15 @@ from .learn import (
     train,
 )
 from .network import Network, Neuron
+from .simulate import ORDERS, RULES, Run, run
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "ORDERS",
     "POTENTIALS",
+    "RULES",
     "SGD",
     "Activation",
     "AdaGrad",
@@ -82,6 +85,7 @@ __all__ = [
     "RMSProp",
     "RenderError",
     "RuleResult",
+    "Run",
     "SizeLimitError",
     "Standardizer",
     "UnknownFunctionError",
@@ -100,6 +104,7 @@ __all__ = [
     "read_samples",
     "register_activation",
     "register_potential",
+    "run",
     "save",
     "standardize",
     "step_decay",
