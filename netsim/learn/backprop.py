@@ -30,10 +30,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order
+from scipy.special import expit
 
 from ..compile import Program, Stage
 from ..errors import NetworkError, NeuronNotFoundError, NotDifferentiableError, ParameterError
-from ..functions import Activation, Potential
+from ..functions import ACTIVATIONS, Activation, Potential
 
 __all__ = ["Gradient", "Plan", "check_data", "get_plan", "gradient"]
 
@@ -99,6 +100,9 @@ class _Act:
     params: dict[str, Array]
     groups: tuple[Array, ...]  # group functions: positions within the targets
     relevant: bool  # some neuron of the segment lies on a path to an output
+    feeds: bool  # some neuron of the segment has outgoing connections
+    # the built-in sigmoid in closed form: None, or λ (a float, or a (rows, 1) column)
+    sigmoid: Any = None
 
 
 @dataclass(eq=False)
@@ -141,6 +145,7 @@ class Plan:
         self.prog = prog
         stages = prog.layer_stages  # raises CycleError naming a cycle
         relevant = _reaches_outputs(prog)
+        self.out_degree = np.bincount(prog.sources, minlength=prog.n_neurons)
         self.relevant = relevant
         out_pos = {int(j): k for k, j in enumerate(prog.outputs)}
         self.stages = [self._stage(st, relevant, out_pos) for st in stages]
@@ -149,6 +154,13 @@ class Plan:
         self.outputs = np.asarray(prog.outputs, dtype=np.int64)
         self._mats_for: Array | None = None
         self._mats: list[list[sp.csr_matrix]] = []
+        self._work: dict[int, dict[str, Array]] = {}
+        self.has_sparse = any(st.sparse for st in self.stages)
+        self._no_mats: list[list[sp.csr_matrix]] = [[] for _ in self.stages]
+        self.initial = np.asarray(prog.initial, dtype=np.float64)[:, None]
+        fixed = ~prog.has_input
+        fixed[prog.inputs] = False
+        self.fixed = _as_index(np.flatnonzero(fixed)) if fixed.any() else None
 
     # --- building -------------------------------------------------------------------
 
@@ -217,7 +229,12 @@ class Plan:
                     f"{seg.activation.name!r} on a path to the outputs; backpropagation "
                     "needs a differentiable activation there (e.g. 'sigmoid')"
                 )
-            acts.append(_Act(seg.rows, seg.activation, seg.params, seg.groups, rel))
+            feeds = bool(self.out_degree[neurons].any())
+            act = _Act(seg.rows, seg.activation, seg.params, seg.groups, rel, feeds)
+            if seg.activation is ACTIVATIONS.get("sigmoid"):
+                lam = np.asarray(seg.params.get("steepness", 1.0), dtype=np.float64)
+                act.sigmoid = float(lam.flat[0]) if np.all(lam == lam.flat[0]) else lam[:, None]
+            acts.append(act)
         out_rows = [k for k, j in enumerate(st.targets) if int(j) in out_pos]
         return _StagePlan(
             targets=st.targets,
@@ -233,6 +250,8 @@ class Plan:
 
     def _matrices(self, weights: Array) -> list[list[sp.csr_matrix]]:
         """Sparse matrices whose data are views of ``weights`` when possible."""
+        if not self.has_sparse:
+            return self._no_mats
         if self._mats_for is not weights:
             mats = []
             for st in self.stages:
@@ -254,14 +273,42 @@ class Plan:
 
     # --- passes -----------------------------------------------------------------------
 
-    def forward(self, x: Array, weights: Array, bias: Array) -> tuple[Array, Array]:
-        """States ``S`` and potentials ``XI``, both ``(N, B)``, for inputs ``(B, k)``."""
+    def _buffers(self, batch: int) -> dict[str, Array]:
+        """Reusable ``(N, B)`` work arrays (fresh allocations fault pages every step)."""
+        buf = self._work.get(batch)
+        if buf is None:
+            n = self.prog.n_neurons
+            buf = {
+                "state": np.empty((n, batch)),
+                "xis": np.zeros((n, batch)),
+                "gys": np.empty((n, batch)),
+                "gw": np.zeros(self.prog.n_connections),
+                "gb": np.zeros(n),
+            }
+            self._work = {batch: buf}  # keep one batch size (the last one used)
+        return buf
+
+    def forward(
+        self, x: Array, weights: Array, bias: Array, *, reuse: bool = False
+    ) -> tuple[Array, Array]:
+        """States ``S`` and potentials ``XI``, both ``(N, B)``, for inputs ``(B, k)``.
+
+        With ``reuse=True`` the result lives in work arrays that the next call with the
+        same batch size overwrites (the training loop's fast path).
+        """
         prog = self.prog
         batch = x.shape[0]
-        state = np.empty((prog.n_neurons, batch), dtype=np.float64)
-        state[:] = prog.initial[:, None]
+        if reuse:
+            buf = self._buffers(batch)
+            state, xis = buf["state"], buf["xis"]
+        else:
+            state = np.empty((prog.n_neurons, batch), dtype=np.float64)
+            xis = np.zeros_like(state)
+        if not reuse:
+            state[:] = self.initial
+        elif self.fixed is not None:  # rows no stage or input overwrites
+            state[self.fixed] = self.initial[self.fixed]
         state[self.inputs] = x.T
-        xis = np.zeros_like(state)
         mats = self._matrices(weights)
         for st, stage_mats in zip(self.stages, mats, strict=True):
             view = isinstance(st.tindex, slice)
@@ -291,6 +338,14 @@ class Plan:
             y = state[st.tindex] if view else np.empty_like(xi)
             for a in st.acts:
                 act = a.activation
+                if a.sigmoid is not None:  # closed form, written in place
+                    lam = a.sigmoid
+                    z = xi[a.rows] if isinstance(lam, float) and lam == 1.0 else lam * xi[a.rows]
+                    if isinstance(a.rows, slice):
+                        expit(z, out=y[a.rows])
+                    else:
+                        y[a.rows] = expit(z)
+                    continue
                 if not act.group:
                     y[a.rows] = act.forward(xi[a.rows].T, **a.params).T
                     continue
@@ -308,19 +363,28 @@ class Plan:
         grad_y: Array | None,
         grad_xi: Array | None,
         weights: Array,
+        *,
+        reuse: bool = False,
     ) -> tuple[Array, Array]:
         """``(∂E/∂weights, ∂E/∂bias)`` from the output gradients ``(B, n_out)``.
 
         ``grad_y`` is ∂E/∂y of the outputs, ``grad_xi`` a fused ∂E/∂ξ of the outputs
         (added after the activation's own backward step); either may be ``None``.
+        With ``reuse=True`` the gradients live in work arrays overwritten by the next
+        call.
         """
         prog = self.prog
         batch = state.shape[1]
-        gys = np.zeros_like(state)
+        if reuse:
+            buf = self._buffers(batch)
+            gys, gw, gb = buf["gys"], buf["gw"], buf["gb"]
+            gys.fill(0.0)
+        else:
+            gys = np.zeros_like(state)
+            gw = np.zeros(prog.n_connections, dtype=np.float64)
+            gb = np.zeros(prog.n_neurons, dtype=np.float64)
         if grad_y is not None:
             gys[self.outputs] += grad_y.T
-        gw = np.zeros(prog.n_connections, dtype=np.float64)
-        gb = np.zeros(prog.n_neurons, dtype=np.float64)
         mats = self._matrices(weights)
         for st, stage_mats in zip(reversed(self.stages), reversed(mats), strict=True):
             gy = gys[st.tindex]
@@ -328,11 +392,22 @@ class Plan:
             y = state[st.tindex]
             gxi = np.zeros((len(st.targets), batch))
             for a in st.acts:
-                if not a.relevant:
-                    continue
+                if not a.relevant or (grad_y is None and not a.feeds):
+                    continue  # ∂E/∂y is 0 here (the loss gradient is fused into ∂E/∂ξ)
                 act = a.activation
+                rows = a.rows
+                if a.sigmoid is not None:  # λ·y·(1 − y)·∂E/∂y, in place
+                    ys = y[rows]
+                    g = gxi[rows] if isinstance(rows, slice) else np.empty_like(ys)
+                    np.subtract(1.0, ys, out=g)
+                    g *= ys
+                    g *= gy[rows]
+                    if not (isinstance(a.sigmoid, float) and a.sigmoid == 1.0):
+                        g *= a.sigmoid
+                    if not isinstance(rows, slice):
+                        gxi[rows] = g
+                    continue
                 if not act.group:
-                    rows = a.rows
                     deriv = act.derivative(xi[rows].T, y[rows].T, **a.params)
                     gxi[rows] = gy[rows] * deriv.T
                     continue
@@ -345,7 +420,7 @@ class Plan:
             for d in st.dense:
                 g_rows = gxi[d.rows]
                 src = state[d.src]
-                gw[d.wpos] = (g_rows @ src.T).ravel()
+                np.matmul(g_rows, src.T, out=gw[d.wpos].reshape(d.shape))
                 if d.back:
                     w = weights[d.wpos].reshape(d.shape)
                     gys[d.src] += w.T @ g_rows
@@ -377,10 +452,17 @@ def _rowwise_dot(a: Array, arow: Array, b: Array, bcol: Array) -> Array:
     return out
 
 
+PLAN_KEY = ("learn-plan", "<f8")
+
+
 def get_plan(net: Any) -> Plan:
-    """The backprop plan of ``net``'s float64 program (cached until a change)."""
-    prog = net.compile()
-    return net.cached(("learn-plan", id(prog)), lambda: Plan(prog))
+    """The backprop plan of ``net``'s float64 program (cached until a change).
+
+    The plan depends on the structure only; read weights and biases from
+    ``net.compile()`` (after training, :func:`netsim.learn.train.write_back` keeps the
+    plan and installs the program with the trained values).
+    """
+    return net.cached(PLAN_KEY, lambda: Plan(net.compile()))
 
 
 def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Array]:
@@ -527,7 +609,7 @@ def gradient(net: Any, X: Any, D: Any, loss: Any = "mse") -> Gradient:
     from .losses import get_loss
 
     plan = get_plan(net)
-    prog = plan.prog
+    prog = net.compile()
     x, d = check_data(prog, X, D)
     loss_fn = get_loss(loss)
     ctx = loss_fn.prepare(prog)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, logsumexp
+from scipy.special import expit
 
 from ..errors import ParameterError, did_you_mean
 
@@ -148,7 +148,8 @@ class CrossEntropy(Loss):
         for cols in ctx.groups:
             z = xi[:, cols]
             dg = d[:, cols]
-            lse = logsumexp(z, axis=1, keepdims=True)
+            top = z.max(axis=1, keepdims=True)  # stable: the largest exponent is 0
+            lse = top + np.log(np.exp(z - top).sum(axis=1, keepdims=True))
             total -= float(np.sum(dg * (z - lse)))
             grad_xi[:, cols] = (np.exp(z - lse) * dg.sum(axis=1, keepdims=True) - dg) / batch
         return total / batch, None, grad_xi

@@ -101,7 +101,11 @@ class SGD(Optimizer):
     name = "sgd"
 
     def _update(self, p, g, state):
-        p -= self.lr * g
+        tmp = state.get("tmp")
+        if tmp is None:
+            tmp = state["tmp"] = np.empty_like(p)
+        np.multiply(g, self.lr, out=tmp)  # no temporary array per step
+        p -= tmp
 
 
 class Momentum(Optimizer):
@@ -117,8 +121,12 @@ class Momentum(Optimizer):
         v = state.get("v")
         if v is None:
             v = state["v"] = np.zeros_like(p)
+        tmp = state.get("tmp")
+        if tmp is None:
+            tmp = state["tmp"] = np.empty_like(p)
         v *= self.momentum
-        v -= self.lr * g
+        np.multiply(g, self.lr, out=tmp)
+        v -= tmp
         p += v
 
 

@@ -18,17 +18,20 @@ validation set, else ``loss``, and restores the weights of the best epoch.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
 from ..errors import ParameterError
-from .backprop import check_data, get_plan
+from .backprop import PLAN_KEY, check_data, get_plan
 from .losses import get_loss
 from .optimizers import get_optimizer, schedule
 
@@ -194,7 +197,7 @@ def train(
     True
     """
     plan = get_plan(net)
-    prog = plan.prog
+    prog = net.compile()
     x, d = check_data(prog, X, D)
     loss_fn = get_loss(loss)
     ctx = loss_fn.prepare(prog)
@@ -252,8 +255,10 @@ def train(
     n = len(x)
     size = n if batch_size is None else min(batch_size, n)
 
-    def evaluate(xs: Array, ds: Array) -> tuple[float, Array, Any, Any, Array, Array]:
-        state, xis = plan.forward(xs, weights, bias)
+    def evaluate(
+        xs: Array, ds: Array, reuse: bool = False
+    ) -> tuple[float, Array, Any, Any, Array, Array]:
+        state, xis = plan.forward(xs, weights, bias, reuse=reuse)
         y = state[out].T
         value, gy, gxi = loss_fn.evaluate(ctx, y, xis[out].T if loss_fn.fused else None, ds)
         return value, y, gy, gxi, state, xis
@@ -282,13 +287,13 @@ def train(
             for lo in range(0, n, size):
                 idx = order[lo : lo + size]
                 xb, db = x[idx], d[idx]
-                value, y, gy, gxi, state, xis = evaluate(xb, db)
+                value, y, gy, gxi, state, xis = evaluate(xb, db, reuse=True)
                 if not math.isfinite(value):
                     raise ParameterError(
                         f"training diverged in epoch {epoch + 1}: the loss became {value}; "
                         f"lower the learning rate (lr={opt.lr:g})"
                     )
-                gw, gb = plan.backward(state, xis, gy, gxi, weights)
+                gw, gb = plan.backward(state, xis, gy, gxi, weights, reuse=True)
                 if weight_decay:
                     gw += weight_decay * weights
                 opt.step([weights, bias], [gw, gb])
@@ -346,5 +351,51 @@ def train(
         weights, bias = best_params
         history.restored_best = True
     history.samples_per_second = seen / busy if busy > 0 else math.inf
-    net.set_weights(prog.configuration_vector(weights, bias))
+    write_back(net, prog, weights, bias)
     return history
+
+
+def write_back(net: Any, prog: Any, weights: Array, bias: Array) -> None:
+    """Write trained weights and biases into ``net`` (compiled as ``prog``) in bulk.
+
+    Equivalent to ``net.set_weights(prog.configuration_vector(weights, bias))`` but
+    walks the program's CSR arrays instead of rebuilding the configuration keys, and
+    counts the whole write as one change of the network (``net.version``). Since only
+    values changed, it then installs the program with the new values and keeps the
+    backprop plan, so the next run or training call does not compile again.
+    """
+    if net.compile() is not prog:
+        raise ParameterError("the network was changed during training; weights not written")
+    if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(bias))):
+        raise ParameterError("trained weights are not finite; nothing was written")
+    plan = get_plan(net)
+    edge_dicts, node_dicts, with_bias = _attribute_dicts(net, prog, plan)
+    # dict.__setitem__ mapped in C: one version bump below instead of one per value
+    setitem = dict.__setitem__
+    deque(map(setitem, edge_dicts, repeat("weight"), weights.tolist()), maxlen=0)
+    deque(map(setitem, node_dicts, repeat("bias"), bias[with_bias].tolist()), maxlen=0)
+    net.graph.version += 1
+    trained = dataclasses.replace(
+        prog, weights=weights.astype(prog.dtype), bias=bias.astype(prog.dtype), _stages={}
+    )
+    net.cached(("program", prog.dtype.str), lambda: trained)
+    net.cached(PLAN_KEY, lambda: plan)
+
+
+def _attribute_dicts(net: Any, prog: Any, plan: Any) -> tuple[list[Any], list[Any], Array]:
+    """The graph's edge attribute dicts in CSR order and the biased neurons' node dicts.
+
+    Kept on the plan, which lives exactly as long as the network's structure.
+    """
+    cached = getattr(plan, "_attribute_dicts", None)
+    if cached is not None and cached[0] is net.graph:
+        return cached[1]
+    neurons = prog.neurons
+    succ = net.graph._succ
+    targets = np.repeat(np.arange(prog.n_neurons), prog.in_degree).tolist()
+    edges = [succ[neurons[i]][neurons[j]] for i, j in zip(prog.sources.tolist(), targets,
+                                                          strict=True)]
+    with_bias = np.flatnonzero(prog.bias_slots >= 0)
+    nodes = [net.graph._node[neurons[j]] for j in with_bias.tolist()]
+    plan._attribute_dicts = (net.graph, (edges, nodes, with_bias))
+    return edges, nodes, with_bias
