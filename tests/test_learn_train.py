@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from test_learn_gradient import random_dags
 
 import netsim as ns
 
@@ -170,3 +172,29 @@ def test_standardizer():
         ns.Standardizer().transform(x)
     with pytest.raises(ns.ParameterError, match="fitted on 3 columns"):
         s.transform([[1.0, 2.0]])
+
+
+@settings(max_examples=20, deadline=None)
+@given(random_dags())
+def test_full_batch_training_step_on_random_dags(case):
+    """The training loop's fast path (work arrays, in-place updates) on any DAG."""
+    net, x, d, _mode = case
+    w0 = net.get_weights()
+    g = ns.gradient(net, x, d).vector
+    ns.train(net, x, d, lr=0.05, epochs=1, batch_size=None, progress=False)
+    np.testing.assert_allclose(net.get_weights(), w0 - 0.05 * g, rtol=1e-10, atol=1e-12)
+
+
+def test_program_after_training_matches_a_fresh_compile():
+    net = ns.mlp("3-4-2", output_activation="softmax", seed=0)
+    x, d = data(2)
+    labels = np.eye(2)[(x[:, 0] > 0).astype(int)]
+    ns.train(net, x, labels, loss="cross_entropy", epochs=3, progress=False)
+    prog, fresh = net.compile(), net.copy().compile()
+    np.testing.assert_array_equal(prog.weights, fresh.weights)
+    np.testing.assert_array_equal(prog.bias, fresh.bias)
+    np.testing.assert_allclose(net.predict(x), net.copy().predict(x), rtol=1e-12)
+    # the network still tracks changes: a later edit recompiles
+    net.set_weight("x1", "h1_1", 5.0)
+    assert net.compile() is not prog and net.compile().weights[0] == 5.0
+    del d
