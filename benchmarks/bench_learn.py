@@ -14,6 +14,7 @@ T2  Training steps on the sparse DAG of S1 (100 inputs, 20,000 hidden, 10 output
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -35,7 +36,7 @@ def _mlp_arrays(net):
     sizes = [len(layer) for layer in net.layers()]
     out, pos, first = [], 0, sizes[0]
     start = first
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+    for fan_in, fan_out in itertools.pairwise(sizes):
         w = prog.weights[pos : pos + fan_in * fan_out].reshape(fan_out, fan_in).copy()
         b = prog.bias[start : start + fan_out].copy()
         out += [w, b]
@@ -135,9 +136,13 @@ def bench_t1(quick: bool) -> list[Result]:
         results.append(Result("T1 MLP epoch vs PyTorch float64", ours_t, None,
                               "PyTorch (not installed)", target=1.5))
     else:
+        import torch
+
         t_torch = best_time(epoch, repeat=repeat)
         results.append(Result("T1 MLP epoch vs PyTorch float64", ours_t, t_torch,
-                              "PyTorch CPU float64", target=1.5))
+                              "PyTorch CPU float64", target=1.5,
+                              note=f"torch {torch.__version__}, "
+                                   f"{torch.get_num_threads()} threads"))
     return results
 
 
