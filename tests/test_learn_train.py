@@ -198,3 +198,25 @@ def test_program_after_training_matches_a_fresh_compile():
     net.set_weight("x1", "h1_1", 5.0)
     assert net.compile() is not prog and net.compile().weights[0] == 5.0
     del d
+
+
+def test_dead_end_neurons_get_zero_gradient_in_repeated_steps():
+    """A hidden neuron that reaches no output shares a segment with live ones."""
+    net = ns.Network()
+    net.add_input("x")
+    net.add_neuron("live", activation="sigmoid", bias=0.1)
+    net.add_neuron("dead", activation="sigmoid", bias=0.2)  # feeds nothing
+    net.add_output("y", activation="sigmoid")
+    net.connect("x", "live", 0.5)
+    net.connect("x", "dead", -0.7)
+    net.connect("live", "y", 1.5)
+    reference = net.copy()
+    rng = np.random.default_rng(0)
+    x, d = rng.normal(size=(6, 1)), rng.uniform(size=(6, 1))
+    ns.train(net, x, d, lr=0.3, epochs=3, batch_size=2, shuffle=False, progress=False)
+    for _epoch in range(3):
+        for lo in range(0, 6, 2):
+            g = ns.gradient(reference, x[lo : lo + 2], d[lo : lo + 2]).vector
+            reference.set_weights(reference.get_weights() - 0.3 * g)
+    np.testing.assert_allclose(net.get_weights(), reference.get_weights(), rtol=1e-12)
+    assert net.weight("x", "dead") == -0.7 and net.neuron("dead").bias == 0.2

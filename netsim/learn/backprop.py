@@ -156,6 +156,20 @@ class Plan:
         self._mats: list[list[sp.csr_matrix]] = []
         self._work: dict[int, dict[str, Array]] = {}
         self.has_sparse = any(st.sparse for st in self.stages)
+        # rows of ∂E/∂y that backward reads or writes: the targets of the stages, the
+        # outputs and the sources of every block that propagates further back
+        receive = np.array(prog.has_input, dtype=bool)
+        receive[prog.outputs] = True
+        for st in self.stages:
+            for d in st.dense:
+                if d.back:
+                    receive[_positions(d.src)] = True
+            for s in st.sparse:
+                if s.back:
+                    receive[s.cols] = True
+            for o in st.others:
+                receive[o.sources] = True
+        self.receive = _as_index(np.flatnonzero(receive))
         self._no_mats: list[list[sp.csr_matrix]] = [[] for _ in self.stages]
         self.initial = np.asarray(prog.initial, dtype=np.float64)[:, None]
         fixed = ~prog.has_input
@@ -378,7 +392,7 @@ class Plan:
         if reuse:
             buf = self._buffers(batch)
             gys, gw, gb = buf["gys"], buf["gw"], buf["gb"]
-            gys.fill(0.0)
+            gys[self.receive] = 0.0  # the other rows are never read
         else:
             gys = np.zeros_like(state)
             gw = np.zeros(prog.n_connections, dtype=np.float64)
@@ -502,7 +516,10 @@ def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Ar
     if x_arr.shape[0] == 0:
         raise ParameterError(f"{what}no samples given (empty inputs)")
     for arr, label in ((x_arr, "inputs"), (d_arr, "targets")):
-        if not np.all(np.isfinite(arr)):
+        # one pass without a boolean temporary; the full test only when it fails
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = np.isfinite(np.sum(arr))
+        if not finite and not np.all(np.isfinite(arr)):
             row, col = np.argwhere(~np.isfinite(arr))[0]
             raise ParameterError(f"{what}{label} sample {row}, column {col} is not finite")
     return x_arr, d_arr
