@@ -69,6 +69,7 @@ class _Dense:
     wpos: slice
     shape: tuple[int, int]
     back: bool  # some source has parameters upstream: propagate ∂E/∂y to it
+    from_inputs: bool = False  # reads exactly the input neurons (training fast path)
 
 
 @dataclass(eq=False)
@@ -156,6 +157,11 @@ class Plan:
         self._mats: list[list[sp.csr_matrix]] = []
         self._work: dict[int, dict[str, Array]] = {}
         self.has_sparse = any(st.sparse for st in self.stages)
+        self._no_mats: list[list[sp.csr_matrix]] = [[] for _ in self.stages]
+        self.initial = np.asarray(prog.initial, dtype=np.float64)[:, None]
+        fixed = ~prog.has_input
+        fixed[prog.inputs] = False
+        self.fixed = _as_index(np.flatnonzero(fixed)) if fixed.any() else None
         # rows of ∂E/∂y that backward reads or writes: the targets of the stages, the
         # outputs and the sources of every block that propagates further back
         receive = np.array(prog.has_input, dtype=bool)
@@ -170,11 +176,35 @@ class Plan:
             for o in st.others:
                 receive[o.sources] = True
         self.receive = _as_index(np.flatnonzero(receive))
-        self._no_mats: list[list[sp.csr_matrix]] = [[] for _ in self.stages]
-        self.initial = np.asarray(prog.initial, dtype=np.float64)[:, None]
-        fixed = ~prog.has_input
-        fixed[prog.inputs] = False
-        self.fixed = _as_index(np.flatnonzero(fixed)) if fixed.any() else None
+        self.direct_inputs = self._direct_inputs()
+
+    def _direct_inputs(self) -> bool:
+        """Whether only dense blocks read the inputs, all of them in order.
+
+        Then the training loop multiplies the minibatch ``x`` (as ``x.T``) directly
+        instead of copying it into the state first.
+        """
+        prog = self.prog
+        inputs = self.inputs
+        ok = (
+            isinstance(inputs, slice)
+            and inputs.stop > inputs.start
+            and not prog.has_input[inputs].any()
+            and not np.isin(prog.outputs, prog.inputs).any()
+        )
+        is_input = np.zeros(prog.n_neurons, dtype=bool)
+        is_input[prog.inputs] = True
+        readers = []
+        for st in self.stages:
+            for d in st.dense:
+                if is_input[_positions(d.src)].any():
+                    ok = ok and isinstance(d.src, slice) and d.src == inputs
+                    readers.append(d)
+            ok = ok and not any(is_input[s.cols].any() for s in st.sparse)
+            ok = ok and not any(is_input[o.sources].any() for o in st.others)
+        for d in readers:
+            d.from_inputs = ok
+        return ok
 
     # --- building -------------------------------------------------------------------
 
@@ -318,21 +348,26 @@ class Plan:
         else:
             state = np.empty((prog.n_neurons, batch), dtype=np.float64)
             xis = np.zeros_like(state)
+        direct = reuse and self.direct_inputs
         if not reuse:
             state[:] = self.initial
         elif self.fixed is not None:  # rows no stage or input overwrites
             state[self.fixed] = self.initial[self.fixed]
-        state[self.inputs] = x.T
+        if direct:
+            buf["x"] = x  # read by the blocks marked from_inputs, here and in backward
+        else:
+            state[self.inputs] = x.T
         mats = self._matrices(weights)
         for st, stage_mats in zip(self.stages, mats, strict=True):
             view = isinstance(st.tindex, slice)
             xi = xis[st.tindex] if view else np.empty((len(st.targets), batch))
             for d in st.dense:
                 w = weights[d.wpos].reshape(d.shape)
+                src = x.T if direct and d.from_inputs else state[d.src]
                 if isinstance(d.rows, slice):
-                    np.matmul(w, state[d.src], out=xi[d.rows])
+                    np.matmul(w, src, out=xi[d.rows])
                 else:
-                    xi[d.rows] = w @ state[d.src]
+                    xi[d.rows] = w @ src
             for s, m in zip(st.sparse, stage_mats, strict=True):
                 xi[s.rows] = m @ state[s.cols]
             if st.has_linear:
@@ -389,10 +424,13 @@ class Plan:
         """
         prog = self.prog
         batch = state.shape[1]
+        x_direct = None
         if reuse:
             buf = self._buffers(batch)
             gys, gw, gb = buf["gys"], buf["gw"], buf["gb"]
             gys[self.receive] = 0.0  # the other rows are never read
+            if self.direct_inputs:
+                x_direct = buf["x"]
         else:
             gys = np.zeros_like(state)
             gw = np.zeros(prog.n_connections, dtype=np.float64)
@@ -433,8 +471,8 @@ class Plan:
             gb[st.tindex] = gxi.sum(axis=1)
             for d in st.dense:
                 g_rows = gxi[d.rows]
-                src = state[d.src]
-                np.matmul(g_rows, src.T, out=gw[d.wpos].reshape(d.shape))
+                src_t = x_direct if x_direct is not None and d.from_inputs else state[d.src].T
+                np.matmul(g_rows, src_t, out=gw[d.wpos].reshape(d.shape))
                 if d.back:
                     w = weights[d.wpos].reshape(d.shape)
                     gys[d.src] += w.T @ g_rows
