@@ -187,7 +187,7 @@ def test_full_batch_training_step_on_random_dags(case):
 
 def test_program_after_training_matches_a_fresh_compile():
     net = ns.mlp("3-4-2", output_activation="softmax", seed=0)
-    x, d = data(2)
+    x, _d = data(2)
     labels = np.eye(2)[(x[:, 0] > 0).astype(int)]
     ns.train(net, x, labels, loss="cross_entropy", epochs=3, progress=False)
     prog, fresh = net.compile(), net.copy().compile()
@@ -197,7 +197,6 @@ def test_program_after_training_matches_a_fresh_compile():
     # the network still tracks changes: a later edit recompiles
     net.set_weight("x1", "h1_1", 5.0)
     assert net.compile() is not prog and net.compile().weights[0] == 5.0
-    del d
 
 
 def test_dead_end_neurons_get_zero_gradient_in_repeated_steps():

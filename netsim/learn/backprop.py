@@ -242,7 +242,6 @@ class Plan:
                 )
         others = []
         for seg in st.others:
-            rows = _positions(seg.rows)
             if seg.potential.gradient is None and relevant[seg.neurons].any():
                 j = seg.neurons[relevant[seg.neurons]][0]
                 raise NotDifferentiableError(
@@ -261,7 +260,6 @@ class Plan:
                     params=seg.params,
                 )
             )
-            del rows
         acts = []
         for seg in st.activations:
             neurons = st.targets[_positions(seg.rows)]

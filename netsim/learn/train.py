@@ -2,7 +2,8 @@
 
 Training works on a copy of the compiled program's parameter arrays (weights in CSR
 order and biases); the network's definition is touched once, at the end, when the
-trained configuration is written back with :meth:`Network.set_weights`.
+trained configuration is written back (:func:`write_back`, a bulk equivalent of
+:meth:`Network.set_weights`).
 
 One *epoch* visits every training sample once, in a fresh seeded permutation
 (``shuffle=True``) split into minibatches of ``batch_size`` (1 = online learning,
