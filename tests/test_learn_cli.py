@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pathlib
 import re
 
 import numpy as np
@@ -109,3 +110,37 @@ def test_bad_targets_and_options(tmp_path, net_file, capsys):
     status, _out, err = run(capsys, "train", net_file, tmp_path / "missing.csv", "-o",
                             tmp_path / "o.json")
     assert status == 2 and "missing.csv" in err and err.count("\n") == 1
+
+
+def test_train_on_class_labels(tmp_path, capsys):
+    net_file = tmp_path / "iris.json"
+    ns.save(ns.mlp("4-6-3", activation="tanh", output_activation="softmax", seed=1),
+            net_file)
+    iris = pathlib.Path(__file__).resolve().parent.parent / "examples" / "iris.csv"
+    status, out, err = run(capsys, "train", net_file, iris, "--classes", "species",
+                           "--loss", "cross_entropy", "--optimizer", "adam", "--lr", "0.02",
+                           "--epochs", "60", "--batch-size", "16", "--json", "-o",
+                           tmp_path / "trained.json")
+    assert status == 0, err
+    assert json.loads(out)["accuracy"] > 0.9
+    samples = ns.read_samples(iris, classes="species")
+    assert samples.target_names == ["setosa", "versicolor", "virginica"]
+    assert samples.inputs.shape == (150, 4) and samples.targets.sum(axis=0).tolist() == [50] * 3
+
+
+def test_class_label_errors(tmp_path, capsys):
+    net_file = tmp_path / "n.json"
+    ns.save(ns.mlp("2-2", output_activation="softmax", seed=0), net_file)
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,kind\n1,2,x\n3,4,y\n")
+    for extra, message in [
+        (["--classes", "sort"], "no column named 'sort' for the classes"),
+        (["--classes", "kind", "--targets", "1"], "either --targets or --classes"),
+    ]:
+        status, _out, err = run(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
+                                *extra)
+        assert status == 2 and err.count("\n") == 1 and message in err, err
+    data.write_text("a,b,kind\n1,2,x\n3,4,x\n")
+    status, _out, err = run(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
+                            "--classes", "kind")
+    assert status == 2 and "only one class ('x')" in err

@@ -77,6 +77,12 @@ def add_parser(subparsers: Any) -> None:
         help="target columns: the last K columns, or comma-separated header names "
         "(default: as many as the network has outputs)",
     )
+    parser.add_argument(
+        "--classes", default=None, metavar="COLUMN",
+        help="a header column of class labels (text allowed), one-hot encoded in order "
+        "of first appearance as the targets; use with a softmax output layer and "
+        "--loss cross_entropy",
+    )
     parser.add_argument("--loss", default="mse",
                         choices=["mse", "binary_cross_entropy", "cross_entropy"])
     parser.add_argument("--optimizer", default="sgd",
@@ -103,7 +109,9 @@ def _train(args: argparse.Namespace) -> int:
     targets: Any = len(net.outputs) if args.targets is None else args.targets
     if targets == 0:
         raise ns.NetworkError(f"{args.network}: the network has no output neurons to train")
-    samples = ns.read_samples(args.data, targets=targets)
+    if args.classes is not None and args.targets is not None:
+        raise ns.ParameterError("give either --targets or --classes, not both")
+    samples = ns.read_samples(args.data, targets=targets, classes=args.classes)
     n_in = samples.inputs.shape[1]
     if n_in != len(net.inputs) or samples.targets.shape[1] != len(net.outputs):
         raise ns.DataError(

@@ -109,7 +109,10 @@ def _is_number(text: str) -> bool:
 
 
 def read_samples(
-    path: str | os.PathLike[str], targets: int | Sequence[str] | str = 1
+    path: str | os.PathLike[str],
+    targets: int | Sequence[str] | str = 1,
+    *,
+    classes: str | None = None,
 ) -> Samples:
     """Read training samples from a CSV file.
 
@@ -122,6 +125,10 @@ def read_samples(
     targets : int, str or sequence of str
         The last ``targets`` columns are the desired outputs (an int), or the columns
         with these names (a comma-separated string or a sequence; needs a header).
+    classes : str, optional
+        Instead of ``targets``: the name of one column of class labels (text allowed),
+        one-hot encoded in the order the classes first appear (``target_names`` are
+        the class labels). Every other column is an input.
 
     Raises
     ------
@@ -158,6 +165,13 @@ def read_samples(
     width = len(header) if header is not None else len(rows[0][1])
     first = 1 if header is not None else rows[0][0]
     names = header or [f"column {k + 1}" for k in range(width)]
+    label_col = -1
+    if classes is not None:
+        if header is None or classes not in header:
+            known = ", ".join(header) if header else "the file has no header"
+            raise DataError(f"{name}: no column named {classes!r} for the classes; {known}")
+        label_col = header.index(classes)
+    labels: list[str] = []
     data = np.empty((len(rows), width), dtype=np.float64)
     for r, (line, row) in enumerate(rows):
         if len(row) != width:
@@ -165,6 +179,10 @@ def read_samples(
                 f"{name}, line {line}: {len(row)} columns, expected {width} (as on line {first})"
             )
         for c, text in enumerate(row):
+            if c == label_col:
+                labels.append(text)
+                data[r, c] = 0.0
+                continue
             try:
                 value = float(text)
             except ValueError:
@@ -177,6 +195,18 @@ def read_samples(
                     f"{name}, line {line}, column {c + 1}: {text!r} is not a finite number"
                 )
             data[r, c] = value
+    if classes is not None:
+        kinds = list(dict.fromkeys(labels))
+        if len(kinds) < 2:
+            raise DataError(f"{name}: column {classes!r} has only one class ({kinds[0]!r})")
+        index = {k: i for i, k in enumerate(kinds)}
+        inputs = [c for c in range(width) if c != label_col]
+        return Samples(
+            inputs=data[:, inputs],
+            targets=np.eye(len(kinds))[[index[v] for v in labels]],
+            input_names=[names[c] for c in inputs],
+            target_names=kinds,
+        )
     if isinstance(targets, str) and not targets.strip().lstrip("-").isdigit():
         targets = [t.strip() for t in targets.split(",") if t.strip()]
     elif isinstance(targets, str):
