@@ -376,8 +376,15 @@ def write_back(net: Any, prog: Any, weights: Array, bias: Array) -> None:
     deque(map(setitem, edge_dicts, repeat("weight"), weights.tolist()), maxlen=0)
     deque(map(setitem, node_dicts, repeat("bias"), bias[with_bias].tolist()), maxlen=0)
     net.graph.version += 1
+    # Private caches of the program (stages, derived matrices) hold values of the old
+    # weights: the new program starts them afresh.
+    fresh = {
+        f.name: f.default_factory()
+        for f in dataclasses.fields(prog)
+        if f.name.startswith("_") and f.init and f.default_factory is not dataclasses.MISSING
+    }
     trained = dataclasses.replace(
-        prog, weights=weights.astype(prog.dtype), bias=bias.astype(prog.dtype), _stages={}
+        prog, weights=weights.astype(prog.dtype), bias=bias.astype(prog.dtype), **fresh
     )
     net.cached(("program", prog.dtype.str), lambda: trained)
     net.cached(PLAN_KEY, lambda: plan)
