@@ -219,3 +219,23 @@ def test_dead_end_neurons_get_zero_gradient_in_repeated_steps():
             reference.set_weights(reference.get_weights() - 0.3 * g)
     np.testing.assert_allclose(net.get_weights(), reference.get_weights(), rtol=1e-12)
     assert net.weight("x", "dead") == -0.7 and net.neuron("dead").bias == 0.2
+
+
+def test_predictions_after_training_a_sparse_network_use_the_new_weights():
+    rng = np.random.default_rng(4)
+    net = ns.Network()
+    for k in range(4):
+        net.add_input(f"x{k}")
+    for k in range(6):  # sparse: each hidden neuron reads two random inputs
+        net.add_neuron(f"h{k}", activation="tanh")
+        for i in rng.choice(4, size=2, replace=False):
+            net.connect(f"x{i}", f"h{k}", float(rng.normal()))
+    net.add_output("y", activation="sigmoid")
+    for k in range(0, 6, 2):
+        net.connect(f"h{k}", "y", float(rng.normal()))
+    x, d = rng.normal(size=(20, 4)), rng.uniform(size=(20, 1))
+    before = net.predict(x)  # caches the program's own matrices
+    ns.train(net, x, d, lr=0.5, epochs=5, progress=False)
+    after = net.predict(x)
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(after, net.copy().predict(x), rtol=1e-12)
