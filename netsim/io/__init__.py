@@ -1,0 +1,1 @@
+"""Input and output: network files (JSON) and diagrams (DOT, rendering)."""
