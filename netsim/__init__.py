@@ -31,6 +31,7 @@ from .functions import (
     register_potential,
 )
 from .initializers import initialize
+from .io.dot import render_trace, write_dot
 from .network import Network, Neuron
 
 __version__ = "0.1.0"
@@ -62,4 +63,6 @@ __all__ = [
     "parse_sizes",
     "register_activation",
     "register_potential",
+    "render_trace",
+    "write_dot",
 ]
