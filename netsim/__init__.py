@@ -5,6 +5,7 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 (:func:`save`, :func:`load`) and draw it (``net.to_dot``, ``net.render``).
 """
 
+from . import io
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
 from .errors import (
@@ -31,6 +32,7 @@ from .functions import (
     register_potential,
 )
 from .initializers import initialize
+from .io import from_dict, load, save, to_dict
 from .io.dot import render_trace, write_dot
 from .network import Network, Neuron
 
@@ -56,13 +58,18 @@ __all__ = [
     "SizeLimitError",
     "UnknownFunctionError",
     "compile_network",
+    "from_dict",
     "get_activation",
     "get_potential",
     "initialize",
+    "io",
+    "load",
     "mlp",
     "parse_sizes",
     "register_activation",
     "register_potential",
     "render_trace",
+    "save",
+    "to_dict",
     "write_dot",
 ]
