@@ -35,12 +35,15 @@ from .initializers import initialize
 from .io import from_dict, load, save, to_dict
 from .io.dot import render_trace, write_dot
 from .network import Network, Neuron
+from .simulate import ORDERS, RULES, Run, run
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "ORDERS",
     "POTENTIALS",
+    "RULES",
     "Activation",
     "CycleError",
     "DataError",
@@ -55,6 +58,7 @@ __all__ = [
     "Potential",
     "Program",
     "RenderError",
+    "Run",
     "SizeLimitError",
     "UnknownFunctionError",
     "compile_network",
@@ -69,6 +73,7 @@ __all__ = [
     "register_activation",
     "register_potential",
     "render_trace",
+    "run",
     "save",
     "to_dict",
     "write_dot",
