@@ -36,12 +36,10 @@ so the same network and options always give byte-identical DOT text.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import shutil
 import subprocess
-import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -55,6 +53,7 @@ from ..errors import ParameterError, RenderError
 from ..functions import ACTIVATIONS, POTENTIALS
 from . import palette
 from ._plan import DrawnEdge, DrawnNode, Plan, make_plan
+from .atomic import atomic_write_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
@@ -680,19 +679,6 @@ def _with_params(name: str, params: Mapping[str, float] | None) -> str:
 # --- writing and rendering -------------------------------------------------------------
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the DOT text of the diagram (needs no Graphviz program).
 
@@ -717,7 +703,7 @@ def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Pat
     True
     """
     target = Path(path)
-    _write_atomic(target, to_dot(net, **options).source.encode("utf-8"))
+    atomic_write_bytes(target, to_dot(net, **options).source.encode("utf-8"))
     return target
 
 
@@ -806,7 +792,7 @@ def render(
     fmt = _format_of(target, format)
     source = to_dot(net, **options).source
     if fmt == "dot":
-        _write_atomic(target, source.encode("utf-8"))
+        atomic_write_bytes(target, source.encode("utf-8"))
         return target
     try:
         data = run_dot(source, fmt, timeout)
@@ -814,12 +800,12 @@ def render(
         if shutil.which("dot") is not None:
             raise
         fallback = target.with_suffix(".dot")
-        _write_atomic(fallback, source.encode("utf-8"))
+        atomic_write_bytes(fallback, source.encode("utf-8"))
         raise RenderError(
             f"cannot render {target.name}: Graphviz's 'dot' program was not found on PATH; "
             f"the DOT text was written to {fallback}; {INSTALL_HINT}"
         ) from exc
-    _write_atomic(target, data)
+    atomic_write_bytes(target, data)
     return target
 
 
