@@ -108,7 +108,7 @@ def test_jupyter_never_raises_for_a_bad_network():
 
 
 def test_unknown_format(tmp_path):
-    with pytest.raises(ns.ParameterError, match="'.jpg' is not one of svg, png, pdf, dot"):
+    with pytest.raises(ns.ParameterError, match=r"'\.jpg' is not one of svg, png, pdf, dot"):
         xor().render(tmp_path / "x.jpg")
     with pytest.raises(ns.ParameterError, match="format 'bmp'"):
         xor().render(tmp_path / "x.svg", format="bmp")
