@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -155,3 +157,31 @@ def test_trace_svg_frames(tmp_path):
     paths = ns.render_trace(net, run, tmp_path / "elman")
     assert [p.suffix for p in paths] == [".svg"] * 3
     assert all(svg_node_titles(p) == set(net.neurons) for p in paths)
+
+
+def plain_positions(source: str) -> dict[str, tuple[float, float]]:
+    out = subprocess.run(["dot", "-Tplain"], input=source.encode(), capture_output=True,
+                         check=True).stdout.decode()
+    return {m[1].strip('"'): (float(m[2]), float(m[3]))
+            for m in re.finditer(r'^node ("[^"]*"|\S+) (\S+) (\S+)', out, re.M)}
+
+
+@needs_dot
+@pytest.mark.parametrize("clusters", [False, True])
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+@pytest.mark.parametrize("sizes", [[2, 3, 2], [3, 4, 2], [5, 7, 6, 3], [40, 5, 2]])
+def test_neurons_keep_their_order_across_each_layer(sizes, direction, clusters):
+    """Checked on the real layout: top to bottom (LR) or left to right (TB)."""
+    net = ns.mlp(sizes, seed=sum(sizes))
+    dot = net.to_dot(direction=direction, clusters=clusters)
+    pos = plain_positions(dot.source)
+    for body in re.findall(r"\t\{ rank=\w+; (.*)\}", dot.source):
+        names = re.findall(r'"([^"]*)"', body)
+        key = (lambda n: -pos[n][1]) if direction == "LR" else (lambda n: pos[n][0])
+        assert sorted(names, key=key) == names
+    # and the layers follow each other, inputs first
+    firsts = [re.findall(r'"([^"]*)"', b)[0] for b in
+              re.findall(r"\t\{ rank=\w+; (.*)\}", dot.source)]
+    axis = 0 if direction == "LR" else 1
+    coords = [pos[n][axis] for n in firsts]
+    assert coords == (sorted(coords) if direction == "LR" else sorted(coords, reverse=True))

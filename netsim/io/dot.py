@@ -9,11 +9,19 @@ shows a network in Jupyter (SVG, or the DOT text when ``dot`` is missing).
 **Layout.** Rank groups (layers, or the pseudo-layers of a recurrent network; see
 :mod:`netsim.io._plan`) are ``rank=same`` subgraphs at the top level, with
 ``newrank=true``, so clusters never carry rank constraints. The first group is
-``rank=source`` and the last ``rank=sink``. Invisible edges chain the neurons of a
-group in neuron order, which fixes their order across the rank (top to bottom for
-``LR``, left to right for ``TB``). Back connections and self-loops are dashed and have
-``constraint=false``. The neural weight never goes into DOT's ``weight`` attribute
-(a layout priority in Graphviz): it is shown by colour, width, label and tooltip.
+``rank=source`` and the last ``rank=sink``; since dot (2.43) ignores those two under
+``newrank``, an invisible spine through the first node of each group also keeps the
+groups on successive ranks. Invisible edges chain the nodes of a group in neuron order,
+which fixes their order across the rank (top to bottom for ``LR``, left to right for
+``TB``). With clusters, dot under ``newrank`` lays a chain out mirrored in ``LR``, so
+the chain is written reversed there, and ``remincross=false`` keeps the final crossing
+reduction from undoing it; the tests check the order on real layouts of feed-forward
+networks. In recurrent networks long feedback edges can still make dot reorder a
+wide pseudo-layer (best effort there). Back connections and self-loops are dashed and
+have ``constraint=false``; a feedback edge inside one rank is written along the chain
+with ``dir=back``, so it never forms a cycle with it. The neural weight never goes into
+DOT's ``weight`` attribute (a layout priority in Graphviz): it is shown by colour,
+width, label and tooltip.
 
 **Neurons.** Shape by role: input ``box``, hidden ``ellipse``, output double
 ``ellipse``, input and output double ``box``. The label shows the label (or id), and,
@@ -386,6 +394,7 @@ class _Emitter:
         auto = plan.mode == "full" and singles <= WEIGHT_LABEL_LIMIT
         self.weight_labels = auto if opts.weights is None else opts.weights
         self.layer_numbers = None if plan.recurrent else net.layer_numbers()
+        self.clusters = opts.clusters and plan.mode != "summary"
         self.rank_of = {k: r for r, group in enumerate(plan.groups) for k in group}
 
     def lines(self) -> list[str]:
@@ -400,6 +409,10 @@ class _Emitter:
             ("fontsize", "10"),
             ("tooltip", self._graph_tooltip()),
         ]
+        if self.clusters:
+            # With clusters under newrank, dot's final crossing reduction reorders ranks
+            # against the chains; without it the chains hold (checked by the tests).
+            graph_attrs.append(("remincross", "false"))
         if opts.legend:
             graph_attrs += [("labelloc", "b"), ("labeljust", "l"),
                             ("label", _Html(self._legend()))]
@@ -409,7 +422,7 @@ class _Emitter:
             'fillcolor="#ffffff" margin="0.06,0.03" width="0.4" height="0.3"]\n',
             '\tedge [fontname="Helvetica" fontsize="9" arrowsize="0.6"]\n',
         ]
-        clusters = opts.clusters and plan.mode != "summary"
+        clusters = self.clusters
         for r, row in enumerate(plan.ranks):
             node_lines = [self._node(plan.nodes[d]) for d in row]
             if clusters:
@@ -443,7 +456,8 @@ class _Emitter:
         names = [_id(self.plan.nodes[d].name) for d in row]
         lines = [f"\t{{ rank={kind}; " + "; ".join(names) + "; }\n"]
         if len(names) > 1:  # invisible chain: keeps the neuron order across the rank
-            lines.append(f"\t{' -> '.join(names)} [style=\"invis\"]\n")
+            chain = names[::-1] if self.clusters and self.opts.direction == "LR" else names
+            lines.append(f"\t{' -> '.join(chain)} [style=\"invis\"]\n")
         return lines
 
     def _group_caption(self, r: int) -> str:
@@ -615,7 +629,15 @@ class _Emitter:
         if label is not None:
             attrs += [("label", label), ("fontcolor", color)]
         attrs.append(("tooltip", tooltip))
-        return f"\t{_id(tail.name)} -> {_id(head.name)}{_attrs(attrs)}\n"
+        first, second = tail, head
+        if tail.rank == head.rank and edge.tail != edge.head:
+            # A flat edge against the rank's invisible chain would make a flat cycle,
+            # which dot breaks by reordering the rank: write it along the chain instead.
+            reversed_chain = self.clusters and self.opts.direction == "LR"
+            if (edge.tail > edge.head) != reversed_chain:
+                first, second = head, tail
+                attrs.insert(0, ("dir", "back"))
+        return f"\t{_id(first.name)} -> {_id(second.name)}{_attrs(attrs)}\n"
 
     def _node_text(self, node: DrawnNode) -> str:
         if node.kind == "neuron":
