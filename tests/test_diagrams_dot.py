@@ -336,3 +336,12 @@ def test_scale_colours_and_fixed_range():
 def test_bad_options(option, message):
     with pytest.raises(ns.ParameterError, match=message):
         to_dot(xor(), **option)
+
+
+def test_flat_feedback_is_written_along_the_chain():
+    source = hopfield(3).to_dot().source
+    # s2 -> s1 goes against the chain s1 -> s2 -> s3: written reversed, drawn backwards
+    assert ('\t"s1" -> "s2" [dir="back" color="#2166ac" penwidth="4.00" style="dashed" '
+            'constraint="false" label="+1" fontcolor="#2166ac" tooltip="s2 → s1\\nw = 1.0"]'
+            in source)
+    assert '\t"s1" -> "s2" [color="#2166ac"' in source  # s1 -> s2 itself, unchanged

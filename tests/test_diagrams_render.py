@@ -185,3 +185,14 @@ def test_neurons_keep_their_order_across_each_layer(sizes, direction, clusters):
     axis = 0 if direction == "LR" else 1
     coords = [pos[n][axis] for n in firsts]
     assert coords == (sorted(coords) if direction == "LR" else sorted(coords, reverse=True))
+
+
+@needs_dot
+def test_dot_failure_and_timeout_are_render_errors():
+    from netsim.io.dot import run_dot
+
+    with pytest.raises(ns.RenderError, match="'dot' failed"):
+        run_dot("digraph { a -> }", "svg")
+    with pytest.raises(ns.RenderError, match="did not finish within"):
+        run_dot(ns.mlp([20, 20, 20], seed=0).to_dot(max_layer_width=None).source, "svg",
+                timeout=0.001)
