@@ -186,7 +186,7 @@ class _Emitter:
         singles = sum(1 for e in plan.edges if e.single)
         auto = plan.mode == "full" and singles <= WEIGHT_LABEL_LIMIT
         self.weight_labels = auto if opts.weights is None else opts.weights
-        self.layer_numbers = None if plan.recurrent else net.layer_numbers()
+        self.layer_numbers = plan.layer_numbers
         self.clusters = opts.clusters and plan.mode != "summary"
         self.rank_of = {k: r for r, group in enumerate(plan.groups) for k in group}
 

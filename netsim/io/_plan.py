@@ -95,6 +95,7 @@ class Plan:
     n_hidden_connections: int = 0  # below the |w| threshold
     max_abs_weight: float = 0.0
     has_incoming: list[bool] = field(default_factory=list)
+    layer_numbers: dict[NeuronId, int] | None = None  # feed-forward only
 
 
 def _safe_name(neuron_id: object) -> str:
@@ -200,8 +201,13 @@ def make_plan(
         for u, v, _w in edges:
             succ[u].append(v)
         groups = recurrent_groups(n, succ, inputs, outputs)
+        numbers = None
     else:
-        groups = [[index[x] for x in layer] for layer in net.layers() if layer]
+        numbers = net.layer_numbers()  # the layers of net.layers(), without empty ones
+        by_layer: dict[int, list[int]] = {}
+        for k, neuron_id in enumerate(ids):
+            by_layer.setdefault(numbers[neuron_id], []).append(k)
+        groups = [by_layer[layer] for layer in sorted(by_layer)]
     has_incoming = [False] * n
     for _u, v, _w in edges:
         has_incoming[v] = True
@@ -217,6 +223,7 @@ def make_plan(
         n_hidden_connections=len(edges) - len(visible),
         max_abs_weight=max((abs(w) for _u, _v, w in edges), default=0.0),
         has_incoming=has_incoming,
+        layer_numbers=numbers,
     )
     if summary is not True:
         _detail_nodes(plan, max_layer_width, keep)
