@@ -196,3 +196,13 @@ def test_dot_failure_and_timeout_are_render_errors():
     with pytest.raises(ns.RenderError, match="did not finish within"):
         run_dot(ns.mlp([20, 20, 20], seed=0).to_dot(max_layer_width=None).source, "svg",
                 timeout=0.001)
+
+
+@needs_dot
+def test_dot_keywords_and_backslash_names_render(tmp_path):
+    net = ns.Network(name="ends with \\")
+    for neuron_id in ["graph", "node", "edge", "subgraph", "strict", "digraph"]:
+        net.add_neuron(neuron_id)
+    net.connect("graph", "node", 1.0)
+    assert net.to_dot().source.startswith('digraph "ends with _" {')
+    assert svg_node_titles(net.render(tmp_path / "kw.svg")) == set(net.neurons)

@@ -39,7 +39,7 @@ _SHAPES = {
 
 
 def _id(name: str) -> str:
-    """A DOT double-quoted ID (names never contain backslashes, see _plan._safe_name)."""
+    """A DOT double-quoted ID (names never contain backslashes, see _plan.safe_name)."""
     return '"' + name.replace('"', '\\"') + '"'
 
 

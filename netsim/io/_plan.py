@@ -34,7 +34,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network, NeuronId
 
-__all__ = ["MAX_GROUPS", "DrawnEdge", "DrawnNode", "Plan", "layout_cost", "make_plan"]
+__all__ = [
+    "MAX_GROUPS",
+    "DrawnEdge",
+    "DrawnNode",
+    "Plan",
+    "layout_cost",
+    "make_plan",
+    "safe_name",
+]
 
 MAX_GROUPS = 24
 SUMMARY_COST = 300  # a summary is for reading: keep its bundles few
@@ -98,7 +106,7 @@ class Plan:
     layer_numbers: dict[NeuronId, int] | None = None  # feed-forward only
 
 
-def _safe_name(neuron_id: object) -> str:
+def safe_name(neuron_id: object) -> str:
     """A DOT-safe node name: backslashes and control characters become '_'."""
     text = str(neuron_id)
     return "".join("_" if ch == "\\" or not ch.isprintable() else ch for ch in text)
@@ -108,7 +116,7 @@ def _unique_names(ids: list[NeuronId]) -> list[str]:
     seen: set[str] = set()
     names: list[str] = []
     for neuron_id in ids:
-        base = _safe_name(neuron_id)
+        base = safe_name(neuron_id)
         name, k = base, 1
         while name in seen:  # "1" and 1, or ids that differ only in unsafe characters
             k += 1

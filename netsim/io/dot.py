@@ -56,7 +56,7 @@ import graphviz
 from ..errors import NetsimError, ParameterError, RenderError
 from . import palette
 from ._dottext import body_lines, make_options
-from ._plan import make_plan
+from ._plan import make_plan, safe_name
 from ._state import state_vector, trace_frames
 from .atomic import atomic_write_bytes
 
@@ -161,7 +161,7 @@ def to_dot(
         summary=opts.summary,
     )
     body = body_lines(net, plan, opts, values, scale if values is not None else None)
-    return graphviz.Digraph(name=net.name or "network", body=body)
+    return graphviz.Digraph(name=safe_name(net.name or "network"), body=body)
 
 
 # --- writing and rendering -------------------------------------------------------------
