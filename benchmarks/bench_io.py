@@ -77,7 +77,7 @@ def load_reference(path: str) -> nx.DiGraph:
 def main(quick: bool = False) -> None:
     n, fan_in = (1_000, 50) if quick else (10_000, 101)
     ids, edges = make_edges(n, fan_in)
-    repeat = 3 if quick else 2
+    repeat = 3
     results = []
 
     start = time.perf_counter()

@@ -198,3 +198,17 @@ def test_python_dash_m_netsim(tmp_path):
     )
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1
     assert "Traceback" not in bad.stderr
+
+
+def test_info_reports_contradictory_layer_numbers(tmp_path, capsys):
+    path = tmp_path / "layers.json"
+    path.write_text(json.dumps({
+        "format": "netsim-network", "version": 1,
+        "neurons": [{"id": "a", "layer": 2}, {"id": "b", "layer": 1}],
+        "connections": [{"from": "a", "to": "b", "weight": 1.0}],
+    }))
+    code, out, _ = run_cli(capsys, "info", path)
+    assert code == 0
+    assert "structure    feed-forward; layers: neuron 'b' has layer 1 but its predecessor" in out
+    code, out, _ = run_cli(capsys, "info", "--json", path)
+    assert json.loads(out)["layers"] is None and "layer_error" in json.loads(out)

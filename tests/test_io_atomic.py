@@ -129,7 +129,9 @@ def test_failing_save_keeps_the_existing_network_file(tmp_path, monkeypatch):
     assert _listing(tmp_path) == ["xor.json"]
 
 
-@pytest.mark.parametrize("damage", ["nan_weight", "nan_bias", "unknown_activation", "bad_label"])
+@pytest.mark.parametrize(
+    "damage", ["nan_weight", "nan_bias", "unknown_activation", "bad_label", "bad_name"]
+)
 def test_unserialisable_network_state_keeps_the_existing_file(tmp_path, damage):
     path = tmp_path / "xor.json"
     ns.save(xor(), path)
@@ -142,9 +144,11 @@ def test_unserialisable_network_state_keeps_the_existing_file(tmp_path, damage):
         net.graph.nodes["h1"]["bias"] = math.inf
     elif damage == "unknown_activation":
         net.graph.nodes["h1"]["activation"] = "no-such-function"
-    else:
+    elif damage == "bad_label":
         net.graph.nodes["h1"]["label"] = object()
-    with pytest.raises(ns.NetsimError):
+    else:
+        net.name = 42
+    with pytest.raises(ns.FormatError, match=r"^cannot save: "):
         ns.save(net, path)
     assert path.read_bytes() == before
     assert _listing(tmp_path) == ["xor.json"]

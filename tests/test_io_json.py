@@ -36,6 +36,19 @@ def test_dumps_is_the_text_of_to_dict(name):
     assert json.loads(dumps(net)) == ns.to_dict(net)
 
 
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_loaded_node_attributes_are_those_add_neuron_stores(name):
+    net = NETWORKS[name]()
+    back = loads(dumps(net))
+    for n in net.graph:
+        assert repr(sorted(back.graph.nodes[n].items())) == repr(sorted(net.graph.nodes[n].items()))
+        # parameter dicts belong to one neuron each
+        assert back.graph.nodes[n]["activation_params"] is not net.graph.nodes[n][
+            "activation_params"]
+    params = [id(d["activation_params"]) for _, d in back.graph.nodes(data=True)]
+    assert len(set(params)) == len(params)
+
+
 def test_round_trip_keeps_order_roles_and_attributes():
     net = rich()
     back = loads(dumps(net))

@@ -57,6 +57,10 @@ def networks(draw):
     return net
 
 
+def _node_attrs(net):
+    return [(repr(n), repr(sorted(d.items()))) for n, d in net.graph.nodes(data=True)]
+
+
 @settings(max_examples=150, deadline=None)
 @given(networks())
 def test_random_networks_survive_the_round_trip(net):
@@ -67,4 +71,6 @@ def test_random_networks_survive_the_round_trip(net):
     assert back.inputs == net.inputs and back.outputs == net.outputs
     assert sorted(map(repr, back.connections)) == sorted(map(repr, net.connections))
     assert dumps(back) == text
+    # the loader's bulk node build stores exactly what Network.add_neuron stores
+    assert _node_attrs(back) == _node_attrs(net)
     assert ns.from_dict(ns.to_dict(net)) == net

@@ -126,3 +126,12 @@ def test_schema_document_is_a_valid_draft_2020_12_schema():
 
     Draft202012Validator.check_schema(schema())
     assert json.loads(json.dumps(schema())) == schema()
+
+
+def test_saved_files_validate_against_the_full_schema_with_jsonschema():
+    from _io_cases import NETWORKS
+
+    from netsim.io import dumps
+
+    for make in NETWORKS.values():
+        assert _validator(None).is_valid(json.loads(dumps(make())))

@@ -410,6 +410,7 @@ class _Loader:
 
     def __init__(self, source: str) -> None:
         self.source = source
+        self._functions: dict[Any, tuple[str, dict[str, float]]] = {}
 
     def fail(self, parts: Sequence[Any], problem: str) -> FormatError:
         return FormatError(f"{self.source}: {_path(parts)}: {problem}")
@@ -471,8 +472,10 @@ class _Loader:
             )
         return x
 
-    def _function(self, spec: Any, registry: Any, parts: list[Any]) -> Any:
-        """Check a function spec against its registry; return it in canonical form."""
+    def _function(
+        self, spec: Any, registry: Any, parts: list[Any]
+    ) -> tuple[str, dict[str, float]]:
+        """Check a function spec against its registry; return ``(name, params)``."""
         if isinstance(spec, str):
             name, params, name_parts = spec, {}, parts
         else:
@@ -495,7 +498,15 @@ class _Loader:
                 except ParameterError as one:
                     raise self.fail([*parts, key], str(one)) from None
             raise self.fail(parts, str(exc)) from None
-        return {"name": entry.name, **params} if params else entry.name
+        return entry.name, params
+
+    def _cached_function(self, spec: Any, registry: Any, parts: list[Any]) -> Any:
+        """:meth:`_function`, checked once per distinct spec (most neurons share one)."""
+        key = (registry.kind, spec if isinstance(spec, str) else frozenset(spec.items()))
+        hit = self._functions.get(key)
+        if hit is None:
+            hit = self._functions[key] = self._function(spec, registry, parts)
+        return hit
 
     def build(self, data: Any) -> Network:
         self._header(data)
@@ -513,8 +524,14 @@ class _Loader:
             default_pot = self._function(
                 defaults["potential"], POTENTIALS, ["defaults", "potential"]
             )
+        identity = default_act or (ACTIVATIONS.get("identity").name, {})
+        weighted_sum = default_pot or (POTENTIALS.get("weighted_sum").name, {})
 
+        # Every neuron is checked here exactly as Network.add_neuron checks it, and
+        # its node attributes are the ones add_neuron stores (a test compares them);
+        # the nodes then go into the graph in one add_nodes_from.
         net = Network(name=data.get("name"), description=data.get("description"))
+        nodes: list[tuple[NeuronId, dict[str, Any]]] = []
         first: dict[NeuronId, int] = {}
         for k, n in enumerate(neurons):
             nid = n["id"]
@@ -524,29 +541,27 @@ class _Loader:
                     f"duplicate neuron id {nid!r} (first at {_path(['neurons', first[nid]])})",
                 )
             first[nid] = k
-            attrs: dict[str, Any] = {}
-            if "activation" in n:
-                attrs["activation"] = self._function(
-                    n["activation"], ACTIVATIONS, ["neurons", k, "activation"]
-                )
-            elif default_act is not None:
-                attrs["activation"] = default_act
-            if "potential" in n:
-                attrs["potential"] = self._function(
-                    n["potential"], POTENTIALS, ["neurons", k, "potential"]
-                )
-            elif default_pot is not None:
-                attrs["potential"] = default_pot
-            for key in ("bias", "initial"):
-                if key in n:
-                    attrs[key] = self._number(n[key], ["neurons", k, key])
-            for key in ("layer", "label", "group"):
-                if key in n:
-                    attrs[key] = n[key]
-            try:
-                net.add_neuron(nid, **attrs)
-            except NetsimError as exc:  # pragma: no cover - everything is checked above
-                raise self.fail(["neurons", k], str(exc)) from None
+            act, act_params = (
+                self._cached_function(n["activation"], ACTIVATIONS, ["neurons", k, "activation"])
+                if "activation" in n else identity
+            )
+            pot, pot_params = (
+                self._cached_function(n["potential"], POTENTIALS, ["neurons", k, "potential"])
+                if "potential" in n else weighted_sum
+            )
+            nodes.append((nid, {
+                "activation": act,
+                "activation_params": dict(act_params),  # never shared between neurons
+                "potential": pot,
+                "potential_params": dict(pot_params),
+                "bias": self._number(n["bias"], ["neurons", k, "bias"]) if "bias" in n else 0.0,
+                "initial": (self._number(n["initial"], ["neurons", k, "initial"])
+                            if "initial" in n else 0.0),
+                "layer": n.get("layer"),
+                "label": n.get("label"),
+                "group": n.get("group"),
+            }))
+        net.graph.add_nodes_from(nodes)
 
         try:
             net.connect_many(triples)
@@ -618,9 +633,9 @@ def _neuron_dict(net: Network, nid: NeuronId) -> dict[str, Any]:
     potential = _function_value(n.potential, n.potential_params, POTENTIALS)
     if potential != "weighted_sum":
         out["potential"] = potential
-    if n.bias != 0.0:
+    if n.bias != 0.0 or math.copysign(1.0, n.bias) < 0:  # -0.0 is kept, bit for bit
         out["bias"] = n.bias
-    if n.initial != 0.0:
+    if n.initial != 0.0 or math.copysign(1.0, n.initial) < 0:
         out["initial"] = n.initial
     if n.layer is not None:
         out["layer"] = int(n.layer)
@@ -633,10 +648,14 @@ def _neuron_dict(net: Network, nid: NeuronId) -> dict[str, Any]:
 
 def _header_dict(net: Network) -> dict[str, Any]:
     out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
-    if net.name is not None:
-        out["name"] = net.name
-    if net.description is not None:
-        out["description"] = net.description
+    for key in ("name", "description"):
+        value = getattr(net, key)
+        if value is not None and not isinstance(value, str):
+            raise FormatError(
+                f"cannot save: the network's {key} must be a string or None, got {value!r}"
+            )
+        if value is not None:
+            out[key] = value
     return out
 
 
@@ -673,10 +692,7 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
     graph = net.graph
     lines = ["{"]
     for key, value in _header_dict(net).items():
-        try:
-            lines.append(f"  {enc(key)}: {enc(value)},")
-        except TypeError as exc:
-            raise FormatError(f"cannot save: the network's {key}: {exc}") from None
+        lines.append(f"  {enc(key)}: {enc(value)},")
 
     neuron_lines = []
     for nid in graph:
