@@ -151,7 +151,8 @@ def test_label_symbol_signed_bias_and_full_precision_tooltip():
     net.set_neuron("h2", bias=0.123456789012345, label="AND-ish")
     net.set_neuron("y", activation={"name": "sigmoid", "steepness": 2.5})
     n = nodes(net.to_dot().source)
-    assert n["h1"]["label"] == '<b>h1</b><br/><font point-size="9">H  b=−1</font>'
+    assert n["h1"]["label"] == ('<b>h1</b><br/><font point-size="3"> </font><br/>'
+                                '<font point-size="9">H  b=−1</font>')
     assert "b=+0.123" in n["h2"]["label"] and "<b>AND-ish</b>" in n["h2"]["label"]
     assert "bias: 0.123456789012345" in n["h2"]["tooltip"]
     assert "σ  b=−2" in n["y"]["label"]
@@ -250,7 +251,8 @@ def test_summary_mode_one_node_per_layer():
     source = net.to_dot(summary=True).source
     n = nodes(source)
     assert list(n) == ["_group_0", "_group_1", "_group_2"]
-    assert n["_group_1"]["label"] == ('<b>layer 1</b><br/>4 neurons<br/>'
+    assert n["_group_1"]["label"] == ('<b>layer 1</b><br/><font point-size="3"> </font>'
+                                      '<br/>4 neurons<br/>'
                                       '<font point-size="9">σ</font>')
     e = edges(source)
     assert e[("_group_0", "_group_1")]["label"] == "×24"

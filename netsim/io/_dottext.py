@@ -169,6 +169,17 @@ def body_lines(
     return _Emitter(net, plan, opts, values, scale).lines()
 
 
+# A thin spacer line under the bold first row: without it the descenders of the bold
+# line (an underscore in "h1_1") touch the smaller second line.
+_SPACER = '<br/><font point-size="3"> </font><br/>'
+
+
+def _join_rows(rows: list[str]) -> str:
+    if len(rows) < 2:
+        return "".join(rows)
+    return rows[0] + _SPACER + "<br/>".join(rows[1:])
+
+
 class _Emitter:
     """Writes the DOT body lines for a plan."""
 
@@ -321,7 +332,7 @@ class _Emitter:
             rows.append(f'<font point-size="9">{_html(self._function_text(k))}</font>')
         if self.values is not None and math.isfinite(self.values[k]):
             rows.append(f'<font point-size="9">= {_html(_short(float(self.values[k])))}</font>')
-        return "<br/>".join(rows)
+        return _join_rows(rows)
 
     def _neuron_tooltip(self, k: int) -> str:
         plan, data = self.plan, self.data[k]
@@ -376,7 +387,7 @@ class _Emitter:
             v = self._value(node)
             if v is not None:
                 rows.append(f'<font point-size="9">mean {_html(_short(v))}</font>')
-        return "<br/>".join(rows)
+        return _join_rows(rows)
 
     def _members_tooltip(self, node: DrawnNode) -> str:
         ids = [str(self.plan.ids[k]) for k in node.members]
