@@ -16,7 +16,7 @@ from netsim.io.dot import to_dot
 
 GOLDEN = Path(__file__).parent / "golden"
 
-NODE = re.compile(r'^\t"((?:[^"\\]|\\.)*)" \[(.*)\]$', re.M)
+NODE = re.compile(r'^\t+"((?:[^"\\]|\\.)*)" \[(.*)\]$', re.M)
 EDGE = re.compile(r'^\t"((?:[^"\\]|\\.)*)" -> "((?:[^"\\]|\\.)*)" \[(.*)\]$', re.M)
 ATTR = re.compile(r'(\w+)=(?:"((?:[^"\\]|\\.)*)"|<(.*?)>(?= \w+=|$))')
 
@@ -89,10 +89,16 @@ def test_layers_are_rank_groups_source_and_sink():
     source = xor().to_dot().source
     assert rank_lines(source) == [("source", ["x1", "x2"]), ("same", ["h1", "h2"]),
                                   ("sink", ["y"])]
-    # the invisible chain keeps the neuron order across each rank, the spine the ranks
-    assert '\t"x1" -> "x2" [style="invis"]\n' in source
-    assert '\t"h1" -> "h2" [style="invis"]\n' in source
+    # the invisible chain keeps the neuron order across each rank (written reversed in
+    # LR, where dot lays it out mirrored), the spine keeps the ranks in order
+    assert '\t"x2" -> "x1" [style="invis"]\n' in source
+    assert '\t"h2" -> "h1" [style="invis"]\n' in source
     assert '\t"x1" -> "h1" -> "y" [style="invis"]\n' in source
+    assert '\t"x1" -> "x2" [style="invis"]\n' in xor().to_dot(direction="TB").source
+    # each rank group is also an invisible cluster, without rank constraints inside
+    blocks = re.findall(r'\tsubgraph "cluster_\d+" \{\n(.*?)\n\t\}\n', source, re.S)
+    assert len(blocks) == 3 and all('graph [label="" style="invis"]' in b for b in blocks)
+    assert all("rank=" not in b for b in blocks)
 
 
 def test_direction_option():
@@ -341,9 +347,17 @@ def test_bad_options(option, message):
 
 
 def test_flat_feedback_is_written_along_the_chain():
-    source = hopfield(3).to_dot().source
-    # s2 -> s1 goes against the chain s1 -> s2 -> s3: written reversed, drawn backwards
+    # TB: the chain is s1 -> s2 -> s3, so s2 -> s1 is written reversed with dir=back
+    source = hopfield(3).to_dot(direction="TB").source
+    assert ('\t\t"s1" -> "s2" [dir="back" color="#2166ac" penwidth="4.00" style="dashed" '
+            'constraint="false" label="+1" fontcolor="#2166ac" tooltip="s2 → s1\\nw = 1.0"]'
+            not in source)  # edges are top level, not inside the cluster
     assert ('\t"s1" -> "s2" [dir="back" color="#2166ac" penwidth="4.00" style="dashed" '
             'constraint="false" label="+1" fontcolor="#2166ac" tooltip="s2 → s1\\nw = 1.0"]'
             in source)
     assert '\t"s1" -> "s2" [color="#2166ac"' in source  # s1 -> s2 itself, unchanged
+    # LR: the chain is written s3 -> s2 -> s1, so it is s1 -> s2 that is reversed
+    source = hopfield(3).to_dot().source
+    assert '\t"s3" -> "s2" -> "s1" [style="invis"]' in source
+    assert '\t"s2" -> "s1" [dir="back" color="#2166ac"' in source
+    assert 'tooltip="s1 → s2\\nw = 1.0"' in source

@@ -166,24 +166,33 @@ def plain_positions(source: str) -> dict[str, tuple[float, float]]:
             for m in re.finditer(r'^node ("[^"]*"|\S+) (\S+) (\S+)', out, re.M)}
 
 
+ORDER_CASES = {
+    "mlp 2-3-2": lambda: ns.mlp([2, 3, 2], seed=7),
+    "mlp 3-4-2": lambda: ns.mlp([3, 4, 2], seed=9),
+    "mlp 5-7-6-3": lambda: ns.mlp([5, 7, 6, 3], seed=21),
+    "mlp 40-5-2 (collapsed)": lambda: ns.mlp([40, 5, 2], seed=47),
+    "elman": elman,
+    "sparse recurrent 60": lambda: sparse_recurrent(60, seed=2),
+    "sparse recurrent 300": lambda: sparse_recurrent(300, seed=0),
+}
+
+
 @needs_dot
 @pytest.mark.parametrize("clusters", [False, True])
 @pytest.mark.parametrize("direction", ["LR", "TB"])
-@pytest.mark.parametrize("sizes", [[2, 3, 2], [3, 4, 2], [5, 7, 6, 3], [40, 5, 2]])
-def test_neurons_keep_their_order_across_each_layer(sizes, direction, clusters):
+@pytest.mark.parametrize("case", sorted(ORDER_CASES))
+def test_neurons_keep_their_order_across_each_rank(case, direction, clusters):
     """Checked on the real layout: top to bottom (LR) or left to right (TB)."""
-    net = ns.mlp(sizes, seed=sum(sizes))
-    dot = net.to_dot(direction=direction, clusters=clusters)
+    dot = ORDER_CASES[case]().to_dot(direction=direction, clusters=clusters)
     pos = plain_positions(dot.source)
-    for body in re.findall(r"\t\{ rank=\w+; (.*)\}", dot.source):
-        names = re.findall(r'"([^"]*)"', body)
+    groups = [re.findall(r'"([^"]*)"', body)
+              for body in re.findall(r"\t\{ rank=\w+; (.*)\}", dot.source)]
+    for names in groups:
         key = (lambda n: -pos[n][1]) if direction == "LR" else (lambda n: pos[n][0])
         assert sorted(names, key=key) == names
-    # and the layers follow each other, inputs first
-    firsts = [re.findall(r'"([^"]*)"', b)[0] for b in
-              re.findall(r"\t\{ rank=\w+; (.*)\}", dot.source)]
+    # and the rank groups follow each other, inputs first
     axis = 0 if direction == "LR" else 1
-    coords = [pos[n][axis] for n in firsts]
+    coords = [pos[names[0]][axis] for names in groups]
     assert coords == (sorted(coords) if direction == "LR" else sorted(coords, reverse=True))
 
 

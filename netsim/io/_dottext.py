@@ -198,7 +198,9 @@ class _Emitter:
         auto = plan.mode == "full" and singles <= WEIGHT_LABEL_LIMIT
         self.weight_labels = auto if opts.weights is None else opts.weights
         self.layer_numbers = plan.layer_numbers
-        self.clusters = opts.clusters and plan.mode != "summary"
+        # Every rank group is a cluster (invisible unless clusters=True): with
+        # remincross=false this is what keeps dot to the neuron order (see lines()).
+        self.clusters = plan.mode != "summary" and any(len(row) > 1 for row in plan.ranks)
         self.rank_of = {k: r for r, group in enumerate(plan.groups) for k in group}
 
     def lines(self) -> list[str]:
@@ -214,8 +216,7 @@ class _Emitter:
             ("tooltip", self._graph_tooltip()),
         ]
         if self.clusters:
-            # With clusters under newrank, dot's final crossing reduction reorders ranks
-            # against the chains; without it the chains hold (checked by the tests).
+            # dot's final crossing reduction would reorder the clusters' chains.
             graph_attrs.append(("remincross", "false"))
         if opts.legend:
             graph_attrs += [("labelloc", "b"), ("labeljust", "l"),
@@ -226,14 +227,16 @@ class _Emitter:
             'fillcolor="#ffffff" margin="0.06,0.03" width="0.4" height="0.3"]\n',
             '\tedge [fontname="Helvetica" fontsize="9" arrowsize="0.6"]\n',
         ]
-        clusters = self.clusters
         for r, row in enumerate(plan.ranks):
             node_lines = [self._node(plan.nodes[d]) for d in row]
-            if clusters:
-                caption = _esc(self._group_caption(r))
+            if self.clusters:
                 out.append(f"\tsubgraph {_id(f'cluster_{r}')} {{\n")
-                out.append(f'\t\tgraph [label={caption} labelloc="t" labeljust="l" '
-                           'style="rounded,dashed" color="#b0b0b0" fontsize="10"]\n')
+                if self.opts.clusters:
+                    caption = _esc(self._group_caption(r))
+                    out.append(f'\t\tgraph [label={caption} labelloc="t" labeljust="l" '
+                               'style="rounded,dashed" color="#b0b0b0" fontsize="10"]\n')
+                else:
+                    out.append('\t\tgraph [label="" style="invis"]\n')
                 out.extend("\t" + line for line in node_lines)
                 out.append("\t}\n")
             else:

@@ -11,17 +11,21 @@ shows a network in Jupyter (SVG, or the DOT text when ``dot`` is missing).
 ``newrank=true``, so clusters never carry rank constraints. The first group is
 ``rank=source`` and the last ``rank=sink``; since dot (2.43) ignores those two under
 ``newrank``, an invisible spine through the first node of each group also keeps the
-groups on successive ranks. Invisible edges chain the nodes of a group in neuron order,
-which fixes their order across the rank (top to bottom for ``LR``, left to right for
-``TB``). With clusters, dot under ``newrank`` lays a chain out mirrored in ``LR``, so
-the chain is written reversed there, and ``remincross=false`` keeps the final crossing
-reduction from undoing it; the tests check the order on real layouts of feed-forward
-networks. In recurrent networks long feedback edges can still make dot reorder a
-wide pseudo-layer (best effort there). Back connections and self-loops are dashed and
-have ``constraint=false``; a feedback edge inside one rank is written along the chain
-with ``dir=back``, so it never forms a cycle with it. The neural weight never goes into
-DOT's ``weight`` attribute (a layout priority in Graphviz): it is shown by colour,
-width, label and tooltip.
+groups on successive ranks.
+
+The nodes of a group keep the neuron order across the rank (top to bottom for ``LR``,
+left to right for ``TB``). Invisible edges chain them, and each group is also a cluster
+(drawn only with ``clusters=True``) with ``remincross=false``: without the clusters,
+dot's crossing reduction moves nodes past the chain (it only forbids swapping direct
+neighbours), and with them its final pass would undo it. dot lays a chain inside a
+cluster out mirrored in ``LR``, so there it is written reversed. The tests check the
+order on real layouts (feed-forward and recurrent, both directions, with and without
+visible clusters).
+
+Back connections and self-loops are dashed and have ``constraint=false``; a feedback
+edge inside one rank is written along the chain with ``dir=back``, so it never forms a
+cycle with it. The neural weight never goes into DOT's ``weight`` attribute (a layout
+priority in Graphviz): it is shown by colour, width, label and tooltip.
 
 **Neurons.** Shape by role: input ``box``, hidden ``ellipse``, output double
 ``ellipse``, input and output double ``box``. The label shows the label (or id), and,
