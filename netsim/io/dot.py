@@ -117,7 +117,8 @@ def to_dot(
     min_weight : float
         Hide connections with ``|w| < min_weight`` (the legend counts them).
     clusters : bool
-        Draw a box with a caption around each layer.
+        Draw a box with a caption around each layer (not in summary mode, where each
+        layer is one node).
     legend : bool
         A small legend under the diagram.
     max_layer_width, keep : int
