@@ -361,3 +361,25 @@ def test_flat_feedback_is_written_along_the_chain():
     assert '\t"s3" -> "s2" -> "s1" [style="invis"]' in source
     assert '\t"s2" -> "s1" [dir="back" color="#2166ac"' in source
     assert 'tooltip="s1 → s2\\nw = 1.0"' in source
+
+
+def test_summary_merges_middle_layers_into_bands():
+    net = ns.mlp([2] * 40, seed=0)  # 40 layers: more than MAX_GROUPS = 24
+    n = nodes(net.to_dot(summary=True).source)
+    labels = [a["label"].split("</b>")[0].removeprefix("<b>") for a in n.values()]
+    assert len(labels) <= 24
+    assert labels[0] == "layer 0 (inputs)" and labels[-1] == "layer 39 (outputs)"
+    assert labels[1] == "layers 1–2" and all("–" in label for label in labels[1:-1])
+    covered = []
+    for label in labels[1:-1]:
+        lo, hi = label.removeprefix("layers ").split("–")
+        covered += list(range(int(lo), int(hi) + 1))
+    assert covered == list(range(1, 39))
+
+
+def test_recurrent_summary_captions_ranks():
+    source = sparse_recurrent(300).to_dot(summary=True).source
+    n = nodes(source)
+    first = next(iter(n.values()))["label"]
+    assert first.startswith("<b>rank 0 (inputs)</b>")
+    assert all("rank" in a["label"] for a in n.values())
