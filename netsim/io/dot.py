@@ -125,7 +125,9 @@ def to_dot(
         A layer wider than ``max_layer_width`` shows its first and last ``keep``
         neurons and one "⋯ (+N)" node; ``None`` never collapses.
     max_nodes, max_edges : int
-        Beyond these (after collapsing), one node per layer (summary mode).
+        Budget after collapsing: more nodes, or a layout cost (nodes plus edge
+        segments, an edge spanning s ranks counting s) above ``max_edges``, switch to
+        summary mode: one node per layer.
     summary : bool, optional
         Force (True) or forbid (False) summary mode; ``None`` decides by size.
     state : array-like, mapping or run, optional
@@ -150,12 +152,14 @@ def to_dot(
     >>> "rankdir=\\"TB\\"" in dot.source and "newrank" in dot.source
     True
     """
-    opts = make_options(direction, weights, min_weight, clusters, legend, max_layer_width, keep,
-                    max_nodes, max_edges, summary, title)
+    opts = make_options(direction, weights, min_weight, clusters, legend, max_layer_width,
+                        keep, max_nodes, max_edges, summary, title)
     values = None if state is None else state_vector(net, state, sample)
     scale = None
-    if values is not None or state_range is not None:
-        scale = palette.choose_scale([] if values is None else values.tolist(), state_range)
+    if values is not None:
+        scale = palette.choose_scale(values.tolist(), state_range)
+    elif state_range is not None:
+        palette.choose_scale([], state_range)  # check it even when there is no state
     plan = make_plan(
         net,
         min_weight=opts.min_weight,
@@ -165,7 +169,7 @@ def to_dot(
         max_edges=opts.max_edges,
         summary=opts.summary,
     )
-    body = body_lines(net, plan, opts, values, scale if values is not None else None)
+    body = body_lines(net, plan, opts, values, scale)
     return graphviz.Digraph(name=safe_name(net.name or "network"), body=body)
 
 
