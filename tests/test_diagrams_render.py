@@ -215,3 +215,12 @@ def test_dot_keywords_and_backslash_names_render(tmp_path):
     net.connect("graph", "node", 1.0)
     assert net.to_dot().source.startswith('digraph "ends with _" {')
     assert svg_node_titles(net.render(tmp_path / "kw.svg")) == set(net.neurons)
+
+
+def test_trace_without_dot_writes_every_frame_as_dot(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    net = xor()
+    with pytest.raises(ns.RenderError, match="apt-get install graphviz") as info:
+        ns.render_trace(net, np.zeros((3, 5)), tmp_path / "f")
+    assert "\n" not in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f_0.dot", "f_1.dot", "f_2.dot"]

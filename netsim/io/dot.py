@@ -326,6 +326,7 @@ def repr_mimebundle(
         bundle = {k: v for k, v in bundle.items() if k not in exclude}
     return bundle
 
+
 # --- traces ----------------------------------------------------------------------------
 
 
@@ -349,8 +350,9 @@ def render_trace(
         ``(T+1, N)`` states in neuron order (``(T+1, B, N)`` with ``sample``), or a
         run recorded with ``record=True`` (its ``.trace``).
     prefix : str or path-like
-        An existing directory (frames are ``frame_000.svg``, ...) or a path prefix
-        (``out/xor`` gives ``out/xor_000.svg``, ...; missing folders are created).
+        An existing directory (frames are ``frame_0.svg``, ...) or a path prefix
+        (``out/xor`` gives ``out/xor_0.svg``, ...; missing folders are created). Step
+        numbers are zero-padded to the width of the last one (``_00`` ... ``_12``).
     format : {"svg", "png", "pdf", "dot"}
     sample : int, optional
         The sample of a batch trace.
@@ -363,6 +365,12 @@ def render_trace(
     -------
     list of pathlib.Path
         The frames written, step 0 first.
+
+    Raises
+    ------
+    RenderError
+        When Graphviz's ``dot`` is missing: every frame is then written as DOT text
+        (suffix ``.dot``) before the error says so.
 
     Examples
     --------
@@ -385,7 +393,18 @@ def render_trace(
         base.parent.mkdir(parents=True, exist_ok=True)
         paths = [base.parent / f"{base.name}_{t:0{width}d}.{format}" for t in range(len(frames))]
     last = len(frames) - 1
+    missing = format != "dot" and shutil.which("dot") is None
     for t, path in enumerate(paths):
-        render(net, path, format=format, timeout=timeout, state=frames[t], state_range=fixed,
-               title=f"step {t} of {last}", **options)
+        frame = {"state": frames[t], "state_range": fixed, "title": f"step {t} of {last}"}
+        if missing:
+            write_dot(net, path.with_suffix(".dot"), **frame, **options)
+        else:
+            render(net, path, format=format, timeout=timeout, **frame, **options)
+    if missing:
+        raise RenderError(
+            f"cannot render the {len(paths)} frames as {format}: Graphviz's 'dot' program "
+            f"was not found on PATH; the DOT text of each frame was written "
+            f"({paths[0].with_suffix('.dot')} ... {paths[-1].with_suffix('.dot')}); "
+            f"{INSTALL_HINT}"
+        )
     return paths
