@@ -17,11 +17,12 @@ its head's rank is not after its tail's rank; in a feed-forward network there ar
 **Size limits.** A rank group wider than ``max_layer_width`` is drawn as its first
 ``keep`` neurons, one "⋯ (+N)" node standing for the rest, and its last ``keep``
 neurons; connections touching a "⋯" node are bundled (one drawn edge per pair of drawn
-nodes). If the result still has more than ``max_nodes`` nodes or ``max_edges`` edges,
-or a layout cost above ``max_edges`` (nodes plus edge segments: an edge that spans
-s ranks counts s, which is what makes dot slow), the diagram switches to *summary*
-mode: one node per rank group, joined by bundled edges. Beyond ``MAX_GROUPS`` groups,
-or while the cost stays above ``max_edges``, consecutive groups are merged into bands.
+nodes). If the result still has more than ``max_nodes`` nodes, or a layout cost above
+``max_edges`` (nodes plus edge segments: an edge that spans s ranks counts s, which is
+what makes dot slow), the diagram switches to *summary* mode: one node per rank group,
+joined by bundled edges. Beyond ``MAX_GROUPS`` groups, or while the cost stays above
+``min(max_edges, SUMMARY_COST)``, the middle groups are merged into consecutive bands
+(the first and last group stay alone).
 """
 
 from __future__ import annotations
