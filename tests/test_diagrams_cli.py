@@ -102,3 +102,17 @@ def test_help_lists_render(capsys):
         main(["render", "--help"])
     assert info.value.code == 0
     assert "--direction" in capsys.readouterr().out
+
+
+def test_render_sequential_random_order(tmp_path, capsys):
+    from _diagram_cases import hopfield
+
+    path = tmp_path / "hop.json"
+    net = hopfield()
+    ns.save(net, path)
+    target = tmp_path / "h.dot"
+    argv = ["render", path, "-o", target, "--input", "1", "1", "1", "-1", "--rule",
+            "sequential", "--order", "random", "--seed", "3", "--steps", "2"]
+    assert run_cli(argv, capsys)[0] == 0
+    run = net.run([1, 1, 1, -1], rule="sequential", order="random", seed=3, steps=2)
+    assert target.read_text("utf-8") == net.to_dot(state=run).source

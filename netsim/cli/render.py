@@ -53,6 +53,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--input", type=float, nargs="+", metavar="X",
                         help="run on this input and show the final state")
     parser.add_argument("--rule", choices=ns.RULES, help="update rule for --input")
+    parser.add_argument("--order", choices=ns.ORDERS,
+                        help="neuron order of the sequential rule (default cyclic)")
     parser.add_argument("--steps", type=int, help="number of steps for --input")
     parser.add_argument("--max-steps", type=int, default=1000, help="bound for --input")
     parser.add_argument("--seed", type=int, help="seed for random orders")
@@ -78,6 +80,8 @@ def _render(args: argparse.Namespace) -> int:
     if args.input is not None:
         run_options = {"rule": args.rule, "steps": args.steps, "max_steps": args.max_steps,
                        "seed": args.seed, "record": args.trace}
+        if args.order is not None:
+            run_options["order"] = args.order
         try:
             run = net.run(args.input, **run_options)
         except ImportError:
