@@ -33,6 +33,7 @@ from .functions import (
 )
 from .initializers import initialize
 from .io import from_dict, load, save, to_dict
+from .io.dot import render_trace, write_dot
 from .learn import (
     SGD,
     AdaGrad,
@@ -104,10 +105,12 @@ __all__ = [
     "read_samples",
     "register_activation",
     "register_potential",
+    "render_trace",
     "run",
     "save",
     "standardize",
     "step_decay",
     "to_dict",
     "train",
+    "write_dot",
 ]

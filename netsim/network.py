@@ -528,6 +528,8 @@ class Network:
 
     def require_acyclic(self, what: str) -> None:
         """Raise :class:`CycleError` naming one cycle if the network is recurrent."""
+        if nx.is_directed_acyclic_graph(self.graph):
+            return  # fast path: nx.find_cycle is very slow on large acyclic graphs
         cycle = self.find_cycle()
         if cycle is not None:
             path = " -> ".join(repr(n) for n in [*cycle, cycle[0]])
