@@ -5,6 +5,18 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 (:func:`save`, :func:`load`) and draw it (``net.to_dot``, ``net.render``).
 """
 
+from .analyse import (
+    NetsimWarning,
+    analyse,
+    capacity_experiment,
+    check_energy,
+    energy,
+    energy_trace,
+    fixed_points,
+    glauber,
+    is_fixed_point,
+    recall,
+)
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
 from .errors import (
@@ -30,7 +42,9 @@ from .functions import (
     register_activation,
     register_potential,
 )
+from .hopfield import hopfield
 from .initializers import initialize
+from .learn.hebb import hebb
 from .network import Network, Neuron
 
 __version__ = "0.1.0"
@@ -43,6 +57,7 @@ __all__ = [
     "DataError",
     "FormatError",
     "NetsimError",
+    "NetsimWarning",
     "Network",
     "NetworkError",
     "Neuron",
@@ -54,12 +69,23 @@ __all__ = [
     "RenderError",
     "SizeLimitError",
     "UnknownFunctionError",
+    "analyse",
+    "capacity_experiment",
+    "check_energy",
     "compile_network",
+    "energy",
+    "energy_trace",
+    "fixed_points",
     "get_activation",
     "get_potential",
+    "glauber",
+    "hebb",
+    "hopfield",
     "initialize",
+    "is_fixed_point",
     "mlp",
     "parse_sizes",
+    "recall",
     "register_activation",
     "register_potential",
 ]

@@ -1,0 +1,3 @@
+"""learn: learning rules (placeholder on the dynamics branch: only the Hebb rule)."""
+
+from .hebb import hebb  # noqa: F401
