@@ -15,7 +15,7 @@ w_ji·hi), … max …]``. For monotone activations (step, sign) the test is
 potential is exact. Every candidate is finally verified with the compiled program.
 The search prunes well on sparse networks and networks with strong biases or strong
 couplings; the frontier is limited to ``max_frontier`` partial assignments (default
-2^20), beyond which :class:`~netsim.SizeLimitError` is raised. For at most
+2^16), beyond which :class:`~netsim.SizeLimitError` is raised. For at most
 :data:`SWEEP_LIMIT` = 20 free neurons ``method="auto"`` uses the exhaustive sweep
 instead, whose cost is known in advance.
 """
@@ -39,7 +39,7 @@ __all__ = ["SWEEP_LIMIT", "fixed_points", "is_fixed_point"]
 Array = np.ndarray
 
 SWEEP_LIMIT = 20
-MAX_FRONTIER = 1 << 20
+MAX_FRONTIER = 1 << 16
 _MONOTONE = {"step", "sign"}
 
 
@@ -184,7 +184,7 @@ def _search(net: Network, clamp: Mapping[NeuronId, float] | None, max_frontier: 
         ok &= np.all(check, axis=1)
         values, xi = values[ok], xi[ok]
         if not len(values):
-            break
+            return np.zeros((0, prog.n_neurons))
     states = np.broadcast_to(space.base_state, (len(values), prog.n_neurons)).copy()
     states[:, space.free] = values
     if len(states):
