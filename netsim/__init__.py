@@ -5,6 +5,7 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 (:func:`save`, :func:`load`) and draw it (``net.to_dot``, ``net.render``).
 """
 
+from . import io
 from .analyse import (
     NetsimWarning,
     analyse,
@@ -44,6 +45,7 @@ from .functions import (
 )
 from .hopfield import hopfield
 from .initializers import initialize
+from .io import from_dict, load, save, to_dict
 from .learn.hebb import hebb
 from .network import Network, Neuron
 
@@ -76,16 +78,21 @@ __all__ = [
     "energy",
     "energy_trace",
     "fixed_points",
+    "from_dict",
     "get_activation",
     "get_potential",
     "glauber",
     "hebb",
     "hopfield",
     "initialize",
+    "io",
     "is_fixed_point",
+    "load",
     "mlp",
     "parse_sizes",
     "recall",
     "register_activation",
     "register_potential",
+    "save",
+    "to_dict",
 ]

@@ -338,23 +338,45 @@ class Network:
         graph.add_edge(source, target, weight=_finite(weight, f"weight of {source!r} -> {target!r}"))
 
     def connect_many(self, connections: Iterable[tuple[NeuronId, NeuronId, float]]) -> None:
-        """Add many ``(source, target, weight)`` connections at once (all or none)."""
+        """Add many ``(source, target, weight)`` connections at once (all or none).
+
+        Checks exactly what :meth:`connect` checks, but writes straight into the
+        graph's adjacency (one edge attribute dict per connection, shared by
+        ``_succ`` and ``_pred``, as ``add_edges_from`` does), which is several times
+        faster for large batches. On any error the connections added so far are
+        taken out again, so the network is unchanged.
+        """
         graph = self.graph
-        checked: list[tuple[NeuronId, NeuronId, dict[str, float]]] = []
-        seen: set[tuple[NeuronId, NeuronId]] = set()
-        for source, target, weight in connections:
-            if source not in graph:
-                self._require(source)
-            if target not in graph:
-                self._require(target)
-            if target in graph._succ[source] or (source, target) in seen:
-                raise NetworkError(f"connection {source!r} -> {target!r} already exists")
-            seen.add((source, target))
-            w = weight if type(weight) is float and math.isfinite(weight) else _finite(
-                weight, f"weight of {source!r} -> {target!r}"
-            )
-            checked.append((source, target, {"weight": w}))
-        graph.add_edges_from(checked)
+        succ, pred = graph._succ, graph._pred
+        items = connections if isinstance(connections, list | tuple) else list(connections)
+        factory = graph.edge_attr_dict_factory
+        isfinite = math.isfinite
+        done = 0
+        try:
+            for source, target, weight in items:
+                out = succ.get(source)
+                if out is None:
+                    self._require(source)
+                if target not in succ:
+                    self._require(target)
+                if target in out:
+                    raise NetworkError(f"connection {source!r} -> {target!r} already exists")
+                if type(weight) is not float or not isfinite(weight):
+                    weight = _finite(weight, f"weight of {source!r} -> {target!r}")
+                data = factory()
+                dict.__setitem__(data, "weight", weight)  # no version bump per edge
+                out[target] = data
+                pred[target][source] = data
+                done += 1
+        except BaseException:
+            for source, target, _weight in items[:done]:
+                del succ[source][target]
+                del pred[target][source]
+            raise
+        graph.version += 1
+        clear_cache = getattr(nx, "_clear_cache", None)  # networkx >= 3.3 caches
+        if clear_cache is not None:
+            clear_cache(graph)
 
     def disconnect(self, source: NeuronId, target: NeuronId) -> None:
         """Remove the connection ``source → target``."""
