@@ -48,12 +48,15 @@ from .initializers import initialize
 from .io import from_dict, load, save, to_dict
 from .learn.hebb import hebb
 from .network import Network, Neuron
+from .simulate import ORDERS, RULES, Run, run
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "ORDERS",
     "POTENTIALS",
+    "RULES",
     "Activation",
     "CycleError",
     "DataError",
@@ -69,6 +72,7 @@ __all__ = [
     "Potential",
     "Program",
     "RenderError",
+    "Run",
     "SizeLimitError",
     "UnknownFunctionError",
     "analyse",
@@ -93,6 +97,7 @@ __all__ = [
     "recall",
     "register_activation",
     "register_potential",
+    "run",
     "save",
     "to_dict",
 ]

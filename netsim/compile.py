@@ -171,6 +171,8 @@ class Program:
     dtype: np.dtype
     name: str | None = None
     _stages: dict[Any, Stage] = field(default_factory=dict, repr=False)
+    # Engine-private derived objects (execution plans), built on first use.
+    _derived: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     # --- sizes and kinds ------------------------------------------------------------
 

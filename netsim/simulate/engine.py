@@ -1,0 +1,276 @@
+"""The run loop: stopping, stability, cycle detection, batches and traces, in one place.
+
+See :mod:`netsim.simulate` for the definitions of steps, stopping and periods.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ..compile import Program, compile_network
+from ..errors import ParameterError
+from .result import Run
+from .rules import Layered, Rule, make_rule
+
+__all__ = ["run"]
+
+Array = np.ndarray
+
+
+def _count(value: Any, name: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ParameterError(f"{name} must be an integer >= {low}, got {value!r}")
+    if value < low:
+        raise ParameterError(f"{name} must be an integer >= {low}, got {value}")
+    return int(value)
+
+
+def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
+    """``(B, k)`` float inputs and whether a single input was given."""
+    try:
+        x = np.asarray(inputs, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"inputs must be numbers, one per input neuron, got {inputs!r}"
+        ) from None
+    k = len(prog.inputs)
+    single = x.ndim <= 1
+    if x.ndim == 0:
+        x = x.reshape(1)
+    if x.ndim == 1:
+        x = x[None, :]
+    if x.ndim != 2 or x.shape[1] != k:
+        names = ", ".join(repr(prog.neurons[i]) for i in prog.inputs[:6])
+        names += ", ..." if k > 6 else ""
+        got = x.shape[-1] if x.ndim == 2 else f"shape {x.shape}"
+        raise ParameterError(
+            f"the network has {k} input neuron{'s' * (k != 1)} ({names}), but "
+            f"{'a sample has' if x.ndim == 2 else 'inputs have'} {got} value"
+            f"{'s' * (got != 1)}; give shape ({k},) or (batch, {k})"
+        )
+    if x.shape[0] == 0:
+        raise ParameterError("the batch of inputs is empty")
+    bad = ~np.isfinite(x)
+    if bad.any():
+        b, i = np.argwhere(bad)[0]
+        where = f"sample {b}, " if not single else ""
+        raise ParameterError(
+            f"input {where}neuron {prog.neurons[prog.inputs[i]]!r} is not finite: {x[b, i]}"
+        )
+    return x.astype(dtype, copy=False), single
+
+
+def run(
+    net: Any,
+    inputs: Any,
+    *,
+    rule: str | None = None,
+    steps: int | None = None,
+    max_steps: int = 1000,
+    tol: float = 0.0,
+    order: str = "cyclic",
+    seed: int | None = None,
+    record: bool = False,
+    dtype: Any = np.float64,
+) -> Run:
+    """Run a network on one input ``(k,)`` or a batch ``(B, k)``.
+
+    Parameters
+    ----------
+    net : Network or Program
+        The network (compiled and cached on first use) or a compiled program.
+    inputs : array_like
+        Values of the input neurons, in input order: ``(k,)`` or ``(B, k)``.
+    rule : {"layered", "parallel", "sequential"}, optional
+        The update rule; by default ``"layered"`` for an acyclic network and
+        ``"parallel"`` for a recurrent one.
+    steps : int, optional
+        Run exactly this many steps (``max_steps`` is then not used). By default,
+        run until stable.
+    max_steps : int
+        The bound of a run until stable; a run that reaches it without becoming
+        stable is reported with ``converged=False``.
+    tol : float
+        A neuron "changes" when its value moves by more than ``tol`` (default 0:
+        any change).
+    order : {"cyclic", "random", "random-replacement"}
+        The selection order of the sequential rule.
+    seed : int, optional
+        Seed of the random orders (same seed, same run).
+    record : bool
+        Keep the state after every step in ``run.trace``.
+    dtype : {numpy.float64, numpy.float32}
+        The value type of the simulation.
+
+    Returns
+    -------
+    Run
+
+    Examples
+    --------
+    Two neurons inhibiting each other oscillate under the parallel rule and settle
+    under the sequential one:
+
+    >>> import netsim as ns
+    >>> net = ns.Network()
+    >>> net.add_neuron("a", activation="sign", initial=1.0)
+    >>> net.add_neuron("b", activation="sign", initial=1.0)
+    >>> net.connect("a", "b", -1.0); net.connect("b", "a", -1.0)
+    >>> r = ns.run(net, [], rule="parallel")
+    >>> r.converged, r.period, r.steps
+    (False, 2, 2)
+    >>> r = ns.run(net, [], rule="sequential")
+    >>> r.converged, r.period, r.state
+    (True, 1, array([-1.,  1.]))
+    """
+    prog = net if isinstance(net, Program) else compile_network(net, dtype=dtype)
+    dt = prog.dtype
+    if steps is not None:
+        steps = _count(steps, "steps", 0)
+    max_steps = _count(max_steps, "max_steps", 0)
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (
+        math.isfinite(tol) and tol >= 0
+    ):
+        raise ParameterError(f"tol must be a finite number >= 0, got {tol!r}")
+    if seed is not None:
+        seed = _count(seed, "seed", 0)
+    if not isinstance(record, bool):
+        raise ParameterError(f"record must be True or False, got {record!r}")
+    x, single = _inputs(prog, inputs, dt)
+    rule_obj = make_rule(rule, order, prog)
+    state0 = prog.initial_state(x)
+    result = _loop(prog, rule_obj, state0, steps, max_steps, float(tol), seed, record)
+    return _package(prog, rule_obj, result, single, seed)
+
+
+def _loop(
+    prog: Program,
+    rule: Rule,
+    state0: Array,
+    steps: int | None,
+    max_steps: int,
+    tol: float,
+    seed: int | None,
+    record: bool,
+) -> dict[str, Any]:
+    batch, n = state0.shape
+    fixed = steps is not None
+    limit = steps if fixed else max_steps
+    final = state0.copy()
+    n_steps = np.zeros(batch, dtype=np.int64)
+    converged = np.zeros(batch, dtype=bool)
+    period = np.zeros(batch, dtype=np.int64)  # 0: no repeat seen
+    transient = np.full(batch, -1, dtype=np.int64)
+    last_change = np.zeros(batch, dtype=np.int64)
+    chunks: list[tuple[int, Array, Array]] = []
+
+    if rule.unit == 0:  # nothing can ever change: a fixed point from the start
+        converged[:] = True
+        period[:] = 1
+        transient[:] = 0
+        n_steps[:] = limit if fixed else 0
+        t_end = int(n_steps.max(initial=0))
+        trace = np.broadcast_to(state0, (t_end + 1, batch, n)).copy() if record else None
+        return dict(state=final, steps=n_steps, converged=converged, period=period,
+                    transient=transient, trace=trace)
+
+    work = rule.start(state0, seed, tol, record)
+    active = np.arange(batch)
+    # A repeated state is a cycle only for deterministic rules on discrete states.
+    cycles = rule.deterministic and prog.discrete and not isinstance(rule, Layered)
+    seen: list[dict[bytes, int]] = [{} for _ in range(batch)]
+    if cycles:
+        for b, key in zip(active.tolist(), rule.keys(work), strict=True):
+            seen[b][key] = 0
+    t = 0
+    while active.size and t < limit:
+        k = min(rule.unit, limit - t)
+        adv = rule.advance(work, k)
+        if record and adv.records is not None:
+            chunks.append((t, active.copy(), adv.records))
+        ch = adv.changed
+        last_change[active[ch]] = t + adv.last_change[ch]
+        t += k
+        newly = adv.stable & ~converged[active]
+        hit = active[newly]
+        converged[hit] = True
+        period[hit] = 1
+        transient[hit] = last_change[hit]
+        if cycles:
+            for i, key in enumerate(rule.keys(work)):
+                b = int(active[i])
+                if period[b]:
+                    continue
+                first = seen[b].setdefault(key, t)
+                if first != t:  # this state was seen after step `first`
+                    period[b] = t - first
+                    transient[b] = first
+                    converged[b] = period[b] == 1
+        if fixed:
+            continue
+        stop = period[active] > 0
+        if stop.any():
+            public = rule.public(work)
+            final[active[stop]] = public[stop]
+            n_steps[active[stop]] = t
+            keep = np.flatnonzero(~stop)
+            work = rule.compact(work, keep)
+            active = active[keep]
+    if active.size:
+        final[active] = rule.public(work)
+        n_steps[active] = t
+    trace = None
+    if record:
+        t_end = int(n_steps.max(initial=0))
+        trace = np.empty((t_end + 1, batch, n), dtype=state0.dtype)
+        trace[0] = state0
+        for t0, members, rec in chunks:
+            trace[t0 + 1 : t0 + 1 + len(rec), members] = rec
+        for b in range(batch):  # a sample that stopped keeps its final state
+            trace[n_steps[b] + 1 :, b] = final[b]
+    return dict(state=final, steps=n_steps, converged=converged, period=period,
+                transient=transient, trace=trace)
+
+
+def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
+             seed: int | None) -> Run:
+    state = r["state"]
+    output = state[:, prog.outputs]
+    trace = r["trace"]
+    if single:
+        per = int(r["period"][0])
+        tr = int(r["transient"][0])
+        return Run(
+            output=output[0],
+            state=state[0],
+            steps=int(r["steps"][0]),
+            converged=bool(r["converged"][0]),
+            period=per if per > 0 else None,
+            transient=tr if tr >= 0 else None,
+            trace=None if trace is None else trace[:, 0],
+            neurons=prog.neurons,
+            outputs=tuple(prog.neurons[i] for i in prog.outputs),
+            rule=rule.name,
+            order=rule.order,
+            seed=seed,
+            _index=prog.index,
+        )
+    return Run(
+        output=output,
+        state=state,
+        steps=r["steps"],
+        converged=r["converged"],
+        period=r["period"],
+        transient=r["transient"],
+        trace=trace,
+        neurons=prog.neurons,
+        outputs=tuple(prog.neurons[i] for i in prog.outputs),
+        rule=rule.name,
+        order=rule.order,
+        seed=seed,
+        _index=prog.index,
+    )

@@ -1,0 +1,379 @@
+"""Execution plans: the compiled program laid out for fast evaluation of stages.
+
+A :class:`Plan` is built once per (program, rule) and cached on the program. It is
+an engine-private layout choice, invisible to callers:
+
+- the state is held as ``(N, B)`` (neurons first), so a stage's rows are contiguous
+  and matrix products read and write whole blocks;
+- neurons are *permuted internally* so that every stage (a layer, or every neuron
+  with inputs) is one contiguous slice, and inside a stage the neurons sharing a
+  potential, an activation and a group are contiguous too. Writes are then plain
+  slice assignments (views), never fancy indexing;
+- the weighted-sum part of a stage is one dense matrix (a plain ``matmul``) when at
+  least :data:`DENSE_FILL` of its (rows × distinct sources) block is filled, and a
+  ``scipy.sparse`` CSR matrix otherwise; other potentials use their registered CSR
+  function; activations run on contiguous slices, with in-place kernels for the
+  built-ins.
+
+The public state order is the network's neuron order; :attr:`Plan.perm` maps
+internal rows to neuron indices (``internal = public[perm]``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..compile import Program
+from ..functions import Activation, Potential
+
+__all__ = ["DENSE_FILL", "Plan", "StagePlan", "build_plan", "gather_ranges"]
+
+Array = np.ndarray
+
+DENSE_FILL = 0.5
+
+
+def gather_ranges(starts: Array, counts: Array) -> Array:
+    """Concatenate ``arange(s, s + c)`` for every pair, vectorised."""
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(counts) - counts  # start of each range in the output
+    return np.repeat(np.asarray(starts, dtype=np.int64) - offsets, counts) + np.arange(total)
+
+
+# --- activation kernels: write σ(ξ) into ``out`` (both (rows, B)) --------------------
+
+
+def _column(values: Array) -> Array | float:
+    """A per-row parameter as a broadcastable column, or a scalar when uniform."""
+    if len(values) and np.all(values == values[0]):
+        return float(values[0])
+    return values[:, None]
+
+
+def _k_identity(xi: Array, out: Array, p: dict) -> None:
+    out[...] = xi
+
+
+def _k_step(xi: Array, out: Array, p: dict) -> None:
+    np.greater_equal(xi, 0, out=out)
+
+
+def _k_sign(xi: Array, out: Array, p: dict) -> None:
+    np.sign(xi, out=out)
+    zero = p.get("zero", 1.0)
+    if np.ndim(zero) == 0 and zero == 0.0:
+        return
+    at_zero = xi == 0
+    if at_zero.any():
+        out[at_zero] = np.broadcast_to(zero, xi.shape)[at_zero]
+
+
+def _k_sigmoid(xi: Array, out: Array, p: dict) -> None:
+    from scipy.special import expit
+
+    s = p.get("steepness", 1.0)
+    if np.ndim(s) == 0 and s == 1.0:
+        expit(xi, out=out)
+    else:
+        np.multiply(xi, s, out=out)
+        expit(out, out=out)
+
+
+def _k_tanh(xi: Array, out: Array, p: dict) -> None:
+    np.tanh(xi, out=out)
+
+
+def _k_relu(xi: Array, out: Array, p: dict) -> None:
+    np.maximum(xi, 0.0, out=out)
+
+
+_FAST: dict[str, Callable[[Array, Array, dict], None]] = {
+    "identity": _k_identity,
+    "step": _k_step,
+    "sign": _k_sign,
+    "sigmoid": _k_sigmoid,
+    "tanh": _k_tanh,
+    "relu": _k_relu,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ActKernel:
+    """One activation over the contiguous rows ``lo:hi`` of a stage."""
+
+    lo: int
+    hi: int
+    activation: Activation
+    params: dict[str, Any]  # scalars or (rows, 1) columns
+    raw_params: dict[str, Array]  # one value per row (for the generic path)
+    groups: tuple[tuple[int, int], ...] = ()  # group functions: (lo, hi) per group
+    group_params: tuple[dict[str, float], ...] = ()
+
+    def __call__(self, xi: Array, out: Array) -> None:
+        act = self.activation
+        if act.group:
+            for (a, b), params in zip(self.groups, self.group_params, strict=True):
+                out[a:b] = act.forward(xi[a:b].T, **params).T
+            return
+        fast = _FAST.get(act.name)
+        if fast is not None and _is_builtin(act):
+            fast(xi, out, self.params)
+        elif all(np.ndim(v) == 0 for v in self.params.values()):
+            out[...] = act.forward(xi, **self.params)
+        else:  # per-neuron parameters: the registry's (B, neurons) convention
+            out[...] = act.forward(xi.T, **self.raw_params).T
+
+
+def _is_builtin(act: Activation) -> bool:
+    from ..functions import activations as module
+
+    return act.forward.__module__ == module.__name__
+
+
+@dataclass(frozen=True, eq=False)
+class OtherPotential:
+    """Rows ``lo:hi`` of a stage with a non-weighted-sum potential (CSR function)."""
+
+    lo: int
+    hi: int
+    potential: Potential
+    indptr: Array
+    sources: Array  # internal rows of the sources, one per connection
+    weights: Array
+    bias: Array
+    params: dict[str, Array]
+
+    def __call__(self, state: Array) -> Array:
+        values = state[self.sources].T  # (B, connections): the registry's layout
+        bias = self.bias if self.potential.has_bias else np.zeros(self.hi - self.lo)
+        return np.asarray(
+            self.potential.forward(values, self.weights, self.indptr, bias, **self.params)
+        ).T
+
+
+@dataclass(frozen=True, eq=False)
+class StagePlan:
+    """A stage as contiguous internal rows ``lo:hi`` and the kernels that compute it.
+
+    ``linear`` covers the weighted-sum rows ``lin_lo:lin_hi`` (a dense ``matrix``
+    with source rows ``src``, or a CSR matrix over all internal rows).
+    """
+
+    lo: int
+    hi: int
+    lin_lo: int
+    lin_hi: int
+    dense: Array | None
+    src: slice | Array | None
+    sparse: sp.csr_matrix | None
+    bias: Array | None  # (rows, 1), None when all zero
+    others: tuple[OtherPotential, ...]
+    acts: tuple[ActKernel, ...]
+
+    def potentials(self, state: Array) -> Array:
+        """ξ of the stage's rows from the internal state ``(N, B)``: ``(rows, B)``."""
+        rows = self.hi - self.lo
+        if self.lin_lo == 0 and self.lin_hi == rows and not self.others:
+            xi = self._linear(state)
+        else:
+            xi = np.empty((rows, state.shape[1]), dtype=state.dtype)
+            if self.lin_hi > self.lin_lo:
+                xi[self.lin_lo : self.lin_hi] = self._linear(state)
+            for seg in self.others:
+                xi[seg.lo : seg.hi] = seg(state)
+        if self.bias is not None:
+            xi[self.lin_lo : self.lin_hi] += self.bias
+        return xi
+
+    def _linear(self, state: Array) -> Array:
+        if self.dense is not None:
+            return self.dense @ state[self.src]
+        return np.asarray(self.sparse @ state)
+
+    def activate(self, xi: Array, out: Array) -> None:
+        """Write σ(ξ) into ``out`` (both ``(rows, B)``)."""
+        for k in self.acts:
+            k(xi[k.lo : k.hi], out[k.lo : k.hi])
+
+    def evaluate(self, state: Array, out: Array) -> None:
+        """``out[:] = σ(ξ(state))`` for the stage's rows."""
+        self.activate(self.potentials(state), out)
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Internal layout of a program for one set of disjoint stages.
+
+    ``perm[r]`` is the neuron index held in internal row ``r``; ``inv`` is its
+    inverse. ``stages[s]`` covers internal rows ``stages[s].lo:stages[s].hi``.
+    """
+
+    perm: Array
+    inv: Array
+    stages: tuple[StagePlan, ...]
+    identity: bool  # perm is the identity
+
+    def to_internal(self, public: Array) -> Array:
+        """``(B, N)`` public states → a fresh C-contiguous ``(N, B)`` internal array."""
+        if self.identity:
+            return np.array(public.T, order="C")  # always a copy, even for B = 1
+        return np.ascontiguousarray(public[:, self.perm].T)
+
+    def to_public(self, internal: Array) -> Array:
+        """``(N, B)`` internal states → ``(B, N)`` public states (a new array)."""
+        if self.identity:
+            return internal.T.copy()
+        return internal[self.inv].T.copy()
+
+
+def build_plan(prog: Program, stages: Sequence[Array]) -> Plan:
+    """Lay ``prog`` out for the disjoint target sets ``stages`` (neuron indices)."""
+    n = prog.n_neurons
+    stage_of = np.full(n, -1, dtype=np.int64)
+    for s, targets in enumerate(stages):
+        stage_of[np.asarray(targets, dtype=np.int64)] = s
+    # Internal order: neurons outside every stage first, then stage by stage; within a
+    # stage by potential, activation and group so each kernel gets a contiguous slice.
+    keys = (
+        np.arange(n),
+        prog.groups.astype(np.int64),
+        prog.activation_ids.astype(np.int64),
+        prog.potential_ids.astype(np.int64),
+        stage_of,
+    )
+    perm = np.lexsort(keys)
+    inv = np.empty(n, dtype=np.int64)
+    inv[perm] = np.arange(n)
+    boundaries = np.searchsorted(stage_of[perm], np.arange(len(stages) + 1))
+    plans = [
+        _stage_plan(prog, perm, inv, int(boundaries[s]), int(boundaries[s + 1]))
+        for s in range(len(stages))
+    ]
+    return Plan(perm, inv, tuple(plans), bool(np.array_equal(perm, np.arange(n))))
+
+
+def _runs(values: Array) -> list[tuple[int, int]]:
+    """(start, stop) of the runs of equal consecutive values."""
+    if len(values) == 0:
+        return []
+    cut = np.flatnonzero(values[1:] != values[:-1]) + 1
+    edges = [0, *cut.tolist(), len(values)]
+    return list(itertools.pairwise(edges))
+
+
+def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> StagePlan:
+    neurons = perm[lo:hi]  # neuron indices of the stage's rows, in internal order
+    dt = prog.dtype
+    indptr = prog.indptr
+    ws_id = next((k for k, p in enumerate(prog.potentials) if p.name == "weighted_sum"), -1)
+    is_ws = prog.potential_ids[neurons] == ws_id
+    # Weighted-sum rows are contiguous (sorted by potential id); find them.
+    ws_rows = np.flatnonzero(is_ws)
+    lin_lo, lin_hi = (int(ws_rows[0]), int(ws_rows[-1]) + 1) if len(ws_rows) else (0, 0)
+    dense = src = sparse = None
+    if lin_hi > lin_lo:
+        lin = neurons[lin_lo:lin_hi]
+        counts = indptr[lin + 1] - indptr[lin]
+        pos = gather_ranges(indptr[lin], counts)
+        cols = inv[prog.sources[pos]]
+        data = prog.weights[pos]
+        distinct = np.unique(cols)
+        nrows = lin_hi - lin_lo
+        if len(pos) >= DENSE_FILL * nrows * max(len(distinct), 1) and len(distinct):
+            local = np.searchsorted(distinct, cols)
+            row_of = np.repeat(np.arange(nrows), counts)
+            dense = np.zeros((nrows, len(distinct)), dtype=dt)
+            dense[row_of, local] = data
+            a, b = int(distinct[0]), int(distinct[-1]) + 1
+            src = slice(a, b) if b - a == len(distinct) else distinct
+        else:
+            local_indptr = np.zeros(nrows + 1, dtype=np.int64)
+            np.cumsum(counts, out=local_indptr[1:])
+            idx_dtype = np.int32 if prog.n_neurons < 2**31 and len(pos) < 2**31 else np.int64
+            sparse = sp.csr_matrix(
+                (data, cols.astype(idx_dtype), local_indptr.astype(idx_dtype)),
+                shape=(nrows, prog.n_neurons),
+            )
+            sparse.sort_indices()
+    bias = None
+    if lin_hi > lin_lo:
+        b = prog.bias[neurons[lin_lo:lin_hi]]
+        if np.any(b != 0):
+            bias = b[:, None].astype(dt)
+    others = []
+    for a, b in _runs(prog.potential_ids[neurons]):
+        if is_ws[a]:
+            continue
+        seg = neurons[a:b]
+        pot = prog.potentials[int(prog.potential_ids[seg[0]])]
+        counts = indptr[seg + 1] - indptr[seg]
+        pos = gather_ranges(indptr[seg], counts)
+        local_indptr = np.zeros(len(seg) + 1, dtype=np.int64)
+        np.cumsum(counts, out=local_indptr[1:])
+        others.append(
+            OtherPotential(
+                lo=a,
+                hi=b,
+                potential=pot,
+                indptr=local_indptr,
+                sources=inv[prog.sources[pos]],
+                weights=prog.weights[pos],
+                bias=prog.bias[seg],
+                params={k: v[seg] for k, v in prog.potential_params[pot.name].items()},
+            )
+        )
+    acts = []
+    act_ids = prog.activation_ids[neurons]
+    for a, b in _runs(act_ids):
+        seg = neurons[a:b]
+        act = prog.activations[int(act_ids[a])]
+        raw = {k: v[seg] for k, v in prog.activation_params[act.name].items()}
+        groups: tuple[tuple[int, int], ...] = ()
+        group_params: tuple[dict[str, float], ...] = ()
+        if act.group:
+            runs = _runs(prog.groups[seg])
+            groups = tuple((a + x, a + y) for x, y in runs)
+            group_params = tuple({k: float(v[x]) for k, v in raw.items()} for x, _y in runs)
+            groups = tuple((x - a, y - a) for x, y in groups)
+        acts.append(
+            ActKernel(
+                lo=a,
+                hi=b,
+                activation=act,
+                params={k: _column(v) for k, v in raw.items()},
+                raw_params=raw,
+                groups=groups,
+                group_params=group_params,
+            )
+        )
+    return StagePlan(
+        lo=lo,
+        hi=hi,
+        lin_lo=lin_lo,
+        lin_hi=lin_hi,
+        dense=dense,
+        src=src,
+        sparse=sparse,
+        bias=bias,
+        others=tuple(others),
+        acts=tuple(acts),
+    )
+
+
+def plan_for(prog: Program, key: str, stages: Callable[[], Sequence[Array]]) -> Plan:
+    """The plan cached on ``prog`` under ``key`` (built on first use)."""
+    cache = prog._derived
+    plan = cache.get(key)
+    if plan is None:
+        plan = build_plan(prog, stages())
+        cache[key] = plan
+    return plan

@@ -1,0 +1,244 @@
+"""Update rules as small strategy objects over a compiled program.
+
+Each rule turns a batch of public initial states ``(B, N)`` into a *work* object and
+advances it by at most one *unit*: one step (parallel), one sweep of ``n`` steps
+(sequential, ``n`` = number of neurons with inputs) or the whole pass over the ``L``
+layers (layered). The run loop in :mod:`netsim.simulate.engine` owns stopping,
+stability, cycle detection, batches and traces; a rule only computes.
+
+An :class:`Advance` reports, per active sample, whether anything changed by more
+than ``tol`` and the offset of the last such change within the unit, plus the
+states after every step when recording.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..compile import Program
+from ..errors import ParameterError, did_you_mean
+from .plan import Plan, plan_for
+
+__all__ = [
+    "ORDERS",
+    "RULES",
+    "Advance",
+    "Layered",
+    "Parallel",
+    "Rule",
+    "make_rule",
+]
+
+Array = np.ndarray
+
+RULES = ("layered", "parallel", "sequential")
+ORDERS = ("cyclic", "random", "random-replacement")
+
+
+@dataclass
+class Advance:
+    """What one unit of work did, for the ``b`` active samples."""
+
+    steps: int  # steps taken by every active sample
+    changed: Array  # (b,) bool: some neuron changed by more than tol
+    last_change: Array  # (b,) int: step offset (1-based) of the last such change, 0 none
+    stable: Array  # (b,) bool: the state is known to be stable after this unit
+    records: Array | None = None  # (steps, b, N) public states after each step
+
+
+def digest_rows(codes: Array) -> list[bytes]:
+    """A 128-bit BLAKE2b digest of each row of a 2-D array (state keys)."""
+    codes = np.ascontiguousarray(codes)
+    return [hashlib.blake2b(row.tobytes(), digest_size=16).digest() for row in codes]
+
+
+class Rule:
+    """Base class: the interface the run loop relies on."""
+
+    name: str = ""
+    order: str | None = None
+    deterministic: bool = True
+    unit: int = 1  # steps per unit (set by prepare)
+
+    def prepare(self, prog: Program) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def start(self, state: Array, seed: Any, tol: float, record: bool) -> Any:
+        raise NotImplementedError  # pragma: no cover
+
+    def advance(self, work: Any, steps: int) -> Advance:
+        raise NotImplementedError  # pragma: no cover
+
+    def keys(self, work: Any) -> list[bytes]:
+        raise NotImplementedError  # pragma: no cover
+
+    def compact(self, work: Any, keep: Array) -> Any:
+        raise NotImplementedError  # pragma: no cover
+
+    def public(self, work: Any) -> Array:
+        raise NotImplementedError  # pragma: no cover
+
+
+def _changed(new: Array, old: Array, tol: float) -> Array:
+    """Per column (sample): did some row change by more than ``tol``?"""
+    if new.shape[0] == 0:
+        return np.zeros(new.shape[1], dtype=bool)
+    if tol == 0:
+        return (new != old).any(axis=0)
+    return (np.abs(new - old) > tol).any(axis=0)
+
+
+class _Synchronous(Rule):
+    """Shared by the layered and parallel rules: an internal ``(N, B)`` state."""
+
+    plan: Plan
+
+    def public(self, work: dict) -> Array:
+        return self.plan.to_public(work["cur"])
+
+    def compact(self, work: dict, keep: Array) -> dict:
+        return {k: (np.ascontiguousarray(v[:, keep]) if isinstance(v, np.ndarray) else v)
+                for k, v in work.items()}
+
+
+class Layered(_Synchronous):
+    """Step ℓ evaluates layer ℓ (ℓ = 1..L); after step L the state is final.
+
+    Steps beyond L (only with a fixed ``steps``) evaluate nothing.
+    """
+
+    name = "layered"
+
+    def prepare(self, prog: Program) -> None:
+        stages = prog.layer_stages  # raises CycleError naming a cycle
+        self.plan = plan_for(prog, "layered", lambda: [s.targets for s in stages])
+        self.unit = len(self.plan.stages)
+
+    def start(self, state: Array, seed: Any, tol: float, record: bool) -> dict:
+        self.tol, self.record = tol, record
+        self.t = 0
+        return {"cur": self.plan.to_internal(state)}
+
+    def advance(self, work: dict, steps: int) -> Advance:
+        cur = work["cur"]
+        b = cur.shape[1]
+        records = [] if self.record else None
+        stages = self.plan.stages
+        first = self.t
+        for k in range(first, first + steps):
+            if k < len(stages):
+                st = stages[k]
+                st.evaluate(cur, cur[st.lo : st.hi])  # layers read only earlier layers
+            if records is not None:
+                records.append(self.plan.to_public(cur))
+        # The layered rule does not compare states: the transient is the number of
+        # layers evaluated (the state is final once the last layer is done).
+        evaluated = max(0, min(first + steps, len(stages)) - first)
+        changed = np.full(b, evaluated > 0)
+        last = np.full(b, evaluated, dtype=np.int64)
+        self.t = first + steps
+        done = np.full(b, self.t >= len(stages))
+        rec = np.stack(records) if records else (np.zeros((0, b, cur.shape[0])) if
+                                                  records is not None else None)
+        return Advance(steps, changed, last, done, rec)
+
+    def keys(self, work: dict) -> list[bytes]:  # pragma: no cover - not used
+        return []
+
+
+class Parallel(_Synchronous):
+    """Every step recomputes every neuron with inputs from the previous state."""
+
+    name = "parallel"
+
+    def prepare(self, prog: Program) -> None:
+        self.prog = prog
+        self.plan = plan_for(prog, "parallel", lambda: [prog.updated])
+        self.stage = self.plan.stages[0]
+        self.unit = 1
+        self.mid = _two_value_mids(prog, self.plan.perm[self.stage.lo : self.stage.hi])
+
+    def start(self, state: Array, seed: Any, tol: float, record: bool) -> dict:
+        self.tol, self.record = tol, record
+        cur = self.plan.to_internal(state)
+        return {"cur": cur, "nxt": cur.copy()}
+
+    def advance(self, work: dict, steps: int) -> Advance:
+        st = self.stage
+        b = work["cur"].shape[1]
+        changed = np.zeros(b, dtype=bool)
+        last = np.zeros(b, dtype=np.int64)
+        records = [] if self.record else None
+        for k in range(steps):
+            cur, nxt = work["cur"], work["nxt"]
+            st.evaluate(cur, nxt[st.lo : st.hi])
+            ch = _changed(nxt[st.lo : st.hi], cur[st.lo : st.hi], self.tol)
+            changed |= ch
+            last[ch] = k + 1
+            work["cur"], work["nxt"] = nxt, cur
+            if records is not None:
+                records.append(self.plan.to_public(nxt))
+        rec = np.stack(records) if records else None
+        return Advance(steps, changed, last, ~changed, rec)
+
+    def keys(self, work: dict) -> list[bytes]:
+        st = self.stage
+        block = work["cur"][st.lo : st.hi]
+        if self.mid is not None:  # two values per neuron: one bit each
+            return digest_rows(np.packbits(block > self.mid, axis=0).T)
+        return digest_rows(block.T)
+
+
+def _two_value_mids(prog: Program, neurons: Array) -> Array | None:
+    """Per neuron, the midpoint of its two possible values, when every one has ≤ 2."""
+    if not prog.discrete or len(neurons) == 0:
+        return None
+    mids = np.empty(len(neurons))
+    act_ids = prog.activation_ids[neurons]
+    for aid in np.unique(act_ids):
+        act = prog.activations[int(aid)]
+        rows = np.flatnonzero(act_ids == aid)
+        params = prog.activation_params[act.name]
+        if not params:
+            values = act.values({})
+            if len(values) > 2:
+                return None
+            mids[rows] = (min(values) + max(values)) / 2
+            continue
+        stacked = np.stack([params[k][neurons[rows]] for k in params], axis=1)
+        combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        for c, combo in enumerate(combos):
+            values = act.values(dict(zip(params, combo.tolist(), strict=True)))
+            if len(values) > 2:
+                return None
+            mids[rows[inverse.ravel() == c]] = (min(values) + max(values)) / 2
+    return mids[:, None]
+
+
+def make_rule(name: str | None, order: str, prog: Program) -> Rule:
+    """The rule object for ``name`` (None: layered if acyclic, else parallel)."""
+    if name is None:
+        name = "parallel" if prog.is_recurrent else "layered"
+    if not isinstance(name, str) or name not in RULES:
+        raise ParameterError(
+            f"unknown rule {name!r}; allowed: {', '.join(RULES)}" + did_you_mean(name, RULES)
+        )
+    if not isinstance(order, str) or order not in ORDERS:
+        raise ParameterError(
+            f"unknown order {order!r}; allowed: {', '.join(ORDERS)}"
+            + did_you_mean(order, ORDERS)
+        )
+    if name == "layered":
+        rule: Rule = Layered()
+    elif name == "parallel":
+        rule = Parallel()
+    else:
+        from .sequential import Sequential
+
+        rule = Sequential(order)
+    rule.prepare(prog)
+    return rule

@@ -1,0 +1,284 @@
+"""The sequential (asynchronous) rule: one neuron per step.
+
+A *sweep* is ``n`` consecutive steps, ``n`` = the number of neurons with inputs.
+Step ``t`` (1-based) belongs to sweep ``(t − 1) // n`` and selects:
+
+- ``order="cyclic"``: the neurons with inputs in neuron order;
+- ``order="random"``: sweep ``s`` follows the ``s``-th permutation drawn from
+  ``numpy.random.default_rng(seed)`` (``rng.permutation`` of the neurons with
+  inputs, one per sweep, drawn in sweep order);
+- ``order="random-replacement"``: sweep ``s`` follows the ``s``-th block of ``n``
+  uniform draws (``rng.integers(0, n, size=n)``), so a neuron may be selected twice
+  in a sweep or not at all.
+
+Every sample of a batch follows the same selections (the same seed gives the same
+run, and a batch gives exactly the per-sample runs). The selected neuron is
+evaluated from the current state and takes its new value at once; a neuron of a
+softmax group evaluates its whole group.
+
+Speed without changing the semantics: for weighted-sum neurons with elementwise
+activations, the potentials are kept up to date incrementally (when neuron ``i``
+changes by ``δ``, ``ξ_j += δ·w_ji`` for its successors) and a selection whose neuron
+would not change is skipped without Python work (it is still counted as a step).
+Only a neuron the incremental potentials mark as changing — or, for discrete
+activations, as lying within rounding distance of a jump — is evaluated, from a
+freshly computed potential, so rounding in the incremental sums never decides an
+update. Other networks are evaluated neuron by neuron.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..compile import Program, evaluate_stage
+from .plan import plan_for
+from .rules import Advance, Rule, digest_rows
+
+__all__ = ["Sequential"]
+
+Array = np.ndarray
+
+# Incremental potentials are recomputed from scratch after this many changes.
+RESYNC_CHANGES = 1000
+
+
+def _out_csr(prog: Program) -> tuple[Array, Array, Array]:
+    """Outgoing connections (CSR by source): indptr, targets, weights (cached)."""
+    cache = prog._derived
+    if "out_csr" not in cache:
+        n = prog.n_neurons
+        row_of = np.repeat(np.arange(n), prog.in_degree)
+        order = np.argsort(prog.sources, kind="stable")
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(prog.sources, minlength=n), out=indptr[1:])
+        cache["out_csr"] = (indptr, row_of[order], prog.weights[order])
+    return cache["out_csr"]
+
+
+class Sequential(Rule):
+    """One neuron per step, in ``order`` (see the module docstring)."""
+
+    name = "sequential"
+
+    def __init__(self, order: str) -> None:
+        self.order = order
+        self.deterministic = order == "cyclic"
+
+    # --- preparation -------------------------------------------------------------------
+
+    def prepare(self, prog: Program) -> None:
+        self.prog = prog
+        self.upd = prog.updated.astype(np.int64)
+        self.unit = len(self.upd)
+        ws = [k for k, p in enumerate(prog.potentials) if p.name == "weighted_sum"]
+        acts = np.unique(prog.activation_ids[self.upd])
+        self.fast = bool(
+            len(self.upd)
+            and np.isin(prog.potential_ids[self.upd], ws).all()
+            and not any(prog.activations[int(a)].group for a in acts)
+        )
+        if self.fast:
+            self.out = _out_csr(prog)
+            self.plan = plan_for(prog, "parallel", lambda: [prog.updated])
+            self._setup_sigma(acts)
+
+    def _setup_sigma(self, acts: Array) -> None:
+        prog = self.prog
+        self.act_ids = acts
+        self.uniform = None
+        if len(acts) == 1:
+            act = prog.activations[int(acts[0])]
+            params = {k: v[self.upd] for k, v in prog.activation_params[act.name].items()}
+            if all(len(v) == 0 or np.all(v == v[0]) for v in params.values()):
+                scalars = {k: v.dtype.type(v[0]) for k, v in params.items()}
+                self.uniform = (act, scalars)
+        self.discrete = prog.discrete
+        if self.discrete:
+            absrow = np.zeros(prog.n_neurons)
+            if prog.n_connections:
+                np.add.at(absrow, np.repeat(np.arange(prog.n_neurons), prog.in_degree),
+                          np.abs(prog.weights.astype(np.float64)))
+            self.absrow = absrow
+            vmax = 0.0
+            for a in acts:
+                act = prog.activations[int(a)]
+                params = prog.activation_params[act.name]
+                if params:
+                    stacked = np.stack([v[self.upd] for v in params.values()], axis=1)
+                    combos = np.unique(stacked, axis=0)
+                    for combo in combos:
+                        vals = act.values(dict(zip(params, combo.tolist(), strict=True)))
+                        vmax = max(vmax, max(abs(v) for v in vals))
+                else:
+                    vmax = max(vmax, max(abs(v) for v in act.values({})))
+            self.vmax = vmax
+
+    def _sigma(self, idx: Array, xi: Array) -> Array:
+        """σ_j(ξ_j) for the neurons ``idx`` (1-D), elementwise activations only."""
+        if self.uniform is not None:
+            act, params = self.uniform
+            return act.forward(xi, **params)
+        prog = self.prog
+        out = np.empty_like(xi)
+        ids = prog.activation_ids[idx]
+        for a in self.act_ids:
+            m = ids == a
+            if m.any():
+                act = prog.activations[int(a)]
+                params = {k: v[idx[m]] for k, v in prog.activation_params[act.name].items()}
+                out[m] = act.forward(xi[m], **params)
+        return out
+
+    def _unstable(self, w: dict, idx: Array) -> Array:
+        """Neurons of ``idx`` that may change when selected (see module docstring)."""
+        xi, y = w["xi"][idx], w["y"][idx]
+        out = self._sigma(idx, xi) != y
+        if self.discrete:
+            m = w["margin"][idx]
+            out |= (self._sigma(idx, xi + m) != y) | (self._sigma(idx, xi - m) != y)
+        return out
+
+    # --- work --------------------------------------------------------------------------
+
+    def start(self, state: Array, seed: Any, tol: float, record: bool) -> list[dict]:
+        self.tol, self.record = tol, record
+        self.rng = np.random.default_rng(seed)
+        self.orders: list[Array] = []
+        self.t = 0
+        work = [{"y": state[b].copy()} for b in range(state.shape[0])]
+        if self.fast:
+            for w in work:
+                self._resync(w)
+        return work
+
+    def _resync(self, w: dict) -> None:
+        """Fresh potentials of every neuron with inputs, margins, unstable marks."""
+        st = self.plan.stages[0]
+        internal = self.plan.to_internal(w["y"][None, :])
+        xi = np.zeros(self.prog.n_neurons, dtype=w["y"].dtype)
+        xi[self.plan.perm[st.lo : st.hi]] = st.potentials(internal)[:, 0]
+        w["xi"] = xi
+        w["changes"] = 0
+        if self.discrete:
+            ymax = max(self.vmax, float(np.max(np.abs(w["y"]), initial=0.0)))
+            scale = np.abs(self.prog.bias) + self.absrow * ymax
+            w["margin"] = (1000 * np.finfo(w["y"].dtype).eps * scale).astype(w["y"].dtype)
+        uns = np.zeros(self.prog.n_neurons, dtype=bool)
+        uns[self.upd] = self._unstable(w, self.upd)
+        w["uns"] = uns
+
+    def _sweep_order(self, s: int) -> Array:
+        if self.order == "cyclic":
+            return self.upd
+        while len(self.orders) <= s:  # shared by every sample: same seed, same run
+            n = len(self.upd)
+            if self.order == "random":
+                self.orders.append(self.upd[self.rng.permutation(n)])
+            else:
+                self.orders.append(self.upd[self.rng.integers(0, n, size=n)])
+        return self.orders[s]
+
+    def advance(self, work: list[dict], steps: int) -> Advance:
+        n = self.unit
+        s, p0 = divmod(self.t, n) if n else (0, 0)
+        order = self._sweep_order(s) if n else self.upd
+        p1 = p0 + steps
+        b = len(work)
+        changed = np.zeros(b, dtype=bool)
+        last = np.zeros(b, dtype=np.int64)
+        stable = np.zeros(b, dtype=bool)
+        records = np.empty((steps, b, self.prog.n_neurons), dtype=work[0]["y"].dtype) \
+            if self.record and b else None
+        for k, w in enumerate(work):
+            y0 = w["y"].copy() if records is not None else None
+            sweep = self._sweep_fast if self.fast else self._sweep_slow
+            events = sweep(w, order, p0, p1)
+            big = [e for e in events if e[3]]
+            changed[k] = bool(big)
+            last[k] = big[-1][0] - p0 + 1 if big else 0
+            if p1 - p0 == n:  # a whole sweep
+                stable[k] = not big and (self.order != "random-replacement"
+                                         or self._is_fixed_point(w))
+            if records is not None:
+                records[:, k] = y0
+                for pos, j, value, _big in events:
+                    records[pos - p0 :, k, j] = value
+        self.t += steps
+        return Advance(steps, changed, last, stable, records)
+
+    def _sweep_fast(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+        prog = self.prog
+        indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
+        oip, otg, ow = self.out
+        y, uns = w["y"], w["uns"]
+        events: list[tuple] = []
+        p = p0
+        while p < p1:
+            hits = uns[order[p:p1]]
+            q = int(hits.argmax())
+            if not hits[q]:
+                break  # every remaining selection of this sweep is a no-op
+            pos = p + q
+            j = int(order[pos])
+            a, e = indptr[j], indptr[j + 1]
+            xj = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
+            one = np.array([j])
+            new = self._sigma(one, np.array([xj], dtype=y.dtype))[0]
+            xi = w["xi"]
+            xi[j] = xj
+            old = y[j]
+            if new != old:
+                delta = new - old
+                y[j] = new
+                c, d = oip[j], oip[j + 1]
+                targets = otg[c:d]
+                xi[targets] += delta * ow[c:d]
+                uns[targets] = self._unstable(w, targets)
+                events.append((pos, j, new, abs(delta) > self.tol))
+                w["changes"] += 1
+            uns[j] = self._unstable(w, one)[0]
+            if w["changes"] >= RESYNC_CHANGES:
+                self._resync(w)
+                uns = w["uns"]
+            p = pos + 1
+        return events
+
+    def _sweep_slow(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+        y = w["y"]
+        events: list[tuple] = []
+        for pos in range(p0, p1):
+            j = int(order[pos])
+            stage = self.prog.stage([j])  # the neuron, or its whole softmax group
+            _xi, new = evaluate_stage(self.prog, stage, y[None, :])
+            for t, v in zip(stage.targets.tolist(), new[0].tolist(), strict=True):
+                if v != y[t]:
+                    events.append((pos, t, v, abs(v - y[t]) > self.tol))
+                    y[t] = v
+        return events
+
+    def _is_fixed_point(self, w: dict) -> bool:
+        """No neuron with inputs would change by more than tol (fresh evaluation)."""
+        prog, y = self.prog, w["y"]
+        if not self.fast:
+            _xi, new = evaluate_stage(prog, prog.parallel_stage, y[None, :])
+            return not np.any(np.abs(new[0] - y[prog.parallel_stage.targets]) > self.tol)
+        for j in self.upd[w["uns"][self.upd]].tolist():  # only the flagged ones
+            a, e = prog.indptr[j], prog.indptr[j + 1]
+            xj = prog.bias[j] + np.dot(prog.weights[a:e], y[prog.sources[a:e]])
+            new = self._sigma(np.array([j]), np.array([xj], dtype=y.dtype))[0]
+            if abs(new - y[j]) > self.tol:
+                return False
+        return True
+
+    def keys(self, work: list[dict]) -> list[bytes]:
+        if not work:
+            return []
+        return digest_rows(np.stack([w["y"][self.upd] for w in work]))
+
+    def compact(self, work: list[dict], keep: Array) -> list[dict]:
+        return [work[i] for i in np.asarray(keep).tolist()]
+
+    def public(self, work: list[dict]) -> Array:
+        return np.stack([w["y"] for w in work])
