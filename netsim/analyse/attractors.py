@@ -299,6 +299,10 @@ class StateSpaceAnalysis:
                 f"states that can reach several attractors: "
                 f"{int(np.count_nonzero(self.attractor_of < 0))}"
             )
+            head.append(
+                "basin: states from which every run ends in it; reach: states from which "
+                "it can be reached"
+            )
             cols = f"{'#':>4}  {'size':>6}  {'basin':>8}  {'reach':>8}  states"
         rows = [cols]
         for a in self.attractors[:max_rows]:
