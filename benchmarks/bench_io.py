@@ -23,9 +23,9 @@ import time
 
 import networkx as nx
 import numpy as np
+from _harness import Result, best_time, print_results
 
 import netsim as ns
-from _harness import Result, best_time, print_results
 
 
 def make_edges(n: int, fan_in: int, seed: int = 0) -> tuple[list[str], list[tuple]]:

@@ -597,10 +597,13 @@ class _Loader:
 
 
 def _function_value(name: str, params: Mapping[str, Any], registry: Any) -> Any:
-    """A function in file form: its name, or ``{"name": ..., params}`` in spec order."""
+    """A function in file form: its name, or ``{"name": ..., params}`` in spec order.
+
+    The name must be registered (an unknown one would make a file that cannot load).
+    """
+    entry = registry.get(name)
     if not params:
         return name
-    entry = registry.get(name)
     order = [p.name for p in entry.params if p.name in params]
     order += sorted((k for k in params if k not in order), key=str)
     return {"name": name, **{k: float(params[k]) for k in order}}
@@ -609,12 +612,12 @@ def _function_value(name: str, params: Mapping[str, Any], registry: Any) -> Any:
 def _neuron_dict(net: Network, nid: NeuronId) -> dict[str, Any]:
     n = net.neuron(nid)
     out: dict[str, Any] = {"id": nid}
-    if n.activation != "identity" or n.activation_params:
-        out["activation"] = _function_value(n.activation, n.activation_params, ACTIVATIONS)
-    else:
-        ACTIVATIONS.get(n.activation)
-    if n.potential != "weighted_sum" or n.potential_params:
-        out["potential"] = _function_value(n.potential, n.potential_params, POTENTIALS)
+    activation = _function_value(n.activation, n.activation_params, ACTIVATIONS)
+    if activation != "identity":
+        out["activation"] = activation
+    potential = _function_value(n.potential, n.potential_params, POTENTIALS)
+    if potential != "weighted_sum":
+        out["potential"] = potential
     if n.bias != 0.0:
         out["bias"] = n.bias
     if n.initial != 0.0:
@@ -677,7 +680,10 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
 
     neuron_lines = []
     for nid in graph:
-        item = _neuron_dict(net, nid)
+        try:
+            item = _neuron_dict(net, nid)
+        except (NetsimError, TypeError, ValueError) as exc:  # state written into the graph
+            raise FormatError(f"cannot save: neuron {nid!r}: {exc}") from None
         try:
             neuron_lines.append(enc(item))
         except (TypeError, ValueError) as exc:  # NaN, or an object written into the graph
