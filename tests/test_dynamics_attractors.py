@@ -180,7 +180,7 @@ def test_sequential_matches_brute_force(spec):
 def test_clamped_input_matches_brute_force(spec, data):
     w, b, kind = spec
     n = len(b)
-    w = [row + [data.draw(st.integers(-2, 2))] for row in w] + [[0] * (n + 1)]
+    w = [[*row, data.draw(st.integers(-2, 2))] for row in w] + [[0] * (n + 1)]
     b = [*b, 0.0]
     net = _build(w, b, kind, inputs=(n,))
     value = data.draw(st.sampled_from([0.0, 1.0, -1.0]))

@@ -167,7 +167,7 @@ def test_energy_never_increases_under_sequential_updates(spec):
         else:
             y[j] = 1.0 if xi >= 0 else -1.0
         energies.append(ns.energy(net, y))
-    assert all(e2 <= e1 + 1e-12 for e1, e2 in zip(energies, energies[1:], strict=False))
+    assert all(e2 <= e1 + 1e-12 for e1, e2 in itertools.pairwise(energies))
 
 
 @settings(max_examples=40, deadline=None)
