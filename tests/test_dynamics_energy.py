@@ -221,3 +221,23 @@ def test_check_energy_negative_diagonal_and_continuous_units():
     assert [a.size for a in ns.analyse(single, "sequential").attractors] == [2]
     tanh = _dense_net([[0, 1], [1, 0]], [0.0, 0.0], activation="tanh")
     assert not ns.check_energy(tanh).threshold_units
+
+
+def test_energy_trace_of_an_engine_run():
+    rng = np.random.default_rng(3)
+    x = np.where(rng.random((2, 24)) < 0.5, -1.0, 1.0)
+    net = ns.hopfield(x)
+    probes = x * np.where(rng.random((2, 24)) < 0.25, -1, 1)
+    run = net.run(probes, rule="sequential", order="random", seed=0, record=True)
+    e = ns.energy_trace(net, run)
+    assert e.shape == run.trace.shape[:2]
+    assert np.all(np.diff(e, axis=0) <= 1e-12)
+
+
+def test_all_neurons_clamped_leaves_one_state():
+    net = _dense_net([[0, 1], [1, 0]], [0.0, 0.0])
+    result = ns.analyse(net, clamp={0: 1, 1: -1})
+    assert result.n_states == 1 and result.attractors[0].labels == [""]
+    assert "(no free neurons)" in result.table()
+    assert ns.fixed_points(net, clamp={0: 1, 1: -1}, method="search").tolist() == [[1.0, -1.0]]
+    assert ns.fixed_points(net, clamp={0: 1, 1: 1}, method="sweep").tolist() == [[1.0, 1.0]]

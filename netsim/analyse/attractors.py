@@ -306,7 +306,7 @@ class StateSpaceAnalysis:
             cols = f"{'#':>4}  {'size':>6}  {'basin':>8}  {'reach':>8}  states"
         rows = [cols]
         for a in self.attractors[:max_rows]:
-            shown = a.labels[:8]
+            shown = [label or "(no free neurons)" for label in a.labels[:8]]
             states = (" -> " if self.rule == "parallel" else ", ").join(shown)
             if a.size > 8:
                 states += f" ... ({a.size} states)"

@@ -189,8 +189,9 @@ def _search(net: Network, clamp: Mapping[NeuronId, float] | None, max_frontier: 
     states[:, space.free] = values
     if len(states):
         states = states[is_fixed_point(net, states, clamp)]
-        bits = states[:, space.free] == hi_v
-        states = states[np.lexsort(bits.T[::-1])]  # first free neuron is the primary key
+        if n:
+            bits = states[:, space.free] == hi_v
+            states = states[np.lexsort(bits.T[::-1])]  # first free neuron: primary key
     return states
 
 
