@@ -155,3 +155,26 @@ def test_capacity_experiment_shows_the_breakdown():
     assert res.error_rate[1] > 0.05 and res.recalled[1] < 0.5
     assert res.breakdown() == 0.25
     assert "P/N" in res.table()
+
+
+@pytest.mark.parametrize(("activation", "params"), [("step", {}), ("sign", {"zero": -1.0})])
+def test_recall_matches_the_engine_with_ties_and_biases(activation, params):
+    rng = np.random.default_rng(11)
+    n = 12
+    w = rng.integers(-2, 3, size=(n, n)).astype(float)
+    w = w + w.T
+    np.fill_diagonal(w, 0.0)
+    net = ns.Network()
+    for j in range(n):
+        net.add_neuron(j, activation=activation, bias=float(rng.integers(-2, 3)), **params)
+    net.connect_many((i, j, w[j, i]) for i in range(n) for j in range(n) if i != j)
+    net.set_inputs(range(n))
+    alphabet = (0.0, 1.0) if activation == "step" else (-1.0, 1.0)
+    probes = rng.choice(alphabet, size=(20, n))
+    for rule in ("sequential", "parallel"):
+        mine = ns.recall(net, probes, rule=rule, order="cyclic")
+        run = net.run(probes, rule=rule, order="cyclic", max_steps=1000)
+        fixed = mine.period == 1  # (the two may stop at different points of a 2-cycle)
+        assert fixed.sum() >= 5
+        assert np.array_equal(mine.state[fixed], run.state[fixed]), rule
+        assert np.array_equal(run.converged, fixed)

@@ -36,6 +36,30 @@ def dense_weights(prog: Program) -> Array:
     return w
 
 
+def _sign_up(xi: Array) -> Array:
+    return np.where(xi >= 0, 1.0, -1.0)
+
+
+def _sign_down(xi: Array) -> Array:
+    return np.where(xi > 0, 1.0, -1.0)
+
+
+def _step(xi: Array) -> Array:
+    return np.where(xi >= 0, 1.0, 0.0)
+
+
+def _fast(name: str, params: dict[str, float]) -> tuple[Callable[..., Array], dict] | None:
+    """One-pass forms of step and two-valued sign for single-neuron updates (hot loop).
+
+    Same values as the registered functions (tests compare recall with ``net.run``).
+    """
+    if name == "step":
+        return _step, {}
+    if name == "sign" and params.get("zero", 1.0) in (1.0, -1.0):
+        return (_sign_up if params.get("zero", 1.0) == 1.0 else _sign_down), {}
+    return None
+
+
 @dataclass(eq=False)
 class DenseDynamics:
     """Free/constant split of a weighted-sum network with dense weight blocks."""
@@ -135,7 +159,7 @@ class DenseDynamics:
         for j in self.free.tolist():
             act = prog.activations[int(prog.activation_ids[j])]
             params = {k: float(v[j]) for k, v in prog.activation_params[act.name].items()}
-            out.append((act.forward, params))
+            out.append(_fast(act.name, params) or (act.forward, params))
         return out
 
     def activate(self, xi: Array) -> Array:

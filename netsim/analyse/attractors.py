@@ -97,9 +97,17 @@ def successors(space: StateSpace) -> Array:
         raise NetworkError("a group activation cannot be analysed exhaustively")
     low, high = space.alphabet
     weights = np.int64(1) << np.arange(n - 1, -1, -1, dtype=np.int64)
+    # Every chunk enumerates the same low bits: build that block once, then only
+    # the columns of the high bits change from chunk to chunk.
+    size = min(CHUNK, total)
+    block = space.states(np.arange(size, dtype=np.int64))
+    n_low = size.bit_length() - 1
+    high_cols = space.free[: n - n_low]
     for part in chunks(total, CHUNK):
-        codes = np.arange(part.start, part.stop, dtype=np.int64)
-        _xi, y = evaluate_stage(prog, stage, space.states(codes))
+        if part.start:
+            top = space.states(np.array([part.start]))[0]
+            block[:, high_cols] = top[high_cols]
+        _xi, y = evaluate_stage(prog, stage, block)
         is_high = y == high
         bad = ~(is_high | (y == low))
         if bad.any():

@@ -45,15 +45,21 @@ def _rng_order(order: str, n: int, rng: np.random.Generator) -> Array:
 
 def sweep(
     y: Array,
-    bias: Array,
+    bias: Array | None,
     w: Array,
     update: Callable[[int, Array], Array],
     order: Array,
 ) -> Array:
-    """One sequential sweep over free neurons in ``order``, in place; returns changed (B,)."""
+    """One sequential sweep over free neurons in ``order``, in place; returns changed (B,).
+
+    ``bias`` is ``(B, n)`` or ``None`` for zero biases.
+    """
     changed = np.zeros(y.shape[0], dtype=bool)
+    bias_t = None if bias is None else np.ascontiguousarray(bias.T)
     for k in order.tolist():
-        xi = y @ w[k] + bias[:, k]  # fresh potential: no drift from incremental sums
+        xi = y @ w[k]  # a fresh potential: no drift from incremental sums
+        if bias_t is not None:
+            xi += bias_t[k]
         new = update(k, xi)
         diff = new != y[:, k]
         if diff.any():
@@ -159,6 +165,7 @@ def recall(
             )
     rng = np.random.default_rng(seed)
     bias = dyn.bias_f(full)
+    seq_bias = bias if np.any(bias) else None
     y = np.ascontiguousarray(full[:, dyn.free])
     batch = y.shape[0]
     steps = np.zeros(batch, dtype=np.int64)
@@ -168,7 +175,9 @@ def recall(
     prev2: Array | None = None
     for t in range(1, max_steps + 1):
         if rule == "sequential":
-            changed = sweep(y, bias, dyn.w_ff, dyn.activate_one, _rng_order(order, dyn.n, rng))
+            changed = sweep(
+                y, seq_bias, dyn.w_ff, dyn.activate_one, _rng_order(order, dyn.n, rng)
+            )
         else:
             new = dyn.activate(y @ dyn.w_ff.T + bias)
             changed = np.any(new != y, axis=1)
@@ -352,9 +361,8 @@ def capacity_experiment(
             w = hebb_weights(x)
             i_sum += float(np.mean(np.where(x @ w.T >= 0, 1.0, -1.0) != x))
             y = x.copy()
-            bias = np.zeros_like(y)
             for _s in range(max_sweeps):
-                if not sweep(y, bias, w, sign, rng.permutation(n)).any():
+                if not sweep(y, None, w, sign, rng.permutation(n)).any():
                     break
             wrong = np.mean(y != x, axis=1)
             e_sum += float(wrong.mean())
