@@ -1,7 +1,7 @@
 """Recurrent dynamics benchmarks (issue 6).
 
 A1 — exhaustive parallel analysis of a random 20-neuron threshold network (2^20
-states): ``ns.analyse`` against plain per-state Python loops over a sample of states,
+states): ``ns.attractors`` against plain per-state Python loops over a sample of states,
 extrapolated per state to the whole space. Two references: (a) the successor of each
 state only (the minimum any analysis must do), (b) the textbook procedure that runs
 each state until a state repeats to find its attractor and transient.
@@ -69,8 +69,8 @@ def bench_a1(quick: bool) -> list[Result]:
     n = 14 if quick else 20
     net, w, b = random_threshold_network(n)
     net.compile()
-    ours = best_time(lambda: ns.analyse(net, "parallel"), repeat=1 if quick else 3)
-    result = ns.analyse(net, "parallel")
+    ours = best_time(lambda: ns.attractors(net, "parallel"), repeat=1 if quick else 3)
+    result = ns.attractors(net, "parallel")
     wl, bl = w.tolist(), b.tolist()
     sample = np.random.default_rng(1).choice(2**n, size=500 if quick else 2000, replace=False)
     t0 = time.perf_counter()

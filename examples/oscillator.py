@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             check = ns.check_energy(net)
         print(f"=== {net.name}: symmetric weights: {check.symmetric}")
         for rule in ("parallel", "sequential"):
-            result = ns.analyse(net, rule)
+            result = ns.attractors(net, rule)
             print(result.table())
             graph = result.graph()
             edges = ", ".join(

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     for s in (0, 1):
         for r in (0, 1):
             for rule in ("parallel", "sequential"):
-                result = ns.analyse(net, rule, clamp={"s": s, "r": r})
+                result = ns.attractors(net, rule, clamp={"s": s, "r": r})
                 cells = []
                 for a in result.attractors:
                     states = " <-> ".join(a.labels)

@@ -8,7 +8,7 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 from . import io
 from .analyse import (
     NetsimWarning,
-    analyse,
+    attractors,
     capacity_experiment,
     check_energy,
     energy,
@@ -75,7 +75,7 @@ __all__ = [
     "Run",
     "SizeLimitError",
     "UnknownFunctionError",
-    "analyse",
+    "attractors",
     "capacity_experiment",
     "check_energy",
     "compile_network",

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netsim as ns
-from netsim.analyse import MAX_PARALLEL, analyse, state_graph_dot, state_space
+from netsim.analyse import MAX_PARALLEL, attractors, state_graph_dot, state_space
 
 # --- brute-force reference: the textbook definitions, plain Python ----------------------
 
@@ -93,7 +93,7 @@ def _labels(space, states):
 def test_parallel_matches_brute_force(spec):
     w, b, kind = spec
     net = _build(w, b, kind)
-    result = analyse(net, "parallel")
+    result = attractors(net, "parallel")
     space = result.space
     alphabet = space.alphabet
     n = len(b)
@@ -158,7 +158,7 @@ def _brute_sequential(w, b, kind, states, free):
 def test_sequential_matches_brute_force(spec):
     w, b, kind = spec
     net = _build(w, b, kind)
-    result = analyse(net, "sequential")
+    result = attractors(net, "sequential")
     space = result.space
     n = len(b)
     states = list(itertools.product(space.alphabet, repeat=n))
@@ -172,7 +172,7 @@ def test_sequential_matches_brute_force(spec):
         int(space.codes(np.array(s)[None, :])[0]) for s in fixed
     )
     # the fixed points are the same under both rules
-    assert result.fixed_points.tolist() == analyse(net, "parallel").fixed_points.tolist()
+    assert result.fixed_points.tolist() == attractors(net, "parallel").fixed_points.tolist()
 
 
 @settings(max_examples=40, deadline=None)
@@ -184,7 +184,7 @@ def test_clamped_input_matches_brute_force(spec, data):
     b = [*b, 0.0]
     net = _build(w, b, kind, inputs=(n,))
     value = data.draw(st.sampled_from([0.0, 1.0, -1.0]))
-    result = analyse(net, "parallel", clamp={f"n{n}": value})
+    result = attractors(net, "parallel", clamp={f"n{n}": value})
     assert result.space.constants == {f"n{n}": value}
     space = result.space
     states = [(*s, value) for s in itertools.product(space.alphabet, repeat=n)]
@@ -207,7 +207,7 @@ def _pair(w_ab: float, w_ba: float, activation: str = "sign", bias: float = 0.0)
 
 
 def test_mutual_inhibition_oscillates_with_period_two_in_parallel():
-    result = analyse(_pair(-1.0, -1.0), "parallel")
+    result = attractors(_pair(-1.0, -1.0), "parallel")
     cycles = [a for a in result.attractors if a.period == 2]
     assert len(cycles) == 1
     assert set(cycles[0].labels) == {"++", "--"}
@@ -216,7 +216,7 @@ def test_mutual_inhibition_oscillates_with_period_two_in_parallel():
 
 
 def test_mutual_inhibition_has_no_cycle_under_the_sequential_rule():
-    result = analyse(_pair(-1.0, -1.0), "sequential")
+    result = attractors(_pair(-1.0, -1.0), "sequential")
     assert [a.labels for a in result.attractors] == [["-+"], ["+-"]]
     assert all(a.is_fixed_point for a in result.attractors)
     assert [a.reach for a in result.attractors] == [3, 3]
@@ -225,11 +225,11 @@ def test_mutual_inhibition_has_no_cycle_under_the_sequential_rule():
 
 
 def test_excite_inhibit_pair_is_a_four_cycle():
-    result = analyse(_pair(1.0, -1.0), "parallel")
+    result = attractors(_pair(1.0, -1.0), "parallel")
     (att,) = result.attractors
     assert att.labels == ["--", "+-", "++", "-+"]
     assert att.period == 4 and att.basin == 4
-    seq = analyse(_pair(1.0, -1.0), "sequential")
+    seq = attractors(_pair(1.0, -1.0), "sequential")
     assert [a.size for a in seq.attractors] == [4]
     assert not seq.attractors[0].is_fixed_point
 
@@ -241,7 +241,7 @@ def test_binary_labels_and_transients():
     net.add_neuron("b", activation="step", bias=-0.5)
     net.connect("a", "b", 1.0)
     net.connect("b", "a", 0.0)
-    result = analyse(net)
+    result = attractors(net)
     assert [a.labels for a in result.attractors] == [["11"]]
     assert result.transient.tolist() == [2, 2, 1, 0]  # 01 -> 10 -> 11
     assert result.garden_of_eden.tolist() == [True, True, False, False]
@@ -254,18 +254,18 @@ def test_constants_default_to_initial_values():
     net.add_neuron("y", activation="step", bias=-0.5)
     net.connect("x", "y", 1.0)
     net.connect("y", "y", 0.0)
-    assert [a.labels for a in analyse(net).attractors] == [["1"]]
-    assert [a.labels for a in analyse(net, clamp={"x": 0}).attractors] == [["0"]]
+    assert [a.labels for a in attractors(net).attractors] == [["1"]]
+    assert [a.labels for a in attractors(net, clamp={"x": 0}).attractors] == [["0"]]
 
 
 def test_clamping_a_recurrent_neuron_removes_it_from_the_state():
-    result = analyse(_pair(-1.0, -1.0), clamp={"a": 1.0})
+    result = attractors(_pair(-1.0, -1.0), clamp={"a": 1.0})
     assert result.space.free_ids == ("b",)
     assert [a.labels for a in result.attractors] == [["-"]]
 
 
 def test_state_graph_and_dot():
-    result = analyse(_pair(-1.0, -1.0), "sequential")
+    result = attractors(_pair(-1.0, -1.0), "sequential")
     g = result.graph()
     assert isinstance(g, nx.DiGraph)
     assert set(g.nodes) == {"--", "-+", "+-", "++"}
@@ -273,14 +273,14 @@ def test_state_graph_and_dot():
     assert g.nodes["+-"]["in_attractor"] and not g.nodes["++"]["in_attractor"]
     dot = state_graph_dot(g)
     assert '"--" -> "+-" [label=a]' in dot.source
-    parallel = analyse(_pair(-1.0, -1.0)).to_dot()
+    parallel = attractors(_pair(-1.0, -1.0)).to_dot()
     assert '"++" -> "--"' in parallel.source
 
 
 def test_summary_is_json_ready():
     import json
 
-    text = json.dumps(analyse(_pair(1.0, -1.0)).summary())
+    text = json.dumps(attractors(_pair(1.0, -1.0)).summary())
     assert '"period": 4' in text
 
 
@@ -295,41 +295,41 @@ def test_size_limit_error_names_the_limit():
     for k in range(n):
         net.connect(k, (k + 1) % n, 1.0)
     with pytest.raises(ns.SizeLimitError, match=f"limited to {MAX_PARALLEL} free neurons"):
-        analyse(net)
+        attractors(net)
     with pytest.raises(ns.SizeLimitError, match="limited to 20 free neurons"):
-        analyse(net, "sequential")
+        attractors(net, "sequential")
     # clamping brings it within the limit
-    assert analyse(net, clamp={k: 0.0 for k in range(12)}).space.n == n - 12
+    assert attractors(net, clamp={k: 0.0 for k in range(12)}).space.n == n - 12
 
 
 def test_continuous_neuron_is_refused():
     net = _pair(1.0, 1.0)
     net.set_neuron("b", activation="sigmoid")
     with pytest.raises(ns.NetworkError, match="neuron 'b' has the continuous activation 'sigmoid'"):
-        analyse(net)
+        attractors(net)
 
 
 def test_mixed_alphabets_are_refused():
     net = _pair(1.0, 1.0)
     net.set_neuron("b", activation="step")
     with pytest.raises(ns.NetworkError, match="one alphabet"):
-        analyse(net)
+        attractors(net)
 
 
 def test_three_valued_sign_is_refused():
     net = _pair(1.0, 1.0)
     net.set_neuron("a", activation="sign", zero=0.0)
     with pytest.raises(ns.NetworkError, match="two-valued"):
-        analyse(net)
+        attractors(net)
 
 
 def test_bad_clamp_and_rule():
     with pytest.raises(ns.NeuronNotFoundError, match="did you mean 'a'"):
-        analyse(_pair(1.0, 1.0), clamp={"aa": 1})
+        attractors(_pair(1.0, 1.0), clamp={"aa": 1})
     with pytest.raises(ns.ParameterError, match="finite"):
-        analyse(_pair(1.0, 1.0), clamp={"a": float("nan")})
+        attractors(_pair(1.0, 1.0), clamp={"a": float("nan")})
     with pytest.raises(ns.ParameterError, match="rule must be"):
-        analyse(_pair(1.0, 1.0), rule="layered")
+        attractors(_pair(1.0, 1.0), rule="layered")
 
 
 def test_state_space_codes_round_trip():

@@ -181,8 +181,8 @@ def test_symmetric_networks_reach_period_at_most_two(spec):
                 net.connect(j, j, 0.0)
     check = ns.check_energy(net)
     assert check.sequential_fixed_point and check.parallel_period_at_most_2
-    assert max(ns.analyse(net).periods) <= 2
-    assert all(a.is_fixed_point for a in ns.analyse(net, "sequential").attractors)
+    assert max(ns.attractors(net).periods) <= 2
+    assert all(a.is_fixed_point for a in ns.attractors(net, "sequential").attractors)
 
 
 def test_energy_trace_of_a_recall_is_non_increasing():
@@ -218,7 +218,7 @@ def test_check_energy_negative_diagonal_and_continuous_units():
     assert not check.sequential_fixed_point and check.parallel_period_at_most_2
     # a negative self-weight really makes the sequential rule oscillate
     single = _dense_net([[-1]], [0.0])
-    assert [a.size for a in ns.analyse(single, "sequential").attractors] == [2]
+    assert [a.size for a in ns.attractors(single, "sequential").attractors] == [2]
     tanh = _dense_net([[0, 1], [1, 0]], [0.0, 0.0], activation="tanh")
     assert not ns.check_energy(tanh).threshold_units
 
@@ -236,7 +236,7 @@ def test_energy_trace_of_an_engine_run():
 
 def test_all_neurons_clamped_leaves_one_state():
     net = _dense_net([[0, 1], [1, 0]], [0.0, 0.0])
-    result = ns.analyse(net, clamp={0: 1, 1: -1})
+    result = ns.attractors(net, clamp={0: 1, 1: -1})
     assert result.n_states == 1 and result.attractors[0].labels == [""]
     assert "(no free neurons)" in result.table()
     assert ns.fixed_points(net, clamp={0: 1, 1: -1}, method="search").tolist() == [[1.0, -1.0]]

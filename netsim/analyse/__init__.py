@@ -3,7 +3,7 @@
 The analysis layer works on compiled programs (:mod:`netsim.compile`) of discrete
 networks (step: 0/1, sign: −1/+1):
 
-- :func:`analyse` — exhaustive state-space analysis under the parallel or sequential
+- :func:`attractors` — exhaustive state-space analysis under the parallel or sequential
   rule (attractors, periods, basins, transients, garden-of-Eden states), with
   :func:`state_graph` / :func:`state_graph_dot` for the transition graph;
 - :func:`is_fixed_point`, :func:`fixed_points` — stability checks and fixed-point
@@ -11,18 +11,10 @@ networks (step: 0/1, sign: −1/+1):
 - :func:`energy`, :func:`energy_trace`, :func:`check_energy` — the Hopfield energy
   and the convergence guarantees that apply;
 - :func:`glauber` — finite-temperature sequential dynamics;
-- :func:`recall`, :func:`capacity` — Hopfield recall with overlaps, capacity curve.
+- :func:`recall`, :func:`capacity_experiment` — Hopfield recall with overlaps, capacity curve.
 """
 
 from ._space import StateSpace, state_space
-from .attractors import (
-    MAX_PARALLEL,
-    MAX_SEQUENTIAL,
-    Attractor,
-    StateSpaceAnalysis,
-    analyse,
-    successors,
-)
 from .energy import EnergyCheck, NetsimWarning, check_energy, energy, energy_trace
 from .fixed_points import fixed_points, is_fixed_point
 from .recall import (
@@ -35,6 +27,14 @@ from .recall import (
 )
 from .stategraph import state_graph
 from .stategraph import to_dot as state_graph_dot
+from .statespace import (
+    MAX_PARALLEL,
+    MAX_SEQUENTIAL,
+    Attractor,
+    StateSpaceAnalysis,
+    attractors,
+    successors,
+)
 
 __all__ = [
     "MAX_PARALLEL",
@@ -47,7 +47,7 @@ __all__ = [
     "Recall",
     "StateSpace",
     "StateSpaceAnalysis",
-    "analyse",
+    "attractors",
     "capacity_experiment",
     "check_energy",
     "energy",

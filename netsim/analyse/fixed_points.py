@@ -32,7 +32,7 @@ from ..errors import ParameterError, SizeLimitError
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
 from ._space import chunks, state_space
-from .attractors import CHUNK
+from .statespace import CHUNK
 
 __all__ = ["SWEEP_LIMIT", "fixed_points", "is_fixed_point"]
 
@@ -115,7 +115,7 @@ def fixed_points(
 
 
 def _sweep(net: Network, clamp: Mapping[NeuronId, float] | None) -> Array:
-    from .attractors import MAX_PARALLEL
+    from .statespace import MAX_PARALLEL
 
     space = state_space(net, clamp, max_free=MAX_PARALLEL, what="the fixed-point sweep")
     prog = space.program

@@ -21,7 +21,7 @@ from ..errors import SizeLimitError
 if TYPE_CHECKING:  # pragma: no cover
     import graphviz
 
-    from .attractors import StateSpaceAnalysis
+    from .statespace import StateSpaceAnalysis
 
 __all__ = ["state_graph", "to_dot"]
 
@@ -39,11 +39,11 @@ def state_graph(analysis: StateSpaceAnalysis, max_free: int = 16) -> nx.DiGraph:
     >>> net = ns.Network()
     >>> net.add_neuron("a", activation="sign"); net.add_neuron("b", activation="sign")
     >>> net.connect("a", "b", -1.0); net.connect("b", "a", -1.0)
-    >>> g = ns.analyse(net).graph()
+    >>> g = ns.attractors(net).graph()
     >>> sorted(g.edges())
     [('++', '--'), ('+-', '+-'), ('-+', '-+'), ('--', '++')]
     """
-    from .attractors import async_edges
+    from .statespace import async_edges
 
     space = analysis.space
     if space.n > max_free:

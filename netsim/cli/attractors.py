@@ -86,7 +86,7 @@ def add_parser(subparsers: Any) -> None:
 def _attractors(args: argparse.Namespace) -> int:
     net = ns.load(args.file)
     clamp = parse_clamp(args.clamp, net)
-    result = ns.analyse(net, rule=args.rule, clamp=clamp)
+    result = ns.attractors(net, rule=args.rule, clamp=clamp)
     if args.dot:
         dot = result.to_dot(max_free=10)
         atomic_write_text(args.dot, dot.source)

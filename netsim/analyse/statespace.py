@@ -53,7 +53,7 @@ __all__ = [
     "MAX_SEQUENTIAL",
     "Attractor",
     "StateSpaceAnalysis",
-    "analyse",
+    "attractors",
     "successors",
 ]
 
@@ -201,7 +201,7 @@ class Attractor:
 
 @dataclass(eq=False)
 class StateSpaceAnalysis:
-    """The result of :func:`analyse`.
+    """The result of :func:`attractors`.
 
     Attributes
     ----------
@@ -340,7 +340,7 @@ class StateSpaceAnalysis:
         return to_dot(self.graph(max_free=max_free), **options)
 
 
-def analyse(
+def attractors(
     net: Network,
     rule: str = "parallel",
     clamp: Mapping[NeuronId, float] | None = None,
@@ -374,7 +374,7 @@ def analyse(
     >>> net = ns.Network()
     >>> net.add_neuron("a", activation="sign"); net.add_neuron("b", activation="sign")
     >>> net.connect("a", "b", 1.0); net.connect("b", "a", -1.0)
-    >>> result = ns.analyse(net)
+    >>> result = ns.attractors(net)
     >>> [(a.labels, a.period, a.basin) for a in result.attractors]
     [(['--', '+-', '++', '-+'], 4, 4)]
     """
