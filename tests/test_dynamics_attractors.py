@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from unittest import mock
 
 import networkx as nx
 import numpy as np
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netsim as ns
-from netsim.analyse import MAX_PARALLEL, attractors, state_graph_dot, state_space
+from netsim.analyse import MAX_PARALLEL, attractors, state_graph_dot, state_space, statespace
 
 # --- brute-force reference: the textbook definitions, plain Python ----------------------
 
@@ -173,6 +174,14 @@ def test_sequential_matches_brute_force(spec):
     )
     # the fixed points are the same under both rules
     assert result.fixed_points.tolist() == attractors(net, "parallel").fixed_points.tolist()
+    # many attractors: strong basins come from backward label propagation instead
+    with mock.patch.object(statespace, "MAX_REACH_ATTRACTORS", -1):
+        again = attractors(net, "sequential")
+    assert [(a.codes, a.basin) for a in again.attractors] == [
+        (a.codes, a.basin) for a in result.attractors
+    ]
+    assert all(a.reach is None for a in again.attractors)
+    assert np.array_equal(again.attractor_of, result.attractor_of)
 
 
 @settings(max_examples=40, deadline=None)

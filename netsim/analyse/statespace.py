@@ -417,14 +417,14 @@ def _parallel(space: StateSpace, succ: Array) -> StateSpaceAnalysis:
     periods = np.bincount(cycle_id)
     # List ranking: distance to the first cycle state and that state.
     nxt = np.where(on_cycle, np.arange(total, dtype=dtype), succ)
-    dist = (~on_cycle).astype(np.int64)
+    dist = (~on_cycle).astype(np.int32)
     while True:
         nn = nxt[nxt]
         if np.array_equal(nn, nxt):
             break
         dist = dist + dist[nxt]
         nxt = nn
-    attractor_of = cycle_id[local[nxt]].astype(np.int64)
+    attractor_of = cycle_id[local[nxt]].astype(np.int32)
     basins = np.bincount(attractor_of, minlength=len(roots))
     garden = np.bincount(succ, minlength=total) == 0
     attractors = []
@@ -488,17 +488,24 @@ def _sequential(space: StateSpace, succ: Array) -> StateSpaceAnalysis:
     np.minimum.at(first_code, comp, np.arange(total, dtype=np.int64))
     order = terminal[np.argsort(first_code[terminal])]
     member_of[order] = np.arange(len(order))
-    label = np.where(in_terminal, member_of[comp], _UNKNOWN).astype(np.int64)
-    label = _propagate_labels(label, succ, n)
-    strong = np.bincount(label[label >= 0], minlength=len(order))
     reach: list[int | None] = [None] * len(order)
     if len(order) <= MAX_REACH_ATTRACTORS:
+        # Few attractors: one reverse breadth-first search each gives its reach; a
+        # state reached by exactly one search is in that attractor's strong basin.
         reverse = matrix.T.tocsr()
+        hits = np.zeros(total, dtype=np.int32)
+        label = np.full(total, _MIXED, dtype=np.int64)
         for a in range(len(order)):
             start = int(first_code[order[a]])
-            reach[a] = len(
-                breadth_first_order(reverse, start, directed=True, return_predecessors=False)
-            )
+            nodes = breadth_first_order(reverse, start, directed=True, return_predecessors=False)
+            hits[nodes] += 1
+            label[nodes] = a
+            reach[a] = len(nodes)
+        label[hits != 1] = _MIXED
+    else:
+        label = np.where(in_terminal, member_of[comp], _UNKNOWN).astype(np.int64)
+        label = _propagate_labels(label, succ, n)
+    strong = np.bincount(label[label >= 0], minlength=len(order))
     # Group the member states of each attractor (ascending codes).
     codes_sorted = np.flatnonzero(in_terminal)
     att_of_code = member_of[comp[codes_sorted]]
