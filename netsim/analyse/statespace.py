@@ -16,10 +16,11 @@ state ``c``. Everything else is computed from it with whole-array numpy operatio
   new value from ``c`` is bit ``k`` of ``succ[c]``, so the edges are the differing bits.
   Attractors are the terminal strongly connected components (``scipy.sparse.csgraph``);
   a fixed point is a terminal component of one state. From a state the sequential rule
-  may reach several attractors: each state's *strong basin* is the one attractor it
-  always ends in (or none), found by propagating labels backwards to a fixpoint; the
-  *reach* of an attractor (states from which it can be reached) is a reverse
-  breadth-first search, computed when there are at most ``MAX_REACH_ATTRACTORS``.
+  may reach several attractors. The *reach* of an attractor (states from which it can
+  be reached) is a reverse breadth-first search, one per attractor when there are at
+  most ``MAX_REACH_ATTRACTORS``; a state found by exactly one search is in that
+  attractor's *strong basin* (every run from it ends there). With more attractors the
+  strong basins come from joining attractor labels backwards to a fixpoint instead.
 
 Limits: the parallel analysis handles up to :data:`MAX_PARALLEL` = 24 free neurons
 (2^24 states, a 64 MB successor array), the sequential one up to
