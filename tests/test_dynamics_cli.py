@@ -58,6 +58,14 @@ def test_json_with_clamp_and_sequential_rule(latch, capsys):
     ]
 
 
+def test_clamp_flags_accumulate(latch, capsys):
+    code, out, _ = run_cli(capsys, "attractors", latch, "--clamp", "s=1", "--clamp", "r=1",
+                           "--json")
+    data = json.loads(out)
+    assert code == 0 and data["constants"] == {"s": 1.0, "r": 1.0}
+    assert [a["states"] for a in data["attractors"]] == [["00"]]
+
+
 def test_dot_file(latch, tmp_path, capsys):
     dot = tmp_path / "states.dot"
     code, _out, _ = run_cli(capsys, "attractors", latch, "--dot", dot)

@@ -67,6 +67,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--clamp",
         nargs="+",
+        action="extend",
         default=[],
         metavar="NEURON=VALUE",
         help="hold neurons at a value, e.g. --clamp x1=1 x2=0",
