@@ -84,9 +84,9 @@ def bench_a1(quick: bool) -> list[Result]:
         f"{sorted(set(result.periods))}, longest transient {int(result.transient.max())}"
     )
     return [
-        Result(f"A1 analyse parallel n={n} (successors only)", ours, succ_ref,
+        Result(f"A1 attractors parallel n={n} (successors only)", ours, succ_ref,
                "Python loop per state, extrapolated", note=note),
-        Result(f"A1 analyse parallel n={n} (run to attractor)", ours, attr_ref,
+        Result(f"A1 attractors parallel n={n} (run to attractor)", ours, attr_ref,
                "Python loop per state, extrapolated"),
     ]
 
