@@ -6,6 +6,18 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 """
 
 from . import io
+from .analyse import (
+    NetsimWarning,
+    attractors,
+    capacity_experiment,
+    check_energy,
+    energy,
+    energy_trace,
+    fixed_points,
+    glauber,
+    is_fixed_point,
+    recall,
+)
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
 from .errors import (
@@ -31,6 +43,7 @@ from .functions import (
     register_activation,
     register_potential,
 )
+from .hopfield import hopfield
 from .initializers import initialize
 from .io import from_dict, load, save, to_dict
 from .io.dot import render_trace, write_dot
@@ -53,6 +66,7 @@ from .learn import (
     step_decay,
     train,
 )
+from .learn.hebb import hebb
 from .network import Network, Neuron
 from .simulate import ORDERS, RULES, Run, run
 
@@ -74,6 +88,7 @@ __all__ = [
     "History",
     "Momentum",
     "NetsimError",
+    "NetsimWarning",
     "Network",
     "NetworkError",
     "Neuron",
@@ -90,20 +105,36 @@ __all__ = [
     "SizeLimitError",
     "Standardizer",
     "UnknownFunctionError",
+    "attractors",
+    "capacity_experiment",
+    "check_energy",
     "compile_network",
     "delta_rule",
+    "energy",
+    "energy_trace",
+    "fixed_points",
+    "from_dict",
     "from_dict",
     "get_activation",
+    "get_activation",
     "get_potential",
+    "get_potential",
+    "glauber",
     "gradient",
+    "hebb",
+    "hopfield",
     "initialize",
     "io",
+    "is_fixed_point",
     "load",
     "mlp",
     "parse_sizes",
     "perceptron_rule",
     "read_samples",
+    "recall",
     "register_activation",
+    "register_activation",
+    "register_potential",
     "register_potential",
     "render_trace",
     "run",

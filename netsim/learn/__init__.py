@@ -1,5 +1,5 @@
 """learn: backpropagation on any acyclic graph, losses, optimizers, the training loop
-and the classic rules (perceptron, delta rule / ADALINE).
+and the classic rules (perceptron, delta rule / ADALINE, Hebb).
 
 The initialisers live in :mod:`netsim.initializers` (:func:`netsim.initialize`) and
 are re-exported here.
@@ -9,6 +9,7 @@ from ..initializers import INITIALIZERS, initialize
 from .backprop import Gradient, Plan, gradient
 from .classic import RuleResult, delta_rule, perceptron_rule
 from .data import Samples, Standardizer, read_samples, standardize
+from .hebb import hebb
 from .losses import LOSSES, Loss, get_loss
 from .optimizers import (
     OPTIMIZERS,
@@ -44,6 +45,7 @@ __all__ = [
     "get_loss",
     "get_optimizer",
     "gradient",
+    "hebb",
     "initialize",
     "perceptron_rule",
     "read_samples",
