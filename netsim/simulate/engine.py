@@ -160,7 +160,8 @@ def _loop(
     batch, n = state0.shape
     fixed = steps is not None
     limit = steps if fixed else max_steps
-    final = state0.copy()
+    initial = state0.copy() if record else state0  # a rule may take over state0
+    final = np.empty_like(state0)
     n_steps = np.zeros(batch, dtype=np.int64)
     converged = np.zeros(batch, dtype=bool)
     period = np.zeros(batch, dtype=np.int64)  # 0: no repeat seen
@@ -175,7 +176,7 @@ def _loop(
         n_steps[:] = limit if fixed else 0
         t_end = int(n_steps.max(initial=0))
         trace = np.broadcast_to(state0, (t_end + 1, batch, n)).copy() if record else None
-        return dict(state=final, steps=n_steps, converged=converged, period=period,
+        return dict(state=state0, steps=n_steps, converged=converged, period=period,
                     transient=transient, trace=trace)
 
     work = rule.start(state0, seed, tol, record)
@@ -220,14 +221,17 @@ def _loop(
             keep = np.flatnonzero(~stop)
             work = rule.compact(work, keep)
             active = active[keep]
-    if active.size:
+    if active.size == batch:
+        final = rule.public(work, owned=True)
+        n_steps[:] = t
+    elif active.size:
         final[active] = rule.public(work)
         n_steps[active] = t
     trace = None
     if record:
         t_end = int(n_steps.max(initial=0))
         trace = np.empty((t_end + 1, batch, n), dtype=state0.dtype)
-        trace[0] = state0
+        trace[0] = initial
         for t0, members, rec in chunks:
             trace[t0 + 1 : t0 + 1 + len(rec), members] = rec
         for b in range(batch):  # a sample that stopped keeps its final state

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..compile import Program
+from ..compile import Program, gather_ranges
 from ..functions import Activation, Potential
 
 __all__ = ["DENSE_FILL", "Plan", "StagePlan", "build_plan", "gather_ranges"]
@@ -37,16 +37,6 @@ __all__ = ["DENSE_FILL", "Plan", "StagePlan", "build_plan", "gather_ranges"]
 Array = np.ndarray
 
 DENSE_FILL = 0.5
-
-
-def gather_ranges(starts: Array, counts: Array) -> Array:
-    """Concatenate ``arange(s, s + c)`` for every pair, vectorised."""
-    counts = np.asarray(counts, dtype=np.int64)
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.cumsum(counts) - counts  # start of each range in the output
-    return np.repeat(np.asarray(starts, dtype=np.int64) - offsets, counts) + np.arange(total)
 
 
 # --- activation kernels: write σ(ξ) into ``out`` (both (rows, B)) --------------------
@@ -113,8 +103,8 @@ class ActKernel:
     lo: int
     hi: int
     activation: Activation
-    params: dict[str, Any]  # scalars or (rows, 1) columns
-    raw_params: dict[str, Array]  # one value per row (for the generic path)
+    params: dict[str, Any]  # scalars or (rows, 1) columns: the (N, B) layout
+    raw_params: dict[str, Array]  # one value per row: the registry's (B, N) layout
     groups: tuple[tuple[int, int], ...] = ()  # group functions: (lo, hi) per group
     group_params: tuple[dict[str, float], ...] = ()
 
@@ -131,6 +121,20 @@ class ActKernel:
             out[...] = act.forward(xi, **self.params)
         else:  # per-neuron parameters: the registry's (B, neurons) convention
             out[...] = act.forward(xi.T, **self.raw_params).T
+
+    def bn(self, xi: Array, out: Array) -> None:
+        """The same in the ``(B, N)`` layout (rows on the last axis)."""
+        act = self.activation
+        if act.group:
+            for (a, b), params in zip(self.groups, self.group_params, strict=True):
+                out[:, a:b] = act.forward(xi[:, a:b], **params)
+            return
+        params = {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
+        fast = _FAST.get(act.name)
+        if fast is not None and _is_builtin(act):
+            fast(xi, out, params)
+        else:
+            out[...] = act.forward(xi, **params)
 
 
 def _is_builtin(act: Activation) -> bool:
@@ -179,6 +183,24 @@ class StagePlan:
     others: tuple[OtherPotential, ...]
     acts: tuple[ActKernel, ...]
 
+    @property
+    def plain_dense(self) -> bool:
+        """Only weighted sums, as one dense matrix."""
+        return (self.dense is not None and not self.others and self.lin_lo == 0
+                and self.lin_hi == self.hi - self.lo)
+
+    def evaluate_bn(self, state: Array) -> None:
+        """In the ``(B, N)`` layout: ``state[:, lo:hi] = σ(state[:, src] @ Wᵀ + b)``.
+
+        One plain matrix product per stage; its result is the only new array.
+        """
+        xi = state[:, self.src] @ self.dense.T
+        if self.bias is not None:
+            xi += self.bias[:, 0]
+        out = state[:, self.lo : self.hi]
+        for k in self.acts:
+            k.bn(xi[:, k.lo : k.hi], out[:, k.lo : k.hi])
+
     def potentials(self, state: Array) -> Array:
         """ξ of the stage's rows from the internal state ``(N, B)``: ``(rows, B)``."""
         rows = self.hi - self.lo
@@ -221,22 +243,40 @@ class Plan:
     inv: Array
     stages: tuple[StagePlan, ...]
     identity: bool  # perm is the identity
+    layout: str = "nb"  # "nb": internal (N, B); "bn": (B, N), dense layered plans only
 
-    def to_internal(self, public: Array) -> Array:
-        """``(B, N)`` public states → a fresh C-contiguous ``(N, B)`` internal array."""
+    def to_internal(self, public: Array, owned: bool = False) -> Array:
+        """``(B, N)`` public states → the internal array (a new one unless ``owned``).
+
+        ``owned=True`` lets a ``"bn"`` plan with the identity order use ``public``
+        itself.
+        """
+        if self.layout == "bn":
+            if self.identity:
+                return public if owned else public.copy()
+            return public[:, self.perm]
         if self.identity:
             return np.array(public.T, order="C")  # always a copy, even for B = 1
         return np.ascontiguousarray(public[:, self.perm].T)
 
-    def to_public(self, internal: Array) -> Array:
-        """``(N, B)`` internal states → ``(B, N)`` public states (a new array)."""
+    def to_public(self, internal: Array, owned: bool = False) -> Array:
+        """Internal states → ``(B, N)`` public states (a new array unless ``owned``)."""
+        if self.layout == "bn":
+            if self.identity:
+                return internal if owned else internal.copy()
+            return internal[:, self.inv]
         if self.identity:
             return internal.T.copy()
         return internal[self.inv].T.copy()
 
 
-def build_plan(prog: Program, stages: Sequence[Array]) -> Plan:
-    """Lay ``prog`` out for the disjoint target sets ``stages`` (neuron indices)."""
+def build_plan(prog: Program, stages: Sequence[Array], allow_bn: bool = False) -> Plan:
+    """Lay ``prog`` out for the disjoint target sets ``stages`` (neuron indices).
+
+    With ``allow_bn``, a plan whose every stage is one plain dense product uses the
+    ``(B, N)`` layout: inputs then need no transposition and each layer is one
+    ``matmul`` on views (the layered rule on MLPs).
+    """
     n = prog.n_neurons
     stage_of = np.full(n, -1, dtype=np.int64)
     for s, targets in enumerate(stages):
@@ -258,7 +298,8 @@ def build_plan(prog: Program, stages: Sequence[Array]) -> Plan:
         _stage_plan(prog, perm, inv, int(boundaries[s]), int(boundaries[s + 1]))
         for s in range(len(stages))
     ]
-    return Plan(perm, inv, tuple(plans), bool(np.array_equal(perm, np.arange(n))))
+    layout = "bn" if allow_bn and plans and all(p.plain_dense for p in plans) else "nb"
+    return Plan(perm, inv, tuple(plans), bool(np.array_equal(perm, np.arange(n))), layout)
 
 
 def _runs(values: Array) -> list[tuple[int, int]]:
@@ -369,11 +410,13 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
     )
 
 
-def plan_for(prog: Program, key: str, stages: Callable[[], Sequence[Array]]) -> Plan:
+def plan_for(
+    prog: Program, key: str, stages: Callable[[], Sequence[Array]], allow_bn: bool = False
+) -> Plan:
     """The plan cached on ``prog`` under ``key`` (built on first use)."""
     cache = prog._derived
     plan = cache.get(key)
     if plan is None:
-        plan = build_plan(prog, stages())
+        plan = build_plan(prog, stages(), allow_bn)
         cache[key] = plan
     return plan

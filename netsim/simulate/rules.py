@@ -79,7 +79,8 @@ class Rule:
     def compact(self, work: Any, keep: Array) -> Any:
         raise NotImplementedError  # pragma: no cover
 
-    def public(self, work: Any) -> Array:
+    def public(self, work: Any, owned: bool = False) -> Array:
+        """Public ``(B, N)`` states; ``owned``: the work is not used afterwards."""
         raise NotImplementedError  # pragma: no cover
 
 
@@ -97,12 +98,13 @@ class _Synchronous(Rule):
 
     plan: Plan
 
-    def public(self, work: dict) -> Array:
-        return self.plan.to_public(work["cur"])
+    def public(self, work: dict, owned: bool = False) -> Array:
+        return self.plan.to_public(work["cur"], owned)
 
     def compact(self, work: dict, keep: Array) -> dict:
-        return {k: (np.ascontiguousarray(v[:, keep]) if isinstance(v, np.ndarray) else v)
-                for k, v in work.items()}
+        if self.plan.layout == "bn":
+            return {k: v[keep] for k, v in work.items()}
+        return {k: np.ascontiguousarray(v[:, keep]) for k, v in work.items()}
 
 
 class Layered(_Synchronous):
@@ -115,24 +117,29 @@ class Layered(_Synchronous):
 
     def prepare(self, prog: Program) -> None:
         stages = prog.layer_stages  # raises CycleError naming a cycle
-        self.plan = plan_for(prog, "layered", lambda: [s.targets for s in stages])
+        self.plan = plan_for(prog, "layered", lambda: [s.targets for s in stages],
+                             allow_bn=True)
         self.unit = len(self.plan.stages)
 
     def start(self, state: Array, seed: Any, tol: float, record: bool) -> dict:
         self.tol, self.record = tol, record
         self.t = 0
-        return {"cur": self.plan.to_internal(state)}
+        return {"cur": self.plan.to_internal(state, owned=True)}
 
     def advance(self, work: dict, steps: int) -> Advance:
         cur = work["cur"]
-        b = cur.shape[1]
         records = [] if self.record else None
         stages = self.plan.stages
+        bn = self.plan.layout == "bn"
+        b = cur.shape[0] if bn else cur.shape[1]
         first = self.t
         for k in range(first, first + steps):
-            if k < len(stages):
+            if k < len(stages):  # layers read only earlier layers: update in place
                 st = stages[k]
-                st.evaluate(cur, cur[st.lo : st.hi])  # layers read only earlier layers
+                if bn:
+                    st.evaluate_bn(cur)
+                else:
+                    st.evaluate(cur, cur[st.lo : st.hi])
             if records is not None:
                 records.append(self.plan.to_public(cur))
         # The layered rule does not compare states: the transient is the number of

@@ -280,5 +280,5 @@ class Sequential(Rule):
     def compact(self, work: list[dict], keep: Array) -> list[dict]:
         return [work[i] for i in np.asarray(keep).tolist()]
 
-    def public(self, work: list[dict]) -> Array:
+    def public(self, work: list[dict], owned: bool = False) -> Array:
         return np.stack([w["y"] for w in work])
