@@ -195,7 +195,7 @@ def s3(quick: bool) -> tuple[list[Result], tuple]:
         x = np.where(np.random.default_rng(batch).random((batch, n)) < 0.5, -1.0, 1.0)
         x_nb = np.ascontiguousarray(x.T)
 
-        def reference():
+        def reference(x_nb=x_nb):
             y = x_nb
             for _ in range(n_steps):
                 new = np.where(a @ y >= 0, 1.0, -1.0)
@@ -203,7 +203,7 @@ def s3(quick: bool) -> tuple[list[Result], tuple]:
                 y = new
             return y.T
 
-        ours = lambda: ns.run(net, x, rule="parallel", steps=n_steps).state  # noqa: E731
+        ours = lambda x=x: ns.run(net, x, rule="parallel", steps=n_steps).state  # noqa: E731
         np.testing.assert_array_equal(ours(), reference())
         results.append(Result(f"S3 recurrent sign {n} n/{m} c, {n_steps} steps, B={batch}",
                               best_time(ours, 2), best_time(reference, 2),

@@ -20,6 +20,9 @@ __all__ = ["run"]
 
 Array = np.ndarray
 
+# Default bound of a run until stable: steps, or sweeps for the sequential rule.
+DEFAULT_MAX_STEPS = 1000
+
 
 def _count(value: Any, name: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -70,7 +73,7 @@ def run(
     *,
     rule: str | None = None,
     steps: int | None = None,
-    max_steps: int = 1000,
+    max_steps: int | None = None,
     tol: float = 0.0,
     order: str = "cyclic",
     seed: int | None = None,
@@ -91,9 +94,11 @@ def run(
     steps : int, optional
         Run exactly this many steps (``max_steps`` is then not used). By default,
         run until stable.
-    max_steps : int
+    max_steps : int, optional
         The bound of a run until stable; a run that reaches it without becoming
-        stable is reported with ``converged=False``.
+        stable is reported with ``converged=False``. Default: 1000 steps, or for
+        the sequential rule 1000 sweeps (``1000·n`` steps, ``n`` = neurons with
+        inputs) so that a large network gets as many chances per neuron.
     tol : float
         A neuron "changes" when its value moves by more than ``tol`` (default 0:
         any change).
@@ -131,7 +136,8 @@ def run(
     dt = prog.dtype
     if steps is not None:
         steps = _count(steps, "steps", 0)
-    max_steps = _count(max_steps, "max_steps", 0)
+    if max_steps is not None:
+        max_steps = _count(max_steps, "max_steps", 0)
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (
         math.isfinite(tol) and tol >= 0
     ):
@@ -142,6 +148,8 @@ def run(
         raise ParameterError(f"record must be True or False, got {record!r}")
     x, single = _inputs(prog, inputs, dt)
     rule_obj = make_rule(rule, order, prog)
+    if max_steps is None:
+        max_steps = DEFAULT_MAX_STEPS * (rule_obj.unit if rule_obj.name == "sequential" else 1)
     state0 = prog.initial_state(x)
     result = _loop(prog, rule_obj, state0, steps, max_steps, float(tol), seed, record)
     return _package(prog, rule_obj, result, single, seed)

@@ -57,6 +57,54 @@ def _out_csr(prog: Program) -> tuple[Array, Array, Array]:
     return cache["out_csr"]
 
 
+def _static(prog: Program) -> dict[str, Any]:
+    """What the sequential rule derives from a program once (cached on it)."""
+    from .plan import _FAST, _is_builtin
+
+    upd = prog.updated.astype(np.int64)
+    ws = [k for k, p in enumerate(prog.potentials) if p.name == "weighted_sum"]
+    acts = np.unique(prog.activation_ids[upd])
+    fast = bool(
+        len(upd)
+        and np.isin(prog.potential_ids[upd], ws).all()
+        and not any(prog.activations[int(a)].group for a in acts)
+    )
+    out: dict[str, Any] = {"upd": upd, "fast": fast, "act_ids": acts, "uniform": None,
+                           "threshold": None, "discrete": prog.discrete}
+    if not fast:
+        return out
+    out["out"] = _out_csr(prog)
+    out["plan"] = plan_for(prog, "parallel", lambda: [prog.updated])
+    if len(acts) == 1:
+        act = prog.activations[int(acts[0])]
+        params = {k: v[upd] for k, v in prog.activation_params[act.name].items()}
+        if all(len(v) == 0 or np.all(v == v[0]) for v in params.values()):
+            scalars = {k: float(v[0]) for k, v in params.items()}
+            kernel = _FAST.get(act.name) if _is_builtin(act) else None
+            out["uniform"] = (act, scalars, kernel)
+            if kernel is not None and (
+                act.name == "step" or (act.name == "sign" and scalars.get("zero") == 1.0)
+            ):
+                out["threshold"] = (0.0, 1.0) if act.name == "step" else (-1.0, 1.0)
+    if prog.discrete:
+        row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
+        out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
+                                    minlength=prog.n_neurons)
+        vmax = 0.0
+        for a in acts:
+            act = prog.activations[int(a)]
+            params = prog.activation_params[act.name]
+            if params:
+                stacked = np.stack([v[upd] for v in params.values()], axis=1)
+                for combo in np.unique(stacked, axis=0):
+                    vals = act.values(dict(zip(params, combo.tolist(), strict=True)))
+                    vmax = max(vmax, max(abs(v) for v in vals))
+            else:
+                vmax = max(vmax, max(abs(v) for v in act.values({})))
+        out["vmax"] = vmax
+    return out
+
+
 class Sequential(Rule):
     """One neuron per step, in ``order`` (see the module docstring)."""
 
@@ -70,55 +118,20 @@ class Sequential(Rule):
 
     def prepare(self, prog: Program) -> None:
         self.prog = prog
-        self.upd = prog.updated.astype(np.int64)
+        static = prog._derived.get("sequential")
+        if static is None:
+            static = prog._derived["sequential"] = _static(prog)
+        self.__dict__.update(static)
         self.unit = len(self.upd)
-        ws = [k for k, p in enumerate(prog.potentials) if p.name == "weighted_sum"]
-        acts = np.unique(prog.activation_ids[self.upd])
-        self.fast = bool(
-            len(self.upd)
-            and np.isin(prog.potential_ids[self.upd], ws).all()
-            and not any(prog.activations[int(a)].group for a in acts)
-        )
-        if self.fast:
-            self.out = _out_csr(prog)
-            self.plan = plan_for(prog, "parallel", lambda: [prog.updated])
-            self._setup_sigma(acts)
-
-    def _setup_sigma(self, acts: Array) -> None:
-        prog = self.prog
-        self.act_ids = acts
-        self.uniform = None
-        if len(acts) == 1:
-            act = prog.activations[int(acts[0])]
-            params = {k: v[self.upd] for k, v in prog.activation_params[act.name].items()}
-            if all(len(v) == 0 or np.all(v == v[0]) for v in params.values()):
-                scalars = {k: v.dtype.type(v[0]) for k, v in params.items()}
-                self.uniform = (act, scalars)
-        self.discrete = prog.discrete
-        if self.discrete:
-            absrow = np.zeros(prog.n_neurons)
-            if prog.n_connections:
-                np.add.at(absrow, np.repeat(np.arange(prog.n_neurons), prog.in_degree),
-                          np.abs(prog.weights.astype(np.float64)))
-            self.absrow = absrow
-            vmax = 0.0
-            for a in acts:
-                act = prog.activations[int(a)]
-                params = prog.activation_params[act.name]
-                if params:
-                    stacked = np.stack([v[self.upd] for v in params.values()], axis=1)
-                    combos = np.unique(stacked, axis=0)
-                    for combo in combos:
-                        vals = act.values(dict(zip(params, combo.tolist(), strict=True)))
-                        vmax = max(vmax, max(abs(v) for v in vals))
-                else:
-                    vmax = max(vmax, max(abs(v) for v in act.values({})))
-            self.vmax = vmax
 
     def _sigma(self, idx: Array, xi: Array) -> Array:
         """σ_j(ξ_j) for the neurons ``idx`` (1-D), elementwise activations only."""
         if self.uniform is not None:
-            act, params = self.uniform
+            act, params, fast = self.uniform
+            if fast is not None:
+                out = np.empty_like(xi)
+                fast(xi, out, params)
+                return out
             return act.forward(xi, **params)
         prog = self.prog
         out = np.empty_like(xi)
@@ -134,6 +147,10 @@ class Sequential(Rule):
     def _unstable(self, w: dict, idx: Array) -> Array:
         """Neurons of ``idx`` that may change when selected (see module docstring)."""
         xi, y = w["xi"][idx], w["y"][idx]
+        if self.threshold is not None:  # step / sign: 'high' iff ξ >= 0, jump at 0
+            low, high = self.threshold
+            return ((xi >= 0) != (y == high)) | (np.abs(xi) <= w["margin"][idx]) | (
+                (y != low) & (y != high))
         out = self._sigma(idx, xi) != y
         if self.discrete:
             m = w["margin"][idx]
@@ -165,6 +182,12 @@ class Sequential(Rule):
             ymax = max(self.vmax, float(np.max(np.abs(w["y"]), initial=0.0)))
             scale = np.abs(self.prog.bias) + self.absrow * ymax
             w["margin"] = (1000 * np.finfo(w["y"].dtype).eps * scale).astype(w["y"].dtype)
+        if self.threshold is not None:
+            low, high = self.threshold
+            y = w["y"]
+            # side = ±1 for the two values; 0 for any other value (always re-evaluated)
+            w["side"] = np.where(y == high, 1.0, np.where(y == low, -1.0, 0.0)).astype(y.dtype)
+            return
         uns = np.zeros(self.prog.n_neurons, dtype=bool)
         uns[self.upd] = self._unstable(w, self.upd)
         w["uns"] = uns
@@ -193,7 +216,8 @@ class Sequential(Rule):
             if self.record and b else None
         for k, w in enumerate(work):
             y0 = w["y"].copy() if records is not None else None
-            sweep = self._sweep_fast if self.fast else self._sweep_slow
+            sweep = (self._sweep_threshold if self.threshold is not None else
+                     self._sweep_fast if self.fast else self._sweep_slow)
             events = sweep(w, order, p0, p1)
             big = [e for e in events if e[3]]
             changed[k] = bool(big)
@@ -213,6 +237,7 @@ class Sequential(Rule):
         indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
         oip, otg, ow = self.out
         y, uns = w["y"], w["uns"]
+        threshold = self.threshold
         events: list[tuple] = []
         p = p0
         while p < p1:
@@ -225,7 +250,10 @@ class Sequential(Rule):
             a, e = indptr[j], indptr[j + 1]
             xj = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
             one = np.array([j])
-            new = self._sigma(one, np.array([xj], dtype=y.dtype))[0]
+            if threshold is not None:
+                new = y.dtype.type(threshold[1] if xj >= 0 else threshold[0])
+            else:
+                new = self._sigma(one, np.array([xj], dtype=y.dtype))[0]
             xi = w["xi"]
             xi[j] = xj
             old = y[j]
@@ -242,6 +270,47 @@ class Sequential(Rule):
             if w["changes"] >= RESYNC_CHANGES:
                 self._resync(w)
                 uns = w["uns"]
+            p = pos + 1
+        return events
+
+    def _sweep_threshold(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+        """``_sweep_fast`` for one step/sign activation (jump at ξ = 0), leaner.
+
+        With ``s_j = ±1`` (the side of the jump ``y_j`` is on) the neurons that may
+        change are exactly those with ``s_j·ξ_j ≤ margin_j``: the wrong side, or
+        within rounding distance of the jump.
+        """
+        prog = self.prog
+        indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
+        oip, otg, ow = self.out
+        low, high = self.threshold
+        y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
+        events: list[tuple] = []
+        sel = order[p0:p1]
+        p, end = 0, p1 - p0
+        while p < end:
+            idx = sel[p:]
+            hits = side[idx] * xi[idx] <= margin[idx]
+            q = int(hits.argmax())
+            if not hits[q]:
+                break  # every remaining selection of this sweep is a no-op
+            pos = p + q
+            j = int(sel[pos])
+            a, e = indptr[j], indptr[j + 1]
+            xj = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
+            xi[j] = xj
+            new = high if xj >= 0 else low
+            if new != y[j]:
+                delta = new - y[j]
+                y[j] = new
+                side[j] = 1.0 if new == high else -1.0
+                c, d = oip[j], oip[j + 1]
+                xi[otg[c:d]] += delta * ow[c:d]
+                events.append((p0 + pos, j, new, abs(delta) > self.tol))
+                w["changes"] += 1
+                if w["changes"] >= RESYNC_CHANGES:
+                    self._resync(w)
+                    xi, side, margin = w["xi"], w["side"], w["margin"]
             p = pos + 1
         return events
 
@@ -264,7 +333,9 @@ class Sequential(Rule):
         if not self.fast:
             _xi, new = evaluate_stage(prog, prog.parallel_stage, y[None, :])
             return not np.any(np.abs(new[0] - y[prog.parallel_stage.targets]) > self.tol)
-        for j in self.upd[w["uns"][self.upd]].tolist():  # only the flagged ones
+        threshold = self.threshold is not None
+        flagged = w["side"] * w["xi"] <= w["margin"] if threshold else w["uns"]
+        for j in self.upd[flagged[self.upd]].tolist():  # only the flagged ones
             a, e = prog.indptr[j], prog.indptr[j + 1]
             xj = prog.bias[j] + np.dot(prog.weights[a:e], y[prog.sources[a:e]])
             new = self._sigma(np.array([j]), np.array([xj], dtype=y.dtype))[0]
