@@ -204,6 +204,8 @@ class StagePlan:
     def potentials(self, state: Array) -> Array:
         """ξ of the stage's rows from the internal state ``(N, B)``: ``(rows, B)``."""
         rows = self.hi - self.lo
+        if rows == 0:
+            return np.empty((0, state.shape[1]), dtype=state.dtype)
         if self.lin_lo == 0 and self.lin_hi == rows and not self.others:
             xi = self._linear(state)
         else:

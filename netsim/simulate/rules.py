@@ -166,7 +166,7 @@ class Parallel(_Synchronous):
         self.prog = prog
         self.plan = plan_for(prog, "parallel", lambda: [prog.updated])
         self.stage = self.plan.stages[0]
-        self.unit = 1
+        self.unit = 1 if len(self.stage.acts) else 0  # no neuron with inputs: nothing to do
         self.mid = _two_value_mids(prog, self.plan.perm[self.stage.lo : self.stage.hi])
 
     def start(self, state: Array, seed: Any, tol: float, record: bool) -> dict:
