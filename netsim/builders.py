@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,7 @@ def parse_sizes(sizes: str | Sequence[int]) -> list[int]:
             raise ParameterError(
                 f"sizes must be a sequence of integers or a string like '2-4-3-2', got {sizes!r}"
             ) from None
-        if any(int(s) != s for s in sizes):
+        if any(isinstance(s, bool | np.bool_) or int(s) != s for s in sizes):
             raise ParameterError(f"sizes must be whole numbers, got {list(sizes)!r}")
     if len(values) < 2 or any(v < 1 for v in values):
         raise ParameterError(
@@ -105,7 +106,7 @@ def mlp(
         net.add_output(neuron, activation=out_act)
     net.connect_many(
         (src, dst, 0.0)
-        for before, after in zip(ids[:-1], ids[1:], strict=True)
+        for before, after in pairwise(ids)
         for dst in after
         for src in before
     )

@@ -4,6 +4,8 @@
 writing into attribute dicts (``G["a"]["b"]["weight"] = 2``). The compiled program
 cached on a network must notice every such change, so this subclass bumps
 ``version`` on every structural change and its attribute dicts bump it on every write.
+Dicts stored inside a node's attributes (``activation_params``, ``potential_params``)
+are tracked too: ``G.nodes["h"]["activation_params"]["steepness"] = 2`` counts.
 Reads cost nothing extra.
 """
 
@@ -60,6 +62,44 @@ class _AttrDict(dict):
         dict.clear(self)
 
 
+class _NodeAttrDict(_AttrDict):
+    """A node's attribute dict: dict values are stored as tracked dicts of the graph.
+
+    Edge attribute dicts stay plain :class:`_AttrDict` (their values are numbers, and
+    building a million connections must stay cheap).
+    """
+
+    __slots__ = ()
+
+    def _track(self, value: Any) -> Any:
+        graph = getattr(self, "_graph", None)
+        if graph is None or not isinstance(value, dict):
+            return value
+        if isinstance(value, _AttrDict) and value._graph is graph:
+            return value
+        tracked = _AttrDict(value)  # a copy: never share a nested dict between graphs
+        tracked._graph = graph
+        return tracked
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._touch()
+        dict.__setitem__(self, key, self._track(value))
+
+    def __ior__(self, other: Any) -> _NodeAttrDict:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._touch()
+        for key, value in dict(*args, **kwargs).items():
+            dict.__setitem__(self, key, self._track(value))
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+
 def _bumping(name: str) -> Any:
     method = getattr(nx.DiGraph, name)
 
@@ -78,7 +118,7 @@ class NeuronGraph(nx.DiGraph):
     version: int = 0
 
     def node_attr_dict_factory(self) -> _AttrDict:  # type: ignore[override]
-        d = _AttrDict()
+        d = _NodeAttrDict()
         d._graph = self
         return d
 
@@ -86,6 +126,31 @@ class NeuronGraph(nx.DiGraph):
         d = _AttrDict()
         d._graph = self
         return d
+
+    def add_new_weighted_edges(self, edges: list[tuple[Any, Any, float]]) -> int:
+        """Add edges ``(u, v, weight)`` between existing nodes, none of them present yet.
+
+        The fast path of :meth:`Network.connect_many`, which has checked both
+        conditions: it skips networkx's per-edge attribute merging. Returns the number
+        of edges actually added (fewer than given when the list repeats one).
+        """
+        succ, pred = self._succ, self._pred
+        before = sum(map(len, succ.values()))
+        for u, v, w in edges:
+            d = _AttrDict(weight=w)
+            d._graph = self
+            succ[u][v] = d
+            pred[v][u] = d
+        self.version += 1
+        return sum(map(len, succ.values())) - before
+
+    def remove_new_edges(self, edges: list[tuple[Any, Any, float]]) -> None:
+        """Take back edges added by :meth:`add_new_weighted_edges`."""
+        succ, pred = self._succ, self._pred
+        for u, v, *_ in edges:
+            succ[u].pop(v, None)
+            pred[v].pop(u, None)
+        self.version += 1
 
     add_node = _bumping("add_node")
     add_nodes_from = _bumping("add_nodes_from")

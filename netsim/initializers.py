@@ -19,7 +19,6 @@ from collections.abc import Callable
 import numpy as np
 
 from .errors import ParameterError
-from .functions import POTENTIALS
 from .network import Network
 
 __all__ = ["INITIALIZERS", "initialize"]
@@ -44,6 +43,20 @@ INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
     "glorot": _glorot,
     "he": _he,
 }
+
+
+def _rng(seed: object) -> np.random.Generator:
+    """A Generator from ``None``, a non-negative int or a Generator (else ParameterError)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    ok = seed is None or (
+        isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0
+    )
+    if not ok:
+        raise ParameterError(
+            f"seed must be a non-negative integer, a numpy Generator or None, got {seed!r}"
+        )
+    return np.random.default_rng(None if seed is None else int(seed))
 
 
 def initialize(
@@ -76,7 +89,7 @@ def initialize(
         raise ParameterError(
             f"initializer must be one of {', '.join(map(repr, INITIALIZERS))}, got {method!r}"
         )
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = _rng(seed)
     graph = net.graph
     keys = net.configuration()
     fan_in_arr = np.empty(len(keys))

@@ -36,7 +36,14 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from .errors import CycleError, NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from .errors import (
+    CycleError,
+    NetworkError,
+    NeuronNotFoundError,
+    ParameterError,
+    UnknownFunctionError,
+    did_you_mean,
+)
 from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
 from .graph import NeuronGraph
 
@@ -141,14 +148,35 @@ class Network:
     """
 
     def __init__(self, name: str | None = None, *, description: str | None = None) -> None:
-        if name is not None and not isinstance(name, str):
-            raise ParameterError(f"name must be a string or None, got {name!r}")
         self.graph: NeuronGraph = NeuronGraph()
         self.name = name
         self.description = description
         self._inputs: list[NeuronId] = []
         self._outputs: list[NeuronId] = []
-        self._cache: dict[Hashable, tuple[int, Any]] = {}
+        self._cache: dict[Hashable, tuple[NeuronGraph, int, Any]] = {}
+
+    @property
+    def name(self) -> str | None:
+        """The network's name (shown in summaries and messages, saved in JSON)."""
+        return self._name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        if value is not None and not isinstance(value, str):
+            raise ParameterError(f"name must be a string or None, got {value!r}")
+        self._name = value
+        self.graph.version += 1  # the compiled program carries the name
+
+    @property
+    def description(self) -> str | None:
+        """Free text saved in JSON."""
+        return self._description
+
+    @description.setter
+    def description(self, value: str | None) -> None:
+        if value is not None and not isinstance(value, str):
+            raise ParameterError(f"description must be a string or None, got {value!r}")
+        self._description = value
 
     # --- neurons --------------------------------------------------------------------
 
@@ -243,20 +271,20 @@ class Network:
             group=changes.get("group", current.group),
             params=params,
         )
-        node = self.graph.nodes[current.id]
-        node.clear()
-        node.update(attrs)
+        # update the neuron's fields only: other attributes a user keeps on the node
+        # (e.g. a drawing position) survive
+        self.graph.nodes[current.id].update(attrs)
 
     def remove_neuron(self, neuron_id: NeuronId) -> None:
         """Remove a neuron, its connections and its input/output roles."""
-        self._require(neuron_id)
+        neuron_id = self._require(neuron_id)
         self.graph.remove_node(neuron_id)
         self._inputs = [n for n in self._inputs if n != neuron_id]
         self._outputs = [n for n in self._outputs if n != neuron_id]
 
     def neuron(self, neuron_id: NeuronId) -> Neuron:
         """A read-only snapshot of a neuron's definition, defaults filled in."""
-        self._require(neuron_id)
+        neuron_id = self._require(neuron_id)
         return self._snapshot(neuron_id, self.graph.nodes[neuron_id])
 
     def _snapshot(self, neuron_id: NeuronId, data: Mapping[str, Any]) -> Neuron:
@@ -288,11 +316,14 @@ class Network:
     ) -> dict[str, Any]:
         where = f"neuron {neuron_id!r}"
         act_name, act_params = _split_function(activation, f"{where}: activation")
-        act = ACTIVATIONS.get(act_name)
-        act_params = act.validate({**act_params, **params})
         pot_name, pot_params = _split_function(potential, f"{where}: potential")
-        pot = POTENTIALS.get(pot_name)
-        pot_params = pot.validate(pot_params)
+        try:  # registry errors do not know the neuron: prefix it
+            act = ACTIVATIONS.get(act_name)
+            act_params = act.validate({**act_params, **params})
+            pot = POTENTIALS.get(pot_name)
+            pot_params = pot.validate(pot_params)
+        except (UnknownFunctionError, ParameterError) as exc:
+            raise type(exc)(f"{where}: {exc}") from None
         if layer is not None and (
             isinstance(layer, bool) or not isinstance(layer, int | np.integer) or layer < 0
         ):
@@ -313,62 +344,83 @@ class Network:
             "group": group,
         }
 
-    def _require(self, neuron_id: object) -> None:
+    def _require(self, neuron_id: object) -> NeuronId:
+        """Return the id as stored (numpy integers become int), or raise.
+
+        Floats and bools are refused even when equal to an int id (``1.0 == 1``), so
+        that no foreign key type ever enters the graph, the roles or a saved file.
+        """
+        if type(neuron_id) is not str and type(neuron_id) is not int:
+            neuron_id = check_neuron_id(neuron_id)
         if neuron_id not in self.graph:
             names = [str(n) for n in self.graph.nodes]
             raise NeuronNotFoundError(
                 f"network {self._display_name()} has no neuron {neuron_id!r}"
                 f"{did_you_mean(neuron_id, names) if len(names) < 10_000 else ''}"
             )
+        return neuron_id
 
     # --- connections ----------------------------------------------------------------
 
     def connect(self, source: NeuronId, target: NeuronId, weight: float = 1.0) -> None:
         """Add the connection ``source → target`` with ``weight`` (w_target,source)."""
         graph = self.graph
-        if source not in graph:
-            self._require(source)
-        if target not in graph:
-            self._require(target)
+        source, target = self._require(source), self._require(target)
         if target in graph._succ[source]:
             raise NetworkError(
                 f"connection {source!r} -> {target!r} already exists; "
                 "use set_weight to change its weight"
             )
-        graph.add_edge(source, target, weight=_finite(weight, f"weight of {source!r} -> {target!r}"))
+        weight = _finite(weight, f"weight of {source!r} -> {target!r}")
+        graph.add_edge(source, target, weight=weight)
 
     def connect_many(self, connections: Iterable[tuple[NeuronId, NeuronId, float]]) -> None:
         """Add many ``(source, target, weight)`` connections at once (all or none)."""
         graph = self.graph
-        checked: list[tuple[NeuronId, NeuronId, dict[str, float]]] = []
-        seen: set[tuple[NeuronId, NeuronId]] = set()
-        for source, target, weight in connections:
-            if source not in graph:
-                self._require(source)
-            if target not in graph:
-                self._require(target)
-            if target in graph._succ[source] or (source, target) in seen:
+        succ = graph._succ
+        isfinite = math.isfinite
+        checked: list[tuple[NeuronId, NeuronId, float]] = []
+        append = checked.append
+        for item in connections:
+            try:
+                source, target, weight = item
+            except (TypeError, ValueError):
+                raise ParameterError(
+                    f"connect_many expects (source, target, weight) triples, got {item!r}"
+                ) from None
+            # fast path: plain ids already in the graph; anything else is checked
+            if (type(source) is not str and type(source) is not int) or source not in succ:
+                source = self._require(source)
+            if (type(target) is not str and type(target) is not int) or target not in succ:
+                target = self._require(target)
+            if target in succ[source]:
                 raise NetworkError(f"connection {source!r} -> {target!r} already exists")
-            seen.add((source, target))
-            w = weight if type(weight) is float and math.isfinite(weight) else _finite(
-                weight, f"weight of {source!r} -> {target!r}"
-            )
-            checked.append((source, target, {"weight": w}))
-        graph.add_edges_from(checked)
+            if type(weight) is not float or not isfinite(weight):
+                weight = _finite(weight, f"weight of {source!r} -> {target!r}")
+            append((source, target, weight))
+        added = graph.add_new_weighted_edges(checked)
+        if added != len(checked):
+            # a connection repeated within the batch: take the batch back, then name it
+            graph.remove_new_edges(checked)
+            seen: set[tuple[NeuronId, NeuronId]] = set()
+            for source, target, _w in checked:
+                if (source, target) in seen:
+                    raise NetworkError(f"connection {source!r} -> {target!r} already exists")
+                seen.add((source, target))
 
     def disconnect(self, source: NeuronId, target: NeuronId) -> None:
         """Remove the connection ``source → target``."""
-        self._require_connection(source, target)
+        source, target = self._require_connection(source, target)
         self.graph.remove_edge(source, target)
 
     def weight(self, source: NeuronId, target: NeuronId) -> float:
         """The weight of ``source → target``."""
-        self._require_connection(source, target)
+        source, target = self._require_connection(source, target)
         return float(self.graph._succ[source][target].get("weight", 1.0))
 
     def set_weight(self, source: NeuronId, target: NeuronId, weight: float) -> None:
         """Change the weight of an existing connection."""
-        self._require_connection(source, target)
+        source, target = self._require_connection(source, target)
         self.graph._succ[source][target]["weight"] = _finite(
             weight, f"weight of {source!r} -> {target!r}"
         )
@@ -376,11 +428,13 @@ class Network:
     def has_connection(self, source: NeuronId, target: NeuronId) -> bool:
         return self.graph.has_edge(source, target)
 
-    def _require_connection(self, source: NeuronId, target: NeuronId) -> None:
-        self._require(source)
-        self._require(target)
+    def _require_connection(
+        self, source: NeuronId, target: NeuronId
+    ) -> tuple[NeuronId, NeuronId]:
+        source, target = self._require(source), self._require(target)
         if not self.graph.has_edge(source, target):
             raise NetworkError(f"there is no connection {source!r} -> {target!r}")
+        return source, target
 
     @property
     def connections(self) -> list[tuple[NeuronId, NeuronId, float]]:
@@ -425,9 +479,7 @@ class Network:
     def _role_list(self, neuron_ids: Iterable[NeuronId], role: str) -> list[NeuronId]:
         if isinstance(neuron_ids, str | int):
             raise ParameterError(f"{role} must be a sequence of neuron ids, got {neuron_ids!r}")
-        ids = list(neuron_ids)
-        for n in ids:
-            self._require(n)
+        ids = [self._require(n) for n in neuron_ids]
         if len(set(ids)) != len(ids):
             dup = next(n for n in ids if ids.count(n) > 1)
             raise NetworkError(f"{role} list neuron {dup!r} more than once")
@@ -435,9 +487,11 @@ class Network:
 
     def role(self, neuron_id: NeuronId) -> str:
         """``"input"``, ``"output"``, ``"both"`` or ``"hidden"``."""
-        self._require(neuron_id)
+        neuron_id = self._require(neuron_id)
         is_in, is_out = neuron_id in self._inputs, neuron_id in self._outputs
-        return "both" if is_in and is_out else "input" if is_in else "output" if is_out else "hidden"
+        if is_in:
+            return "both" if is_out else "input"
+        return "output" if is_out else "hidden"
 
     # --- structure ------------------------------------------------------------------
 
@@ -540,22 +594,37 @@ class Network:
 
     def set_weights(self, vector: Sequence[float] | np.ndarray) -> None:
         """Write a configuration vector back into the network's biases and weights."""
-        vec = np.asarray(vector, dtype=np.float64)
-        keys = self.configuration()
-        if vec.shape != (len(keys),):
+        try:
+            vec = np.asarray(vector, dtype=np.float64)
+        except (TypeError, ValueError):
             raise ParameterError(
-                f"set_weights expects a vector of {len(keys)} values (the configuration of "
+                f"set_weights expects a vector of numbers, got {type(vector).__name__}"
+            ) from None
+        graph = self.graph
+        nodes, preds = graph._node, graph._pred
+        plan = [
+            (j, POTENTIALS.get(nodes[j].get("potential", "weighted_sum")).has_bias, sources)
+            for j, sources in self._incoming_in_order()
+        ]
+        size = sum(has_bias + len(sources) for _j, has_bias, sources in plan)
+        if vec.shape != (size,):
+            raise ParameterError(
+                f"set_weights expects a vector of {size} values (the configuration of "
                 f"network {self._display_name()}), got shape {vec.shape}"
             )
         if not np.all(np.isfinite(vec)):
             bad = int(np.flatnonzero(~np.isfinite(vec))[0])
-            raise ParameterError(f"set_weights: value {bad} ({keys[bad]!r}) is not finite")
-        graph = self.graph
-        for key, value in zip(keys, vec.tolist(), strict=True):
-            if isinstance(key, tuple):
-                graph._succ[key[0]][key[1]]["weight"] = value
-            else:
-                graph.nodes[key]["bias"] = value
+            key = self.configuration()[bad]
+            raise ParameterError(f"set_weights: value {bad} ({key!r}) is not finite")
+        values = iter(vec.tolist())
+        setitem = dict.__setitem__  # one version bump below instead of one per entry
+        for j, has_bias, sources in plan:
+            if has_bias:
+                setitem(nodes[j], "bias", next(values))
+            pred = preds[j]
+            for i in sources:
+                setitem(pred[i], "weight", next(values))
+        graph.version += 1
 
     # --- conversion, copies, comparison ---------------------------------------------
 
@@ -573,13 +642,17 @@ class Network:
         Node attributes use the names listed in the module docstring (``activation``
         may also be ``{"name": ..., **params}``); missing ones take their defaults and
         other attributes are ignored. A missing edge ``weight`` is 1. Inputs and
-        outputs default to ``graph.graph["inputs"]`` / ``["outputs"]`` or none.
+        outputs default to ``graph.graph["inputs"]`` / ``["outputs"]`` or none; the
+        name and description to ``graph.graph["name"]`` / ``["description"]``.
         """
         if not isinstance(graph, nx.DiGraph) or graph.is_multigraph():
             raise ParameterError(
                 f"from_networkx expects a networkx.DiGraph, got {type(graph).__name__}"
             )
-        net = cls(name=name if name is not None else graph.graph.get("name"))
+        net = cls(
+            name=name if name is not None else graph.graph.get("name"),
+            description=graph.graph.get("description"),
+        )
         for n, data in graph.nodes(data=True):
             potential = data.get("potential", "weighted_sum")
             if data.get("potential_params"):
@@ -601,9 +674,15 @@ class Network:
         return net
 
     def to_networkx(self) -> nx.DiGraph:
-        """A plain ``networkx.DiGraph`` copy, with the roles in ``G.graph``."""
+        """A plain ``networkx.DiGraph`` copy, with name, description and roles in ``G.graph``.
+
+        ``Network.from_networkx(net.to_networkx()) == net``.
+        """
         out = nx.DiGraph(
-            name=self.name, inputs=list(self._inputs), outputs=list(self._outputs)
+            name=self.name,
+            description=self.description,
+            inputs=list(self._inputs),
+            outputs=list(self._outputs),
         )
         for n, data in self.graph.nodes(data=True):
             attrs = dict(data)
@@ -675,10 +754,12 @@ class Network:
     def cached(self, key: Hashable, build: Any) -> Any:
         """Return the object cached under ``key``, rebuilding it after any change."""
         hit = self._cache.get(key)
-        if hit is not None and hit[0] == self.graph.version:
-            return hit[1]
+        graph = self.graph
+        # the graph's identity too: a replaced ``net.graph`` may share the version number
+        if hit is not None and hit[0] is graph and hit[1] == graph.version:
+            return hit[2]
         value = build()
-        self._cache[key] = (self.graph.version, value)
+        self._cache[key] = (graph, graph.version, value)
         return value
 
     # --- running and drawing: thin doors to the later layers ---------------------------

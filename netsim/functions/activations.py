@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from ..errors import ParameterError
+from ..errors import NotDifferentiableError
 from .registry import Parameter, Registry, validate_params
 
 __all__ = [
@@ -106,10 +106,10 @@ class Activation:
         full = self.resolve(params)
         if self.group:
             if self.vjp is None:
-                raise ParameterError(f"activation {self.name!r} is not differentiable")
+                raise NotDifferentiableError(f"activation {self.name!r} is not differentiable")
             return self.vjp(xi, y, grad_y, **full)
         if self.derivative is None:
-            raise ParameterError(f"activation {self.name!r} is not differentiable")
+            raise NotDifferentiableError(f"activation {self.name!r} is not differentiable")
         return grad_y * self.derivative(xi, y, **full)
 
 
@@ -169,9 +169,10 @@ def register_activation(
         spec = tuple(params)
     if values is not None and not callable(values):
         fixed = tuple(float(v) for v in values)
-        values_fn: Callable[[Mapping[str, float]], tuple[float, ...]] | None = (
-            lambda _params: fixed
-        )
+
+        def values_fn(_params: Mapping[str, float]) -> tuple[float, ...]:
+            return fixed
+
     else:
         values_fn = values  # type: ignore[assignment]
     entry = Activation(
@@ -261,7 +262,10 @@ def _gaussian_d(xi: Array, y: Array, width: Array | float = 1.0) -> Array:
 
 
 def _softmax(xi: Array) -> Array:
-    shifted = xi - np.max(xi, axis=-1, keepdims=True)  # stable: largest exponent is 0
+    # stable: the largest exponent is 0; a difference beyond the float range becomes
+    # −inf, whose exponential is exactly 0 (the right limit), so silence that overflow
+    with np.errstate(over="ignore"):
+        shifted = xi - np.max(xi, axis=-1, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=-1, keepdims=True)
 
@@ -307,7 +311,11 @@ _BUILTINS = [
     ),
     Activation("relu", _relu, _relu_d, symbol="ReLU", doc="σ(ξ) = max(0, ξ)"),
     Activation(
-        "saturated", _saturated, _saturated_d, symbol="sat", doc="σ(ξ) = 0 if ξ < 0, ξ if 0 ≤ ξ ≤ 1, 1 if ξ > 1"
+        "saturated",
+        _saturated,
+        _saturated_d,
+        symbol="sat",
+        doc="σ(ξ) = 0 if ξ < 0, ξ if 0 ≤ ξ ≤ 1, 1 if ξ > 1",
     ),
     Activation(
         "gaussian",

@@ -40,14 +40,16 @@ def segment_sum(values: Array, indptr: Array) -> Array:
     """
     indptr = np.asarray(indptr)
     n = len(indptr) - 1
-    out_shape = values.shape[:-1] + (n,)
+    out_shape = (*values.shape[:-1], n)
     if values.shape[-1] == 0 or n == 0:
         return np.zeros(out_shape, dtype=values.dtype)
-    starts = np.minimum(indptr[:-1], values.shape[-1] - 1)
-    sums = np.add.reduceat(values, starts, axis=-1)
-    empty = indptr[:-1] == indptr[1:]
-    if empty.any():
-        sums[..., empty] = 0
+    nonempty = indptr[:-1] < indptr[1:]
+    if nonempty.all():
+        return np.add.reduceat(values, indptr[:-1], axis=-1)
+    # reduceat only over the non-empty segments: clipping the starts of trailing empty
+    # segments would cut the last non-empty one short.
+    sums = np.zeros(out_shape, dtype=values.dtype)
+    sums[..., nonempty] = np.add.reduceat(values, indptr[:-1][nonempty], axis=-1)
     return sums
 
 

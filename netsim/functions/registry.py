@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+
 from ..errors import ParameterError, UnknownFunctionError, did_you_mean
 
 __all__ = ["Parameter", "Registry", "validate_params"]
@@ -54,7 +56,9 @@ class Parameter:
 
     def check(self, value: object, where: str) -> float:
         """Return ``value`` as a float, or raise :class:`ParameterError`."""
-        bad = isinstance(value, bool) or not isinstance(value, int | float)
+        # numpy scalars count (graphs from elsewhere often carry them); bools do not
+        numeric = int | float | np.integer | np.floating
+        bad = isinstance(value, bool) or not isinstance(value, numeric)
         number = math.nan if bad else float(value)  # type: ignore[arg-type]
         ok = not bad and math.isfinite(number)
         if ok and self.choices is not None:
