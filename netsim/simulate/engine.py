@@ -49,11 +49,15 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
     if x.ndim != 2 or x.shape[1] != k:
         names = ", ".join(repr(prog.neurons[i]) for i in prog.inputs[:6])
         names += ", ..." if k > 6 else ""
-        got = x.shape[-1] if x.ndim == 2 else f"shape {x.shape}"
+        if x.ndim == 2:
+            count = x.shape[1]
+            got = f"{'the input has' if single else 'a sample has'} {count} value" + (
+                "s" * (count != 1))
+        else:
+            got = f"the inputs have shape {x.shape}"
         raise ParameterError(
-            f"the network has {k} input neuron{'s' * (k != 1)} ({names}), but "
-            f"{'a sample has' if x.ndim == 2 else 'inputs have'} {got} value"
-            f"{'s' * (got != 1)}; give shape ({k},) or (batch, {k})"
+            f"the network has {k} input neuron{'s' * (k != 1)} ({names}), but {got}; "
+            f"give shape ({k},) or (batch, {k})"
         )
     if x.shape[0] == 0:
         raise ParameterError("the batch of inputs is empty")
