@@ -247,6 +247,24 @@ class Plan:
     identity: bool  # perm is the identity
     layout: str = "nb"  # "nb": internal (N, B); "bn": (B, N), dense layered plans only
 
+    def initial(self, prog: Program, x: Array) -> Array:
+        """The internal initial state for inputs ``x`` ``(B, k)``, built directly."""
+        batch = x.shape[0]
+        rows = self.inv[prog.inputs]
+        lo = int(rows[0]) if len(rows) else 0
+        contiguous = len(rows) and np.array_equal(rows, np.arange(lo, lo + len(rows)))
+        at = slice(lo, lo + len(rows)) if contiguous else rows
+        start = prog.initial[self.perm]
+        if self.layout == "bn":
+            state = np.empty((batch, prog.n_neurons), dtype=prog.dtype)
+            state[...] = start
+            state[:, at] = x
+        else:
+            state = np.empty((prog.n_neurons, batch), dtype=prog.dtype)
+            state[...] = start[:, None]
+            state[at] = x.T
+        return state
+
     def to_internal(self, public: Array, owned: bool = False) -> Array:
         """``(B, N)`` public states → the internal array (a new one unless ``owned``).
 
@@ -267,9 +285,10 @@ class Plan:
             if self.identity:
                 return internal if owned else internal.copy()
             return internal[:, self.inv]
+        # a transposed view: one gather pass at most (the result need not be C-ordered)
         if self.identity:
-            return internal.T.copy()
-        return internal[self.inv].T.copy()
+            return internal.T if owned else internal.T.copy()
+        return internal[self.inv].T
 
 
 def build_plan(prog: Program, stages: Sequence[Array], allow_bn: bool = False) -> Plan:

@@ -67,7 +67,7 @@ class Rule:
     def prepare(self, prog: Program) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def start(self, state: Array, seed: Any, tol: float, record: bool) -> Any:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> Any:
         raise NotImplementedError  # pragma: no cover
 
     def advance(self, work: Any, steps: int) -> Advance:
@@ -82,6 +82,10 @@ class Rule:
     def public(self, work: Any, owned: bool = False) -> Array:
         """Public ``(B, N)`` states; ``owned``: the work is not used afterwards."""
         raise NotImplementedError  # pragma: no cover
+
+    def outputs(self, work: Any) -> Array:
+        """The output neurons' values ``(B, m)`` (without building the whole state)."""
+        return self.public(work)[:, self.prog.outputs]
 
 
 def _changed(new: Array, old: Array, tol: float) -> Array:
@@ -101,6 +105,11 @@ class _Synchronous(Rule):
     def public(self, work: dict, owned: bool = False) -> Array:
         return self.plan.to_public(work["cur"], owned)
 
+    def outputs(self, work: dict) -> Array:
+        rows = self.plan.inv[self.prog.outputs]
+        cur = work["cur"]
+        return cur[:, rows] if self.plan.layout == "bn" else cur[rows].T
+
     def compact(self, work: dict, keep: Array) -> dict:
         if self.plan.layout == "bn":
             return {k: v[keep] for k, v in work.items()}
@@ -116,15 +125,16 @@ class Layered(_Synchronous):
     name = "layered"
 
     def prepare(self, prog: Program) -> None:
+        self.prog = prog
         stages = prog.layer_stages  # raises CycleError naming a cycle
         self.plan = plan_for(prog, "layered", lambda: [s.targets for s in stages],
                              allow_bn=True)
         self.unit = len(self.plan.stages)
 
-    def start(self, state: Array, seed: Any, tol: float, record: bool) -> dict:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
         self.tol, self.record = tol, record
         self.t = 0
-        return {"cur": self.plan.to_internal(state, owned=True)}
+        return {"cur": self.plan.initial(self.prog, init.x)}
 
     def advance(self, work: dict, steps: int) -> Advance:
         cur = work["cur"]
@@ -169,9 +179,9 @@ class Parallel(_Synchronous):
         self.unit = 1 if len(self.stage.acts) else 0  # no neuron with inputs: nothing to do
         self.mid = _two_value_mids(prog, self.plan.perm[self.stage.lo : self.stage.hi])
 
-    def start(self, state: Array, seed: Any, tol: float, record: bool) -> dict:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
         self.tol, self.record = tol, record
-        cur = self.plan.to_internal(state)
+        cur = self.plan.initial(self.prog, init.x)
         return {"cur": cur, "nxt": cur.copy()}
 
     def advance(self, work: dict, steps: int) -> Advance:

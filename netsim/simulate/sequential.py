@@ -159,7 +159,8 @@ class Sequential(Rule):
 
     # --- work --------------------------------------------------------------------------
 
-    def start(self, state: Array, seed: Any, tol: float, record: bool) -> list[dict]:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> list[dict]:
+        state = init.public()
         self.tol, self.record = tol, record
         self.rng = np.random.default_rng(seed)
         self.orders: list[Array] = []
