@@ -236,3 +236,17 @@ def test_distance_potential_runs_through_the_generic_path():
     expected = np.exp(-((np.hypot(0.0 - 1.0, 1.0 - 2.0)) ** 2))
     for rule in ("layered", "parallel", "sequential"):
         assert np.isclose(net.run([0.0, 1.0], rule=rule).output[0], expected)
+
+
+def test_initial_state_outside_the_values_is_not_confused_with_one():
+    net = ns.Network()
+    net.add_neuron("a", activation="sign")  # initial 0: not a value of sign
+    net.add_neuron("b", activation="sign")
+    net.connect("a", "b", -1.0)
+    net.connect("b", "a", -1.0)
+    run = net.run([], rule="parallel", record=True)
+    # (0, 0) → (1, 1) → (−1, −1) → (1, 1): period 2 entered after step 1
+    assert run.trace.tolist() == [[0, 0], [1, 1], [-1, -1], [1, 1]]
+    assert (run.period, run.transient, run.steps) == (2, 1, 3)
+    batch = net.run([[], []], rule="parallel")
+    assert batch.period.tolist() == [2, 2] and batch.transient.tolist() == [1, 1]

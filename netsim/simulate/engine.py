@@ -206,8 +206,8 @@ def _loop(
         t_end = int(n_steps.max(initial=0))
         state0 = init.public()
         trace = np.broadcast_to(state0, (t_end + 1, batch, n)).copy() if record else None
-        return dict(state=state0.copy(), output=None, steps=n_steps, converged=converged, period=period,
-                    transient=transient, trace=trace)
+        return dict(state=state0.copy(), output=None, steps=n_steps, converged=converged,
+                    period=period, transient=transient, trace=trace)
 
     work = rule.start(init, seed, tol, record)
     active = np.arange(batch)

@@ -168,7 +168,13 @@ class Layered(_Synchronous):
 
 
 class Parallel(_Synchronous):
-    """Every step recomputes every neuron with inputs from the previous state."""
+    """Every step recomputes every neuron with inputs from the previous state.
+
+    When every updated neuron has two possible values (step, sign) and ``tol`` is 0,
+    a state is summarised by one bit per neuron (packed): change detection and the
+    state keys then read 1/64 of the data. A state holding any other value (an
+    initial state, before the first step) is compared and keyed by its exact floats.
+    """
 
     name = "parallel"
 
@@ -177,12 +183,22 @@ class Parallel(_Synchronous):
         self.plan = plan_for(prog, "parallel", lambda: [prog.updated])
         self.stage = self.plan.stages[0]
         self.unit = 1 if len(self.stage.acts) else 0  # no neuron with inputs: nothing to do
-        self.mid = _two_value_mids(prog, self.plan.perm[self.stage.lo : self.stage.hi])
+        if "two_values" not in prog._derived:
+            prog._derived["two_values"] = _two_values(
+                prog, self.plan.perm[self.stage.lo : self.stage.hi])
+        self.two = prog._derived["two_values"]  # (low, high, mid) columns, or None
 
     def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
         self.tol, self.record = tol, record
+        self.bits = self.two is not None and tol == 0
         cur = self.plan.initial(self.prog, init.x)
-        return {"cur": cur, "nxt": cur.copy()}
+        work = {"cur": cur, "nxt": cur.copy()}
+        if self.bits:
+            block = cur[self.stage.lo : self.stage.hi]
+            low, high, mid = self.two
+            work["exact"] = ((block == low) | (block == high)).all(axis=0)
+            work["packed"] = np.packbits(block > mid, axis=0)
+        return work
 
     def advance(self, work: dict, steps: int) -> Advance:
         st = self.stage
@@ -192,8 +208,18 @@ class Parallel(_Synchronous):
         records = [] if self.record else None
         for k in range(steps):
             cur, nxt = work["cur"], work["nxt"]
-            st.evaluate(cur, nxt[st.lo : st.hi])
-            ch = _changed(nxt[st.lo : st.hi], cur[st.lo : st.hi], self.tol)
+            new = nxt[st.lo : st.hi]
+            st.evaluate(cur, new)
+            if self.bits:
+                packed = np.packbits(new > self.two[2], axis=0)
+                if work["exact"].all():
+                    ch = (packed != work["packed"]).any(axis=0)
+                else:  # the first step from an initial state with other values
+                    ch = _changed(new, cur[st.lo : st.hi], 0.0)
+                    work["exact"] = np.ones(b, dtype=bool)
+                work["packed"] = packed
+            else:
+                ch = _changed(new, cur[st.lo : st.hi], self.tol)
             changed |= ch
             last[ch] = k + 1
             work["cur"], work["nxt"] = nxt, cur
@@ -204,36 +230,50 @@ class Parallel(_Synchronous):
 
     def keys(self, work: dict) -> list[bytes]:
         st = self.stage
+        if self.bits and work["exact"].all():  # two values per neuron: one bit each
+            return digest_rows(work["packed"].T)
         block = work["cur"][st.lo : st.hi]
-        if self.mid is not None:  # two values per neuron: one bit each
-            return digest_rows(np.packbits(block > self.mid, axis=0).T)
+        if self.bits:
+            keys = digest_rows(block.T)
+            packed_keys = digest_rows(work["packed"].T)
+            return [pk if ok else fk for pk, fk, ok in
+                    zip(packed_keys, keys, work["exact"].tolist(), strict=True)]
         return digest_rows(block.T)
 
+    def compact(self, work: dict, keep: Array) -> dict:
+        out = {k: np.ascontiguousarray(work[k][:, keep]) for k in ("cur", "nxt")}
+        if "packed" in work:
+            out["packed"] = work["packed"][:, keep]
+            out["exact"] = work["exact"][keep]
+        return out
 
-def _two_value_mids(prog: Program, neurons: Array) -> Array | None:
-    """Per neuron, the midpoint of its two possible values, when every one has ≤ 2."""
+
+def _two_values(prog: Program, neurons: Array) -> tuple[Array, Array, Array] | None:
+    """Per neuron, its two possible values and their midpoint (columns), if all have 2."""
     if not prog.discrete or len(neurons) == 0:
         return None
-    mids = np.empty(len(neurons))
+    low = np.empty(len(neurons))
+    high = np.empty(len(neurons))
     act_ids = prog.activation_ids[neurons]
     for aid in np.unique(act_ids):
         act = prog.activations[int(aid)]
         rows = np.flatnonzero(act_ids == aid)
         params = prog.activation_params[act.name]
         if not params:
-            values = act.values({})
-            if len(values) > 2:
-                return None
-            mids[rows] = (min(values) + max(values)) / 2
-            continue
-        stacked = np.stack([params[k][neurons[rows]] for k in params], axis=1)
-        combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+            combos, inverse = [()], np.zeros(len(rows), dtype=np.int64)
+        else:
+            stacked = np.stack([params[k][neurons[rows]] for k in params], axis=1)
+            combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+            inverse = inverse.ravel()
         for c, combo in enumerate(combos):
-            values = act.values(dict(zip(params, combo.tolist(), strict=True)))
-            if len(values) > 2:
+            values = act.values(dict(zip(params, np.asarray(combo).tolist(), strict=True)))
+            if len(values) != 2:
                 return None
-            mids[rows[inverse.ravel() == c]] = (min(values) + max(values)) / 2
-    return mids[:, None]
+            low[rows[inverse == c]] = min(values)
+            high[rows[inverse == c]] = max(values)
+    dt = prog.dtype
+    return (low[:, None].astype(dt), high[:, None].astype(dt),
+            ((low + high) / 2)[:, None].astype(dt))
 
 
 def make_rule(name: str | None, order: str, prog: Program) -> Rule:

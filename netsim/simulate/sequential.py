@@ -217,8 +217,11 @@ class Sequential(Rule):
             if self.record and b else None
         for k, w in enumerate(work):
             y0 = w["y"].copy() if records is not None else None
-            sweep = (self._sweep_threshold if self.threshold is not None else
-                     self._sweep_fast if self.fast else self._sweep_slow)
+            if self.threshold is not None:
+                sweep = (self._sweep_threshold if self.order == "random-replacement"
+                         else self._sweep_threshold_perm)
+            else:
+                sweep = self._sweep_fast if self.fast else self._sweep_slow
             events = sweep(w, order, p0, p1)
             big = [e for e in events if e[3]]
             changed[k] = bool(big)
@@ -313,6 +316,61 @@ class Sequential(Rule):
                     self._resync(w)
                     xi, side, margin = w["xi"], w["side"], w["margin"]
             p = pos + 1
+        return events
+
+    def _sweep_threshold_perm(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+        """``_sweep_threshold`` for a sweep that selects each neuron once (cyclic, random).
+
+        The potentials, sides and margins are laid out in the sweep's order, so the
+        search for the next neuron that may change reads contiguous slices. A selected
+        neuron on the wrong side by more than its margin changes for sure (rounding
+        in the incremental sums is below the margin); only one within the margin is
+        recomputed from scratch.
+        """
+        prog = self.prog
+        indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
+        oip, otg, ow = self.out
+        low, high = self.threshold
+        y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
+        sel = order[p0:p1]
+        end = len(sel)
+        partial = end < self.unit
+        pos_of = np.full(prog.n_neurons, end, dtype=np.int64)  # spare slot: not in sweep
+        pos_of[sel] = np.arange(end)
+        xo = np.append(xi[sel], 0.0)
+        so = side[sel]
+        mo = margin[sel]
+        events: list[tuple] = []
+        p = 0
+        while p < end:
+            hits = so[p:] * xo[p:end] <= mo[p:]
+            q = int(hits.argmax())
+            if not hits[q]:
+                break  # every remaining selection of this sweep is a no-op
+            pos = p + q
+            j = int(sel[pos])
+            x_inc = xo[pos]
+            if abs(x_inc) <= mo[pos]:  # near the jump: decide on a fresh sum
+                a, e = indptr[j], indptr[j + 1]
+                x_inc = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
+                xo[pos] = x_inc
+            new = high if x_inc >= 0 else low
+            if new != y[j]:
+                delta = new - y[j]
+                y[j] = new
+                so[pos] = side[j] = 1.0 if new == high else -1.0
+                c, d = oip[j], oip[j + 1]
+                change = delta * ow[c:d]
+                # repeated indices only hit the spare slot, which is discarded
+                xo[pos_of[otg[c:d]]] += change
+                if partial:  # successors outside this (last, partial) sweep
+                    xi[otg[c:d]] += change
+                events.append((p0 + pos, j, new, abs(delta) > self.tol))
+                w["changes"] += 1
+            p = pos + 1
+        xi[sel] = xo[:end]
+        if w["changes"] >= RESYNC_CHANGES:
+            self._resync(w)
         return events
 
     def _sweep_slow(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
