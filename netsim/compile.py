@@ -736,9 +736,16 @@ def linear_potential(prog: Program, block: LinearBlock, state: Array, weights: A
     if block.dense:
         n_rows = len(w) // _length(block.sources, prog.n_neurons)
         return state[:, block.sources] @ w.reshape(n_rows, -1).T
-    matrix = sp.csr_matrix(
-        (w, block.indices, block.indptr), shape=(len(block.indptr) - 1, prog.n_neurons)
-    )
+    key = ("block_csr", id(block))
+    matrix = prog._derived.get(key) if weights is prog.weights else None
+    if matrix is None:
+        matrix = sp.csr_matrix(
+            (w, block.indices, block.indptr), shape=(len(block.indptr) - 1, prog.n_neurons)
+        )
+        if weights is prog.weights:  # the program's own weights: build the matrix once
+            prog._derived[key] = (matrix, block)  # keep the block alive: its id stays valid
+    elif isinstance(matrix, tuple):
+        matrix = matrix[0]
     return np.asarray((matrix @ state.T).T)
 
 
