@@ -140,3 +140,26 @@ def test_sequential_skipping_exact_on_float_hopfield(order):
     x = patterns[1] * np.where(rng.random(n) < 0.2, -1, 1)
     run = net.run(x, rule="sequential", order=order, seed=2, steps=4 * n, record=True)
     assert np.array_equal(run.trace, naive_sequential(net, x, order, 2, 4 * n))
+
+
+@pytest.mark.parametrize("order", ["cyclic", "random", "random-replacement"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sequential_exact_near_capacity_with_ties(order, seed):
+    """Integer Hebbian weights (ties at ξ = 0) and many patterns: many changes."""
+    rng = np.random.default_rng(seed)
+    n = 48
+    patterns = rng.choice([-1.0, 1.0], size=(10, n))
+    w = patterns.T @ patterns  # integers: ξ = 0 happens
+    np.fill_diagonal(w, 0)
+    net = ns.Network()
+    for j in range(n):
+        net.add_neuron(j, activation="sign" if seed != 2 else "step")
+    t, s = np.nonzero(w)
+    net.connect_many(zip(s.tolist(), t.tolist(), w[t, s].tolist(), strict=True))
+    net.set_inputs(range(n))
+    x = rng.choice([-1.0, 1.0, 0.0], size=n)
+    steps = 6 * n
+    run = net.run(x, rule="sequential", order=order, seed=seed, steps=steps, record=True)
+    assert np.array_equal(run.trace, naive_sequential(net, x, order, seed, steps))
+    until = net.run(x, rule="sequential", order=order, seed=seed)
+    assert until.converged or order != "cyclic" or until.period

@@ -42,6 +42,10 @@ Array = np.ndarray
 
 # Incremental potentials are recomputed from scratch after this many changes.
 RESYNC_CHANGES = 1000
+# Dense networks up to this size keep a dense weight matrix for batched changes.
+DENSE_MAX_NEURONS = 4096
+# Most changes speculated on at once by _sweep_threshold_dense.
+BLOCK = 64
 
 
 def _out_csr(prog: Program) -> tuple[Array, Array, Array]:
@@ -70,7 +74,7 @@ def _static(prog: Program) -> dict[str, Any]:
         and not any(prog.activations[int(a)].group for a in acts)
     )
     out: dict[str, Any] = {"upd": upd, "fast": fast, "act_ids": acts, "uniform": None,
-                           "threshold": None, "discrete": prog.discrete}
+                           "threshold": None, "discrete": prog.discrete, "dense": None}
     if not fast:
         return out
     out["out"] = _out_csr(prog)
@@ -86,6 +90,16 @@ def _static(prog: Program) -> dict[str, Any]:
                 act.name == "step" or (act.name == "sign" and scalars.get("zero") == 1.0)
             ):
                 out["threshold"] = (0.0, 1.0) if act.name == "step" else (-1.0, 1.0)
+    n = prog.n_neurons
+    if (out["threshold"] is not None and n <= DENSE_MAX_NEURONS
+            and prog.n_connections >= 0.5 * n * n):
+        # dense weights in neuron order, for batches of changes (see _sweep_threshold_dense)
+        row_of = np.repeat(np.arange(n), prog.in_degree)
+        # transposed: row i holds the weights out of neuron i (gathered by rows)
+        dense_t = np.zeros((n, n), dtype=prog.dtype)
+        dense_t[prog.sources, row_of] = prog.weights
+        out["dense"] = dense_t
+        out["row_absmax"] = np.abs(dense_t).max(axis=0)  # per target: max_l |w_ql|
     if prog.discrete:
         row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
         out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
@@ -172,26 +186,37 @@ class Sequential(Rule):
         return work
 
     def _resync(self, w: dict) -> None:
-        """Fresh potentials of every neuron with inputs, margins, unstable marks."""
+        """Fresh potentials of every neuron with inputs, margins, unstable marks.
+
+        Arrays already in ``w`` are overwritten in place, so a sweep holding them stays
+        valid.
+        """
+
+        def put(key: str, value: Array) -> None:
+            if key in w:
+                w[key][...] = value
+            else:
+                w[key] = value
+
         st = self.plan.stages[0]
         internal = self.plan.to_internal(w["y"][None, :])
         xi = np.zeros(self.prog.n_neurons, dtype=w["y"].dtype)
         xi[self.plan.perm[st.lo : st.hi]] = st.potentials(internal)[:, 0]
-        w["xi"] = xi
+        put("xi", xi)
         w["changes"] = 0
+        y = w["y"]
         if self.discrete:
-            ymax = max(self.vmax, float(np.max(np.abs(w["y"]), initial=0.0)))
+            ymax = max(self.vmax, float(np.max(np.abs(y), initial=0.0)))
             scale = np.abs(self.prog.bias) + self.absrow * ymax
-            w["margin"] = (1000 * np.finfo(w["y"].dtype).eps * scale).astype(w["y"].dtype)
+            put("margin", (1000 * np.finfo(y.dtype).eps * scale).astype(y.dtype))
         if self.threshold is not None:
             low, high = self.threshold
-            y = w["y"]
             # side = ±1 for the two values; 0 for any other value (always re-evaluated)
-            w["side"] = np.where(y == high, 1.0, np.where(y == low, -1.0, 0.0)).astype(y.dtype)
+            put("side", np.where(y == high, 1.0, np.where(y == low, -1.0, 0.0)).astype(y.dtype))
             return
         uns = np.zeros(self.prog.n_neurons, dtype=bool)
         uns[self.upd] = self._unstable(w, self.upd)
-        w["uns"] = uns
+        put("uns", uns)
 
     def _sweep_order(self, s: int) -> Array:
         if self.order == "cyclic":
@@ -219,6 +244,7 @@ class Sequential(Rule):
             y0 = w["y"].copy() if records is not None else None
             if self.threshold is not None:
                 sweep = (self._sweep_threshold if self.order == "random-replacement"
+                         else self._sweep_threshold_dense if self.dense is not None
                          else self._sweep_threshold_perm)
             else:
                 sweep = self._sweep_fast if self.fast else self._sweep_slow
@@ -372,6 +398,87 @@ class Sequential(Rule):
         if w["changes"] >= RESYNC_CHANGES:
             self._resync(w)
         return events
+
+    def _sweep_threshold_dense(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+        """The threshold sweep on a dense network, deciding up to BLOCK changes at once.
+
+        From position p, take the next candidates c_1 < ... < c_K (neurons on the wrong
+        side of the jump, or near it) and speculate that each flips in turn. This is
+        exact when (1) every candidate is still clearly on the wrong side once the
+        flips before it are added in (checked with the K×K block of weights among
+        them; the first that fails ends the batch), and (2) no other selection before
+        the last accepted candidate can become a change: its distance from the jump
+        exceeds the largest effect the flips before it can have (|δ| · max_l |w_ql|
+        per flip). Otherwise the batch is cut there; a candidate within rounding
+        distance of the jump is decided alone on a fresh sum.
+        """
+        prog = self.prog
+        dense, lmax = self.dense, self.row_absmax
+        low, high = self.threshold
+        jump = high - low
+        y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
+        sel = order[p0:p1]
+        end = len(sel)
+        events: list[tuple] = []
+        p = 0
+        while p < end:
+            rest = sel[p:]
+            gap = side[rest] * xi[rest] - margin[rest]
+            cand = np.flatnonzero(gap <= 0)
+            if len(cand) == 0:
+                break  # every remaining selection of this sweep is a no-op
+            first = int(cand[0])
+            j = int(rest[first])
+            if side[j] == 0 or abs(xi[j]) <= margin[j]:  # decide this one alone, fresh
+                a, e = prog.indptr[j], prog.indptr[j + 1]
+                xj = prog.bias[j] + np.dot(prog.weights[a:e], y[prog.sources[a:e]])
+                new = high if xj >= 0 else low
+                xi[j] = xj
+                if new != y[j]:
+                    self._apply(w, np.array([j]), np.array([new - y[j]], dtype=y.dtype))
+                    events.append((p0 + p + first, j, new, jump > self.tol))
+                p += first + 1
+                continue
+            cand = cand[:BLOCK]
+            # (2) selections between the candidates must stay no-ops
+            span = int(cand[-1]) + 1
+            others = np.ones(span, dtype=bool)
+            others[cand] = False
+            before = np.cumsum(~others)  # at a non-candidate: the flips before it
+            risky = others & (gap[:span] <= jump * lmax[rest[:span]] * before * 1.000001)
+            if risky.any():
+                cut = int(np.argmax(risky))
+                cand = cand[cand < cut]
+                if len(cand) == 0:  # the risky one comes first: take the first flip alone
+                    cand = np.array([first])
+            # (1) each candidate still flips given the flips before it
+            js = rest[cand]
+            odd = side[js] == 0  # a value off the two: decided alone later
+            if odd.any():
+                cand = cand[: int(np.argmax(odd))]  # the first candidate is never odd here
+                js = js[: len(cand)]
+            delta = np.where(side[js] > 0, low - high, high - low).astype(y.dtype)
+            if len(js) > 1:
+                inner = np.tril(dense[np.ix_(js, js)].T, -1) @ delta
+                ok = side[js] * (xi[js] + inner) < -margin[js]
+                if not ok.all():
+                    keep = int(np.argmin(ok))
+                    js, delta, cand = js[:keep], delta[:keep], cand[:keep]
+            self._apply(w, js, delta)
+            for c, jj, d in zip(cand.tolist(), js.tolist(), delta.tolist(), strict=True):
+                events.append((p0 + p + c, jj, y[jj], abs(d) > self.tol))
+            p += int(cand[-1]) + 1
+        return events
+
+    def _apply(self, w: dict, js: Array, delta: Array) -> None:
+        """Flip neurons ``js`` by ``delta`` and update every potential (dense)."""
+        y, xi, side = w["y"], w["xi"], w["side"]
+        y[js] += delta
+        side[js] = np.where(y[js] == self.threshold[1], 1.0, -1.0)
+        xi += delta @ self.dense[js]
+        w["changes"] += len(js)
+        if w["changes"] >= RESYNC_CHANGES:
+            self._resync(w)
 
     def _sweep_slow(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
         y = w["y"]
