@@ -80,8 +80,8 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
         )
     if x.shape[0] == 0:
         raise ParameterError("the batch of inputs is empty")
-    bad = ~np.isfinite(x)
-    if bad.any():
+    # one pass: a sum is finite iff every term is (barring overflow, checked exactly)
+    if not np.isfinite(x.sum()) and (bad := ~np.isfinite(x)).any():
         b, i = np.argwhere(bad)[0]
         where = f"sample {b}, " if not single else ""
         raise ParameterError(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -183,23 +184,40 @@ class StagePlan:
     others: tuple[OtherPotential, ...]
     acts: tuple[ActKernel, ...]
 
+    @cached_property
+    def bias_row(self) -> Array:
+        """The bias as a contiguous row, for the ``(B, N)`` layout."""
+        return np.ascontiguousarray(self.bias[:, 0])
+
     @property
     def plain_dense(self) -> bool:
         """Only weighted sums, as one dense matrix."""
         return (self.dense is not None and not self.others and self.lin_lo == 0
                 and self.lin_hi == self.hi - self.lo)
 
-    def evaluate_bn(self, state: Array) -> None:
+    def evaluate_bn(self, state: Array | None, blocks: dict[tuple[int, int], Array]) -> None:
         """In the ``(B, N)`` layout: ``state[:, lo:hi] = σ(state[:, src] @ Wᵀ + b)``.
 
-        One plain matrix product per stage; its result is the only new array.
+        One plain matrix product per stage, on a contiguous operand: when the stage
+        reads exactly a block computed before (the inputs, or the previous layer of
+        an MLP), that block itself, not a strided view of the state. The activation
+        is applied in place and the result copied once into the state; it is kept in
+        ``blocks`` for the next stage.
         """
-        xi = state[:, self.src] @ self.dense.T
+        src = self.src
+        operand = None
+        if isinstance(src, slice):
+            operand = blocks.get((src.start, src.stop))
+        if operand is None:
+            operand = state[:, src]
+        xi = operand @ self.dense.T
         if self.bias is not None:
-            xi += self.bias[:, 0]
-        out = state[:, self.lo : self.hi]
+            xi += self.bias_row
         for k in self.acts:
-            k.bn(xi[:, k.lo : k.hi], out[:, k.lo : k.hi])
+            k.bn(xi[:, k.lo : k.hi], xi[:, k.lo : k.hi])
+        if state is not None:  # else the state is assembled from the blocks later
+            state[:, self.lo : self.hi] = xi
+        blocks[(self.lo, self.hi)] = xi
 
     def potentials(self, state: Array) -> Array:
         """ξ of the stage's rows from the internal state ``(N, B)``: ``(rows, B)``."""
@@ -257,11 +275,19 @@ class Plan:
         start = prog.initial[self.perm]
         if self.layout == "bn":
             state = np.empty((batch, prog.n_neurons), dtype=prog.dtype)
-            state[...] = start
+            if contiguous:  # write every column once
+                state[:, : at.start] = start[: at.start]
+                state[:, at.stop :] = start[at.stop :]
+            else:
+                state[...] = start
             state[:, at] = x
         else:
             state = np.empty((prog.n_neurons, batch), dtype=prog.dtype)
-            state[...] = start[:, None]
+            if contiguous:
+                state[: at.start] = start[: at.start, None]
+                state[at.stop :] = start[at.stop :, None]
+            else:
+                state[...] = start[:, None]
             state[at] = x.T
         return state
 

@@ -112,7 +112,7 @@ class _Synchronous(Rule):
 
     def compact(self, work: dict, keep: Array) -> dict:
         if self.plan.layout == "bn":
-            return {k: v[keep] for k, v in work.items()}
+            return {"cur": work["cur"][keep], "blocks": {}}  # blocks: not needed any more
         return {k: np.ascontiguousarray(v[:, keep]) for k, v in work.items()}
 
 
@@ -134,24 +134,62 @@ class Layered(_Synchronous):
     def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
         self.tol, self.record = tol, record
         self.t = 0
-        return {"cur": self.plan.initial(self.prog, init.x)}
+        self.batch = init.x.shape[0]
+        rows = self.plan.inv[self.prog.inputs]
+        if self.plan.layout == "bn" and len(rows) and np.array_equal(
+                rows, np.arange(rows[0], rows[0] + len(rows))):
+            # dense layers: keep the inputs and each layer's outputs as contiguous
+            # blocks; the whole (B, N) state is assembled only if someone asks for it
+            return {"cur": None, "blocks": {(int(rows[0]), int(rows[-1]) + 1): init.x}}
+        return {"cur": self.plan.initial(self.prog, init.x), "blocks": {}}
+
+    def _state(self, work: dict) -> Array:
+        """The internal state, assembling it from the blocks when needed."""
+        if work["cur"] is None:
+            plan, prog = self.plan, self.prog
+            cur = np.empty((self.batch, prog.n_neurons), dtype=prog.dtype)
+            cur[...] = prog.initial[plan.perm]
+            for (a, b), block in work["blocks"].items():
+                cur[:, a:b] = block
+            work["cur"] = cur
+        return work["cur"]
+
+    def public(self, work: dict, owned: bool = False) -> Array:
+        return self.plan.to_public(self._state(work), owned)
+
+    def outputs(self, work: dict) -> Array:
+        rows = self.plan.inv[self.prog.outputs]
+        if work["cur"] is None and len(rows):
+            lo, hi = int(rows.min()), int(rows.max())
+            for (a, b), block in work["blocks"].items():
+                if a <= lo and hi < b:
+                    return block[:, rows - a]
+        return super().outputs({"cur": self._state(work)})
+
+    def compact(self, work: dict, keep: Array) -> dict:
+        self._state(work)
+        self.batch = len(keep)
+        return super().compact(work, keep)
 
     def advance(self, work: dict, steps: int) -> Advance:
-        cur = work["cur"]
         records = [] if self.record else None
         stages = self.plan.stages
         bn = self.plan.layout == "bn"
-        b = cur.shape[0] if bn else cur.shape[1]
+        b = self.batch
         first = self.t
         for k in range(first, first + steps):
             if k < len(stages):  # layers read only earlier layers: update in place
                 st = stages[k]
                 if bn:
-                    st.evaluate_bn(cur)
+                    src = st.src
+                    known = isinstance(src, slice) and (src.start, src.stop) in work["blocks"]
+                    if work["cur"] is None and not known:
+                        self._state(work)
+                    st.evaluate_bn(work["cur"], work["blocks"])
                 else:
-                    st.evaluate(cur, cur[st.lo : st.hi])
+                    st.evaluate(work["cur"], work["cur"][st.lo : st.hi])
             if records is not None:
-                records.append(self.plan.to_public(cur))
+                records.append(self.plan.to_public(self._state(work)))
         # The layered rule does not compare states: the transient is the number of
         # layers evaluated (the state is final once the last layer is done).
         evaluated = max(0, min(first + steps, len(stages)) - first)
@@ -159,8 +197,7 @@ class Layered(_Synchronous):
         last = np.full(b, evaluated, dtype=np.int64)
         self.t = first + steps
         done = np.full(b, self.t >= len(stages))
-        rec = np.stack(records) if records else (np.zeros((0, b, cur.shape[0])) if
-                                                  records is not None else None)
+        rec = np.stack(records) if records else None
         return Advance(steps, changed, last, done, rec)
 
     def keys(self, work: dict) -> list[bytes]:  # pragma: no cover - not used
