@@ -250,3 +250,36 @@ def test_initial_state_outside_the_values_is_not_confused_with_one():
     assert (run.period, run.transient, run.steps) == (2, 1, 3)
     batch = net.run([[], []], rule="parallel")
     assert batch.period.tolist() == [2, 2] and batch.transient.tolist() == [1, 1]
+
+
+def _reference_layered(net, x):
+    """The layered rule straight from compile.evaluate_stage (the reference evaluation)."""
+    from netsim.compile import evaluate_stage
+
+    prog = net.compile()
+    state = prog.initial_state(np.atleast_2d(np.asarray(x, dtype=float)))
+    for stage in prog.layer_stages:
+        _xi, y = evaluate_stage(prog, stage, state)
+        state[:, stage.targets] = y
+    return state
+
+
+def test_dense_layers_state_and_trace_match_the_reference():
+    net = ns.mlp("4-5-3-2", activation="tanh", output_activation="softmax", seed=2)
+    x = np.random.default_rng(0).normal(size=(6, 4))
+    run = net.run(x, record=True)
+    ref = _reference_layered(net, x)
+    assert np.allclose(run.state, ref) and np.allclose(run.output, ref[:, -2:])
+    assert np.allclose(run.trace[-1], ref) and run.trace.shape == (4, 6, len(net.neurons))
+    assert np.allclose(run.trace[0][:, :4], x) and (run.trace[0][:, 4:] == 0).all()
+    assert np.allclose(net.run(x[0]).state, ref[0])
+
+
+def test_shortcut_connections_read_a_mixed_block():
+    net = ns.mlp("3-4-2", activation="sigmoid", seed=1)
+    net.connect("x1", "y1", 0.7)  # y1 reads an input and the hidden layer
+    net.connect("x3", "y2", -0.4)
+    x = np.random.default_rng(1).normal(size=(5, 3))
+    ref = _reference_layered(net, x)
+    run = net.run(x)
+    assert np.allclose(run.output, ref[:, -2:]) and np.allclose(run.state, ref)
