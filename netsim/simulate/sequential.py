@@ -99,7 +99,6 @@ def _static(prog: Program) -> dict[str, Any]:
         dense_t = np.zeros((n, n), dtype=prog.dtype)
         dense_t[prog.sources, row_of] = prog.weights
         out["dense"] = dense_t
-        out["row_absmax"] = np.abs(dense_t).max(axis=0)  # per target: max_l |w_ql|
     if prog.discrete:
         row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
         out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
@@ -406,14 +405,14 @@ class Sequential(Rule):
         side of the jump, or near it) and speculate that each flips in turn. This is
         exact when (1) every candidate is still clearly on the wrong side once the
         flips before it are added in (checked with the K×K block of weights among
-        them; the first that fails ends the batch), and (2) no other selection before
-        the last accepted candidate can become a change: its distance from the jump
-        exceeds the largest effect the flips before it can have (|δ| · max_l |w_ql|
-        per flip). Otherwise the batch is cut there; a candidate within rounding
-        distance of the jump is decided alone on a fresh sum.
+        them; the first that fails ends the batch), and (2) every other selection
+        before the last accepted candidate stays a no-op once the flips before it are
+        added in (checked with the weights from the candidates into those neurons).
+        The batch is cut at the first failure; a candidate within rounding distance
+        of the jump is decided alone on a fresh sum.
         """
         prog = self.prog
-        dense, lmax = self.dense, self.row_absmax
+        dense = self.dense
         low, high = self.threshold
         jump = high - low
         y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
@@ -440,30 +439,32 @@ class Sequential(Rule):
                 p += first + 1
                 continue
             cand = cand[:BLOCK]
-            # (2) selections between the candidates must stay no-ops
-            span = int(cand[-1]) + 1
-            others = np.ones(span, dtype=bool)
-            others[cand] = False
-            before = np.cumsum(~others)  # at a non-candidate: the flips before it
-            risky = others & (gap[:span] <= jump * lmax[rest[:span]] * before * 1.000001)
-            if risky.any():
-                cut = int(np.argmax(risky))
-                cand = cand[cand < cut]
-                if len(cand) == 0:  # the risky one comes first: take the first flip alone
-                    cand = np.array([first])
-            # (1) each candidate still flips given the flips before it
             js = rest[cand]
             odd = side[js] == 0  # a value off the two: decided alone later
             if odd.any():
                 cand = cand[: int(np.argmax(odd))]  # the first candidate is never odd here
                 js = js[: len(cand)]
             delta = np.where(side[js] > 0, low - high, high - low).astype(y.dtype)
+            cut = int(cand[-1]) + 1  # accept the candidates before this position
             if len(js) > 1:
+                # (1) each candidate still flips given the flips before it
                 inner = np.tril(dense[np.ix_(js, js)].T, -1) @ delta
                 ok = side[js] * (xi[js] + inner) < -margin[js]
                 if not ok.all():
-                    keep = int(np.argmin(ok))
-                    js, delta, cand = js[:keep], delta[:keep], cand[:keep]
+                    cut = int(cand[int(np.argmin(ok))])
+                # (2) no selection between them turns into a change
+                others = np.ones(cut, dtype=bool)
+                others[cand[cand < cut]] = False
+                q_pos = np.flatnonzero(others)
+                if len(q_pos):
+                    q = rest[q_pos]
+                    effect = dense[np.ix_(js, q)] * delta[:, None]
+                    effect[cand[:, None] > q_pos[None, :]] = 0.0  # only flips before q
+                    moved = side[q] * (xi[q] + effect.sum(axis=0)) <= margin[q]
+                    if moved.any():
+                        cut = int(q_pos[int(np.argmax(moved))])
+                keep = cand < cut
+                cand, js, delta = cand[keep], js[keep], delta[keep]
             self._apply(w, js, delta)
             for c, jj, d in zip(cand.tolist(), js.tolist(), delta.tolist(), strict=True):
                 events.append((p0 + p + c, jj, y[jj], abs(d) > self.tol))
