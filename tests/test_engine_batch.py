@@ -163,3 +163,19 @@ def test_sequential_exact_near_capacity_with_ties(order, seed):
     assert np.array_equal(run.trace, naive_sequential(net, x, order, seed, steps))
     until = net.run(x, rule="sequential", order=order, seed=seed)
     assert until.converged or order != "cyclic" or until.period
+
+
+@settings(max_examples=30, deadline=None)
+@given(networks(CONTINUOUS, integer_weights=False),
+       st.sampled_from(["cyclic", "random", "random-replacement"]), st.integers(0, 3))
+def test_sequential_continuous_matches_naive(case, order, seed):
+    net, x = case
+    n_upd = len(net.compile().updated)
+    if not n_upd:
+        return
+    steps = 4 * n_upd + 1
+    for row in x:
+        run = net.run(row, rule="sequential", order=order, seed=seed, steps=steps,
+                      record=True)
+        ref = naive_sequential(net, row, order, seed, steps)
+        assert np.allclose(run.trace, ref, rtol=1e-9, atol=1e-9)

@@ -283,3 +283,25 @@ def test_shortcut_connections_read_a_mixed_block():
     ref = _reference_layered(net, x)
     run = net.run(x)
     assert np.allclose(run.output, ref[:, -2:]) and np.allclose(run.state, ref)
+
+
+def test_softmax_groups_split_across_potentials_and_two_groups():
+    net = ns.Network()
+    net.add_input("x1")
+    net.add_input("x2")
+    net.add_neuron("a", activation="softmax", group="g")
+    net.add_neuron("b", activation="softmax", group="g", potential="distance")
+    net.add_neuron("c", activation="softmax", group="h")
+    net.add_neuron("d", activation="softmax", group="h")
+    for t, w in (("a", 1.0), ("b", 0.5), ("c", -1.0), ("d", 2.0)):
+        net.connect("x1", t, w)
+        net.connect("x2", t, -w)
+    net.set_outputs(["a", "b", "c", "d"])
+    x = np.array([[0.3, -1.2], [2.0, 0.5]])
+    ref = _reference_layered(net, x)
+    for rule in ("layered", "parallel"):
+        run = net.run(x, rule=rule)
+        assert np.allclose(run.output, ref[:, 2:])
+    assert np.allclose(ref[:, 2] + ref[:, 3], 1) and np.allclose(ref[:, 4] + ref[:, 5], 1)
+    seq = net.run(x, rule="sequential", steps=1)  # selecting a evaluates a and b
+    assert np.allclose(seq.output[:, :2], ref[:, 2:4]) and (seq.output[:, 2:] == 0).all()

@@ -106,14 +106,16 @@ class ActKernel:
     activation: Activation
     params: dict[str, Any]  # scalars or (rows, 1) columns: the (N, B) layout
     raw_params: dict[str, Array]  # one value per row: the registry's (B, N) layout
-    groups: tuple[tuple[int, int], ...] = ()  # group functions: (lo, hi) per group
+    # group functions: the positions of each group (a slice, or indices when the
+    # group is split), relative to lo; one parameter set per group
+    groups: tuple[slice | Array, ...] = ()
     group_params: tuple[dict[str, float], ...] = ()
 
     def __call__(self, xi: Array, out: Array) -> None:
         act = self.activation
         if act.group:
-            for (a, b), params in zip(self.groups, self.group_params, strict=True):
-                out[a:b] = act.forward(xi[a:b].T, **params).T
+            for g, params in zip(self.groups, self.group_params, strict=True):
+                out[g] = act.forward(xi[g].T, **params).T
             return
         fast = _FAST.get(act.name)
         if fast is not None and _is_builtin(act):
@@ -127,8 +129,8 @@ class ActKernel:
         """The same in the ``(B, N)`` layout (rows on the last axis)."""
         act = self.activation
         if act.group:
-            for (a, b), params in zip(self.groups, self.group_params, strict=True):
-                out[:, a:b] = act.forward(xi[:, a:b], **params)
+            for g, params in zip(self.groups, self.group_params, strict=True):
+                out[:, g] = act.forward(xi[:, g], **params)
             return
         params = {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
         fast = _FAST.get(act.name)
@@ -422,27 +424,30 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
     acts = []
     act_ids = prog.activation_ids[neurons]
     for a, b in _runs(act_ids):
-        seg = neurons[a:b]
         act = prog.activations[int(act_ids[a])]
-        raw = {k: v[seg] for k, v in prog.activation_params[act.name].items()}
-        groups: tuple[tuple[int, int], ...] = ()
-        group_params: tuple[dict[str, float], ...] = ()
         if act.group:
-            runs = _runs(prog.groups[seg])
-            groups = tuple((a + x, a + y) for x, y in runs)
-            group_params = tuple({k: float(v[x]) for k, v in raw.items()} for x, _y in runs)
-            groups = tuple((x - a, y - a) for x, y in groups)
-        acts.append(
-            ActKernel(
-                lo=a,
-                hi=b,
-                activation=act,
-                params={k: _column(v) for k, v in raw.items()},
-                raw_params=raw,
-                groups=groups,
-                group_params=group_params,
-            )
-        )
+            continue  # below: a group may span runs (members with different potentials)
+        seg = neurons[a:b]
+        raw = {k: v[seg] for k, v in prog.activation_params[act.name].items()}
+        acts.append(ActKernel(lo=a, hi=b, activation=act,
+                              params={k: _column(v) for k, v in raw.items()},
+                              raw_params=raw))
+    stage_groups = prog.groups[neurons]
+    for aid in np.unique(act_ids):
+        act = prog.activations[int(aid)]
+        if not act.group:
+            continue
+        members = act_ids == aid
+        groups = []
+        group_params = []
+        for gid in np.unique(stage_groups[members]):
+            idx = np.flatnonzero(members & (stage_groups == gid))
+            contiguous = idx[-1] - idx[0] + 1 == len(idx)
+            groups.append(slice(int(idx[0]), int(idx[-1]) + 1) if contiguous else idx)
+            group_params.append({k: float(v[neurons[idx[0]]])  # one value per group
+                                 for k, v in prog.activation_params[act.name].items()})
+        acts.append(ActKernel(lo=0, hi=hi - lo, activation=act, params={}, raw_params={},
+                              groups=tuple(groups), group_params=tuple(group_params)))
     return StagePlan(
         lo=lo,
         hi=hi,
