@@ -445,38 +445,45 @@ class Sequential(Rule):
                 cand = cand[: int(np.argmax(odd))]  # the first candidate is never odd here
                 js = js[: len(cand)]
             delta = np.where(side[js] > 0, low - high, high - low).astype(y.dtype)
+            rows = dense[js]  # (K, N): the weights out of the candidates, gathered once
             cut = int(cand[-1]) + 1  # accept the candidates before this position
             if len(js) > 1:
                 # (1) each candidate still flips given the flips before it
-                inner = np.tril(dense[np.ix_(js, js)].T, -1) @ delta
+                inner = np.tril(rows[:, js].T, -1) @ delta
                 ok = side[js] * (xi[js] + inner) < -margin[js]
                 if not ok.all():
                     cut = int(cand[int(np.argmin(ok))])
                 # (2) no selection between them turns into a change
                 others = np.ones(cut, dtype=bool)
+                others[: int(cand[0]) + 1] = False  # before c_1: no flip before them
                 others[cand[cand < cut]] = False
                 q_pos = np.flatnonzero(others)
                 if len(q_pos):
                     q = rest[q_pos]
-                    effect = dense[np.ix_(js, q)] * delta[:, None]
-                    effect[cand[:, None] > q_pos[None, :]] = 0.0  # only flips before q
-                    moved = side[q] * (xi[q] + effect.sum(axis=0)) <= margin[q]
+                    # effect on q of the flips before it (candidate l < the count before q)
+                    n_before = np.searchsorted(cand, q_pos)
+                    mask = np.arange(len(cand))[:, None] < n_before[None, :]
+                    effect = delta @ (rows[:, q] * mask)
+                    moved = side[q] * (xi[q] + effect) <= margin[q]
                     if moved.any():
                         cut = int(q_pos[int(np.argmax(moved))])
                 keep = cand < cut
-                cand, js, delta = cand[keep], js[keep], delta[keep]
-            self._apply(w, js, delta)
+                cand, js, delta, rows = cand[keep], js[keep], delta[keep], rows[keep]
+            self._apply(w, js, delta, rows)
             for c, jj, d in zip(cand.tolist(), js.tolist(), delta.tolist(), strict=True):
                 events.append((p0 + p + c, jj, y[jj], abs(d) > self.tol))
             p += int(cand[-1]) + 1
         return events
 
-    def _apply(self, w: dict, js: Array, delta: Array) -> None:
-        """Flip neurons ``js`` by ``delta`` and update every potential (dense)."""
+    def _apply(self, w: dict, js: Array, delta: Array, rows: Array | None = None) -> None:
+        """Flip neurons ``js`` by ``delta`` and update every potential (dense).
+
+        ``rows`` are ``dense[js]`` when the caller has them already.
+        """
         y, xi, side = w["y"], w["xi"], w["side"]
         y[js] += delta
         side[js] = np.where(y[js] == self.threshold[1], 1.0, -1.0)
-        xi += delta @ self.dense[js]
+        xi += delta @ (self.dense[js] if rows is None else rows)
         w["changes"] += len(js)
         if w["changes"] >= RESYNC_CHANGES:
             self._resync(w)
