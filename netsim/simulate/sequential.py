@@ -45,7 +45,7 @@ RESYNC_CHANGES = 1000
 # Dense networks up to this size keep a dense weight matrix for batched changes.
 DENSE_MAX_NEURONS = 4096
 # Most changes speculated on at once by _sweep_threshold_dense.
-BLOCK = 64
+BLOCK = 32
 
 
 def _out_csr(prog: Program) -> tuple[Array, Array, Array]:
