@@ -15,8 +15,12 @@ Run: ``python examples/boolean_function.py``
 from __future__ import annotations
 
 import itertools
+import sys
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
 import netsim as ns
 

@@ -57,7 +57,7 @@ def test_boolean_function_build_every_input():
 
 
 def test_oscillator_parallel_period_two_sequential_fixed_point():
-    parallel, sequential = load("oscillator").main()
+    parallel, sequential = load("mutual_inhibition").main()
     assert parallel.period == 2 and not parallel.converged
     assert parallel.trace.tolist() == [[1, 1], [-1, -1], [1, 1]]
     assert sequential.converged and sequential.period == 1

@@ -5,10 +5,15 @@ in both directions. Under the parallel rule both flip at every step: the state
 alternates (1, 1) → (−1, −1) → (1, 1), a cycle of period 2 that never stops. Under
 the sequential rule a flips first (to −1); then b sees −1 and stays +1: a fixed point.
 
-Run: ``python examples/oscillator.py``
+Run: ``python examples/mutual_inhibition.py``
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
 import netsim as ns
 
