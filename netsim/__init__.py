@@ -5,6 +5,19 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 (:func:`save`, :func:`load`) and draw it (``net.to_dot``, ``net.render``).
 """
 
+from . import io
+from .analyse import (
+    NetsimWarning,
+    attractors,
+    capacity_experiment,
+    check_energy,
+    energy,
+    energy_trace,
+    fixed_points,
+    glauber,
+    is_fixed_point,
+    recall,
+)
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
 from .errors import (
@@ -30,7 +43,30 @@ from .functions import (
     register_activation,
     register_potential,
 )
+from .hopfield import hopfield
 from .initializers import initialize
+from .io import from_dict, load, save, to_dict
+from .io.dot import render_trace, write_dot
+from .learn import (
+    SGD,
+    AdaGrad,
+    Adam,
+    Gradient,
+    History,
+    Momentum,
+    Optimizer,
+    RMSProp,
+    RuleResult,
+    Standardizer,
+    delta_rule,
+    gradient,
+    perceptron_rule,
+    read_samples,
+    standardize,
+    step_decay,
+    train,
+)
+from .learn.hebb import hebb
 from .network import Network, Neuron
 from .simulate import ORDERS, RULES, Run, run
 
@@ -41,30 +77,66 @@ __all__ = [
     "ORDERS",
     "POTENTIALS",
     "RULES",
+    "SGD",
     "Activation",
+    "AdaGrad",
+    "Adam",
     "CycleError",
     "DataError",
     "FormatError",
+    "Gradient",
+    "History",
+    "Momentum",
     "NetsimError",
+    "NetsimWarning",
     "Network",
     "NetworkError",
     "Neuron",
     "NeuronNotFoundError",
     "NotDifferentiableError",
+    "Optimizer",
     "ParameterError",
     "Potential",
     "Program",
+    "RMSProp",
     "RenderError",
+    "RuleResult",
     "Run",
     "SizeLimitError",
+    "Standardizer",
     "UnknownFunctionError",
+    "attractors",
+    "capacity_experiment",
+    "check_energy",
     "compile_network",
+    "delta_rule",
+    "energy",
+    "energy_trace",
+    "fixed_points",
+    "from_dict",
     "get_activation",
     "get_potential",
+    "glauber",
+    "gradient",
+    "hebb",
+    "hopfield",
     "initialize",
+    "io",
+    "is_fixed_point",
+    "load",
     "mlp",
     "parse_sizes",
+    "perceptron_rule",
+    "read_samples",
+    "recall",
     "register_activation",
     "register_potential",
+    "render_trace",
     "run",
+    "save",
+    "standardize",
+    "step_decay",
+    "to_dict",
+    "train",
+    "write_dot",
 ]

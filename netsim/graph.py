@@ -127,31 +127,6 @@ class NeuronGraph(nx.DiGraph):
         d._graph = self
         return d
 
-    def add_new_weighted_edges(self, edges: list[tuple[Any, Any, float]]) -> int:
-        """Add edges ``(u, v, weight)`` between existing nodes, none of them present yet.
-
-        The fast path of :meth:`Network.connect_many`, which has checked both
-        conditions: it skips networkx's per-edge attribute merging. Returns the number
-        of edges actually added (fewer than given when the list repeats one).
-        """
-        succ, pred = self._succ, self._pred
-        before = sum(map(len, succ.values()))
-        for u, v, w in edges:
-            d = _AttrDict(weight=w)
-            d._graph = self
-            succ[u][v] = d
-            pred[v][u] = d
-        self.version += 1
-        return sum(map(len, succ.values())) - before
-
-    def remove_new_edges(self, edges: list[tuple[Any, Any, float]]) -> None:
-        """Take back edges added by :meth:`add_new_weighted_edges`."""
-        succ, pred = self._succ, self._pred
-        for u, v, *_ in edges:
-            succ[u].pop(v, None)
-            pred[v].pop(u, None)
-        self.version += 1
-
     add_node = _bumping("add_node")
     add_nodes_from = _bumping("add_nodes_from")
     remove_node = _bumping("remove_node")

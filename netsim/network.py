@@ -375,38 +375,52 @@ class Network:
         graph.add_edge(source, target, weight=weight)
 
     def connect_many(self, connections: Iterable[tuple[NeuronId, NeuronId, float]]) -> None:
-        """Add many ``(source, target, weight)`` connections at once (all or none)."""
+        """Add many ``(source, target, weight)`` connections at once (all or none).
+
+        Checks exactly what :meth:`connect` checks, but writes straight into the
+        graph's adjacency (one edge attribute dict per connection, shared by
+        ``_succ`` and ``_pred``, as ``add_edges_from`` does), which is several times
+        faster for large batches. On any error the connections added so far are
+        taken out again, so the network is unchanged.
+        """
         graph = self.graph
-        succ = graph._succ
+        succ, pred = graph._succ, graph._pred
+        factory = graph.edge_attr_dict_factory
         isfinite = math.isfinite
-        checked: list[tuple[NeuronId, NeuronId, float]] = []
-        append = checked.append
-        for item in connections:
-            try:
-                source, target, weight = item
-            except (TypeError, ValueError):
-                raise ParameterError(
-                    f"connect_many expects (source, target, weight) triples, got {item!r}"
-                ) from None
-            # fast path: plain ids already in the graph; anything else is checked
-            if (type(source) is not str and type(source) is not int) or source not in succ:
-                source = self._require(source)
-            if (type(target) is not str and type(target) is not int) or target not in succ:
-                target = self._require(target)
-            if target in succ[source]:
-                raise NetworkError(f"connection {source!r} -> {target!r} already exists")
-            if type(weight) is not float or not isfinite(weight):
-                weight = _finite(weight, f"weight of {source!r} -> {target!r}")
-            append((source, target, weight))
-        added = graph.add_new_weighted_edges(checked)
-        if added != len(checked):
-            # a connection repeated within the batch: take the batch back, then name it
-            graph.remove_new_edges(checked)
-            seen: set[tuple[NeuronId, NeuronId]] = set()
-            for source, target, _w in checked:
-                if (source, target) in seen:
+        added: list[tuple[NeuronId, NeuronId]] = []
+        try:
+            for item in connections:
+                try:
+                    source, target, weight = item
+                except (TypeError, ValueError):
+                    raise ParameterError(
+                        f"connect_many expects (source, target, weight) triples, got {item!r}"
+                    ) from None
+                # fast path: plain ids already in the graph; anything else is checked
+                if (type(source) is not str and type(source) is not int) or source not in succ:
+                    source = self._require(source)
+                if (type(target) is not str and type(target) is not int) or target not in succ:
+                    target = self._require(target)
+                out = succ[source]
+                if target in out:  # also catches a repeat within the batch
                     raise NetworkError(f"connection {source!r} -> {target!r} already exists")
-                seen.add((source, target))
+                if type(weight) is not float or not isfinite(weight):
+                    weight = _finite(weight, f"weight of {source!r} -> {target!r}")
+                data = factory()
+                dict.__setitem__(data, "weight", weight)  # one version bump for the batch
+                out[target] = data
+                pred[target][source] = data
+                added.append((source, target))
+        except BaseException:
+            for source, target in added:
+                del succ[source][target]
+                del pred[target][source]
+            raise
+        finally:
+            graph.version += 1
+        clear_cache = getattr(nx, "_clear_cache", None)  # networkx >= 3.3 caches
+        if clear_cache is not None:
+            clear_cache(graph)
 
     def disconnect(self, source: NeuronId, target: NeuronId) -> None:
         """Remove the connection ``source → target``."""
@@ -502,6 +516,10 @@ class Network:
 
     def find_cycle(self) -> list[NeuronId] | None:
         """The neurons of one cycle, in order, or ``None`` for an acyclic network."""
+        # nx.find_cycle alone takes minutes on a large DAG (an MLP 784-128-64-10);
+        # the linear acyclicity test answers the common case first.
+        if nx.is_directed_acyclic_graph(self.graph):
+            return None
         try:
             edges = nx.find_cycle(self.graph)
         except nx.NetworkXNoCycle:
@@ -510,6 +528,8 @@ class Network:
 
     def require_acyclic(self, what: str) -> None:
         """Raise :class:`CycleError` naming one cycle if the network is recurrent."""
+        if nx.is_directed_acyclic_graph(self.graph):
+            return  # fast path: nx.find_cycle is very slow on large acyclic graphs
         cycle = self.find_cycle()
         if cycle is not None:
             path = " -> ".join(repr(n) for n in [*cycle, cycle[0]])

@@ -1,0 +1,188 @@
+"""Dense weighted-sum dynamics over the free neurons (shared by energy, recall, Glauber).
+
+For a network whose free neurons (with incoming connections, not clamped) all use the
+``weighted_sum`` potential, the potentials of the free neurons are
+
+    ξ_f = W_ff · y_f + (b_f + W_fc · y_c)
+
+where ``c`` are the other neurons (constants during the dynamics). This module keeps
+``W_ff``, ``W_fc`` and ``b_f`` as dense arrays and updates local fields incrementally:
+after neuron ``k`` changes by Δ, ``ξ += Δ · W_ff[:, k]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from ..compile import Program, compile_network
+from ..errors import NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from ..network import Network, NeuronId
+
+__all__ = ["DenseDynamics", "dense_weights"]
+
+Array = np.ndarray
+
+
+def dense_weights(prog: Program) -> Array:
+    """``W[j, i] = w_ji`` as a dense ``(N, N)`` array."""
+    n = prog.n_neurons
+    w = np.zeros((n, n), dtype=np.float64)
+    rows = np.repeat(np.arange(n), np.diff(prog.indptr))
+    w[rows, prog.sources] = prog.weights
+    return w
+
+
+def _sign_up(xi: Array) -> Array:
+    return np.where(xi >= 0, 1.0, -1.0)
+
+
+def _sign_down(xi: Array) -> Array:
+    return np.where(xi > 0, 1.0, -1.0)
+
+
+def _step(xi: Array) -> Array:
+    return np.where(xi >= 0, 1.0, 0.0)
+
+
+def _fast(name: str, params: dict[str, float]) -> tuple[Callable[..., Array], dict] | None:
+    """One-pass forms of step and two-valued sign for single-neuron updates (hot loop).
+
+    Same values as the registered functions (tests compare recall with ``net.run``).
+    """
+    if name == "step":
+        return _step, {}
+    if name == "sign" and params.get("zero", 1.0) in (1.0, -1.0):
+        return (_sign_up if params.get("zero", 1.0) == 1.0 else _sign_down), {}
+    return None
+
+
+@dataclass(eq=False)
+class DenseDynamics:
+    """Free/constant split of a weighted-sum network with dense weight blocks."""
+
+    program: Program
+    free: Array  # neuron indices
+    const: Array  # neuron indices
+    w_ff: Array
+    w_fc: Array
+    b_f: Array
+    clamp_values: dict[int, float]
+
+    @classmethod
+    def build(
+        cls, net: Network, clamp: Mapping[NeuronId, float] | None = None, what: str = "energy"
+    ) -> DenseDynamics:
+        prog = compile_network(net)
+        clamped: dict[int, float] = {}
+        for key, value in (clamp or {}).items():
+            if key not in prog.index:
+                raise NeuronNotFoundError(
+                    f"clamp names neuron {key!r}, which is not in the network"
+                    f"{did_you_mean(key, [str(n) for n in prog.neurons])}"
+                )
+            clamped[prog.index[key]] = float(value)
+        free = np.array([j for j in prog.updated.tolist() if j not in clamped], dtype=np.int64)
+        for j in free.tolist():
+            pot = prog.potential_names[int(prog.potential_ids[j])]
+            if pot != "weighted_sum":
+                raise NetworkError(
+                    f"{what} needs weighted-sum neurons, but neuron {prog.neurons[j]!r} "
+                    f"has the potential {pot!r}"
+                )
+            act = prog.activations[int(prog.activation_ids[j])]
+            if act.group:
+                raise NetworkError(
+                    f"{what} cannot use the group activation {act.name!r} of neuron "
+                    f"{prog.neurons[j]!r}"
+                )
+        mask = np.ones(prog.n_neurons, dtype=bool)
+        mask[free] = False
+        const = np.flatnonzero(mask)
+        w = dense_weights(prog)
+        return cls(
+            program=prog,
+            free=free,
+            const=const,
+            w_ff=np.ascontiguousarray(w[np.ix_(free, free)]),
+            w_fc=np.ascontiguousarray(w[np.ix_(free, const)]),
+            b_f=prog.bias[free].astype(np.float64),
+            clamp_values=clamped,
+        )
+
+    @property
+    def n(self) -> int:
+        return len(self.free)
+
+    def prepare(self, states: Array) -> Array:
+        """Full states ``(B, N)`` as float64 with clamp values written in."""
+        y = np.array(states, dtype=np.float64, copy=True)
+        if y.ndim == 1:
+            y = y[None, :]
+        if y.ndim != 2 or y.shape[1] != self.program.n_neurons:
+            raise ParameterError(
+                f"a state must have {self.program.n_neurons} values (one per neuron), "
+                f"got shape {np.shape(states)}"
+            )
+        for j, v in self.clamp_values.items():
+            y[:, j] = v
+        return y
+
+    def bias_f(self, y: Array) -> Array:
+        """Effective biases of the free neurons, constants folded in: ``(B, n)``."""
+        return self.b_f + y[:, self.const] @ self.w_fc.T
+
+    def fields(self, y: Array) -> Array:
+        """Potentials ξ of the free neurons ``(B, n)`` from full states ``(B, N)``."""
+        return y[:, self.free] @ self.w_ff.T + self.bias_f(y)
+
+    @cached_property
+    def _segments(self) -> list[tuple[Array, Callable[..., Array], dict[str, Array]]]:
+        prog = self.program
+        ids = prog.activation_ids[self.free]
+        out = []
+        for aid in np.unique(ids):
+            cols = np.flatnonzero(ids == aid)
+            act = prog.activations[int(aid)]
+            neurons = self.free[cols]
+            params = {k: v[neurons] for k, v in prog.activation_params[act.name].items()}
+            out.append((cols, act.forward, params))
+        return out
+
+    @cached_property
+    def _single(self) -> list[tuple[Callable[..., Array], dict[str, float]]]:
+        prog = self.program
+        out = []
+        for j in self.free.tolist():
+            act = prog.activations[int(prog.activation_ids[j])]
+            params = {k: float(v[j]) for k, v in prog.activation_params[act.name].items()}
+            out.append(_fast(act.name, params) or (act.forward, params))
+        return out
+
+    def activate(self, xi: Array) -> Array:
+        """Outputs of all free neurons from their potentials ``(B, n)``."""
+        y = np.empty_like(xi)
+        for cols, forward, params in self._segments:
+            y[:, cols] = forward(xi[:, cols], **params)
+        return y
+
+    def activate_one(self, k: int, xi: Array) -> Array:
+        """Output of free neuron ``k`` (position in ``free``) from potentials ``(B,)``."""
+        forward, params = self._single[k]
+        return forward(xi, **params)
+
+    def energy(self, y: Array) -> Array:
+        """E = −½ y_fᵀ W_ff y_f − (b_f + W_fc y_c)ᵀ y_f for full states ``(B, N)``."""
+        yf = y[:, self.free]
+        return -0.5 * np.einsum("bi,bi->b", yf @ self.w_ff.T, yf) - np.einsum(
+            "bi,bi->b", self.bias_f(y), yf
+        )
+
+    def asymmetry(self) -> float:
+        """max |w_ji − w_ij| over the free neurons."""
+        if self.n == 0:
+            return 0.0
+        return float(np.max(np.abs(self.w_ff - self.w_ff.T)))

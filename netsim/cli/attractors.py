@@ -1,0 +1,98 @@
+"""``netsim attractors NET``: every attractor of a discrete network, with its basin.
+
+Examples::
+
+    netsim attractors hopfield.json
+    netsim attractors circuit.json --rule sequential --clamp x1=1 x2=0 --json
+    netsim attractors oscillator.json --dot states.dot
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Any
+
+import netsim as ns
+from netsim.io.atomic import atomic_write_text
+
+from ._output import add_json_option, emit
+
+__all__ = ["add_parser", "parse_clamp"]
+
+
+def parse_clamp(items: list[str], net: ns.Network) -> dict[Any, float]:
+    """``["x1=1", "h=-1"]`` → ``{"x1": 1.0, "h": -1.0}`` (integer ids when the file uses them)."""
+    out: dict[Any, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or not name or not text:
+            raise ns.ParameterError(f"--clamp expects NEURON=VALUE, got {item!r}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ns.ParameterError(
+                f"--clamp {item!r}: the value {text!r} is not a number"
+            ) from None
+        if not math.isfinite(value):
+            raise ns.ParameterError(f"--clamp {item!r}: the value must be finite")
+        key: Any = name
+        if name not in net and name.lstrip("-").isdigit() and int(name) in net:
+            key = int(name)
+        if key not in net:
+            net.neuron(key)  # raises NeuronNotFoundError with a suggestion
+        out[key] = value
+    return out
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "attractors",
+        help="list the attractors and basins of a discrete network",
+        description=(
+            "Evaluate every state of the free neurons of a discrete network (step or "
+            "sign neurons; at most 24 free neurons for the parallel rule, 20 for the "
+            "sequential rule) and print every attractor (fixed point or cycle) with its "
+            "period and basin size. Neurons without incoming connections keep their "
+            "initial value unless clamped."
+        ),
+    )
+    parser.add_argument("file", metavar="NET", help="a network JSON file")
+    parser.add_argument(
+        "--rule",
+        choices=("parallel", "sequential"),
+        default="parallel",
+        help="update rule (default: parallel)",
+    )
+    parser.add_argument(
+        "--clamp",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NEURON=VALUE",
+        help="hold neurons at a value, e.g. --clamp x1=1 x2=0",
+    )
+    parser.add_argument(
+        "--dot",
+        metavar="FILE",
+        help="also write the state transition graph as DOT (at most 10 free neurons)",
+    )
+    parser.add_argument(
+        "--max-rows", type=int, default=50, metavar="N", help="attractors shown as text (50)"
+    )
+    add_json_option(parser)
+    parser.set_defaults(func=_attractors)
+
+
+def _attractors(args: argparse.Namespace) -> int:
+    net = ns.load(args.file)
+    clamp = parse_clamp(args.clamp, net)
+    result = ns.attractors(net, rule=args.rule, clamp=clamp)
+    if args.dot:
+        dot = result.to_dot(max_free=10)
+        atomic_write_text(args.dot, dot.source)
+    data = {"file": args.file, **result.summary()}
+    if args.dot:
+        data["dot"] = args.dot
+    emit(args, data, result.table(max_rows=max(args.max_rows, 0)))
+    return 0

@@ -1,0 +1,145 @@
+"""``netsim new``: create a network file from a builder (``netsim new mlp 2-4-3-2``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+import netsim as ns
+
+from ._output import add_json_option, emit
+
+__all__ = ["add_parser", "parse_function", "parse_sizes_args"]
+
+_FUNCTION_HELP = (
+    "a registered name (sigmoid, tanh, relu, step, softmax, ...), with parameters as "
+    "NAME:KEY=VALUE[,KEY=VALUE] (e.g. sigmoid:steepness=2) or as JSON "
+    '(\'{"name": "sigmoid", "steepness": 2}\')'
+)
+
+
+def parse_function(text: str) -> str | dict[str, Any]:
+    """``"sigmoid"``, ``"sigmoid:steepness=2"`` or JSON → a function spec.
+
+    The name and parameters are checked later, against the registry.
+
+    >>> parse_function("sigmoid:steepness=2")
+    {'name': 'sigmoid', 'steepness': 2.0}
+    >>> parse_function("tanh")
+    'tanh'
+    """
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            spec = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ns.ParameterError(
+                f"function spec {text!r} is not valid JSON: {exc.msg}"
+            ) from None
+        if not isinstance(spec, dict) or "name" not in spec:
+            raise ns.ParameterError(f"function spec {text!r} needs a \"name\" key")
+        return spec
+    name, _, rest = text.partition(":")
+    if not name:
+        raise ns.ParameterError(f"function spec {text!r} has no name")
+    params: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, value = part.partition("=")
+        try:
+            if not eq or not key.strip():
+                raise ValueError
+            params[key.strip()] = float(value)
+        except ValueError:
+            raise ns.ParameterError(
+                f"function spec {text!r}: parameters are written KEY=NUMBER, got {part!r}"
+            ) from None
+    return {"name": name, **params} if params else name
+
+
+def _function_arg(text: str) -> str | dict[str, Any]:
+    # argparse words a ValueError from a type= function vaguely; pass our message on.
+    try:
+        return parse_function(text)
+    except ns.ParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def parse_sizes_args(values: list[str]) -> list[int]:
+    """``["2-4-3-2"]`` or ``["2", "4", "3", "2"]`` → ``[2, 4, 3, 2]``."""
+    if len(values) == 1:
+        return ns.parse_sizes(values[0])
+    try:
+        sizes = [int(v) for v in values]
+    except ValueError:
+        raise ns.ParameterError(
+            f"layer sizes must be whole numbers like 2 4 3 2 or 2-4-3-2, got {' '.join(values)!r}"
+        ) from None
+    return ns.parse_sizes(sizes)
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "new",
+        help="create a network file from a builder",
+        description="Create a network and save it as JSON.",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", parser_class=type(parser))
+    kinds.required = True
+    mlp = kinds.add_parser(
+        "mlp",
+        help="a fully connected feed-forward network (multilayer perceptron)",
+        description=(
+            "A fully connected multilayer perceptron with seeded initial weights. Neuron "
+            "ids: x1.. (inputs), h<layer>_<k> (hidden), y1.. (outputs)."
+        ),
+        epilog="example: netsim new mlp 2-4-3-2 --output-activation softmax --seed 0 -o net.json",
+    )
+    mlp.add_argument(
+        "sizes", nargs="+", metavar="SIZES",
+        help="layer sizes, input first: 2-4-3-2 or 2 4 3 2",
+    )
+    mlp.add_argument(
+        "--activation", default="sigmoid", type=_function_arg, metavar="FUNC",
+        help=f"activation of the hidden neurons (default: sigmoid); {_FUNCTION_HELP}",
+    )
+    mlp.add_argument(
+        "--output-activation", default=None, type=_function_arg, metavar="FUNC",
+        help="activation of the output neurons (default: as --activation); softmax makes "
+        "the outputs one softmax group",
+    )
+    mlp.add_argument(
+        "--init", default="uniform", metavar="METHOD",
+        help="weight initialiser: uniform (±√3/√fan-in, the default), glorot or he",
+    )
+    mlp.add_argument("--seed", type=int, default=None, help="seed of the initialiser")
+    mlp.add_argument("--name", default=None, help="network name (default: 'mlp 2-4-3-2')")
+    mlp.add_argument("-o", "--output", required=True, metavar="FILE",
+                     help="the JSON file to write (replaced atomically if it exists)")
+    add_json_option(mlp)
+    mlp.set_defaults(func=_new_mlp)
+
+
+def _new_mlp(args: argparse.Namespace) -> int:
+    sizes = parse_sizes_args(args.sizes)
+    net = ns.mlp(
+        sizes,
+        activation=args.activation,
+        output_activation=args.output_activation,
+        init=args.init,
+        seed=args.seed,
+        name=args.name,
+    )
+    ns.save(net, args.output)
+    n_conn = net.graph.number_of_edges()
+    data = {
+        "file": args.output,
+        "name": net.name,
+        "sizes": sizes,
+        "neurons": len(net),
+        "connections": n_conn,
+    }
+    text = (f"wrote {args.output}: network {net.name!r}, {len(net)} neurons, "
+            f"{n_conn} connections")
+    emit(args, data, text)
+    return 0

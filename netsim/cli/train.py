@@ -1,0 +1,155 @@
+"""``netsim train NET DATA.csv -o OUT.json``: train a network on samples from a CSV file."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any
+
+import netsim as ns
+
+from ._output import add_json_option, emit, text_table
+
+__all__ = ["add_parser"]
+
+
+def _batch_size(text: str) -> int | None:
+    if text.lower() in ("full", "all", "none"):
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive integer or 'full', got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer or 'full', got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1), got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1), got {text!r}")
+    return value
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        help="train a network by backpropagation on a CSV of samples",
+        description=(
+            "Train an acyclic network on the samples of a CSV file (one sample per line, "
+            "numbers only, an optional header line of column names) and write the trained "
+            "network to OUT (atomically). The last columns are the desired outputs."
+        ),
+    )
+    parser.add_argument("network", metavar="NET", help="network JSON file")
+    parser.add_argument("data", metavar="DATA.csv", help="samples: inputs then targets")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.json",
+                        help="where to write the trained network")
+    parser.add_argument(
+        "--targets", default=None, metavar="K|NAMES",
+        help="target columns: the last K columns, or comma-separated header names "
+        "(default: as many as the network has outputs)",
+    )
+    parser.add_argument(
+        "--classes", default=None, metavar="COLUMN",
+        help="a header column of class labels (text allowed), one-hot encoded in order "
+        "of first appearance as the targets; use with a softmax output layer and "
+        "--loss cross_entropy",
+    )
+    parser.add_argument("--loss", default="mse",
+                        choices=["mse", "binary_cross_entropy", "cross_entropy"])
+    parser.add_argument("--optimizer", default="sgd",
+                        choices=["sgd", "momentum", "adagrad", "rmsprop", "adam"])
+    parser.add_argument("--lr", type=_rate, default=0.1, help="learning rate (default 0.1)")
+    parser.add_argument("--epochs", type=_positive_int, default=100, help="default 100")
+    parser.add_argument("--batch-size", type=_batch_size, default=32, metavar="N|full",
+                        help="minibatch size; 1 = online, 'full' = whole batch (default 32)")
+    parser.add_argument("--validation-split", type=_fraction, default=None, metavar="F",
+                        help="hold out this fraction of the samples for validation")
+    parser.add_argument("--early-stopping", type=_positive_int, default=None, metavar="P",
+                        help="stop after P epochs without improvement; keep the best weights")
+    parser.add_argument("--seed", type=int, default=0, help="shuffling/split seed (default 0)")
+    progress = parser.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="show a progress bar (default: when stderr is a terminal)")
+    progress.add_argument("--no-progress", dest="progress", action="store_false")
+    add_json_option(parser)
+    parser.set_defaults(func=_train)
+
+
+def _train(args: argparse.Namespace) -> int:
+    net = ns.load(args.network)
+    targets: Any = len(net.outputs) if args.targets is None else args.targets
+    if targets == 0:
+        raise ns.NetworkError(f"{args.network}: the network has no output neurons to train")
+    if args.classes is not None and args.targets is not None:
+        raise ns.ParameterError("give either --targets or --classes, not both")
+    samples = ns.read_samples(args.data, targets=targets, classes=args.classes)
+    n_in = samples.inputs.shape[1]
+    if n_in != len(net.inputs) or samples.targets.shape[1] != len(net.outputs):
+        raise ns.DataError(
+            f"{args.data}: {n_in} input and {samples.targets.shape[1]} target columns, but "
+            f"network {args.network} has {len(net.inputs)} inputs and {len(net.outputs)} "
+            "outputs (choose the target columns with --targets)"
+        )
+    bar = args.progress if args.progress is not None else sys.stderr.isatty()
+    history = ns.train(
+        net,
+        samples.inputs,
+        samples.targets,
+        loss=args.loss,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        validation_split=args.validation_split,
+        early_stopping=args.early_stopping,
+        seed=args.seed,
+        progress=bar,
+    )
+    ns.save(net, args.output)
+    result: dict[str, Any] = {
+        "output": args.output,
+        "samples": len(samples.inputs),
+        "epochs": history.epochs,
+        "best_epoch": history.best_epoch + 1,
+        "loss": history.loss[-1],
+    }
+    if history.val_loss:
+        result["val_loss"] = history.val_loss[-1]
+    for name, values in history.metrics.items():
+        result[name] = values[-1]
+    for name, values in history.val_metrics.items():
+        result[f"val_{name}"] = values[-1]
+    result["stopped_early"] = history.stopped_early
+    rows = [(k.replace("_", " "), f"{v:.6g}" if isinstance(v, float) else v)
+            for k, v in result.items()]
+    emit(args, result, text_table(rows))
+    return 0

@@ -1,0 +1,239 @@
+"""Training data helpers: input standardisation and reading samples from CSV.
+
+:class:`Standardizer` fits the mean and standard deviation of each input column and
+applies ``(x − mean) / std`` later (to validation, test or new inputs).
+:func:`read_samples` reads a numeric CSV (an optional header line of names) and
+splits its columns into inputs and targets; any malformed line is a one-line
+:class:`~netsim.DataError` naming the file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import DataError, ParameterError
+
+__all__ = ["Samples", "Standardizer", "read_samples", "standardize"]
+
+Array = np.ndarray
+
+
+@dataclass
+class Standardizer:
+    """Per-column ``(x − mean) / std`` with the mean and std fitted on training data.
+
+    Columns with zero spread get ``std = 1`` (they are only centred).
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> s = ns.Standardizer().fit([[1.0, 10.0], [3.0, 10.0]])
+    >>> s.mean.tolist(), s.std.tolist()
+    ([2.0, 10.0], [1.0, 1.0])
+    >>> s.transform([[3.0, 11.0]]).tolist()
+    [[1.0, 1.0]]
+    """
+
+    mean: Array | None = None
+    std: Array | None = None
+
+    def fit(self, x: Any) -> Standardizer:
+        arr = np.asarray(x, dtype=np.float64)
+        if arr.ndim != 2 or arr.shape[0] == 0:
+            raise ParameterError(
+                f"Standardizer.fit needs a (B, k) array with B >= 1, got {arr.shape}"
+            )
+        self.mean = arr.mean(axis=0)
+        std = arr.std(axis=0)
+        self.std = np.where(std > 0, std, 1.0)
+        return self
+
+    def transform(self, x: Any) -> Array:
+        if self.mean is None or self.std is None:
+            raise ParameterError("Standardizer is not fitted; call fit(X) first")
+        arr = np.asarray(x, dtype=np.float64)
+        if arr.shape[-1] != len(self.mean):
+            raise ParameterError(
+                f"Standardizer was fitted on {len(self.mean)} columns, got {arr.shape[-1]}"
+            )
+        return (arr - self.mean) / self.std
+
+    def fit_transform(self, x: Any) -> Array:
+        return self.fit(x).transform(x)
+
+    def inverse_transform(self, z: Any) -> Array:
+        if self.mean is None or self.std is None:
+            raise ParameterError("Standardizer is not fitted; call fit(X) first")
+        return np.asarray(z, dtype=np.float64) * self.std + self.mean
+
+    __call__ = transform
+
+
+def standardize(x: Any) -> tuple[Array, Standardizer]:
+    """Standardise ``x`` column-wise; returns ``(z, fitted Standardizer)``.
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> z, s = ns.standardize([[0.0], [2.0]])
+    >>> z.ravel().tolist(), s.mean.tolist()
+    ([-1.0, 1.0], [1.0])
+    """
+    s = Standardizer()
+    return s.fit_transform(x), s
+
+
+@dataclass
+class Samples:
+    """Samples read from a CSV file: inputs, targets and the column names."""
+
+    inputs: Array
+    targets: Array
+    input_names: list[str]
+    target_names: list[str]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def read_samples(
+    path: str | os.PathLike[str],
+    targets: int | Sequence[str] | str = 1,
+    *,
+    classes: str | None = None,
+) -> Samples:
+    """Read training samples from a CSV file.
+
+    Parameters
+    ----------
+    path : path
+        A comma-separated file; every row has the same number of numeric columns. A
+        first line whose fields are all non-numeric is a header of column names.
+        Blank lines are skipped.
+    targets : int, str or sequence of str
+        The last ``targets`` columns are the desired outputs (an int), or the columns
+        with these names (a comma-separated string or a sequence; needs a header).
+    classes : str, optional
+        Instead of ``targets``: the name of one column of class labels (text allowed),
+        one-hot encoded in the order the classes first appear (``target_names`` are
+        the class labels). Every other column is an input.
+
+    Raises
+    ------
+    DataError
+        Empty file, a row with the wrong number of columns, text or a non-finite
+        number in a number column, or unknown target names, naming file, line, column.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, netsim as ns
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "xor.csv"
+    >>> _ = p.write_text("x1,x2,y\\n0,0,0\\n0,1,1\\n1,0,1\\n1,1,0\\n")
+    >>> s = ns.read_samples(p, targets=1)
+    >>> s.inputs.shape, s.targets.ravel().tolist(), s.target_names
+    ((4, 2), [0.0, 1.0, 1.0, 0.0], ['y'])
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, newline="", encoding="utf-8") as handle:
+            rows = [(k + 1, row) for k, row in enumerate(csv.reader(handle))]
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{name}: not a UTF-8 text file ({exc.reason})") from None
+    except csv.Error as exc:
+        raise DataError(f"{name}: not a readable CSV file ({exc})") from None
+    rows = [(line, [f.strip() for f in row]) for line, row in rows if any(f.strip() for f in row)]
+    if not rows:
+        raise DataError(f"{name}: the file is empty (no samples)")
+    header: list[str] | None = None
+    if all(not _is_number(f) for f in rows[0][1]):
+        header = rows[0][1]
+        rows = rows[1:]
+        if not rows:
+            raise DataError(f"{name}: the file has a header line but no samples")
+    width = len(header) if header is not None else len(rows[0][1])
+    first = 1 if header is not None else rows[0][0]
+    names = header or [f"column {k + 1}" for k in range(width)]
+    label_col = -1
+    if classes is not None:
+        if header is None or classes not in header:
+            known = ", ".join(header) if header else "the file has no header"
+            raise DataError(f"{name}: no column named {classes!r} for the classes; {known}")
+        label_col = header.index(classes)
+    labels: list[str] = []
+    data = np.empty((len(rows), width), dtype=np.float64)
+    for r, (line, row) in enumerate(rows):
+        if len(row) != width:
+            raise DataError(
+                f"{name}, line {line}: {len(row)} columns, expected {width} (as on line {first})"
+            )
+        for c, text in enumerate(row):
+            if c == label_col:
+                labels.append(text)
+                data[r, c] = 0.0
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                raise DataError(
+                    f"{name}, line {line}, column {c + 1}"
+                    f"{f' ({names[c]})' if header else ''}: {text!r} is not a number"
+                ) from None
+            if not math.isfinite(value):
+                raise DataError(
+                    f"{name}, line {line}, column {c + 1}: {text!r} is not a finite number"
+                )
+            data[r, c] = value
+    if classes is not None:
+        kinds = list(dict.fromkeys(labels))
+        if len(kinds) < 2:
+            raise DataError(f"{name}: column {classes!r} has only one class ({kinds[0]!r})")
+        index = {k: i for i, k in enumerate(kinds)}
+        inputs = [c for c in range(width) if c != label_col]
+        return Samples(
+            inputs=data[:, inputs],
+            targets=np.eye(len(kinds))[[index[v] for v in labels]],
+            input_names=[names[c] for c in inputs],
+            target_names=kinds,
+        )
+    if isinstance(targets, str) and not targets.strip().lstrip("-").isdigit():
+        targets = [t.strip() for t in targets.split(",") if t.strip()]
+    elif isinstance(targets, str):
+        targets = int(targets)
+    if isinstance(targets, int) and not isinstance(targets, bool):
+        if not 1 <= targets < width:
+            raise DataError(
+                f"{name}: cannot take the last {targets} of {width} columns as targets "
+                "(at least one input and one target column are needed)"
+            )
+        cols = list(range(width - targets, width))
+    else:
+        wanted = list(targets)
+        if header is None:
+            raise DataError(f"{name}: target columns given by name but the file has no header")
+        missing = [t for t in wanted if t not in header]
+        if missing:
+            raise DataError(
+                f"{name}: no column named {missing[0]!r}; columns: {', '.join(header)}"
+            )
+        cols = [header.index(t) for t in wanted]
+        if len(cols) >= width:
+            raise DataError(f"{name}: every column is a target; no input column is left")
+    inputs = [c for c in range(width) if c not in cols]
+    return Samples(
+        inputs=data[:, inputs],
+        targets=data[:, cols],
+        input_names=[names[c] for c in inputs],
+        target_names=[names[c] for c in cols],
+    )

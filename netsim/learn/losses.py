@@ -1,0 +1,185 @@
+"""Loss functions E(y, d) over the output neurons, averaged over the batch.
+
+Every loss is the mean over the batch of a per-sample error ``E_k``:
+
+``"mse"``
+    ``E_k = ½ Σ_o (y_o − d_o)²`` (the textbook error; note the ½ and that the batch
+    *mean*, not the sum, is taken, so the learning rate does not depend on the batch
+    size).
+``"binary_cross_entropy"``
+    ``E_k = −Σ_o [d_o log y_o + (1 − d_o) log(1 − y_o)]`` with targets in [0, 1]. For
+    a sigmoid output it is computed from the potential, ``softplus(λξ) − d·λξ``, with
+    the fused gradient ``∂E/∂ξ = λ(y − d)``, so saturated outputs never give
+    ``log(0)``; for other outputs ``y`` is clipped to ``[1e-12, 1 − 1e-12]``.
+``"cross_entropy"``
+    categorical: ``E_k = −Σ_o d_o log y_o`` where the outputs form whole softmax
+    groups. It is computed from the potentials as ``−Σ_o d_o (ξ_o − logsumexp_g ξ)``
+    with the fused, stable gradient ``∂E/∂ξ_o = y_o·Σ_{g} d − d_o`` (``= y − d`` for
+    one-hot targets). Without a softmax output group it raises ParameterError.
+
+A loss returns ``(value, grad_y, grad_xi)``: the batch-mean loss, ``∂E/∂y`` of the
+outputs and ``∂E/∂ξ`` of the outputs whose gradient is fused (either may be ``None``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.special import expit
+
+from ..errors import ParameterError, did_you_mean
+
+__all__ = ["LOSSES", "Loss", "get_loss"]
+
+Array = np.ndarray
+_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a loss learnt about the program's outputs when it was prepared."""
+
+    steepness: Array | None = None  # bce: λ per output, nan where not sigmoid
+    groups: tuple[Array, ...] = ()  # ce: output positions of each softmax group
+
+
+class Loss:
+    """A loss function: ``prepare`` checks the outputs, ``evaluate`` computes it."""
+
+    name = ""
+    fused = False  # True when it needs the output potentials ξ
+
+    def prepare(self, prog: Any) -> _Context:
+        return _Context()
+
+    def evaluate(
+        self, ctx: _Context, y: Array, xi: Array | None, d: Array
+    ) -> tuple[float, Array | None, Array | None]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<Loss {self.name!r}>"
+
+
+class MeanSquaredError(Loss):
+    name = "mse"
+
+    def evaluate(self, ctx, y, xi, d):
+        diff = y - d
+        batch = y.shape[0]
+        with np.errstate(over="ignore"):  # a diverging run is reported by the caller
+            value = 0.5 * float(np.sum(diff * diff)) / batch
+        return value, diff / batch, None
+
+
+class BinaryCrossEntropy(Loss):
+    name = "binary_cross_entropy"
+    fused = True
+
+    def prepare(self, prog):
+        lam = np.full(len(prog.outputs), np.nan)
+        for k, j in enumerate(prog.outputs):
+            if prog.activation_names[prog.activation_ids[j]] == "sigmoid" and prog.has_input[j]:
+                lam[k] = prog.activation_params["sigmoid"]["steepness"][j]
+        return _Context(steepness=lam)
+
+    def evaluate(self, ctx, y, xi, d):
+        if np.any((d < 0) | (d > 1)):
+            raise ParameterError("binary_cross_entropy needs targets in [0, 1]")
+        batch = y.shape[0]
+        lam = ctx.steepness
+        fused = ~np.isnan(lam)
+        total = 0.0
+        grad_y = grad_xi = None
+        if fused.any():
+            z = lam[fused] * xi[:, fused]
+            df = d[:, fused]
+            total += float(np.sum(np.logaddexp(0.0, z) - df * z))
+            grad_xi = np.zeros_like(y)
+            grad_xi[:, fused] = lam[fused] * (expit(z) - df) / batch
+        if (~fused).any():
+            yc = np.clip(y[:, ~fused], _EPS, 1 - _EPS)
+            dc = d[:, ~fused]
+            total -= float(np.sum(dc * np.log(yc) + (1 - dc) * np.log1p(-yc)))
+            grad_y = np.zeros_like(y)
+            grad_y[:, ~fused] = (yc - dc) / (yc * (1 - yc)) / batch
+        return total / batch, grad_y, grad_xi
+
+
+class CrossEntropy(Loss):
+    name = "cross_entropy"
+    fused = True
+
+    def prepare(self, prog):
+        outputs = np.asarray(prog.outputs)
+        pos = {int(j): k for k, j in enumerate(outputs)}
+        groups: list[Array] = []
+        seen: set[int] = set()
+        for _k, j in enumerate(outputs):
+            name = prog.activation_names[prog.activation_ids[j]]
+            if name != "softmax" or not prog.has_input[j]:
+                raise ParameterError(
+                    f"loss 'cross_entropy' needs outputs in softmax groups, but output "
+                    f"neuron {prog.neurons[j]!r} has activation {name!r}"
+                    + ("" if prog.has_input[j] else " and no incoming connection")
+                    + "; use 'binary_cross_entropy' or 'mse', or a softmax output layer"
+                )
+            g = int(prog.groups[j])
+            if g in seen:
+                continue
+            seen.add(g)
+            members = np.flatnonzero(prog.groups == g)
+            missing = [m for m in members if int(m) not in pos]
+            if missing:
+                raise ParameterError(
+                    f"loss 'cross_entropy' needs whole softmax groups as outputs, but "
+                    f"neuron {prog.neurons[missing[0]]!r} is in the softmax group of output "
+                    f"{prog.neurons[j]!r} and is not an output"
+                )
+            groups.append(np.array([pos[int(m)] for m in members]))
+        return _Context(groups=tuple(groups))
+
+    def evaluate(self, ctx, y, xi, d):
+        batch = y.shape[0]
+        total = 0.0
+        grad_xi = np.empty_like(y)
+        for cols in ctx.groups:
+            z = xi[:, cols]
+            dg = d[:, cols]
+            top = z.max(axis=1, keepdims=True)  # stable: the largest exponent is 0
+            lse = top + np.log(np.exp(z - top).sum(axis=1, keepdims=True))
+            total -= float(np.sum(dg * (z - lse)))
+            grad_xi[:, cols] = (np.exp(z - lse) * dg.sum(axis=1, keepdims=True) - dg) / batch
+        return total / batch, None, grad_xi
+
+
+LOSSES: dict[str, type[Loss]] = {
+    "mse": MeanSquaredError,
+    "binary_cross_entropy": BinaryCrossEntropy,
+    "cross_entropy": CrossEntropy,
+}
+_ALIASES = {"bce": "binary_cross_entropy", "ce": "cross_entropy",
+            "categorical_cross_entropy": "cross_entropy"}
+
+
+def get_loss(loss: str | Loss) -> Loss:
+    """The loss object for a name (``"mse"``, ``"binary_cross_entropy"``,
+    ``"cross_entropy"``) or a :class:`Loss` instance.
+
+    Examples
+    --------
+    >>> from netsim.learn.losses import get_loss
+    >>> get_loss("mse")
+    <Loss 'mse'>
+    """
+    if isinstance(loss, Loss):
+        return loss
+    name = _ALIASES.get(loss, loss) if isinstance(loss, str) else loss
+    if name not in LOSSES:
+        raise ParameterError(
+            f"loss must be one of {', '.join(map(repr, LOSSES))}, got {loss!r}"
+            f"{did_you_mean(loss, list(LOSSES))}"
+        )
+    return LOSSES[name]()

@@ -1,0 +1,409 @@
+"""The training loop: shuffled minibatches, epochs, validation, early stopping.
+
+Training works on a copy of the compiled program's parameter arrays (weights in CSR
+order and biases); the network's definition is touched once, at the end, when the
+trained configuration is written back (:func:`write_back`, a bulk equivalent of
+:meth:`Network.set_weights`).
+
+One *epoch* visits every training sample once, in a fresh seeded permutation
+(``shuffle=True``) split into minibatches of ``batch_size`` (1 = online learning,
+``None`` = the full batch). Each minibatch makes one optimizer step on the mean
+gradient of the batch (plus ``weight_decay · w`` for the connection weights: an L2
+penalty ``½λ‖w‖²``; biases are not decayed).
+
+The epoch's training ``loss`` is the mean of the minibatch losses, each measured
+before its own update (weighted by batch size); ``val_loss`` is measured on the whole
+validation set after the epoch. Early stopping watches ``val_loss`` when there is a
+validation set, else ``loss``, and restores the weights of the best epoch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParameterError
+from .backprop import PLAN_KEY, check_data, get_plan
+from .losses import get_loss
+from .optimizers import get_optimizer, schedule
+
+__all__ = ["History", "train"]
+
+Array = np.ndarray
+
+
+@dataclass
+class History:
+    """What happened during :func:`train`, one entry per epoch.
+
+    Attributes
+    ----------
+    loss, val_loss : list of float
+        Training and validation loss per epoch (``val_loss`` empty without validation).
+    metrics, val_metrics : dict of str to list of float
+        E.g. ``{"accuracy": [...]}``.
+    lr : list of float
+        The learning rate used in each epoch.
+    epochs : int
+        Epochs run.
+    best_epoch : int
+        Index (from 0) of the epoch with the lowest monitored loss.
+    stopped_early : bool
+        True when early stopping or a callback ended training before ``epochs``.
+    restored_best : bool
+        True when the weights of ``best_epoch`` were restored.
+    samples_per_second : float
+        Training throughput (forward + backward + update).
+    """
+
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    metrics: dict[str, list[float]] = field(default_factory=dict)
+    val_metrics: dict[str, list[float]] = field(default_factory=dict)
+    lr: list[float] = field(default_factory=list)
+    epochs: int = 0
+    best_epoch: int = -1
+    stopped_early: bool = False
+    restored_best: bool = False
+    samples_per_second: float = 0.0
+
+    @property
+    def best_loss(self) -> float:
+        """The monitored loss at ``best_epoch``."""
+        monitored = self.val_loss or self.loss
+        return monitored[self.best_epoch] if monitored else math.nan
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every per-epoch series by name (``loss``, ``val_loss``, ``accuracy``, ...)."""
+        out: dict[str, Any] = {"loss": self.loss, "lr": self.lr}
+        if self.val_loss:
+            out["val_loss"] = self.val_loss
+        out.update(self.metrics)
+        out.update({f"val_{k}": v for k, v in self.val_metrics.items()})
+        return out
+
+    def __repr__(self) -> str:
+        last = f", loss {self.loss[-1]:.6g}" if self.loss else ""
+        return f"<History: {self.epochs} epochs{last}, best epoch {self.best_epoch}>"
+
+
+def _accuracy(y: Array, d: Array) -> Array:
+    """Per-sample correctness: argmax for several outputs, threshold 0.5 for one."""
+    if y.shape[1] > 1:
+        return np.argmax(y, axis=1) == np.argmax(d, axis=1)
+    return (y[:, 0] >= 0.5) == (d[:, 0] >= 0.5)
+
+
+METRICS: dict[str, Callable[[Array, Array], Array]] = {"accuracy": _accuracy}
+
+
+def _metric_names(metrics: Any, loss_name: str) -> list[str]:
+    if metrics is None:
+        return ["accuracy"] if loss_name in ("cross_entropy", "binary_cross_entropy") else []
+    names = [metrics] if isinstance(metrics, str) else list(metrics)
+    for m in names:
+        if m not in METRICS:
+            known = ", ".join(map(repr, METRICS))
+            raise ParameterError(f"metric must be one of {known}, got {m!r}")
+    return names
+
+
+def _progress_enabled(progress: bool | None) -> bool:
+    if progress is None:
+        return bool(getattr(sys.stderr, "isatty", lambda: False)())
+    return bool(progress)
+
+
+def train(
+    net: Any,
+    X: Any,
+    D: Any,
+    *,
+    loss: Any = "mse",
+    optimizer: Any = "sgd",
+    lr: Any = None,
+    epochs: int = 100,
+    batch_size: int | None = 32,
+    validation: tuple[Any, Any] | None = None,
+    validation_split: float | None = None,
+    early_stopping: int | None = None,
+    shuffle: bool = True,
+    seed: int | None = 0,
+    progress: bool | None = None,
+    callbacks: Iterable[Callable[[int, dict[str, Any]], Any]] = (),
+    metrics: str | Sequence[str] | None = None,
+    weight_decay: float = 0.0,
+) -> History:
+    """Train an acyclic network by backpropagation and write the weights back.
+
+    Parameters
+    ----------
+    net : Network
+        Any acyclic network with differentiable neurons on the paths to its outputs.
+    X, D : array_like, shapes (B, k_in) and (B, k_out)
+        Training inputs and desired outputs.
+    loss : {"mse", "binary_cross_entropy", "cross_entropy"} or Loss
+    optimizer : {"sgd", "momentum", "adagrad", "rmsprop", "adam"} or Optimizer
+        A name uses ``lr``; an optimizer object keeps its own settings, but a
+        schedule given as ``lr`` still sets its rate each epoch.
+    lr : float, sequence or callable, optional
+        The learning rate: a number, one value per epoch, or ``epoch -> lr``
+        (e.g. :func:`netsim.step_decay`). Default: 0.1 for an optimizer given by
+        name, the object's own rate for an optimizer object.
+    epochs : int
+    batch_size : int or None
+        1 = online, ``None`` = full batch.
+    validation : (Xv, Dv), optional
+        A validation set.
+    validation_split : float, optional
+        Instead: hold out this fraction of the samples (seeded random choice).
+    early_stopping : int, optional
+        Stop after this many epochs without improvement of the monitored loss and
+        restore the weights of the best epoch.
+    shuffle : bool
+        A fresh permutation of the training samples every epoch.
+    seed : int or None
+        Seeds the shuffling and the validation split: the same seed gives the same
+        history and weights.
+    progress : bool or None
+        A tqdm progress bar (loss, speed) on stderr; ``None``: on when stderr is a TTY.
+    callbacks : iterable of callables
+        Each called as ``cb(epoch, logs)`` after every epoch (``logs`` holds the
+        epoch's loss, val_loss, metrics and lr); returning ``True`` stops training.
+    metrics : str or list of str, optional
+        ``"accuracy"``; default: accuracy for the cross-entropy losses.
+    weight_decay : float
+        L2 weight decay λ on connection weights (not biases).
+
+    Returns
+    -------
+    History
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> net = ns.mlp("2-2-1", seed=3)
+    >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]]; D = [[0], [1], [1], [0]]
+    >>> h = ns.train(net, X, D, lr=2.0, epochs=2000, batch_size=None, progress=False)
+    >>> bool(h.loss[-1] < h.loss[0])
+    True
+    """
+    plan = get_plan(net)
+    prog = net.compile()
+    x, d = check_data(prog, X, D)
+    loss_fn = get_loss(loss)
+    ctx = loss_fn.prepare(prog)
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ParameterError(f"epochs must be a positive integer, got {epochs!r}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+    ):
+        raise ParameterError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    if early_stopping is not None and (
+        isinstance(early_stopping, bool) or not isinstance(early_stopping, int)
+        or early_stopping < 1
+    ):
+        raise ParameterError(
+            f"early_stopping must be a positive number of epochs, got {early_stopping!r}"
+        )
+    if not (isinstance(weight_decay, int | float) and weight_decay >= 0):
+        raise ParameterError(f"weight_decay must be a number >= 0, got {weight_decay!r}")
+    metric_names = _metric_names(metrics, loss_fn.name)
+    rng = np.random.default_rng(seed)
+
+    # Validation data.
+    xv = dv = None
+    if validation is not None and validation_split is not None:
+        raise ParameterError("give either validation or validation_split, not both")
+    if validation is not None:
+        try:
+            xv_raw, dv_raw = validation
+        except (TypeError, ValueError):
+            raise ParameterError("validation must be a pair (Xv, Dv)") from None
+        xv, dv = check_data(prog, xv_raw, dv_raw, "validation ")
+    elif validation_split is not None:
+        if not (isinstance(validation_split, float | int) and 0 < validation_split < 1):
+            raise ParameterError(
+                f"validation_split must be a fraction in (0, 1), got {validation_split!r}"
+            )
+        n_val = round(len(x) * validation_split)
+        if n_val < 1 or n_val >= len(x):
+            raise ParameterError(
+                f"validation_split {validation_split} of {len(x)} samples leaves no "
+                "validation or no training samples"
+            )
+        perm = rng.permutation(len(x))
+        xv, dv = x[perm[:n_val]], d[perm[:n_val]]
+        x, d = x[perm[n_val:]], d[perm[n_val:]]
+
+    # Working copies of the parameters; the optimizer updates them in place.
+    weights = np.array(prog.weights, dtype=np.float64)
+    bias = np.array(prog.bias, dtype=np.float64)
+    opt = get_optimizer(optimizer)
+    if lr is None:
+        lr = opt.lr if not isinstance(optimizer, str) else 0.1
+    lr_of = schedule(lr, epochs)
+    out = plan.outputs
+    n = len(x)
+    size = n if batch_size is None else min(batch_size, n)
+
+    def evaluate(
+        xs: Array, ds: Array, reuse: bool = False
+    ) -> tuple[float, Array, Any, Any, Array, Array]:
+        state, xis = plan.forward(xs, weights, bias, reuse=reuse)
+        y = state[out].T
+        value, gy, gxi = loss_fn.evaluate(ctx, y, xis[out].T if loss_fn.fused else None, ds)
+        return value, y, gy, gxi, state, xis
+
+    history = History(metrics={m: [] for m in metric_names})
+    if xv is not None:
+        history.val_metrics = {m: [] for m in metric_names}
+    best = math.inf
+    best_params: tuple[Array, Array] | None = None
+    wait = 0
+    cbs = list(callbacks)
+    bar = None
+    if _progress_enabled(progress):
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=epochs, unit="epoch", file=sys.stderr, leave=True, dynamic_ncols=True)
+    busy = 0.0
+    seen = 0
+    try:
+        for epoch in range(epochs):
+            opt.lr = float(lr_of(epoch))
+            order = rng.permutation(n) if shuffle else np.arange(n)
+            total = 0.0
+            correct = {m: 0.0 for m in metric_names}
+            start = time.perf_counter()
+            for lo in range(0, n, size):
+                idx = order[lo : lo + size]
+                xb, db = x[idx], d[idx]
+                value, y, gy, gxi, state, xis = evaluate(xb, db, reuse=True)
+                if not math.isfinite(value):
+                    raise ParameterError(
+                        f"training diverged in epoch {epoch + 1}: the loss became {value}; "
+                        f"lower the learning rate (lr={opt.lr:g})"
+                    )
+                gw, gb = plan.backward(state, xis, gy, gxi, weights, reuse=True)
+                if weight_decay:
+                    gw += weight_decay * weights
+                opt.step([weights, bias], [gw, gb])
+                total += value * len(idx)
+                for m in metric_names:
+                    correct[m] += float(np.sum(METRICS[m](y, db)))
+            busy += time.perf_counter() - start
+            seen += n
+            if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(bias))):
+                raise ParameterError(
+                    f"training diverged in epoch {epoch + 1}: the weights became non-finite; "
+                    f"lower the learning rate (lr={opt.lr:g})"
+                )
+            logs: dict[str, Any] = {"epoch": epoch, "loss": total / n, "lr": opt.lr}
+            history.loss.append(total / n)
+            history.lr.append(opt.lr)
+            for m in metric_names:
+                history.metrics[m].append(correct[m] / n)
+                logs[m] = correct[m] / n
+            monitored = total / n
+            if xv is not None:
+                v_value, v_y, *_ = evaluate(xv, dv)
+                history.val_loss.append(v_value)
+                logs["val_loss"] = v_value
+                monitored = v_value
+                for m in metric_names:
+                    score = float(np.mean(METRICS[m](v_y, dv)))
+                    history.val_metrics[m].append(score)
+                    logs[f"val_{m}"] = score
+            history.epochs = epoch + 1
+            if monitored < best:
+                best, wait = monitored, 0
+                history.best_epoch = epoch
+                if early_stopping is not None:
+                    best_params = (weights.copy(), bias.copy())
+            else:
+                wait += 1
+            if bar is not None:
+                post = {"loss": f"{logs['loss']:.4g}"}
+                if "val_loss" in logs:
+                    post["val_loss"] = f"{logs['val_loss']:.4g}"
+                post["samples/s"] = f"{seen / busy:.3g}" if busy > 0 else "-"
+                bar.set_postfix(post, refresh=False)
+                bar.update(1)
+            stop = any(bool(cb(epoch, dict(logs))) for cb in cbs) if cbs else False
+            if early_stopping is not None and wait >= early_stopping:
+                stop = True
+            if stop and epoch + 1 < epochs:
+                history.stopped_early = True
+                break
+    finally:
+        if bar is not None:
+            bar.close()
+    if early_stopping is not None and best_params is not None:
+        weights, bias = best_params
+        history.restored_best = True
+    history.samples_per_second = seen / busy if busy > 0 else math.inf
+    write_back(net, prog, weights, bias)
+    return history
+
+
+def write_back(net: Any, prog: Any, weights: Array, bias: Array) -> None:
+    """Write trained weights and biases into ``net`` (compiled as ``prog``) in bulk.
+
+    Equivalent to ``net.set_weights(prog.configuration_vector(weights, bias))`` but
+    walks the program's CSR arrays instead of rebuilding the configuration keys, and
+    counts the whole write as one change of the network (``net.version``). Since only
+    values changed, it then installs the program with the new values and keeps the
+    backprop plan, so the next run or training call does not compile again.
+    """
+    if net.compile() is not prog:
+        raise ParameterError("the network was changed during training; weights not written")
+    if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(bias))):
+        raise ParameterError("trained weights are not finite; nothing was written")
+    plan = get_plan(net)
+    edge_dicts, node_dicts, with_bias = _attribute_dicts(net, prog, plan)
+    # dict.__setitem__ mapped in C: one version bump below instead of one per value
+    setitem = dict.__setitem__
+    deque(map(setitem, edge_dicts, repeat("weight"), weights.tolist()), maxlen=0)
+    deque(map(setitem, node_dicts, repeat("bias"), bias[with_bias].tolist()), maxlen=0)
+    net.graph.version += 1
+    # Private caches of the program (stages, derived matrices) hold values of the old
+    # weights: the new program starts them afresh.
+    fresh = {
+        f.name: f.default_factory()
+        for f in dataclasses.fields(prog)
+        if f.name.startswith("_") and f.init and f.default_factory is not dataclasses.MISSING
+    }
+    trained = dataclasses.replace(
+        prog, weights=weights.astype(prog.dtype), bias=bias.astype(prog.dtype), **fresh
+    )
+    net.cached(("program", prog.dtype.str), lambda: trained)
+    net.cached(PLAN_KEY, lambda: plan)
+
+
+def _attribute_dicts(net: Any, prog: Any, plan: Any) -> tuple[list[Any], list[Any], Array]:
+    """The graph's edge attribute dicts in CSR order and the biased neurons' node dicts.
+
+    Kept on the plan, which lives exactly as long as the network's structure.
+    """
+    cached = getattr(plan, "_attribute_dicts", None)
+    if cached is not None and cached[0] is net.graph:
+        return cached[1]
+    neurons = prog.neurons
+    succ = net.graph._succ
+    targets = np.repeat(np.arange(prog.n_neurons), prog.in_degree).tolist()
+    edges = [succ[neurons[i]][neurons[j]] for i, j in zip(prog.sources.tolist(), targets,
+                                                          strict=True)]
+    with_bias = np.flatnonzero(prog.bias_slots >= 0)
+    nodes = [net.graph._node[neurons[j]] for j in with_bias.tolist()]
+    plan._attribute_dicts = (net.graph, (edges, nodes, with_bias))
+    return edges, nodes, with_bias
