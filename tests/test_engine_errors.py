@@ -83,3 +83,9 @@ def test_history_needs_a_trace(net):
     with pytest.raises(ns.ParameterError, match="record=True"):
         run.history("y")
     assert net.run([0, 1], record=True).history("y").tolist() == [0.0, 1.0]
+
+
+def test_huge_finite_inputs_are_accepted_quietly(net, recwarn):
+    run = net.run([[1e200, -1e200], [1e300, 1.0]])
+    assert run.output.shape == (2, 1)
+    assert not [w for w in recwarn if "overflow" in str(w.message)]

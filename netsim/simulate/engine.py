@@ -80,8 +80,12 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
         )
     if x.shape[0] == 0:
         raise ParameterError("the batch of inputs is empty")
-    # one pass: a sum is finite iff every term is (barring overflow, checked exactly)
-    if not np.isfinite(x.sum()) and (bad := ~np.isfinite(x)).any():
+    # one fast pass: x·x is finite iff every value is (barring overflow, then checked
+    # value by value)
+    flat = x.reshape(-1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        square = np.dot(flat, flat)
+    if not np.isfinite(square) and (bad := ~np.isfinite(x)).any():
         b, i = np.argwhere(bad)[0]
         where = f"sample {b}, " if not single else ""
         raise ParameterError(
