@@ -2,45 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import numpy as np
 import pytest
 
-import netsim as ns
 import netsim.cli as cli
-
-
-def _tiny_load(path):
-    """Test-only reader of the JSON format, used until ``netsim.load`` is on this branch."""
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    net = ns.Network(name=doc.get("name"))
-    for spec in doc["neurons"]:
-        spec = dict(spec)
-        nid = spec.pop("id")
-        act = spec.pop("activation", "identity")
-        params = {}
-        if isinstance(act, dict):
-            params = {k: v for k, v in act.items() if k != "name"}
-            act = act["name"]
-        net.add_neuron(nid, activation=act, **spec, **params)
-    for c in doc["connections"]:
-        net.connect(c["from"], c["to"], c.get("weight", 1.0))
-    net.set_inputs(doc.get("inputs", []))
-    net.set_outputs(doc.get("outputs", []))
-    return net
-
-
-@pytest.fixture(autouse=True)
-def _cli_env(monkeypatch):
-    if not hasattr(ns, "load"):
-        monkeypatch.setattr(ns, "load", _tiny_load, raising=False)
-    present = [c for c in cli.COMMANDS
-               if importlib.util.find_spec(f"netsim.cli.{c}") is not None]
-    monkeypatch.setattr(cli, "COMMANDS", present)
-
 
 XOR = {
     "format": "netsim-network", "version": 1, "name": "xor",

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["add_parser", "read_inputs"]
+import netsim as ns
 
-RULES = ("layered", "parallel", "sequential")
-ORDERS = ("cyclic", "random", "random-replacement")
+from ._output import add_json_option, emit
+
+__all__ = ["add_parser", "read_inputs"]
 
 
 def add_parser(subparsers: Any) -> None:
@@ -42,10 +42,10 @@ def add_parser(subparsers: Any) -> None:
                         help="the input values, in input order")
     source.add_argument("--inputs", metavar="CSV",
                         help="a CSV file of inputs, one row per sample")
-    p.add_argument("--rule", help=f"update rule: {', '.join(RULES)} (default: layered "
+    p.add_argument("--rule", help=f"update rule: {', '.join(ns.RULES)} (default: layered "
                    "for a feed-forward network, parallel for a recurrent one)")
     p.add_argument("--order", default="cyclic",
-                   help=f"sequential order: {', '.join(ORDERS)} (default cyclic)")
+                   help=f"sequential order: {', '.join(ns.ORDERS)} (default cyclic)")
     p.add_argument("--steps", type=int, help="run exactly this many steps")
     p.add_argument("--max-steps", type=int, dest="max_steps",
                    help="bound of a run until stable (default 1000 steps; 1000 sweeps "
@@ -57,14 +57,12 @@ def add_parser(subparsers: Any) -> None:
                    help="print the state after every step (a table: step, then each neuron)")
     p.add_argument("--sample", type=int, default=0,
                    help="with --trace and a CSV: the sample whose trace to print (default 0)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json_option(p)
     p.set_defaults(func=handler)
 
 
 def read_inputs(path: str | Path, input_ids: list[Any]) -> np.ndarray:
     """The ``(B, k)`` inputs of a CSV file (see the module docstring)."""
-    from ..errors import DataError
-
     path = Path(path)
     with path.open(newline="", encoding="utf-8") as fh:
         rows = [(n, r) for n, r in enumerate(csv.reader(fh), start=1)
@@ -77,30 +75,36 @@ def read_inputs(path: str | Path, input_ids: list[Any]) -> np.ndarray:
         header = [c.strip() for c in header]
         unknown = [h for h in header if h not in names]
         if unknown or sorted(header) != sorted(names):
-            from ..errors import did_you_mean
-
-            what = (f"unknown input neuron {unknown[0]!r}" + did_you_mean(unknown[0], names)
+            what = (f"unknown input neuron {unknown[0]!r}" + _did_you_mean(unknown[0], names)
                     if unknown else f"the header must name each input once: {names}")
-            raise DataError(f"{path} line {line}: {what}")
+            raise ns.DataError(f"{path} line {line}: {what}")
         columns = [header.index(n) for n in names]
     if not rows:
-        raise DataError(f"{path}: no input rows")
+        raise ns.DataError(f"{path}: no input rows")
     out = np.empty((len(rows), k))
     for b, (line, row) in enumerate(rows):
         if len(row) != k:
-            raise DataError(f"{path} line {line}: expected {k} value{'s' * (k != 1)} (one per "
+            raise ns.DataError(f"{path} line {line}: expected {k} value{'s' * (k != 1)} (one per "
                             f"input neuron), got {len(row)}")
         for c, col in enumerate(columns):
             text = row[col].strip()
             try:
                 value = float(text)
             except ValueError:
-                raise DataError(f"{path} line {line}, column {col + 1}: {text!r} is not a "
+                raise ns.DataError(f"{path} line {line}, column {col + 1}: {text!r} is not a "
                                 "number") from None
             if not math.isfinite(value):
-                raise DataError(f"{path} line {line}, column {col + 1}: {text!r} is not finite")
+                raise ns.DataError(
+                    f"{path} line {line}, column {col + 1}: {text!r} is not finite")
             out[b, c] = value
     return out
+
+
+def _did_you_mean(name: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _numeric(row: list[str]) -> bool:
@@ -132,10 +136,6 @@ def _fmt(value: float) -> str:
 
 
 def handler(args: argparse.Namespace) -> int:
-    import netsim as ns
-
-    from ..errors import ParameterError
-
     net = ns.load(args.file)
     if args.inputs is not None:
         x = read_inputs(args.inputs, list(net.inputs))
@@ -143,20 +143,20 @@ def handler(args: argparse.Namespace) -> int:
     else:
         x = np.array(args.input if args.input is not None else [], dtype=float)
         if args.input is None and net.inputs:
-            raise ParameterError(
+            raise ns.ParameterError(
                 f"give the {len(net.inputs)} input value(s) with --input, or a CSV with --inputs"
             )
         single = True
     run = net.run(x, rule=args.rule, steps=args.steps, max_steps=args.max_steps, tol=args.tol,
                   order=args.order, seed=args.seed, record=args.trace)
     if not single and not 0 <= args.sample < len(x):
-        raise ParameterError(f"--sample must be between 0 and {len(x) - 1}, got {args.sample}")
+        raise ns.ParameterError(f"--sample must be between 0 and {len(x) - 1}, got {args.sample}")
+    data = None
     if args.json:
         data = run.summary()
-        data["inputs"] = [str(i) if not isinstance(i, int) else i for i in net.inputs]
-        print(json.dumps(_plain(data), indent=2, ensure_ascii=False))
-        return 0
-    print(_text(run, net, x, single, args))
+        data["inputs"] = list(net.inputs)
+        data = _plain(data)
+    emit(args, data, "" if args.json else _text(run, net, x, single, args))
     return 0
 
 
