@@ -49,6 +49,16 @@ Array = np.ndarray
 DENSE_FILL = 0.5
 
 
+def gather_ranges(starts: Array, counts: Array) -> Array:
+    """Concatenate ``arange(s, s + c)`` for every pair, vectorised."""
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(counts) - counts  # start of each range in the output
+    return np.repeat(np.asarray(starts, dtype=np.int64) - offsets, counts) + np.arange(total)
+
+
 def _as_index(positions: Array) -> slice | Array:
     """A slice when ``positions`` is a contiguous ascending run (views, not copies)."""
     if len(positions) == 0:
@@ -453,11 +463,8 @@ def _compile(net: Network, dt: np.dtype) -> Program:
 
     act_tuple = tuple(act_names)
     pot_tuple = tuple(pot_names)
-    cycle = net.find_cycle()
-    layer = None
-    if cycle is None:
-        numbers = net.layer_numbers()
-        layer = np.fromiter((numbers[name] for name in neurons), dtype=np.int32, count=n)
+    layer, cycle = _layers(neurons, indptr, sources, user_layer)
+    if layer is not None:
         _check_groups_within_layers(neurons, groups, layer, group_of)
 
     return Program(
@@ -484,6 +491,84 @@ def _compile(net: Network, dt: np.dtype) -> Program:
         dtype=dt,
         name=net.name,
     )
+
+
+def _layers(
+    neurons: tuple[NeuronId, ...], indptr: Array, sources: Array, user_layer: dict[int, int]
+) -> tuple[Array | None, list[NeuronId] | None]:
+    """Layer numbers (acyclic) or one cycle (recurrent), vectorised over the CSR arrays.
+
+    Kahn's algorithm frontier by frontier: a neuron leaves at the round after its
+    last predecessor did, which is its longest-path depth. User layer numbers are
+    kept when consistent (greater than every predecessor's layer), as in
+    :meth:`Network.layer_numbers`. Neurons that never leave lie on or behind a
+    cycle; walking back through them finds one.
+    """
+    n = len(neurons)
+    counts = np.diff(indptr)
+    targets = np.repeat(np.arange(n), counts)
+    out_order = np.argsort(sources, kind="stable")
+    out_targets = targets[out_order]
+    out_indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sources, minlength=n), out=out_indptr[1:])
+    remaining = counts.copy()
+    rounds = np.full(n, -1, dtype=np.int64)
+    frontier = np.flatnonzero(remaining == 0)
+    k = 0
+    while len(frontier):
+        rounds[frontier] = k
+        starts, ends = out_indptr[frontier], out_indptr[frontier + 1]
+        hit = out_targets[gather_ranges(starts, ends - starts)]
+        if len(hit) == 0:
+            break
+        dec = np.bincount(hit, minlength=n)
+        remaining -= dec
+        touched = np.flatnonzero(dec)
+        frontier = touched[remaining[touched] == 0]
+        k += 1
+    if np.any(rounds < 0):
+        return None, _find_cycle(neurons, indptr, sources, rounds < 0)
+    if not user_layer:
+        return rounds.astype(np.int32), None
+    # User layers: recompute in topological (round) order, checking consistency.
+    numbers = np.zeros(n, dtype=np.int64)
+    order = np.argsort(rounds, kind="stable")
+    for j in order.tolist():
+        pred = sources[indptr[j] : indptr[j + 1]]
+        deepest = int(numbers[pred].max()) if len(pred) else -1
+        given = user_layer.get(j)
+        if given is None:
+            numbers[j] = deepest + 1
+        elif given <= deepest:
+            culprit = int(pred[np.argmax(numbers[pred])])
+            raise NetworkError(
+                f"neuron {neurons[j]!r} has layer {given} but its predecessor "
+                f"{neurons[culprit]!r} is in layer {numbers[culprit]}; a layer must come "
+                "after its predecessors"
+            )
+        else:
+            numbers[j] = int(given)
+    return numbers.astype(np.int32), None
+
+
+def _find_cycle(
+    neurons: tuple[NeuronId, ...], indptr: Array, sources: Array, stuck: Array
+) -> list[NeuronId]:
+    """One cycle among the neurons Kahn's algorithm could not remove.
+
+    Each of them has a predecessor among them, so walking back from any one must
+    revisit a neuron; the revisited stretch, reversed, is a cycle.
+    """
+    j = int(np.flatnonzero(stuck)[0])
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    while j not in seen:
+        seen[j] = len(path)
+        path.append(j)
+        pred = sources[indptr[j] : indptr[j + 1]]
+        j = int(pred[stuck[pred]][0])
+    loop = path[seen[j] :][::-1]
+    return [neurons[i] for i in loop]
 
 
 def _check_groups_within_layers(
@@ -651,9 +736,16 @@ def linear_potential(prog: Program, block: LinearBlock, state: Array, weights: A
     if block.dense:
         n_rows = len(w) // _length(block.sources, prog.n_neurons)
         return state[:, block.sources] @ w.reshape(n_rows, -1).T
-    matrix = sp.csr_matrix(
-        (w, block.indices, block.indptr), shape=(len(block.indptr) - 1, prog.n_neurons)
-    )
+    key = ("block_csr", id(block))
+    matrix = prog._derived.get(key) if weights is prog.weights else None
+    if matrix is None:
+        matrix = sp.csr_matrix(
+            (w, block.indices, block.indptr), shape=(len(block.indptr) - 1, prog.n_neurons)
+        )
+        if weights is prog.weights:  # the program's own weights: build the matrix once
+            prog._derived[key] = (matrix, block)  # keep the block alive: its id stays valid
+    elif isinstance(matrix, tuple):
+        matrix = matrix[0]
     return np.asarray((matrix @ state.T).T)
 
 

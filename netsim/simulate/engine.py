@@ -20,6 +20,28 @@ __all__ = ["run"]
 
 Array = np.ndarray
 
+# Default bound of a run until stable: steps, or sweeps for the sequential rule.
+DEFAULT_MAX_STEPS = 1000
+
+
+class Initial:
+    """The initial state of a run, built in whichever layout a rule needs.
+
+    ``x`` are the ``(B, k)`` inputs; :meth:`public` is the ``(B, N)`` initial state
+    (inputs take the input, every other neuron its initial value), built once.
+    """
+
+    def __init__(self, prog: Program, x: Array) -> None:
+        self.prog = prog
+        self.x = x
+        self._public: Array | None = None
+
+    def public(self) -> Array:
+        """The ``(B, N)`` initial state (do not modify it)."""
+        if self._public is None:
+            self._public = self.prog.initial_state(self.x)
+        return self._public
+
 
 def _count(value: Any, name: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -46,16 +68,24 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
     if x.ndim != 2 or x.shape[1] != k:
         names = ", ".join(repr(prog.neurons[i]) for i in prog.inputs[:6])
         names += ", ..." if k > 6 else ""
-        got = x.shape[-1] if x.ndim == 2 else f"shape {x.shape}"
+        if x.ndim == 2:
+            count = x.shape[1]
+            got = f"{'the input has' if single else 'a sample has'} {count} value" + (
+                "s" * (count != 1))
+        else:
+            got = f"the inputs have shape {x.shape}"
         raise ParameterError(
-            f"the network has {k} input neuron{'s' * (k != 1)} ({names}), but "
-            f"{'a sample has' if x.ndim == 2 else 'inputs have'} {got} value"
-            f"{'s' * (got != 1)}; give shape ({k},) or (batch, {k})"
+            f"the network has {k} input neuron{'s' * (k != 1)} ({names}), but {got}; "
+            f"give shape ({k},) or (batch, {k})"
         )
     if x.shape[0] == 0:
         raise ParameterError("the batch of inputs is empty")
-    bad = ~np.isfinite(x)
-    if bad.any():
+    # one fast pass: x·x is finite iff every value is (barring overflow, then checked
+    # value by value)
+    flat = x.reshape(-1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        square = np.dot(flat, flat)
+    if not np.isfinite(square) and (bad := ~np.isfinite(x)).any():
         b, i = np.argwhere(bad)[0]
         where = f"sample {b}, " if not single else ""
         raise ParameterError(
@@ -70,7 +100,7 @@ def run(
     *,
     rule: str | None = None,
     steps: int | None = None,
-    max_steps: int = 1000,
+    max_steps: int | None = None,
     tol: float = 0.0,
     order: str = "cyclic",
     seed: int | None = None,
@@ -91,9 +121,11 @@ def run(
     steps : int, optional
         Run exactly this many steps (``max_steps`` is then not used). By default,
         run until stable.
-    max_steps : int
+    max_steps : int, optional
         The bound of a run until stable; a run that reaches it without becoming
-        stable is reported with ``converged=False``.
+        stable is reported with ``converged=False``. Default: 1000 steps, or for
+        the sequential rule 1000 sweeps (``1000·n`` steps, ``n`` = neurons with
+        inputs) so that a large network gets as many chances per neuron.
     tol : float
         A neuron "changes" when its value moves by more than ``tol`` (default 0:
         any change).
@@ -131,7 +163,8 @@ def run(
     dt = prog.dtype
     if steps is not None:
         steps = _count(steps, "steps", 0)
-    max_steps = _count(max_steps, "max_steps", 0)
+    if max_steps is not None:
+        max_steps = _count(max_steps, "max_steps", 0)
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (
         math.isfinite(tol) and tol >= 0
     ):
@@ -142,25 +175,26 @@ def run(
         raise ParameterError(f"record must be True or False, got {record!r}")
     x, single = _inputs(prog, inputs, dt)
     rule_obj = make_rule(rule, order, prog)
-    state0 = prog.initial_state(x)
-    result = _loop(prog, rule_obj, state0, steps, max_steps, float(tol), seed, record)
+    if max_steps is None:
+        max_steps = DEFAULT_MAX_STEPS * (rule_obj.unit if rule_obj.name == "sequential" else 1)
+    result = _loop(prog, rule_obj, Initial(prog, x), steps, max_steps, float(tol), seed, record)
     return _package(prog, rule_obj, result, single, seed)
 
 
 def _loop(
     prog: Program,
     rule: Rule,
-    state0: Array,
+    init: Initial,
     steps: int | None,
     max_steps: int,
     tol: float,
     seed: int | None,
     record: bool,
 ) -> dict[str, Any]:
-    batch, n = state0.shape
+    batch, n = init.x.shape[0], prog.n_neurons
     fixed = steps is not None
     limit = steps if fixed else max_steps
-    final = state0.copy()
+    final = np.empty((batch, n), dtype=prog.dtype)
     n_steps = np.zeros(batch, dtype=np.int64)
     converged = np.zeros(batch, dtype=bool)
     period = np.zeros(batch, dtype=np.int64)  # 0: no repeat seen
@@ -174,11 +208,12 @@ def _loop(
         transient[:] = 0
         n_steps[:] = limit if fixed else 0
         t_end = int(n_steps.max(initial=0))
+        state0 = init.public()
         trace = np.broadcast_to(state0, (t_end + 1, batch, n)).copy() if record else None
-        return dict(state=final, steps=n_steps, converged=converged, period=period,
-                    transient=transient, trace=trace)
+        return dict(state=state0.copy(), output=None, steps=n_steps, converged=converged,
+                    period=period, transient=transient, trace=trace)
 
-    work = rule.start(state0, seed, tol, record)
+    work = rule.start(init, seed, tol, record)
     active = np.arange(batch)
     # A repeated state is a cycle only for deterministic rules on discrete states.
     cycles = rule.deterministic and prog.discrete and not isinstance(rule, Layered)
@@ -213,6 +248,8 @@ def _loop(
         if fixed:
             continue
         stop = period[active] > 0
+        if stop.all():
+            break  # every remaining sample stops now: handled after the loop
         if stop.any():
             public = rule.public(work)
             final[active[stop]] = public[stop]
@@ -220,57 +257,74 @@ def _loop(
             keep = np.flatnonzero(~stop)
             work = rule.compact(work, keep)
             active = active[keep]
-    if active.size:
+    output = None
+    if active.size == batch:  # nobody stopped early: the state is built only on demand
+        output = rule.outputs(work)
+        final = _lazy_public(rule, work)
+        n_steps[:] = t
+    elif active.size:
         final[active] = rule.public(work)
         n_steps[active] = t
     trace = None
     if record:
         t_end = int(n_steps.max(initial=0))
-        trace = np.empty((t_end + 1, batch, n), dtype=state0.dtype)
-        trace[0] = state0
+        trace = np.empty((t_end + 1, batch, n), dtype=prog.dtype)
+        trace[0] = init.public()
         for t0, members, rec in chunks:
             trace[t0 + 1 : t0 + 1 + len(rec), members] = rec
+        if callable(final):
+            final = final()
         for b in range(batch):  # a sample that stopped keeps its final state
             trace[n_steps[b] + 1 :, b] = final[b]
-    return dict(state=final, steps=n_steps, converged=converged, period=period,
+    return dict(state=final, output=output, steps=n_steps, converged=converged, period=period,
                 transient=transient, trace=trace)
+
+
+def _lazy_public(rule: Rule, work: Any) -> Any:
+    box: list[Array] = []
+
+    def build() -> Array:
+        if not box:
+            box.append(rule.public(work, owned=True))
+        return box[0]
+
+    return build
 
 
 def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
              seed: int | None) -> Run:
     state = r["state"]
-    output = state[:, prog.outputs]
+    output = r["output"] if r["output"] is not None else state[:, prog.outputs]
     trace = r["trace"]
-    if single:
-        per = int(r["period"][0])
-        tr = int(r["transient"][0])
-        return Run(
-            output=output[0],
-            state=state[0],
-            steps=int(r["steps"][0]),
-            converged=bool(r["converged"][0]),
-            period=per if per > 0 else None,
-            transient=tr if tr >= 0 else None,
-            trace=None if trace is None else trace[:, 0],
-            neurons=prog.neurons,
-            outputs=tuple(prog.neurons[i] for i in prog.outputs),
-            rule=rule.name,
-            order=rule.order,
-            seed=seed,
-            _index=prog.index,
-        )
-    return Run(
-        output=output,
-        state=state,
-        steps=r["steps"],
-        converged=r["converged"],
-        period=r["period"],
-        transient=r["transient"],
-        trace=trace,
+    common = dict(
         neurons=prog.neurons,
         outputs=tuple(prog.neurons[i] for i in prog.outputs),
         rule=rule.name,
         order=rule.order,
         seed=seed,
         _index=prog.index,
+        _single=single,
+    )
+    if single:
+        per = int(r["period"][0])
+        tr = int(r["transient"][0])
+        return Run(
+            output=output[0],
+            _state=state if callable(state) else state[0],
+            steps=int(r["steps"][0]),
+            converged=bool(r["converged"][0]),
+            period=per if per > 0 else None,
+            transient=tr if tr >= 0 else None,
+            trace=None if trace is None else trace[:, 0],
+            **common,
+        )
+    return Run(
+        output=output,
+        _state=state,
+        steps=r["steps"],
+        converged=r["converged"],
+        period=r["period"],
+        transient=r["transient"],
+        trace=trace,
+        **common,
     )

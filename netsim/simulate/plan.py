@@ -24,12 +24,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from ..compile import Program
+from ..compile import Program, gather_ranges
 from ..functions import Activation, Potential
 
 __all__ = ["DENSE_FILL", "Plan", "StagePlan", "build_plan", "gather_ranges"]
@@ -37,16 +38,6 @@ __all__ = ["DENSE_FILL", "Plan", "StagePlan", "build_plan", "gather_ranges"]
 Array = np.ndarray
 
 DENSE_FILL = 0.5
-
-
-def gather_ranges(starts: Array, counts: Array) -> Array:
-    """Concatenate ``arange(s, s + c)`` for every pair, vectorised."""
-    counts = np.asarray(counts, dtype=np.int64)
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.cumsum(counts) - counts  # start of each range in the output
-    return np.repeat(np.asarray(starts, dtype=np.int64) - offsets, counts) + np.arange(total)
 
 
 # --- activation kernels: write σ(ξ) into ``out`` (both (rows, B)) --------------------
@@ -113,16 +104,18 @@ class ActKernel:
     lo: int
     hi: int
     activation: Activation
-    params: dict[str, Any]  # scalars or (rows, 1) columns
-    raw_params: dict[str, Array]  # one value per row (for the generic path)
-    groups: tuple[tuple[int, int], ...] = ()  # group functions: (lo, hi) per group
+    params: dict[str, Any]  # scalars or (rows, 1) columns: the (N, B) layout
+    raw_params: dict[str, Array]  # one value per row: the registry's (B, N) layout
+    # group functions: the positions of each group (a slice, or indices when the
+    # group is split), relative to lo; one parameter set per group
+    groups: tuple[slice | Array, ...] = ()
     group_params: tuple[dict[str, float], ...] = ()
 
     def __call__(self, xi: Array, out: Array) -> None:
         act = self.activation
         if act.group:
-            for (a, b), params in zip(self.groups, self.group_params, strict=True):
-                out[a:b] = act.forward(xi[a:b].T, **params).T
+            for g, params in zip(self.groups, self.group_params, strict=True):
+                out[g] = act.forward(xi[g].T, **params).T
             return
         fast = _FAST.get(act.name)
         if fast is not None and _is_builtin(act):
@@ -131,6 +124,20 @@ class ActKernel:
             out[...] = act.forward(xi, **self.params)
         else:  # per-neuron parameters: the registry's (B, neurons) convention
             out[...] = act.forward(xi.T, **self.raw_params).T
+
+    def bn(self, xi: Array, out: Array) -> None:
+        """The same in the ``(B, N)`` layout (rows on the last axis)."""
+        act = self.activation
+        if act.group:
+            for g, params in zip(self.groups, self.group_params, strict=True):
+                out[:, g] = act.forward(xi[:, g], **params)
+            return
+        params = {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
+        fast = _FAST.get(act.name)
+        if fast is not None and _is_builtin(act):
+            fast(xi, out, params)
+        else:
+            out[...] = act.forward(xi, **params)
 
 
 def _is_builtin(act: Activation) -> bool:
@@ -179,9 +186,46 @@ class StagePlan:
     others: tuple[OtherPotential, ...]
     acts: tuple[ActKernel, ...]
 
+    @cached_property
+    def bias_row(self) -> Array:
+        """The bias as a contiguous row, for the ``(B, N)`` layout."""
+        return np.ascontiguousarray(self.bias[:, 0])
+
+    @property
+    def plain_dense(self) -> bool:
+        """Only weighted sums, as one dense matrix."""
+        return (self.dense is not None and not self.others and self.lin_lo == 0
+                and self.lin_hi == self.hi - self.lo)
+
+    def evaluate_bn(self, state: Array | None, blocks: dict[tuple[int, int], Array]) -> None:
+        """In the ``(B, N)`` layout: ``state[:, lo:hi] = σ(state[:, src] @ Wᵀ + b)``.
+
+        One plain matrix product per stage, on a contiguous operand: when the stage
+        reads exactly a block computed before (the inputs, or the previous layer of
+        an MLP), that block itself, not a strided view of the state. The activation
+        is applied in place and the result copied once into the state; it is kept in
+        ``blocks`` for the next stage.
+        """
+        src = self.src
+        operand = None
+        if isinstance(src, slice):
+            operand = blocks.get((src.start, src.stop))
+        if operand is None:
+            operand = state[:, src]
+        xi = operand @ self.dense.T
+        if self.bias is not None:
+            xi += self.bias_row
+        for k in self.acts:
+            k.bn(xi[:, k.lo : k.hi], xi[:, k.lo : k.hi])
+        if state is not None:  # else the state is assembled from the blocks later
+            state[:, self.lo : self.hi] = xi
+        blocks[(self.lo, self.hi)] = xi
+
     def potentials(self, state: Array) -> Array:
         """ξ of the stage's rows from the internal state ``(N, B)``: ``(rows, B)``."""
         rows = self.hi - self.lo
+        if rows == 0:
+            return np.empty((0, state.shape[1]), dtype=state.dtype)
         if self.lin_lo == 0 and self.lin_hi == rows and not self.others:
             xi = self._linear(state)
         else:
@@ -221,22 +265,67 @@ class Plan:
     inv: Array
     stages: tuple[StagePlan, ...]
     identity: bool  # perm is the identity
+    layout: str = "nb"  # "nb": internal (N, B); "bn": (B, N), dense layered plans only
 
-    def to_internal(self, public: Array) -> Array:
-        """``(B, N)`` public states → a fresh C-contiguous ``(N, B)`` internal array."""
+    def initial(self, prog: Program, x: Array) -> Array:
+        """The internal initial state for inputs ``x`` ``(B, k)``, built directly."""
+        batch = x.shape[0]
+        rows = self.inv[prog.inputs]
+        lo = int(rows[0]) if len(rows) else 0
+        contiguous = len(rows) and np.array_equal(rows, np.arange(lo, lo + len(rows)))
+        at = slice(lo, lo + len(rows)) if contiguous else rows
+        start = prog.initial[self.perm]
+        if self.layout == "bn":
+            state = np.empty((batch, prog.n_neurons), dtype=prog.dtype)
+            if contiguous:  # write every column once
+                state[:, : at.start] = start[: at.start]
+                state[:, at.stop :] = start[at.stop :]
+            else:
+                state[...] = start
+            state[:, at] = x
+        else:
+            state = np.empty((prog.n_neurons, batch), dtype=prog.dtype)
+            if contiguous:
+                state[: at.start] = start[: at.start, None]
+                state[at.stop :] = start[at.stop :, None]
+            else:
+                state[...] = start[:, None]
+            state[at] = x.T
+        return state
+
+    def to_internal(self, public: Array, owned: bool = False) -> Array:
+        """``(B, N)`` public states → the internal array (a new one unless ``owned``).
+
+        ``owned=True`` lets a ``"bn"`` plan with the identity order use ``public``
+        itself.
+        """
+        if self.layout == "bn":
+            if self.identity:
+                return public if owned else public.copy()
+            return public[:, self.perm]
         if self.identity:
             return np.array(public.T, order="C")  # always a copy, even for B = 1
         return np.ascontiguousarray(public[:, self.perm].T)
 
-    def to_public(self, internal: Array) -> Array:
-        """``(N, B)`` internal states → ``(B, N)`` public states (a new array)."""
+    def to_public(self, internal: Array, owned: bool = False) -> Array:
+        """Internal states → ``(B, N)`` public states (a new array unless ``owned``)."""
+        if self.layout == "bn":
+            if self.identity:
+                return internal if owned else internal.copy()
+            return internal[:, self.inv]
+        # a transposed view: one gather pass at most (the result need not be C-ordered)
         if self.identity:
-            return internal.T.copy()
-        return internal[self.inv].T.copy()
+            return internal.T if owned else internal.T.copy()
+        return internal[self.inv].T
 
 
-def build_plan(prog: Program, stages: Sequence[Array]) -> Plan:
-    """Lay ``prog`` out for the disjoint target sets ``stages`` (neuron indices)."""
+def build_plan(prog: Program, stages: Sequence[Array], allow_bn: bool = False) -> Plan:
+    """Lay ``prog`` out for the disjoint target sets ``stages`` (neuron indices).
+
+    With ``allow_bn``, a plan whose every stage is one plain dense product uses the
+    ``(B, N)`` layout: inputs then need no transposition and each layer is one
+    ``matmul`` on views (the layered rule on MLPs).
+    """
     n = prog.n_neurons
     stage_of = np.full(n, -1, dtype=np.int64)
     for s, targets in enumerate(stages):
@@ -258,7 +347,8 @@ def build_plan(prog: Program, stages: Sequence[Array]) -> Plan:
         _stage_plan(prog, perm, inv, int(boundaries[s]), int(boundaries[s + 1]))
         for s in range(len(stages))
     ]
-    return Plan(perm, inv, tuple(plans), bool(np.array_equal(perm, np.arange(n))))
+    layout = "bn" if allow_bn and plans and all(p.plain_dense for p in plans) else "nb"
+    return Plan(perm, inv, tuple(plans), bool(np.array_equal(perm, np.arange(n))), layout)
 
 
 def _runs(values: Array) -> list[tuple[int, int]]:
@@ -334,27 +424,30 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
     acts = []
     act_ids = prog.activation_ids[neurons]
     for a, b in _runs(act_ids):
-        seg = neurons[a:b]
         act = prog.activations[int(act_ids[a])]
-        raw = {k: v[seg] for k, v in prog.activation_params[act.name].items()}
-        groups: tuple[tuple[int, int], ...] = ()
-        group_params: tuple[dict[str, float], ...] = ()
         if act.group:
-            runs = _runs(prog.groups[seg])
-            groups = tuple((a + x, a + y) for x, y in runs)
-            group_params = tuple({k: float(v[x]) for k, v in raw.items()} for x, _y in runs)
-            groups = tuple((x - a, y - a) for x, y in groups)
-        acts.append(
-            ActKernel(
-                lo=a,
-                hi=b,
-                activation=act,
-                params={k: _column(v) for k, v in raw.items()},
-                raw_params=raw,
-                groups=groups,
-                group_params=group_params,
-            )
-        )
+            continue  # below: a group may span runs (members with different potentials)
+        seg = neurons[a:b]
+        raw = {k: v[seg] for k, v in prog.activation_params[act.name].items()}
+        acts.append(ActKernel(lo=a, hi=b, activation=act,
+                              params={k: _column(v) for k, v in raw.items()},
+                              raw_params=raw))
+    stage_groups = prog.groups[neurons]
+    for aid in np.unique(act_ids):
+        act = prog.activations[int(aid)]
+        if not act.group:
+            continue
+        members = act_ids == aid
+        groups = []
+        group_params = []
+        for gid in np.unique(stage_groups[members]):
+            idx = np.flatnonzero(members & (stage_groups == gid))
+            contiguous = idx[-1] - idx[0] + 1 == len(idx)
+            groups.append(slice(int(idx[0]), int(idx[-1]) + 1) if contiguous else idx)
+            group_params.append({k: float(v[neurons[idx[0]]])  # one value per group
+                                 for k, v in prog.activation_params[act.name].items()})
+        acts.append(ActKernel(lo=0, hi=hi - lo, activation=act, params={}, raw_params={},
+                              groups=tuple(groups), group_params=tuple(group_params)))
     return StagePlan(
         lo=lo,
         hi=hi,
@@ -369,11 +462,13 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
     )
 
 
-def plan_for(prog: Program, key: str, stages: Callable[[], Sequence[Array]]) -> Plan:
+def plan_for(
+    prog: Program, key: str, stages: Callable[[], Sequence[Array]], allow_bn: bool = False
+) -> Plan:
     """The plan cached on ``prog`` under ``key`` (built on first use)."""
     cache = prog._derived
     plan = cache.get(key)
     if plan is None:
-        plan = build_plan(prog, stages())
+        plan = build_plan(prog, stages(), allow_bn)
         cache[key] = plan
     return plan

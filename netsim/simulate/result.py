@@ -68,7 +68,7 @@ class Run:
     """
 
     output: Array
-    state: Array
+    _state: Any  # the final state, or a callable producing it on first use
     steps: Any
     converged: Any
     period: Any
@@ -80,11 +80,23 @@ class Run:
     order: str | None = None
     seed: int | None = None
     _index: dict = field(default_factory=dict, repr=False)
+    _single: bool = False
+
+    @property
+    def state(self) -> Array:
+        """The final state, every neuron in neuron order (built on first access)."""
+        value = self._state
+        if callable(value):
+            value = value()
+            if self._single:
+                value = value[0]
+            object.__setattr__(self, "_state", value)
+        return value
 
     @property
     def batched(self) -> bool:
         """True when the run was given a batch of inputs."""
-        return self.state.ndim == 2
+        return self.output.ndim == 2
 
     def value(self, neuron_id: Any) -> Any:
         """The final value of ``neuron_id`` (a float, or an array for a batch)."""
@@ -159,7 +171,7 @@ class Run:
         return out
 
     def __repr__(self) -> str:
-        shape = f"batch of {self.state.shape[0]}" if self.batched else "single input"
+        shape = f"batch of {self.output.shape[0]}" if self.batched else "single input"
         return (
             f"<Run {self.rule}{'/' + self.order if self.order else ''} ({shape}): "
             f"steps={_short(self.steps)}, converged={_short(self.converged)}, "

@@ -67,7 +67,7 @@ class Rule:
     def prepare(self, prog: Program) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def start(self, state: Array, seed: Any, tol: float, record: bool) -> Any:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> Any:
         raise NotImplementedError  # pragma: no cover
 
     def advance(self, work: Any, steps: int) -> Advance:
@@ -79,8 +79,13 @@ class Rule:
     def compact(self, work: Any, keep: Array) -> Any:
         raise NotImplementedError  # pragma: no cover
 
-    def public(self, work: Any) -> Array:
+    def public(self, work: Any, owned: bool = False) -> Array:
+        """Public ``(B, N)`` states; ``owned``: the work is not used afterwards."""
         raise NotImplementedError  # pragma: no cover
+
+    def outputs(self, work: Any) -> Array:
+        """The output neurons' values ``(B, m)`` (without building the whole state)."""
+        return self.public(work)[:, self.prog.outputs]
 
 
 def _changed(new: Array, old: Array, tol: float) -> Array:
@@ -97,12 +102,18 @@ class _Synchronous(Rule):
 
     plan: Plan
 
-    def public(self, work: dict) -> Array:
-        return self.plan.to_public(work["cur"])
+    def public(self, work: dict, owned: bool = False) -> Array:
+        return self.plan.to_public(work["cur"], owned)
+
+    def outputs(self, work: dict) -> Array:
+        rows = self.plan.inv[self.prog.outputs]
+        cur = work["cur"]
+        return cur[:, rows] if self.plan.layout == "bn" else cur[rows].T
 
     def compact(self, work: dict, keep: Array) -> dict:
-        return {k: (np.ascontiguousarray(v[:, keep]) if isinstance(v, np.ndarray) else v)
-                for k, v in work.items()}
+        if self.plan.layout == "bn":
+            return {"cur": work["cur"][keep], "blocks": {}}  # blocks: not needed any more
+        return {k: np.ascontiguousarray(v[:, keep]) for k, v in work.items()}
 
 
 class Layered(_Synchronous):
@@ -114,27 +125,71 @@ class Layered(_Synchronous):
     name = "layered"
 
     def prepare(self, prog: Program) -> None:
+        self.prog = prog
         stages = prog.layer_stages  # raises CycleError naming a cycle
-        self.plan = plan_for(prog, "layered", lambda: [s.targets for s in stages])
+        self.plan = plan_for(prog, "layered", lambda: [s.targets for s in stages],
+                             allow_bn=True)
         self.unit = len(self.plan.stages)
 
-    def start(self, state: Array, seed: Any, tol: float, record: bool) -> dict:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
         self.tol, self.record = tol, record
         self.t = 0
-        return {"cur": self.plan.to_internal(state)}
+        self.batch = init.x.shape[0]
+        rows = self.plan.inv[self.prog.inputs]
+        if self.plan.layout == "bn" and len(rows) and np.array_equal(
+                rows, np.arange(rows[0], rows[0] + len(rows))):
+            # dense layers: keep the inputs and each layer's outputs as contiguous
+            # blocks; the whole (B, N) state is assembled only if someone asks for it
+            return {"cur": None, "blocks": {(int(rows[0]), int(rows[-1]) + 1): init.x}}
+        return {"cur": self.plan.initial(self.prog, init.x), "blocks": {}}
+
+    def _state(self, work: dict) -> Array:
+        """The internal state, assembling it from the blocks when needed."""
+        if work["cur"] is None:
+            plan, prog = self.plan, self.prog
+            cur = np.empty((self.batch, prog.n_neurons), dtype=prog.dtype)
+            cur[...] = prog.initial[plan.perm]
+            for (a, b), block in work["blocks"].items():
+                cur[:, a:b] = block
+            work["cur"] = cur
+        return work["cur"]
+
+    def public(self, work: dict, owned: bool = False) -> Array:
+        return self.plan.to_public(self._state(work), owned)
+
+    def outputs(self, work: dict) -> Array:
+        rows = self.plan.inv[self.prog.outputs]
+        if work["cur"] is None and len(rows):
+            lo, hi = int(rows.min()), int(rows.max())
+            for (a, b), block in work["blocks"].items():
+                if a <= lo and hi < b:
+                    return block[:, rows - a]
+        return super().outputs({"cur": self._state(work)})
+
+    def compact(self, work: dict, keep: Array) -> dict:
+        self._state(work)
+        self.batch = len(keep)
+        return super().compact(work, keep)
 
     def advance(self, work: dict, steps: int) -> Advance:
-        cur = work["cur"]
-        b = cur.shape[1]
         records = [] if self.record else None
         stages = self.plan.stages
+        bn = self.plan.layout == "bn"
+        b = self.batch
         first = self.t
         for k in range(first, first + steps):
-            if k < len(stages):
+            if k < len(stages):  # layers read only earlier layers: update in place
                 st = stages[k]
-                st.evaluate(cur, cur[st.lo : st.hi])  # layers read only earlier layers
+                if bn:
+                    src = st.src
+                    known = isinstance(src, slice) and (src.start, src.stop) in work["blocks"]
+                    if work["cur"] is None and not known:
+                        self._state(work)
+                    st.evaluate_bn(work["cur"], work["blocks"])
+                else:
+                    st.evaluate(work["cur"], work["cur"][st.lo : st.hi])
             if records is not None:
-                records.append(self.plan.to_public(cur))
+                records.append(self.plan.to_public(self._state(work)))
         # The layered rule does not compare states: the transient is the number of
         # layers evaluated (the state is final once the last layer is done).
         evaluated = max(0, min(first + steps, len(stages)) - first)
@@ -142,8 +197,7 @@ class Layered(_Synchronous):
         last = np.full(b, evaluated, dtype=np.int64)
         self.t = first + steps
         done = np.full(b, self.t >= len(stages))
-        rec = np.stack(records) if records else (np.zeros((0, b, cur.shape[0])) if
-                                                  records is not None else None)
+        rec = np.stack(records) if records else None
         return Advance(steps, changed, last, done, rec)
 
     def keys(self, work: dict) -> list[bytes]:  # pragma: no cover - not used
@@ -151,7 +205,13 @@ class Layered(_Synchronous):
 
 
 class Parallel(_Synchronous):
-    """Every step recomputes every neuron with inputs from the previous state."""
+    """Every step recomputes every neuron with inputs from the previous state.
+
+    When every updated neuron has two possible values (step, sign) and ``tol`` is 0,
+    a state is summarised by one bit per neuron (packed): change detection and the
+    state keys then read 1/64 of the data. A state holding any other value (an
+    initial state, before the first step) is compared and keyed by its exact floats.
+    """
 
     name = "parallel"
 
@@ -159,13 +219,23 @@ class Parallel(_Synchronous):
         self.prog = prog
         self.plan = plan_for(prog, "parallel", lambda: [prog.updated])
         self.stage = self.plan.stages[0]
-        self.unit = 1
-        self.mid = _two_value_mids(prog, self.plan.perm[self.stage.lo : self.stage.hi])
+        self.unit = 1 if len(self.stage.acts) else 0  # no neuron with inputs: nothing to do
+        if "two_values" not in prog._derived:
+            prog._derived["two_values"] = _two_values(
+                prog, self.plan.perm[self.stage.lo : self.stage.hi])
+        self.two = prog._derived["two_values"]  # (low, high, mid) columns, or None
 
-    def start(self, state: Array, seed: Any, tol: float, record: bool) -> dict:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
         self.tol, self.record = tol, record
-        cur = self.plan.to_internal(state)
-        return {"cur": cur, "nxt": cur.copy()}
+        self.bits = self.two is not None and tol == 0
+        cur = self.plan.initial(self.prog, init.x)
+        work = {"cur": cur, "nxt": cur.copy()}
+        if self.bits:
+            block = cur[self.stage.lo : self.stage.hi]
+            low, high, mid = self.two
+            work["exact"] = ((block == low) | (block == high)).all(axis=0)
+            work["packed"] = np.packbits(block > mid, axis=0)
+        return work
 
     def advance(self, work: dict, steps: int) -> Advance:
         st = self.stage
@@ -175,8 +245,18 @@ class Parallel(_Synchronous):
         records = [] if self.record else None
         for k in range(steps):
             cur, nxt = work["cur"], work["nxt"]
-            st.evaluate(cur, nxt[st.lo : st.hi])
-            ch = _changed(nxt[st.lo : st.hi], cur[st.lo : st.hi], self.tol)
+            new = nxt[st.lo : st.hi]
+            st.evaluate(cur, new)
+            if self.bits:
+                packed = np.packbits(new > self.two[2], axis=0)
+                if work["exact"].all():
+                    ch = (packed != work["packed"]).any(axis=0)
+                else:  # the first step from an initial state with other values
+                    ch = _changed(new, cur[st.lo : st.hi], 0.0)
+                    work["exact"] = np.ones(b, dtype=bool)
+                work["packed"] = packed
+            else:
+                ch = _changed(new, cur[st.lo : st.hi], self.tol)
             changed |= ch
             last[ch] = k + 1
             work["cur"], work["nxt"] = nxt, cur
@@ -187,36 +267,50 @@ class Parallel(_Synchronous):
 
     def keys(self, work: dict) -> list[bytes]:
         st = self.stage
+        if self.bits and work["exact"].all():  # two values per neuron: one bit each
+            return digest_rows(work["packed"].T)
         block = work["cur"][st.lo : st.hi]
-        if self.mid is not None:  # two values per neuron: one bit each
-            return digest_rows(np.packbits(block > self.mid, axis=0).T)
+        if self.bits:
+            keys = digest_rows(block.T)
+            packed_keys = digest_rows(work["packed"].T)
+            return [pk if ok else fk for pk, fk, ok in
+                    zip(packed_keys, keys, work["exact"].tolist(), strict=True)]
         return digest_rows(block.T)
 
+    def compact(self, work: dict, keep: Array) -> dict:
+        out = {k: np.ascontiguousarray(work[k][:, keep]) for k in ("cur", "nxt")}
+        if "packed" in work:
+            out["packed"] = work["packed"][:, keep]
+            out["exact"] = work["exact"][keep]
+        return out
 
-def _two_value_mids(prog: Program, neurons: Array) -> Array | None:
-    """Per neuron, the midpoint of its two possible values, when every one has ≤ 2."""
+
+def _two_values(prog: Program, neurons: Array) -> tuple[Array, Array, Array] | None:
+    """Per neuron, its two possible values and their midpoint (columns), if all have 2."""
     if not prog.discrete or len(neurons) == 0:
         return None
-    mids = np.empty(len(neurons))
+    low = np.empty(len(neurons))
+    high = np.empty(len(neurons))
     act_ids = prog.activation_ids[neurons]
     for aid in np.unique(act_ids):
         act = prog.activations[int(aid)]
         rows = np.flatnonzero(act_ids == aid)
         params = prog.activation_params[act.name]
         if not params:
-            values = act.values({})
-            if len(values) > 2:
-                return None
-            mids[rows] = (min(values) + max(values)) / 2
-            continue
-        stacked = np.stack([params[k][neurons[rows]] for k in params], axis=1)
-        combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+            combos, inverse = [()], np.zeros(len(rows), dtype=np.int64)
+        else:
+            stacked = np.stack([params[k][neurons[rows]] for k in params], axis=1)
+            combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+            inverse = inverse.ravel()
         for c, combo in enumerate(combos):
-            values = act.values(dict(zip(params, combo.tolist(), strict=True)))
-            if len(values) > 2:
+            values = act.values(dict(zip(params, np.asarray(combo).tolist(), strict=True)))
+            if len(values) != 2:
                 return None
-            mids[rows[inverse.ravel() == c]] = (min(values) + max(values)) / 2
-    return mids[:, None]
+            low[rows[inverse == c]] = min(values)
+            high[rows[inverse == c]] = max(values)
+    dt = prog.dtype
+    return (low[:, None].astype(dt), high[:, None].astype(dt),
+            ((low + high) / 2)[:, None].astype(dt))
 
 
 def make_rule(name: str | None, order: str, prog: Program) -> Rule:

@@ -42,6 +42,10 @@ Array = np.ndarray
 
 # Incremental potentials are recomputed from scratch after this many changes.
 RESYNC_CHANGES = 1000
+# Dense networks up to this size keep a dense weight matrix for batched changes.
+DENSE_MAX_NEURONS = 4096
+# Most changes speculated on at once by _sweep_threshold_dense.
+BLOCK = 32
 
 
 def _out_csr(prog: Program) -> tuple[Array, Array, Array]:
@@ -57,6 +61,63 @@ def _out_csr(prog: Program) -> tuple[Array, Array, Array]:
     return cache["out_csr"]
 
 
+def _static(prog: Program) -> dict[str, Any]:
+    """What the sequential rule derives from a program once (cached on it)."""
+    from .plan import _FAST, _is_builtin
+
+    upd = prog.updated.astype(np.int64)
+    ws = [k for k, p in enumerate(prog.potentials) if p.name == "weighted_sum"]
+    acts = np.unique(prog.activation_ids[upd])
+    fast = bool(
+        len(upd)
+        and np.isin(prog.potential_ids[upd], ws).all()
+        and not any(prog.activations[int(a)].group for a in acts)
+    )
+    out: dict[str, Any] = {"upd": upd, "fast": fast, "act_ids": acts, "uniform": None,
+                           "threshold": None, "discrete": prog.discrete, "dense": None}
+    if not fast:
+        return out
+    out["out"] = _out_csr(prog)
+    out["plan"] = plan_for(prog, "parallel", lambda: [prog.updated])
+    if len(acts) == 1:
+        act = prog.activations[int(acts[0])]
+        params = {k: v[upd] for k, v in prog.activation_params[act.name].items()}
+        if all(len(v) == 0 or np.all(v == v[0]) for v in params.values()):
+            scalars = {k: float(v[0]) for k, v in params.items()}
+            kernel = _FAST.get(act.name) if _is_builtin(act) else None
+            out["uniform"] = (act, scalars, kernel)
+            if kernel is not None and (
+                act.name == "step" or (act.name == "sign" and scalars.get("zero") == 1.0)
+            ):
+                out["threshold"] = (0.0, 1.0) if act.name == "step" else (-1.0, 1.0)
+    n = prog.n_neurons
+    if (out["threshold"] is not None and n <= DENSE_MAX_NEURONS
+            and prog.n_connections >= 0.5 * n * n):
+        # dense weights in neuron order, for batches of changes (see _sweep_threshold_dense)
+        row_of = np.repeat(np.arange(n), prog.in_degree)
+        # transposed: row i holds the weights out of neuron i (gathered by rows)
+        dense_t = np.zeros((n, n), dtype=prog.dtype)
+        dense_t[prog.sources, row_of] = prog.weights
+        out["dense"] = dense_t
+    if prog.discrete:
+        row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
+        out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
+                                    minlength=prog.n_neurons)
+        vmax = 0.0
+        for a in acts:
+            act = prog.activations[int(a)]
+            params = prog.activation_params[act.name]
+            if params:
+                stacked = np.stack([v[upd] for v in params.values()], axis=1)
+                for combo in np.unique(stacked, axis=0):
+                    vals = act.values(dict(zip(params, combo.tolist(), strict=True)))
+                    vmax = max(vmax, max(abs(v) for v in vals))
+            else:
+                vmax = max(vmax, max(abs(v) for v in act.values({})))
+        out["vmax"] = vmax
+    return out
+
+
 class Sequential(Rule):
     """One neuron per step, in ``order`` (see the module docstring)."""
 
@@ -70,55 +131,20 @@ class Sequential(Rule):
 
     def prepare(self, prog: Program) -> None:
         self.prog = prog
-        self.upd = prog.updated.astype(np.int64)
+        static = prog._derived.get("sequential")
+        if static is None:
+            static = prog._derived["sequential"] = _static(prog)
+        self.__dict__.update(static)
         self.unit = len(self.upd)
-        ws = [k for k, p in enumerate(prog.potentials) if p.name == "weighted_sum"]
-        acts = np.unique(prog.activation_ids[self.upd])
-        self.fast = bool(
-            len(self.upd)
-            and np.isin(prog.potential_ids[self.upd], ws).all()
-            and not any(prog.activations[int(a)].group for a in acts)
-        )
-        if self.fast:
-            self.out = _out_csr(prog)
-            self.plan = plan_for(prog, "parallel", lambda: [prog.updated])
-            self._setup_sigma(acts)
-
-    def _setup_sigma(self, acts: Array) -> None:
-        prog = self.prog
-        self.act_ids = acts
-        self.uniform = None
-        if len(acts) == 1:
-            act = prog.activations[int(acts[0])]
-            params = {k: v[self.upd] for k, v in prog.activation_params[act.name].items()}
-            if all(len(v) == 0 or np.all(v == v[0]) for v in params.values()):
-                scalars = {k: v.dtype.type(v[0]) for k, v in params.items()}
-                self.uniform = (act, scalars)
-        self.discrete = prog.discrete
-        if self.discrete:
-            absrow = np.zeros(prog.n_neurons)
-            if prog.n_connections:
-                np.add.at(absrow, np.repeat(np.arange(prog.n_neurons), prog.in_degree),
-                          np.abs(prog.weights.astype(np.float64)))
-            self.absrow = absrow
-            vmax = 0.0
-            for a in acts:
-                act = prog.activations[int(a)]
-                params = prog.activation_params[act.name]
-                if params:
-                    stacked = np.stack([v[self.upd] for v in params.values()], axis=1)
-                    combos = np.unique(stacked, axis=0)
-                    for combo in combos:
-                        vals = act.values(dict(zip(params, combo.tolist(), strict=True)))
-                        vmax = max(vmax, max(abs(v) for v in vals))
-                else:
-                    vmax = max(vmax, max(abs(v) for v in act.values({})))
-            self.vmax = vmax
 
     def _sigma(self, idx: Array, xi: Array) -> Array:
         """σ_j(ξ_j) for the neurons ``idx`` (1-D), elementwise activations only."""
         if self.uniform is not None:
-            act, params = self.uniform
+            act, params, fast = self.uniform
+            if fast is not None:
+                out = np.empty_like(xi)
+                fast(xi, out, params)
+                return out
             return act.forward(xi, **params)
         prog = self.prog
         out = np.empty_like(xi)
@@ -134,6 +160,10 @@ class Sequential(Rule):
     def _unstable(self, w: dict, idx: Array) -> Array:
         """Neurons of ``idx`` that may change when selected (see module docstring)."""
         xi, y = w["xi"][idx], w["y"][idx]
+        if self.threshold is not None:  # step / sign: 'high' iff ξ >= 0, jump at 0
+            low, high = self.threshold
+            return ((xi >= 0) != (y == high)) | (np.abs(xi) <= w["margin"][idx]) | (
+                (y != low) & (y != high))
         out = self._sigma(idx, xi) != y
         if self.discrete:
             m = w["margin"][idx]
@@ -142,7 +172,8 @@ class Sequential(Rule):
 
     # --- work --------------------------------------------------------------------------
 
-    def start(self, state: Array, seed: Any, tol: float, record: bool) -> list[dict]:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> list[dict]:
+        state = init.public()
         self.tol, self.record = tol, record
         self.rng = np.random.default_rng(seed)
         self.orders: list[Array] = []
@@ -154,20 +185,37 @@ class Sequential(Rule):
         return work
 
     def _resync(self, w: dict) -> None:
-        """Fresh potentials of every neuron with inputs, margins, unstable marks."""
+        """Fresh potentials of every neuron with inputs, margins, unstable marks.
+
+        Arrays already in ``w`` are overwritten in place, so a sweep holding them stays
+        valid.
+        """
+
+        def put(key: str, value: Array) -> None:
+            if key in w:
+                w[key][...] = value
+            else:
+                w[key] = value
+
         st = self.plan.stages[0]
         internal = self.plan.to_internal(w["y"][None, :])
         xi = np.zeros(self.prog.n_neurons, dtype=w["y"].dtype)
         xi[self.plan.perm[st.lo : st.hi]] = st.potentials(internal)[:, 0]
-        w["xi"] = xi
+        put("xi", xi)
         w["changes"] = 0
+        y = w["y"]
         if self.discrete:
-            ymax = max(self.vmax, float(np.max(np.abs(w["y"]), initial=0.0)))
+            ymax = max(self.vmax, float(np.max(np.abs(y), initial=0.0)))
             scale = np.abs(self.prog.bias) + self.absrow * ymax
-            w["margin"] = (1000 * np.finfo(w["y"].dtype).eps * scale).astype(w["y"].dtype)
+            put("margin", (1000 * np.finfo(y.dtype).eps * scale).astype(y.dtype))
+        if self.threshold is not None:
+            low, high = self.threshold
+            # side = ±1 for the two values; 0 for any other value (always re-evaluated)
+            put("side", np.where(y == high, 1.0, np.where(y == low, -1.0, 0.0)).astype(y.dtype))
+            return
         uns = np.zeros(self.prog.n_neurons, dtype=bool)
         uns[self.upd] = self._unstable(w, self.upd)
-        w["uns"] = uns
+        put("uns", uns)
 
     def _sweep_order(self, s: int) -> Array:
         if self.order == "cyclic":
@@ -193,7 +241,12 @@ class Sequential(Rule):
             if self.record and b else None
         for k, w in enumerate(work):
             y0 = w["y"].copy() if records is not None else None
-            sweep = self._sweep_fast if self.fast else self._sweep_slow
+            if self.threshold is not None:
+                sweep = (self._sweep_threshold if self.order == "random-replacement"
+                         else self._sweep_threshold_dense if self.dense is not None
+                         else self._sweep_threshold_perm)
+            else:
+                sweep = self._sweep_fast if self.fast else self._sweep_slow
             events = sweep(w, order, p0, p1)
             big = [e for e in events if e[3]]
             changed[k] = bool(big)
@@ -213,6 +266,7 @@ class Sequential(Rule):
         indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
         oip, otg, ow = self.out
         y, uns = w["y"], w["uns"]
+        threshold = self.threshold
         events: list[tuple] = []
         p = p0
         while p < p1:
@@ -225,7 +279,10 @@ class Sequential(Rule):
             a, e = indptr[j], indptr[j + 1]
             xj = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
             one = np.array([j])
-            new = self._sigma(one, np.array([xj], dtype=y.dtype))[0]
+            if threshold is not None:
+                new = y.dtype.type(threshold[1] if xj >= 0 else threshold[0])
+            else:
+                new = self._sigma(one, np.array([xj], dtype=y.dtype))[0]
             xi = w["xi"]
             xi[j] = xj
             old = y[j]
@@ -244,6 +301,192 @@ class Sequential(Rule):
                 uns = w["uns"]
             p = pos + 1
         return events
+
+    def _sweep_threshold(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+        """``_sweep_fast`` for one step/sign activation (jump at ξ = 0), leaner.
+
+        With ``s_j = ±1`` (the side of the jump ``y_j`` is on) the neurons that may
+        change are exactly those with ``s_j·ξ_j ≤ margin_j``: the wrong side, or
+        within rounding distance of the jump.
+        """
+        prog = self.prog
+        indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
+        oip, otg, ow = self.out
+        low, high = self.threshold
+        y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
+        events: list[tuple] = []
+        sel = order[p0:p1]
+        p, end = 0, p1 - p0
+        while p < end:
+            idx = sel[p:]
+            hits = side[idx] * xi[idx] <= margin[idx]
+            q = int(hits.argmax())
+            if not hits[q]:
+                break  # every remaining selection of this sweep is a no-op
+            pos = p + q
+            j = int(sel[pos])
+            a, e = indptr[j], indptr[j + 1]
+            xj = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
+            xi[j] = xj
+            new = high if xj >= 0 else low
+            if new != y[j]:
+                delta = new - y[j]
+                y[j] = new
+                side[j] = 1.0 if new == high else -1.0
+                c, d = oip[j], oip[j + 1]
+                xi[otg[c:d]] += delta * ow[c:d]
+                events.append((p0 + pos, j, new, abs(delta) > self.tol))
+                w["changes"] += 1
+                if w["changes"] >= RESYNC_CHANGES:
+                    self._resync(w)
+                    xi, side, margin = w["xi"], w["side"], w["margin"]
+            p = pos + 1
+        return events
+
+    def _sweep_threshold_perm(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+        """``_sweep_threshold`` for a sweep that selects each neuron once (cyclic, random).
+
+        The potentials, sides and margins are laid out in the sweep's order, so the
+        search for the next neuron that may change reads contiguous slices. A selected
+        neuron on the wrong side by more than its margin changes for sure (rounding
+        in the incremental sums is below the margin); only one within the margin is
+        recomputed from scratch.
+        """
+        prog = self.prog
+        indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
+        oip, otg, ow = self.out
+        low, high = self.threshold
+        y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
+        sel = order[p0:p1]
+        end = len(sel)
+        partial = end < self.unit
+        pos_of = np.full(prog.n_neurons, end, dtype=np.int64)  # spare slot: not in sweep
+        pos_of[sel] = np.arange(end)
+        xo = np.append(xi[sel], 0.0)
+        so = side[sel]
+        mo = margin[sel]
+        events: list[tuple] = []
+        p = 0
+        while p < end:
+            hits = so[p:] * xo[p:end] <= mo[p:]
+            q = int(hits.argmax())
+            if not hits[q]:
+                break  # every remaining selection of this sweep is a no-op
+            pos = p + q
+            j = int(sel[pos])
+            x_inc = xo[pos]
+            if abs(x_inc) <= mo[pos]:  # near the jump: decide on a fresh sum
+                a, e = indptr[j], indptr[j + 1]
+                x_inc = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
+                xo[pos] = x_inc
+            new = high if x_inc >= 0 else low
+            if new != y[j]:
+                delta = new - y[j]
+                y[j] = new
+                so[pos] = side[j] = 1.0 if new == high else -1.0
+                c, d = oip[j], oip[j + 1]
+                change = delta * ow[c:d]
+                # repeated indices only hit the spare slot, which is discarded
+                xo[pos_of[otg[c:d]]] += change
+                if partial:  # successors outside this (last, partial) sweep
+                    xi[otg[c:d]] += change
+                events.append((p0 + pos, j, new, abs(delta) > self.tol))
+                w["changes"] += 1
+            p = pos + 1
+        xi[sel] = xo[:end]
+        if w["changes"] >= RESYNC_CHANGES:
+            self._resync(w)
+        return events
+
+    def _sweep_threshold_dense(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+        """The threshold sweep on a dense network, deciding up to BLOCK changes at once.
+
+        From position p, take the next candidates c_1 < ... < c_K (neurons on the wrong
+        side of the jump, or near it) and speculate that each flips in turn. This is
+        exact when (1) every candidate is still clearly on the wrong side once the
+        flips before it are added in (checked with the K×K block of weights among
+        them; the first that fails ends the batch), and (2) every other selection
+        before the last accepted candidate stays a no-op once the flips before it are
+        added in (checked with the weights from the candidates into those neurons).
+        The batch is cut at the first failure; a candidate within rounding distance
+        of the jump is decided alone on a fresh sum.
+        """
+        prog = self.prog
+        dense = self.dense
+        low, high = self.threshold
+        jump = high - low
+        y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
+        sel = order[p0:p1]
+        end = len(sel)
+        events: list[tuple] = []
+        p = 0
+        while p < end:
+            rest = sel[p:]
+            gap = side[rest] * xi[rest] - margin[rest]
+            cand = np.flatnonzero(gap <= 0)
+            if len(cand) == 0:
+                break  # every remaining selection of this sweep is a no-op
+            first = int(cand[0])
+            j = int(rest[first])
+            if side[j] == 0 or abs(xi[j]) <= margin[j]:  # decide this one alone, fresh
+                a, e = prog.indptr[j], prog.indptr[j + 1]
+                xj = prog.bias[j] + np.dot(prog.weights[a:e], y[prog.sources[a:e]])
+                new = high if xj >= 0 else low
+                xi[j] = xj
+                if new != y[j]:
+                    self._apply(w, np.array([j]), np.array([new - y[j]], dtype=y.dtype))
+                    events.append((p0 + p + first, j, new, jump > self.tol))
+                p += first + 1
+                continue
+            cand = cand[:BLOCK]
+            js = rest[cand]
+            odd = side[js] == 0  # a value off the two: decided alone later
+            if odd.any():
+                cand = cand[: int(np.argmax(odd))]  # the first candidate is never odd here
+                js = js[: len(cand)]
+            delta = np.where(side[js] > 0, low - high, high - low).astype(y.dtype)
+            rows = dense[js]  # (K, N): the weights out of the candidates, gathered once
+            cut = int(cand[-1]) + 1  # accept the candidates before this position
+            if len(js) > 1:
+                # (1) each candidate still flips given the flips before it
+                inner = np.tril(rows[:, js].T, -1) @ delta
+                ok = side[js] * (xi[js] + inner) < -margin[js]
+                if not ok.all():
+                    cut = int(cand[int(np.argmin(ok))])
+                # (2) no selection between them turns into a change
+                others = np.ones(cut, dtype=bool)
+                others[: int(cand[0]) + 1] = False  # before c_1: no flip before them
+                others[cand[cand < cut]] = False
+                q_pos = np.flatnonzero(others)
+                if len(q_pos):
+                    q = rest[q_pos]
+                    # effect on q of the flips before it (candidate l < the count before q)
+                    n_before = np.searchsorted(cand, q_pos)
+                    mask = np.arange(len(cand))[:, None] < n_before[None, :]
+                    effect = delta @ (rows[:, q] * mask)
+                    moved = side[q] * (xi[q] + effect) <= margin[q]
+                    if moved.any():
+                        cut = int(q_pos[int(np.argmax(moved))])
+                keep = cand < cut
+                cand, js, delta, rows = cand[keep], js[keep], delta[keep], rows[keep]
+            self._apply(w, js, delta, rows)
+            for c, jj, d in zip(cand.tolist(), js.tolist(), delta.tolist(), strict=True):
+                events.append((p0 + p + c, jj, y[jj], abs(d) > self.tol))
+            p += int(cand[-1]) + 1
+        return events
+
+    def _apply(self, w: dict, js: Array, delta: Array, rows: Array | None = None) -> None:
+        """Flip neurons ``js`` by ``delta`` and update every potential (dense).
+
+        ``rows`` are ``dense[js]`` when the caller has them already.
+        """
+        y, xi, side = w["y"], w["xi"], w["side"]
+        y[js] += delta
+        side[js] = np.where(y[js] == self.threshold[1], 1.0, -1.0)
+        xi += delta @ (self.dense[js] if rows is None else rows)
+        w["changes"] += len(js)
+        if w["changes"] >= RESYNC_CHANGES:
+            self._resync(w)
 
     def _sweep_slow(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
         y = w["y"]
@@ -264,7 +507,9 @@ class Sequential(Rule):
         if not self.fast:
             _xi, new = evaluate_stage(prog, prog.parallel_stage, y[None, :])
             return not np.any(np.abs(new[0] - y[prog.parallel_stage.targets]) > self.tol)
-        for j in self.upd[w["uns"][self.upd]].tolist():  # only the flagged ones
+        threshold = self.threshold is not None
+        flagged = w["side"] * w["xi"] <= w["margin"] if threshold else w["uns"]
+        for j in self.upd[flagged[self.upd]].tolist():  # only the flagged ones
             a, e = prog.indptr[j], prog.indptr[j + 1]
             xj = prog.bias[j] + np.dot(prog.weights[a:e], y[prog.sources[a:e]])
             new = self._sigma(np.array([j]), np.array([xj], dtype=y.dtype))[0]
@@ -280,5 +525,5 @@ class Sequential(Rule):
     def compact(self, work: list[dict], keep: Array) -> list[dict]:
         return [work[i] for i in np.asarray(keep).tolist()]
 
-    def public(self, work: list[dict]) -> Array:
+    def public(self, work: list[dict], owned: bool = False) -> Array:
         return np.stack([w["y"] for w in work])

@@ -1,0 +1,190 @@
+"""``netsim run FILE``: run a network on one input or a CSV of inputs.
+
+Examples::
+
+    netsim run xor.json --input 1 0
+    netsim run xor.json --input 1 0 --trace          # the state after every step
+    netsim run hopfield.json --inputs probes.csv --rule sequential --order random --seed 0
+    netsim run xor.json --inputs x.csv --json
+
+A CSV of inputs has one row per sample and one column per input neuron, in input
+order; an optional first row naming the input neurons (in any order) selects the
+columns by name. Blank lines and lines starting with ``#`` are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import netsim as ns
+
+from ._output import add_json_option, emit
+
+__all__ = ["add_parser", "read_inputs"]
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "run",
+        help="run a network on inputs",
+        description="Run a network file on one input (--input) or a CSV of inputs "
+        "(--inputs) under an update rule, and print the outputs (or a trace).",
+    )
+    p.add_argument("file", metavar="FILE", help="network file (JSON)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--input", nargs="*", type=float, metavar="V",
+                        help="the input values, in input order")
+    source.add_argument("--inputs", metavar="CSV",
+                        help="a CSV file of inputs, one row per sample")
+    p.add_argument("--rule", help=f"update rule: {', '.join(ns.RULES)} (default: layered "
+                   "for a feed-forward network, parallel for a recurrent one)")
+    p.add_argument("--order", default="cyclic",
+                   help=f"sequential order: {', '.join(ns.ORDERS)} (default cyclic)")
+    p.add_argument("--steps", type=int, help="run exactly this many steps")
+    p.add_argument("--max-steps", type=int, dest="max_steps",
+                   help="bound of a run until stable (default 1000 steps; 1000 sweeps "
+                   "for the sequential rule)")
+    p.add_argument("--tol", type=float, default=0.0,
+                   help="a change larger than this counts (default 0)")
+    p.add_argument("--seed", type=int, help="seed of the random orders")
+    p.add_argument("--trace", action="store_true",
+                   help="print the state after every step (a table: step, then each neuron)")
+    p.add_argument("--sample", type=int, default=0,
+                   help="with --trace and a CSV: the sample whose trace to print (default 0)")
+    add_json_option(p)
+    p.set_defaults(func=handler)
+
+
+def read_inputs(path: str | Path, input_ids: list[Any]) -> np.ndarray:
+    """The ``(B, k)`` inputs of a CSV file (see the module docstring)."""
+    path = Path(path)
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = [(n, r) for n, r in enumerate(csv.reader(fh), start=1)
+                if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+    k = len(input_ids)
+    names = [str(i) for i in input_ids]
+    columns = list(range(k))
+    if rows and not _numeric(rows[0][1]):
+        line, header = rows.pop(0)
+        header = [c.strip() for c in header]
+        unknown = [h for h in header if h not in names]
+        if unknown or sorted(header) != sorted(names):
+            what = (f"unknown input neuron {unknown[0]!r}" + _did_you_mean(unknown[0], names)
+                    if unknown else f"the header must name each input once: {names}")
+            raise ns.DataError(f"{path} line {line}: {what}")
+        columns = [header.index(n) for n in names]
+    if not rows:
+        raise ns.DataError(f"{path}: no input rows")
+    out = np.empty((len(rows), k))
+    for b, (line, row) in enumerate(rows):
+        if len(row) != k:
+            raise ns.DataError(f"{path} line {line}: expected {k} value{'s' * (k != 1)} (one per "
+                            f"input neuron), got {len(row)}")
+        for c, col in enumerate(columns):
+            text = row[col].strip()
+            try:
+                value = float(text)
+            except ValueError:
+                raise ns.DataError(f"{path} line {line}, column {col + 1}: {text!r} is not a "
+                                "number") from None
+            if not math.isfinite(value):
+                raise ns.DataError(
+                    f"{path} line {line}, column {col + 1}: {text!r} is not finite")
+            out[b, c] = value
+    return out
+
+
+def _did_you_mean(name: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _numeric(row: list[str]) -> bool:
+    try:
+        [float(c) for c in row]
+    except ValueError:
+        return False
+    return True
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready values; non-finite floats become null."""
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _fmt(value: float) -> str:
+    v = float(value)
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:.6g}"
+
+
+def handler(args: argparse.Namespace) -> int:
+    net = ns.load(args.file)
+    if args.inputs is not None:
+        x = read_inputs(args.inputs, list(net.inputs))
+        single = False
+    else:
+        x = np.array(args.input if args.input is not None else [], dtype=float)
+        if args.input is None and net.inputs:
+            raise ns.ParameterError(
+                f"give the {len(net.inputs)} input value(s) with --input, or a CSV with --inputs"
+            )
+        single = True
+    run = net.run(x, rule=args.rule, steps=args.steps, max_steps=args.max_steps, tol=args.tol,
+                  order=args.order, seed=args.seed, record=args.trace)
+    if not single and not 0 <= args.sample < len(x):
+        raise ns.ParameterError(f"--sample must be between 0 and {len(x) - 1}, got {args.sample}")
+    data = None
+    if args.json:
+        data = run.summary()
+        data["inputs"] = list(net.inputs)
+        data = _plain(data)
+    emit(args, data, "" if args.json else _text(run, net, x, single, args))
+    return 0
+
+
+def _text(run: Any, net: Any, x: np.ndarray, single: bool, args: argparse.Namespace) -> str:
+    lines = []
+    head = f"rule {run.rule}" + (f", order {run.order}" if run.order else "")
+    if args.seed is not None and run.order:
+        head += f", seed {args.seed}"
+    lines.append(head)
+    if args.trace:
+        lines.append(run.table(sample=0 if single else args.sample))
+        lines.append("")
+    if single:
+        outs = "  ".join(f"{o}={_fmt(v)}" for o, v in zip(run.outputs, run.output, strict=True))
+        lines.append(f"output     {outs or '-'}")
+        lines.append(f"steps      {run.steps}")
+        lines.append(f"converged  {'yes' if run.converged else 'no'}")
+        lines.append(f"period     {run.period if run.period is not None else '-'}")
+        lines.append(f"transient  {run.transient if run.transient is not None else '-'}")
+        return "\n".join(lines)
+    header = ["sample", *map(str, net.inputs), *map(str, run.outputs), "steps", "converged",
+              "period"]
+    body = []
+    for b in range(len(x)):
+        body.append([str(b), *(_fmt(v) for v in x[b]), *(_fmt(v) for v in run.output[b]),
+                     str(run.steps[b]), "yes" if run.converged[b] else "no",
+                     str(run.period[b]) if run.period[b] else "-"])
+    widths = [max(len(r[c]) for r in [header, *body]) for c in range(len(header))]
+    for r in [header, *body]:
+        lines.append("  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)))
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""``netsim run``: one input, a CSV of inputs, traces, JSON, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import netsim.cli as cli
+
+XOR = {
+    "format": "netsim-network", "version": 1, "name": "xor",
+    "neurons": [
+        {"id": "x1"}, {"id": "x2"},
+        {"id": "h1", "activation": "step", "bias": -1},
+        {"id": "h2", "activation": "step", "bias": 3},
+        {"id": "y", "activation": "step", "bias": -2},
+    ],
+    "connections": [
+        {"from": "x1", "to": "h1", "weight": 2}, {"from": "x2", "to": "h1", "weight": 2},
+        {"from": "x1", "to": "h2", "weight": -2}, {"from": "x2", "to": "h2", "weight": -2},
+        {"from": "h1", "to": "y", "weight": 1}, {"from": "h2", "to": "y", "weight": 1},
+    ],
+    "inputs": ["x1", "x2"], "outputs": ["y"],
+}
+
+OSC = {
+    "format": "netsim-network", "version": 1,
+    "neurons": [{"id": "a", "activation": "sign", "initial": 1},
+                {"id": "b", "activation": "sign", "initial": 1}],
+    "connections": [{"from": "a", "to": "b", "weight": -1},
+                    {"from": "b", "to": "a", "weight": -1}],
+    "inputs": [], "outputs": ["a", "b"],
+}
+
+
+@pytest.fixture
+def xor(tmp_path):
+    path = tmp_path / "xor.json"
+    path.write_text(json.dumps(XOR))
+    return str(path)
+
+
+@pytest.fixture
+def osc(tmp_path):
+    path = tmp_path / "osc.json"
+    path.write_text(json.dumps(OSC))
+    return str(path)
+
+
+def run_cli(capsys, *argv):
+    code = cli.main(["run", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_single_input(capsys, xor):
+    code, out, err = run_cli(capsys, xor, "--input", "1", "0")
+    assert code == 0 and err == ""
+    assert "y=1" in out and "steps      2" in out and "converged  yes" in out
+
+
+def test_trace_table(capsys, xor):
+    _code, out, _ = run_cli(capsys, xor, "--input", "1", "1", "--trace")
+    lines = out.splitlines()
+    header = next(line for line in lines if line.strip().startswith("step"))
+    assert header.split() == ["step", "x1", "x2", "h1", "h2", "y"]
+    i = lines.index(header)
+    assert lines[i + 1].split() == ["0", "1", "1", "0", "0", "0"]
+    assert lines[i + 2].split() == ["1", "1", "1", "1", "0", "0"]
+    assert lines[i + 3].split() == ["2", "1", "1", "1", "0", "0"]
+
+
+def test_csv_inputs_and_json(capsys, xor, tmp_path):
+    data = tmp_path / "x.csv"
+    data.write_text("# all four\nx2,x1\n0,0\n1,0\n\n0,1\n1,1\n")
+    code, out, _ = run_cli(capsys, xor, "--inputs", str(data))
+    assert code == 0
+    rows = [line.split() for line in out.splitlines()[2:]]
+    assert [r[3] for r in rows] == ["0", "1", "1", "0"]
+    code, out, _ = run_cli(capsys, xor, "--inputs", str(data), "--json")
+    doc = json.loads(out)
+    assert doc["output"] == [[0.0], [1.0], [1.0], [0.0]] and doc["steps"] == [2, 2, 2, 2]
+
+
+def test_rules_orders_and_steps(capsys, osc):
+    code, out, _ = run_cli(capsys, osc, "--input", "--rule", "parallel", "--json")
+    doc = json.loads(out)
+    assert doc["period"] == 2 and doc["converged"] is False
+    code, out, _ = run_cli(capsys, osc, "--rule", "sequential", "--order", "random",
+                           "--seed", "3", "--json", "--trace")
+    doc = json.loads(out)
+    assert doc["converged"] is True and doc["order"] == "random" and doc["seed"] == 3
+    assert len(doc["trace"]) == doc["steps"] + 1
+    code, out, _ = run_cli(capsys, osc, "--rule", "parallel", "--steps", "5", "--json")
+    assert code == 0 and json.loads(out)["steps"] == 5
+    code, out, _ = run_cli(capsys, osc, "--rule", "parallel", "--max-steps", "1", "--json")
+    assert code == 0 and json.loads(out)["steps"] == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--input", "1"], "has 2 input neurons"),
+        (["--input", "1", "0", "--rule", "paralel"], "did you mean 'parallel'"),
+        (["--input", "1", "0", "--order", "rand"], "allowed: cyclic"),
+        (["--input", "1", "0", "--steps", "-1"], "steps must be"),
+        (["--input", "1", "0", "--max-steps", "-3"], "max_steps must be"),
+        (["--input", "1", "x"], "invalid float value"),
+        (["--input", "1", "nan"], "not finite"),
+        ([], "give the 2 input value(s)"),
+    ],
+)
+def test_bad_options_one_line_exit_2(capsys, xor, argv, message):
+    code, out, err = run_cli(capsys, xor, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_layered_on_recurrent_names_cycle(capsys, osc):
+    code, _out, err = run_cli(capsys, osc, "--rule", "layered")
+    assert code == 2 and "cycle" in err and "'a'" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,0\n1\n", "line 2: expected 2 values"),
+        ("1,0\n1,zz\n", "line 2, column 2: 'zz' is not a number"),
+        ("x1,x3\n1,0\n", "unknown input neuron 'x3'"),
+        ("x1,x2\n", "no input rows"),
+        ("1,inf\n", "is not finite"),
+    ],
+)
+def test_bad_csv(capsys, xor, tmp_path, text, message):
+    data = tmp_path / "bad.csv"
+    data.write_text(text)
+    code, _out, err = run_cli(capsys, xor, "--inputs", str(data))
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_missing_files(capsys, xor, tmp_path):
+    code, _out, err = run_cli(capsys, xor, "--inputs", str(tmp_path / "none.csv"))
+    assert code == 2 and "none.csv" in err and len(err.strip().splitlines()) == 1
+
+
+def test_read_inputs_reorders_columns(tmp_path):
+    from netsim.cli.run import read_inputs
+
+    data = tmp_path / "x.csv"
+    data.write_text("b,a\n1,2\n3,4\n")
+    assert np.array_equal(read_inputs(data, ["a", "b"]), [[2, 1], [4, 3]])
