@@ -57,7 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--epochs", type=int, default=2000, help="training epochs (2000)")
+    parser.add_argument("--epochs", type=int, default=3000, help="training epochs (3000)")
     parser.set_defaults(func=handle)
 
 
@@ -82,14 +82,14 @@ def handle(args: argparse.Namespace) -> int:
     print(f"   parallel rule:   period {par.period} (a cycle), state {_fmt(par.state)}")
     print(f"   sequential rule: period {seq.period} (a fixed point), state {_fmt(seq.state)}")
 
-    mlp = ns.mlp("2-2-1", activation="sigmoid", seed=1)
+    mlp = ns.mlp("2-2-1", activation="sigmoid", seed=0)
     targets = np.array([[0], [1], [1], [0]], dtype=float)
     history = ns.train(
-        mlp, XOR_INPUTS, targets, loss="mse", optimizer="adam", lr=0.05,
-        epochs=args.epochs, batch_size=4, seed=0, progress=False,
+        mlp, XOR_INPUTS, targets, loss="mse", optimizer="sgd", lr=2.0,
+        epochs=args.epochs, batch_size=None, seed=0, progress=False,
     )
     print(f"\n3. trained {mlp}")
     print(f"   loss {history.loss[0]:.4f} -> {history.loss[-1]:.4f} in {len(history.loss)} epochs")
-    print("   outputs:", _fmt(np.round(mlp.predict(XOR_INPUTS), 3)))
+    print("   outputs:", _fmt(np.round(mlp.predict(XOR_INPUTS), 2)))
     print("\nNext: 'netsim --help', docs/ and examples/.")
     return 0
