@@ -158,7 +158,7 @@ def test_every_load_error_through_the_cli(tmp_path, capsys, command, case):
         (["new", "mlp", "2-3"], "the following arguments are required: -o/--output"),
         (["new", "mlp", "2-3", "--seed", "one", "-o", "{out}"], "invalid int value: 'one'"),
         (["new", "perceptron", "-o", "{out}"], "invalid choice: 'perceptron'"),
-        (["new", "mlp", "2-3", "-o", "{missing_dir}"], "No such file or directory"),
+        (["new", "mlp", "2-3", "-o", "{missing_dir}"], "does not exist"),
         (["info"], "the following arguments are required: FILE"),
         (["info", "{missing}"], "No such file or directory"),
         (["validate"], "the following arguments are required: FILE"),

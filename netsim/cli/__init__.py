@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -57,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
     except NetsimError as exc:
         print(f"netsim: error: {exc}", file=sys.stderr)
+    except BrokenPipeError:
+        # the reader went away (``netsim demo | head``): stop quietly, like other tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"netsim: error: {exc.strerror or exc}{where}", file=sys.stderr)

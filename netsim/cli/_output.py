@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["add_json_option", "emit", "short_list", "text_table"]
+from ..errors import ParameterError
+
+__all__ = ["add_json_option", "check_output", "emit", "short_list", "text_table", "yes_no"]
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:
@@ -62,3 +65,31 @@ def short_list(items: Sequence[object], limit: int = 10) -> str:
         return "-"
     shown = ", ".join(str(x) for x in items[:limit])
     return shown if len(items) <= limit else f"{shown}, ... (+{len(items) - limit} more)"
+
+
+def yes_no(flag: object) -> str:
+    """``yes`` or ``no``, as the text outputs print booleans.
+
+    >>> yes_no(True), yes_no(False)
+    ('yes', 'no')
+    """
+    return "yes" if flag else "no"
+
+
+def check_output(path: str, option: str = "-o", suffixes: Sequence[str] = ()) -> None:
+    """Refuse an output path before any work is done: a missing directory or a wrong suffix.
+
+    >>> check_output("net.json", suffixes=(".json",))
+    >>> check_output("net.txt", suffixes=(".json",))
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: -o net.txt: a network file is JSON; give a name ending in .json
+    """
+    if suffixes and not str(path).lower().endswith(tuple(suffixes)):
+        wanted = " or ".join(suffixes)
+        raise ParameterError(
+            f"{option} {path}: a network file is JSON; give a name ending in {wanted}"
+        )
+    folder = os.path.dirname(os.fspath(path)) or "."
+    if not os.path.isdir(folder):
+        raise ParameterError(f"{option} {path}: the directory {folder!r} does not exist")

@@ -16,7 +16,7 @@ from typing import Any
 import netsim as ns
 from netsim.io.atomic import atomic_write_text
 
-from ._output import add_json_option, emit
+from ._output import add_json_option, check_output, emit
 
 __all__ = ["add_parser", "parse_clamp"]
 
@@ -43,6 +43,16 @@ def parse_clamp(items: list[str], net: ns.Network) -> dict[Any, float]:
             net.neuron(key)  # raises NeuronNotFoundError with a suggestion
         out[key] = value
     return out
+
+
+def _rows(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
+    return value
 
 
 def add_parser(subparsers: Any) -> None:
@@ -78,13 +88,16 @@ def add_parser(subparsers: Any) -> None:
         help="also write the state transition graph as DOT (at most 10 free neurons)",
     )
     parser.add_argument(
-        "--max-rows", type=int, default=50, metavar="N", help="attractors shown as text (50)"
+        "--max-rows", type=_rows, default=50, metavar="N",
+        help="show at most N attractors as text (default 50; --json lists all)"
     )
     add_json_option(parser)
     parser.set_defaults(func=_attractors)
 
 
 def _attractors(args: argparse.Namespace) -> int:
+    if args.dot:
+        check_output(args.dot, option="--dot")
     net = ns.load(args.file)
     clamp = parse_clamp(args.clamp, net)
     result = ns.attractors(net, rule=args.rule, clamp=clamp)

@@ -54,8 +54,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="a short tour on embedded example networks",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "A short tour needing nothing but netsim: the textbook XOR network of three "
+            "step neurons (truth table and layer-by-layer trace), a recurrent two-neuron "
+            "oscillator under the parallel and the sequential rule, and a 2-2-1 sigmoid "
+            "network trained on XOR by gradient descent."
+        ),
     )
     parser.add_argument("--epochs", type=int, default=3000, help="training epochs (3000)")
     parser.set_defaults(func=handle)

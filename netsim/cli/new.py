@@ -8,7 +8,7 @@ from typing import Any
 
 import netsim as ns
 
-from ._output import add_json_option, emit
+from ._output import add_json_option, check_output, emit
 
 __all__ = ["add_parser", "parse_function", "parse_sizes_args"]
 
@@ -121,6 +121,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _new_mlp(args: argparse.Namespace) -> int:
+    check_output(args.output, suffixes=(".json",))
     sizes = parse_sizes_args(args.sizes)
     net = ns.mlp(
         sizes,

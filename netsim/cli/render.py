@@ -9,10 +9,13 @@ written (next to ``FILE``, suffix ``.dot``) and the error line says how to insta
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 import netsim as ns
 from netsim.io.dot import FORMATS
+
+from ._output import check_output
 
 __all__ = ["add_parser"]
 
@@ -64,6 +67,11 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    if args.trace and args.output.endswith(("/", os.sep)):
+        # "-o frames/" asks for a directory: make it rather than write frames_0.svg
+        os.makedirs(args.output, exist_ok=True)
+    else:
+        check_output(args.output)
     net = ns.load(args.network)
     options: dict[str, Any] = {
         "direction": args.direction,

@@ -77,25 +77,25 @@ def read_inputs(path: str | Path, input_ids: list[Any]) -> np.ndarray:
         if unknown or sorted(header) != sorted(names):
             what = (f"unknown input neuron {unknown[0]!r}" + _did_you_mean(unknown[0], names)
                     if unknown else f"the header must name each input once: {names}")
-            raise ns.DataError(f"{path} line {line}: {what}")
+            raise ns.DataError(f"{path}, line {line}: {what}")
         columns = [header.index(n) for n in names]
     if not rows:
         raise ns.DataError(f"{path}: no input rows")
     out = np.empty((len(rows), k))
     for b, (line, row) in enumerate(rows):
         if len(row) != k:
-            raise ns.DataError(f"{path} line {line}: expected {k} value{'s' * (k != 1)} (one per "
+            raise ns.DataError(f"{path}, line {line}: expected {k} value{'s' * (k != 1)} (one per "
                             f"input neuron), got {len(row)}")
         for c, col in enumerate(columns):
             text = row[col].strip()
             try:
                 value = float(text)
             except ValueError:
-                raise ns.DataError(f"{path} line {line}, column {col + 1}: {text!r} is not a "
+                raise ns.DataError(f"{path}, line {line}, column {col + 1}: {text!r} is not a "
                                 "number") from None
             if not math.isfinite(value):
                 raise ns.DataError(
-                    f"{path} line {line}, column {col + 1}: {text!r} is not finite")
+                    f"{path}, line {line}, column {col + 1}: {text!r} is not finite")
             out[b, c] = value
     return out
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import netsim as ns
 
-from ._output import add_json_option, emit, text_table
+from ._output import add_json_option, check_output, emit, text_table, yes_no
 
 __all__ = ["add_parser"]
 
@@ -83,12 +83,18 @@ def add_parser(subparsers: Any) -> None:
         "of first appearance as the targets; use with a softmax output layer and "
         "--loss cross_entropy",
     )
-    parser.add_argument("--loss", default="mse",
-                        choices=["mse", "binary_cross_entropy", "cross_entropy"])
-    parser.add_argument("--optimizer", default="sgd",
-                        choices=["sgd", "momentum", "adagrad", "rmsprop", "adam"])
+    parser.add_argument(
+        "--loss", default="mse", choices=["mse", "binary_cross_entropy", "cross_entropy"],
+        help="error averaged over the samples: mse = ½Σ(y − d)² (default), "
+        "binary_cross_entropy (outputs in (0, 1)), cross_entropy (softmax outputs)",
+    )
+    parser.add_argument(
+        "--optimizer", default="sgd", choices=["sgd", "momentum", "adagrad", "rmsprop", "adam"],
+        help="weight update rule (default sgd: plain gradient descent)",
+    )
     parser.add_argument("--lr", type=_rate, default=0.1, help="learning rate (default 0.1)")
-    parser.add_argument("--epochs", type=_positive_int, default=100, help="default 100")
+    parser.add_argument("--epochs", type=_positive_int, default=100,
+                        help="passes over the training samples (default 100)")
     parser.add_argument("--batch-size", type=_batch_size, default=32, metavar="N|full",
                         help="minibatch size; 1 = online, 'full' = whole batch (default 32)")
     parser.add_argument("--validation-split", type=_fraction, default=None, metavar="F",
@@ -99,12 +105,14 @@ def add_parser(subparsers: Any) -> None:
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None,
                           help="show a progress bar (default: when stderr is a terminal)")
-    progress.add_argument("--no-progress", dest="progress", action="store_false")
+    progress.add_argument("--no-progress", dest="progress", action="store_false",
+                          help="never show a progress bar")
     add_json_option(parser)
     parser.set_defaults(func=_train)
 
 
 def _train(args: argparse.Namespace) -> int:
+    check_output(args.output, suffixes=(".json",))
     net = ns.load(args.network)
     targets: Any = len(net.outputs) if args.targets is None else args.targets
     if targets == 0:
@@ -149,7 +157,7 @@ def _train(args: argparse.Namespace) -> int:
     for name, values in history.val_metrics.items():
         result[f"val_{name}"] = values[-1]
     result["stopped_early"] = history.stopped_early
-    rows = [(k.replace("_", " "), f"{v:.6g}" if isinstance(v, float) else v)
-            for k, v in result.items()]
+    rows = [(k.replace("_", " "), f"{v:.6g}" if isinstance(v, float)
+             else yes_no(v) if isinstance(v, bool) else v) for k, v in result.items()]
     emit(args, result, text_table(rows))
     return 0
