@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +59,42 @@ def test_demo_command_runs():
     assert done.returncode == 0, done.stderr
     assert "0 1  ->  1" in done.stdout
     assert "period 2" in done.stdout and "period 1" in done.stdout
+
+
+def cli_commands() -> list[list[str]]:
+    """The README's command-line block: one argv per command (continuations joined)."""
+    (block,) = blocks("sh")[1:]
+    text = block.replace("\\\n", " ")
+    commands = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            assert line.startswith("netsim "), line
+            commands.append(line.split()[1:])
+    return commands
+
+
+def test_cli_block_runs_in_order_on_the_files_it_names(tmp_path):
+    # the files the block needs: those written by the Python and JSON blocks, and iris.csv
+    assert run_python(blocks("python")[0], tmp_path).returncode == 0
+    (tmp_path / "and.json").write_text(blocks("json")[0], encoding="utf-8")
+    (tmp_path / "examples").mkdir()
+    shutil.copy(ROOT / "examples" / "iris.csv", tmp_path / "examples" / "iris.csv")
+    outputs = {}
+    commands = cli_commands()
+    assert [c[0] for c in commands] == [
+        "new", "info", "train", "run", "validate", "run", "render", "attractors"]
+    for argv in commands:
+        if argv[0] == "render" and shutil.which("dot") is None:
+            argv = [a.replace(".svg", ".dot") for a in argv]
+        done = subprocess.run(
+            [sys.executable, "-m", "netsim", *argv], cwd=tmp_path, capture_output=True,
+            text=True, timeout=300, env={"PYTHONPATH": str(ROOT), "PATH": os.environ["PATH"]},
+        )
+        assert done.returncode == 0 and done.stderr == "", (argv, done.stderr)
+        outputs[" ".join(argv[:2])] = done.stdout
+    assert (tmp_path / "trained.json").exists()
+    y1 = outputs["run trained.json"].split("y1=")[1].split()[0]
+    assert float(y1) > 0.9                      # the setosa is recognised
+    assert "ok" in outputs["validate iris.json"]
+    assert outputs["attractors and.json"].splitlines()[-1].split()[-1] == "1"   # y = 1
