@@ -122,6 +122,15 @@ def add_parser(subparsers: Any) -> None:
 
 def _new_mlp(args: argparse.Namespace) -> int:
     check_output(args.output, suffixes=(".json",))
+    for option, spec in (("--activation", args.activation),
+                         ("--output-activation", args.output_activation)):
+        if spec is not None:
+            name = spec if isinstance(spec, str) else spec["name"]
+            try:
+                ns.get_activation(name)
+            except ns.UnknownFunctionError as exc:
+                # say which option is wrong rather than the first neuron built with it
+                raise ns.UnknownFunctionError(f"{option}: {exc}") from None
     sizes = parse_sizes_args(args.sizes)
     net = ns.mlp(
         sizes,

@@ -143,19 +143,23 @@ def _train(args: argparse.Namespace) -> int:
         progress=bar,
     )
     ns.save(net, args.output)
+    # The figures describe the saved weights: those of the best epoch when early
+    # stopping restored them, else those of the last epoch.
+    at = history.best_epoch if history.restored_best else -1
     result: dict[str, Any] = {
         "output": args.output,
         "samples": len(samples.inputs),
         "epochs": history.epochs,
         "best_epoch": history.best_epoch + 1,
-        "loss": history.loss[-1],
+        "saved_epoch": history.best_epoch + 1 if history.restored_best else history.epochs,
+        "loss": history.loss[at],
     }
     if history.val_loss:
-        result["val_loss"] = history.val_loss[-1]
+        result["val_loss"] = history.val_loss[at]
     for name, values in history.metrics.items():
-        result[name] = values[-1]
+        result[name] = values[at]
     for name, values in history.val_metrics.items():
-        result[f"val_{name}"] = values[-1]
+        result[f"val_{name}"] = values[at]
     result["stopped_early"] = history.stopped_early
     rows = [(k.replace("_", " "), f"{v:.6g}" if isinstance(v, float)
              else yes_no(v) if isinstance(v, bool) else v) for k, v in result.items()]
