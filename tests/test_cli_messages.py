@@ -51,6 +51,10 @@ def one_error(capsys, *argv: str) -> str:
          "--dot nodir/g.dot: the directory 'nodir' does not exist"),
         (["attractors", "xor.json", "--max-rows", "-1"], "must be an integer >= 0"),
         (["run", "xor.json", "--inputs", "bad.csv"], "bad.csv, line 3, column 2: 'zz'"),
+        (["run", "xor.json", "--input", "1", "0", "--order", "random"],
+         "--order random applies to the sequential rule only; add --rule sequential"),
+        (["render", "xor.json", "-o", "x.dot", "--input", "1", "0", "--order", "random"],
+         "applies to the sequential rule only"),
     ],
 )
 def test_mistakes_name_what_and_where(files, capsys, argv, fragment):

@@ -89,6 +89,11 @@ def _render(args: argparse.Namespace) -> int:
         run_options = {"rule": args.rule, "steps": args.steps, "max_steps": args.max_steps,
                        "seed": args.seed, "record": args.trace}
         if args.order is not None:
+            if args.rule != "sequential":
+                raise ns.ParameterError(
+                    f"--order {args.order} applies to the sequential rule only; "
+                    "add --rule sequential"
+                )
             run_options["order"] = args.order
         try:
             run = net.run(args.input, **run_options)

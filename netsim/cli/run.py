@@ -44,7 +44,7 @@ def add_parser(subparsers: Any) -> None:
                         help="a CSV file of inputs, one row per sample")
     p.add_argument("--rule", help=f"update rule: {', '.join(ns.RULES)} (default: layered "
                    "for a feed-forward network, parallel for a recurrent one)")
-    p.add_argument("--order", default="cyclic",
+    p.add_argument("--order", default=None,
                    help=f"sequential order: {', '.join(ns.ORDERS)} (default cyclic)")
     p.add_argument("--steps", type=int, help="run exactly this many steps")
     p.add_argument("--max-steps", type=int, dest="max_steps",
@@ -147,8 +147,13 @@ def handler(args: argparse.Namespace) -> int:
                 f"give the {len(net.inputs)} input value(s) with --input, or a CSV with --inputs"
             )
         single = True
+    if args.order in ns.ORDERS and args.rule != "sequential":
+        # an order only means something to the sequential rule; do not ignore it silently
+        raise ns.ParameterError(
+            f"--order {args.order} applies to the sequential rule only; add --rule sequential"
+        )
     run = net.run(x, rule=args.rule, steps=args.steps, max_steps=args.max_steps, tol=args.tol,
-                  order=args.order, seed=args.seed, record=args.trace)
+                  order=args.order or "cyclic", seed=args.seed, record=args.trace)
     if not single and not 0 <= args.sample < len(x):
         raise ns.ParameterError(f"--sample must be between 0 and {len(x) - 1}, got {args.sample}")
     data = None
