@@ -55,12 +55,17 @@ def add_parser(subparsers: Any) -> None:
                         help="one node per layer (default: only for large networks)")
     parser.add_argument("--input", type=float, nargs="+", metavar="X",
                         help="run on this input and show the final state")
-    parser.add_argument("--rule", choices=ns.RULES, help="update rule for --input")
+    parser.add_argument("--rule", choices=ns.RULES,
+                        help="update rule for --input (default: layered for a feed-forward "
+                        "network, parallel for a recurrent one)")
     parser.add_argument("--order", choices=ns.ORDERS,
                         help="neuron order of the sequential rule (default cyclic)")
-    parser.add_argument("--steps", type=int, help="number of steps for --input")
-    parser.add_argument("--max-steps", type=int, default=1000, help="bound for --input")
-    parser.add_argument("--seed", type=int, help="seed for random orders")
+    parser.add_argument("--steps", type=int, metavar="K",
+                        help="with --input: run exactly K steps")
+    parser.add_argument("--max-steps", type=int, default=None, metavar="M",
+                        help="with --input: bound of a run until stable (default 1000 steps; "
+                        "1000 sweeps for the sequential rule), as for netsim run")
+    parser.add_argument("--seed", type=int, metavar="N", help="seed for random orders")
     parser.add_argument("--trace", action="store_true",
                         help="with --input: write one frame per step")
     parser.set_defaults(func=_render)

@@ -42,20 +42,21 @@ def add_parser(subparsers: Any) -> None:
                         help="the input values, in input order")
     source.add_argument("--inputs", metavar="CSV",
                         help="a CSV file of inputs, one row per sample")
-    p.add_argument("--rule", help=f"update rule: {', '.join(ns.RULES)} (default: layered "
-                   "for a feed-forward network, parallel for a recurrent one)")
+    p.add_argument("--rule", metavar="RULE",
+                   help=f"update rule: {', '.join(ns.RULES)} (default: layered for a "
+                   "feed-forward network, parallel for a recurrent one)")
     p.add_argument("--order", default=None,
                    help=f"sequential order: {', '.join(ns.ORDERS)} (default cyclic)")
-    p.add_argument("--steps", type=int, help="run exactly this many steps")
-    p.add_argument("--max-steps", type=int, dest="max_steps",
+    p.add_argument("--steps", type=int, metavar="K", help="run exactly this many steps")
+    p.add_argument("--max-steps", type=int, dest="max_steps", metavar="M",
                    help="bound of a run until stable (default 1000 steps; 1000 sweeps "
                    "for the sequential rule)")
-    p.add_argument("--tol", type=float, default=0.0,
+    p.add_argument("--tol", type=float, default=0.0, metavar="T",
                    help="a change larger than this counts (default 0)")
-    p.add_argument("--seed", type=int, help="seed of the random orders")
+    p.add_argument("--seed", type=int, metavar="N", help="seed of the random orders")
     p.add_argument("--trace", action="store_true",
                    help="print the state after every step (a table: step, then each neuron)")
-    p.add_argument("--sample", type=int, default=0,
+    p.add_argument("--sample", type=int, default=0, metavar="I",
                    help="with --trace and a CSV: the sample whose trace to print (default 0)")
     add_json_option(p)
     p.set_defaults(func=handler)
