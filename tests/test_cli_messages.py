@@ -64,6 +64,14 @@ def test_mistakes_name_what_and_where(files, capsys, argv, fragment):
         "bad.csv", "data.csv", "net.json", "xor.json"]
 
 
+def test_a_missing_file_is_named_first(files, capsys):
+    for missing, argv in (("nope.json", ["info", "nope.json"]),
+                          ("nope.csv", ["run", "xor.json", "--inputs", "nope.csv"]),
+                          ("nope.csv", ["train", "net.json", "nope.csv", "-o", "t.json"])):
+        err = one_error(capsys, *argv)
+        assert err == f"netsim: error: {missing}: No such file or directory\n", err
+
+
 def test_render_trace_into_a_new_directory(files, capsys):
     assert main(["render", "xor.json", "-o", "frames/", "--format", "dot",
                  "--input", "1", "0", "--trace"]) == 0

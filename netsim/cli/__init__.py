@@ -63,8 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        where = f": {exc.filename}" if exc.filename else ""
-        print(f"netsim: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        # "FILE: problem", like every other message that names a file
+        what = exc.strerror or str(exc)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"netsim: error: {where}{what}", file=sys.stderr)
     except KeyboardInterrupt:
         print("netsim: interrupted", file=sys.stderr)
         return 130
