@@ -52,7 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 failure, 2 bad input)."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            # argparse would blame the top-level parser; name the subcommand instead
+            prog = " ".join(["netsim", args.command, *([args.kind] if getattr(args, "kind", None)
+                                                      else [])])
+            raise UsageError(f"{prog}: error: unrecognized arguments: {' '.join(extra)} "
+                             f"(see '{prog} --help')")
         return int(args.func(args) or 0)
     except UsageError as exc:
         print(exc, file=sys.stderr)

@@ -77,6 +77,7 @@ def read_inputs(path: str | Path, input_ids: list[Any]) -> np.ndarray:
         unknown = [h for h in header if h not in names]
         if unknown or sorted(header) != sorted(names):
             what = (f"unknown input neuron {unknown[0]!r}" + _did_you_mean(unknown[0], names)
+                    + f"; the inputs are {', '.join(names)}"
                     if unknown else f"the header must name each input once: {names}")
             raise ns.DataError(f"{path}, line {line}: {what}")
         columns = [header.index(n) for n in names]
