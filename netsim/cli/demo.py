@@ -50,6 +50,16 @@ def _fmt(values: np.ndarray) -> str:
     return " ".join(f"{v:g}" for v in np.ravel(values))
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
@@ -61,13 +71,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "network trained on XOR by gradient descent."
         ),
     )
-    parser.add_argument("--epochs", type=int, default=3000, help="training epochs (3000)")
+    parser.add_argument("--epochs", type=_positive_int, default=3000, metavar="N",
+                        help="training epochs of part 3 (default 3000)")
     parser.set_defaults(func=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     net = xor_network()
     print(f"1. {net}")
+    print("   three step neurons: h1 = OR, h2 = NAND, y = AND of the two (layered rule)")
     print("   layers:", " | ".join(", ".join(map(str, layer)) for layer in net.layers()))
     print("   x1 x2 -> y")
     outputs = net.predict(XOR_INPUTS)
@@ -83,6 +95,7 @@ def handle(args: argparse.Namespace) -> int:
     par = osc.run([], rule="parallel", max_steps=20)
     seq = osc.run([], rule="sequential", max_steps=20)
     print(f"\n2. {osc}")
+    print("   two sign neurons inhibiting each other (weights -1), both starting at +1")
     print(f"   parallel rule:   period {par.period} (a cycle), state {_fmt(par.state)}")
     print(f"   sequential rule: period {seq.period} (a fixed point), state {_fmt(seq.state)}")
 
@@ -93,7 +106,8 @@ def handle(args: argparse.Namespace) -> int:
         epochs=args.epochs, batch_size=None, seed=0, progress=False,
     )
     print(f"\n3. trained {mlp}")
+    print("   sigmoid neurons learn XOR by backpropagation (full-batch gradient descent)")
     print(f"   loss {history.loss[0]:.4f} -> {history.loss[-1]:.4f} in {len(history.loss)} epochs")
     print("   outputs:", _fmt(np.round(mlp.predict(XOR_INPUTS), 2)))
-    print("\nNext: 'netsim --help', docs/ and examples/.")
+    print("\nNext: 'netsim --help', docs/index.md and docs/examples.md.")
     return 0
