@@ -50,6 +50,9 @@ def one_error(capsys, *argv: str) -> str:
         (["attractors", "xor.json", "--dot", "nodir/g.dot"],
          "--dot nodir/g.dot: the directory 'nodir' does not exist"),
         (["attractors", "xor.json", "--max-rows", "-1"], "must be an integer >= 0"),
+        (["train", "data.csv", "net.json", "-o", "t.json"],
+         "data.csv: line 1, column 2: malformed JSON: Extra data (a network file, in JSON, "
+         "is expected here)"),
         (["demo", "--epochs", "0"], "netsim demo: error: argument --epochs: must be a positive"),
         (["run", "xor.json", "--inputs", "bad.csv"], "bad.csv, line 3, column 2: 'zz'"),
         (["run", "xor.json", "--inputs", "data.csv", "extra.csv"],

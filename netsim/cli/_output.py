@@ -21,9 +21,12 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..errors import ParameterError
+from ..errors import FormatError, ParameterError
 
-__all__ = ["add_json_option", "check_output", "emit", "short_list", "text_table", "yes_no"]
+__all__ = [
+    "add_json_option", "check_output", "emit", "load_network", "short_list", "text_table",
+    "yes_no",
+]
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:
@@ -93,3 +96,16 @@ def check_output(path: str, option: str = "-o", suffixes: Sequence[str] = ()) ->
     folder = os.path.dirname(os.fspath(path)) or "."
     if not os.path.isdir(folder):
         raise ParameterError(f"{option} {path}: the directory {folder!r} does not exist")
+
+
+def load_network(path: str) -> Any:
+    """``ns.load(path)``; a file that is not JSON at all and not named ``*.json`` (a CSV
+    given where the network goes, say) gets a hint about which argument is wrong."""
+    import netsim as ns
+
+    try:
+        return ns.load(path)
+    except FormatError as exc:
+        if "malformed JSON" in str(exc) and not str(path).lower().endswith(".json"):
+            raise FormatError(f"{exc} (a network file, in JSON, is expected here)") from None
+        raise

@@ -16,7 +16,7 @@ from typing import Any
 import netsim as ns
 from netsim.io.atomic import atomic_write_text
 
-from ._output import add_json_option, check_output, emit
+from ._output import add_json_option, check_output, emit, load_network
 
 __all__ = ["add_parser", "parse_clamp"]
 
@@ -98,7 +98,7 @@ def add_parser(subparsers: Any) -> None:
 def _attractors(args: argparse.Namespace) -> int:
     if args.dot:
         check_output(args.dot, option="--dot")
-    net = ns.load(args.file)
+    net = load_network(args.file)
     clamp = parse_clamp(args.clamp, net)
     result = ns.attractors(net, rule=args.rule, clamp=clamp)
     if args.dot:

@@ -8,7 +8,7 @@ from typing import Any
 
 import netsim as ns
 
-from ._output import add_json_option, emit, short_list, text_table
+from ._output import add_json_option, emit, load_network, short_list, text_table
 
 __all__ = ["add_parser", "summarize", "summary_line"]
 
@@ -109,7 +109,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _info(args: argparse.Namespace) -> int:
-    net = ns.load(args.file)
+    net = load_network(args.file)
     s = summarize(net)
     emit(args, {"file": args.file, **s}, _text(args.file, s))
     return 0

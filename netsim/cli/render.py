@@ -15,7 +15,7 @@ from typing import Any
 import netsim as ns
 from netsim.io.dot import FORMATS
 
-from ._output import check_output
+from ._output import check_output, load_network
 
 __all__ = ["add_parser"]
 
@@ -77,7 +77,7 @@ def _render(args: argparse.Namespace) -> int:
         os.makedirs(args.output, exist_ok=True)
     else:
         check_output(args.output)
-    net = ns.load(args.network)
+    net = load_network(args.network)
     options: dict[str, Any] = {
         "direction": args.direction,
         "weights": args.weights,

@@ -24,7 +24,7 @@ import numpy as np
 
 import netsim as ns
 
-from ._output import add_json_option, emit
+from ._output import add_json_option, emit, load_network
 
 __all__ = ["add_parser", "read_inputs"]
 
@@ -138,7 +138,7 @@ def _fmt(value: float) -> str:
 
 
 def handler(args: argparse.Namespace) -> int:
-    net = ns.load(args.file)
+    net = load_network(args.file)
     if args.inputs is not None:
         x = read_inputs(args.inputs, list(net.inputs))
         single = False

@@ -9,7 +9,7 @@ from typing import Any
 
 import netsim as ns
 
-from ._output import add_json_option, check_output, emit, text_table, yes_no
+from ._output import add_json_option, check_output, emit, load_network, text_table, yes_no
 
 __all__ = ["add_parser"]
 
@@ -113,7 +113,7 @@ def add_parser(subparsers: Any) -> None:
 
 def _train(args: argparse.Namespace) -> int:
     check_output(args.output, suffixes=(".json",))
-    net = ns.load(args.network)
+    net = load_network(args.network)
     targets: Any = len(net.outputs) if args.targets is None else args.targets
     if targets == 0:
         raise ns.NetworkError(f"{args.network}: the network has no output neurons to train")

@@ -8,7 +8,7 @@ from typing import Any
 
 import netsim as ns
 
-from ._output import add_json_option, emit
+from ._output import add_json_option, emit, load_network
 from .info import summarize, summary_line
 
 __all__ = ["add_parser"]
@@ -35,7 +35,7 @@ def _validate(args: argparse.Namespace) -> int:
     lines: list[str] = []
     for path in args.files:
         try:
-            net = ns.load(path)
+            net = load_network(path)
         except ns.NetsimError as exc:
             message = str(exc)
         except OSError as exc:
