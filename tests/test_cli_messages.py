@@ -53,6 +53,8 @@ def one_error(capsys, *argv: str) -> str:
         (["train", "data.csv", "net.json", "-o", "t.json"],
          "data.csv: line 1, column 2: malformed JSON: Extra data (a network file, in JSON, "
          "is expected here)"),
+        (["run", "xor.json", "--input", "1", "0", "--sample", "3"],
+         "--sample picks the row of --inputs whose --trace is shown"),
         (["demo", "--epochs", "0"], "netsim demo: error: argument --epochs: must be a positive"),
         (["run", "xor.json", "--inputs", "bad.csv"], "bad.csv, line 3, column 2: 'zz'"),
         (["run", "xor.json", "--inputs", "data.csv", "extra.csv"],

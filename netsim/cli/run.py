@@ -56,7 +56,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--seed", type=int, metavar="N", help="seed of the random orders")
     p.add_argument("--trace", action="store_true",
                    help="print the state after every step (a table: step, then each neuron)")
-    p.add_argument("--sample", type=int, default=0, metavar="I",
+    p.add_argument("--sample", type=int, default=None, metavar="I",
                    help="with --trace and a CSV: the sample whose trace to print (default 0)")
     add_json_option(p)
     p.set_defaults(func=handler)
@@ -154,10 +154,15 @@ def handler(args: argparse.Namespace) -> int:
         raise ns.ParameterError(
             f"--order {args.order} applies to the sequential rule only; add --rule sequential"
         )
-    run = net.run(x, rule=args.rule, steps=args.steps, max_steps=args.max_steps, tol=args.tol,
-                  order=args.order or "cyclic", seed=args.seed, record=args.trace)
+    if args.sample is not None and (single or not args.trace):
+        raise ns.ParameterError("--sample picks the row of --inputs whose --trace is shown; "
+                                "give it with --inputs and --trace")
+    if args.sample is None:
+        args.sample = 0
     if not single and not 0 <= args.sample < len(x):
         raise ns.ParameterError(f"--sample must be between 0 and {len(x) - 1}, got {args.sample}")
+    run = net.run(x, rule=args.rule, steps=args.steps, max_steps=args.max_steps, tol=args.tol,
+                  order=args.order or "cyclic", seed=args.seed, record=args.trace)
     data = None
     if args.json:
         data = run.summary()
