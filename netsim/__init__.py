@@ -5,7 +5,7 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 (:func:`save`, :func:`load`) and draw it (``net.to_dot``, ``net.render``).
 """
 
-from . import io
+from . import io, zoo
 from .analyse import (
     NetsimWarning,
     attractors,
@@ -139,4 +139,5 @@ __all__ = [
     "to_dict",
     "train",
     "write_dot",
+    "zoo",
 ]

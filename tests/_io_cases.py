@@ -6,21 +6,7 @@ import json
 from typing import Any
 
 import netsim as ns
-
-
-def xor() -> ns.Network:
-    net = ns.Network(name="xor", description="XOR from three step neurons")
-    net.add_input("x1")
-    net.add_input("x2")
-    net.add_neuron("h1", activation="step", bias=-1)
-    net.add_neuron("h2", activation="step", bias=3)
-    net.add_output("y", activation="step", bias=-2)
-    for x in ("x1", "x2"):
-        net.connect(x, "h1", 2.0)
-        net.connect(x, "h2", -2.0)
-    net.connect("h1", "y", 1.0)
-    net.connect("h2", "y", 1.0)
-    return net
+from netsim.zoo import xor
 
 
 def softmax_mlp() -> ns.Network:

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from _io_cases import BAD, recurrent, rich, xor
+from _io_cases import BAD, recurrent, rich
 
 import netsim as ns
 from netsim.cli import main
+from netsim.zoo import xor
 
 ROOT = Path(__file__).resolve().parents[1]  # `python -m netsim` from the project root
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from _diagram_cases import xor
 
 import netsim as ns
 from netsim.cli import main
+from netsim.zoo import xor
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' missing")
 

@@ -6,10 +6,11 @@ import json
 import math
 
 import pytest
-from _io_cases import BAD, NETWORKS, base_doc, rich, xor
+from _io_cases import BAD, NETWORKS, base_doc, rich
 
 import netsim as ns
 from netsim.io import dumps, loads
+from netsim.zoo import xor
 
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))
