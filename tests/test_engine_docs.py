@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import doctest
 import importlib
-import re
-from pathlib import Path
 
 import pytest
+from _docs import DOCS, run_page
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 
-
-def test_simulation_page_examples_run():
-    text = (DOCS / "simulation.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
-    assert blocks
-    namespace: dict[str, object] = {}
-    for block in blocks:
-        exec(compile(block, "docs/simulation.md", "exec"), namespace)
+def test_simulation_page_examples_run(tmp_path):
+    done = run_page(DOCS / "simulation.md", tmp_path)
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("module", ["netsim.simulate", "netsim.simulate.engine",

@@ -1,33 +1,23 @@
-"""The Python blocks of docs/concepts.md run, in order, and their asserts hold."""
+"""The Python blocks of docs/concepts.md and docs/index.md run, in order, and their
+asserts hold (each page as one script in a fresh interpreter, see ``_docs``)."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
+from _docs import DOCS, code_blocks, run_page
 
 import netsim as ns
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+def test_concepts_page_examples_run(tmp_path):
+    assert len(code_blocks(DOCS / "concepts.md")) >= 6
+    done = run_page(DOCS / "concepts.md", tmp_path)
+    assert done.returncode == 0, done.stderr
 
 
-def python_blocks(page: str) -> list[str]:
-    text = (DOCS / page).read_text(encoding="utf-8")
-    return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
-
-
-def test_concepts_page_examples_run():
-    blocks = python_blocks("concepts.md")
-    assert len(blocks) >= 6
-    namespace: dict[str, object] = {}
-    try:
-        for block in blocks:
-            # our own documentation's examples, run as written
-            exec(compile(block, "docs/concepts.md", "exec"), namespace)
-    finally:
-        if "softsign_demo" in ns.ACTIVATIONS:  # the page registers a demo function
-            ns.ACTIVATIONS.remove("softsign_demo")
+def test_index_page_examples_run(tmp_path):
+    done = run_page(DOCS / "index.md", tmp_path)
+    assert done.returncode == 0, done.stderr
 
 
 BUILTINS = ["identity", "step", "sign", "sigmoid", "tanh", "scaled_tanh", "relu", "saturated",
