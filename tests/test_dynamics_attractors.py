@@ -90,7 +90,7 @@ def _labels(space, states):
     return out
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(networks())
 def test_parallel_matches_brute_force(spec):
     w, b, kind = spec
@@ -155,7 +155,7 @@ def _brute_sequential(w, b, kind, states, free):
     return terminal, strong, weak, fixed
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(networks())
 def test_sequential_matches_brute_force(spec):
     w, b, kind = spec
@@ -185,7 +185,7 @@ def test_sequential_matches_brute_force(spec):
     assert np.array_equal(again.attractor_of, result.attractor_of)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(networks(max_n=4), st.data())
 def test_clamped_input_matches_brute_force(spec, data):
     w, b, kind = spec
