@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import netsim as ns
@@ -157,3 +158,15 @@ BAD: dict[str, tuple[str | bytes, list[str]]] = {
         '"steepness": 1.0', '"steepness": Infinity'),
         ["$.neurons[1].activation.steepness: non-finite number inf"]),
 }
+
+
+def write_bad(directory: Path, case: str) -> tuple[Path, list[str]]:
+    """Write the bad document ``case`` to ``directory/<case>.json``; return the path
+    and the fragments its error message must contain."""
+    content, fragments = BAD[case]
+    path = directory / f"{case}.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path, fragments

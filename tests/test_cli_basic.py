@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _io_cases import BAD, recurrent, rich
+from _io_cases import BAD, recurrent, rich, write_bad
 
 import netsim as ns
 from netsim.cli import main
@@ -125,12 +125,7 @@ def test_validate_json(tmp_path, capsys):
 @pytest.mark.parametrize("command", ["validate", "info"])
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_every_load_error_through_the_cli(tmp_path, capsys, command, case):
-    content, fragments = BAD[case]
-    path = tmp_path / f"{case}.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    path, fragments = write_bad(tmp_path, case)
     code, out, err = run_cli(capsys, command, path)
     assert code == 2
     assert out == ""
