@@ -27,6 +27,8 @@ def test_logic_gates():
     assert tables["AND"].tolist() == [0, 0, 0, 1]
     assert tables["OR"].tolist() == [0, 1, 1, 1]
     assert tables["NOT"].tolist() == [1, 0]
+    assert tables["NAND"].tolist() == [1, 1, 1, 0]
+    assert tables["NOR"].tolist() == [1, 0, 0, 0]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
