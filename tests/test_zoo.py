@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pytest
 
@@ -11,11 +9,6 @@ import netsim as ns
 from netsim import zoo
 
 PAIRS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
-
-
-def test_docstring_examples():
-    result = doctest.testmod(zoo)
-    assert result.failed == 0 and result.attempted > 0
 
 
 def test_xor_truth_table_and_hidden_gates():
