@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_cli
 from _io_cases import BAD, recurrent, rich, write_bad
 
 import netsim as ns
@@ -15,12 +16,6 @@ from netsim.cli import main
 from netsim.zoo import xor
 
 ROOT = Path(__file__).resolve().parents[1]  # `python -m netsim` from the project root
-
-
-def run_cli(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_new_mlp_writes_a_loadable_file(tmp_path, capsys):

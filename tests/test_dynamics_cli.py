@@ -8,17 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_cli
 
 import netsim as ns
-from netsim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_cli(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
