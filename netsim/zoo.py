@@ -8,6 +8,7 @@ are the networks the demo, the examples, the figures and the tests share:
 - :func:`pair` — two neurons a and b connected both ways (a two-neuron recurrent net);
 - :func:`mutual_inhibition` — two sign neurons inhibiting each other: a 2-cycle under
   the parallel rule, a fixed point under the sequential rule;
+- :func:`sr_latch` — the set–reset latch of two NOR threshold neurons (a memory bit);
 - :func:`elman` — a small recurrent network with context units, feedback and a
   self-loop (used by the figures and the diagram tests).
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 from .errors import ParameterError
 from .network import Network
 
-__all__ = ["GATES", "elman", "gate", "mutual_inhibition", "pair", "xor"]
+__all__ = ["GATES", "elman", "gate", "mutual_inhibition", "pair", "sr_latch", "xor"]
 
 # gate → (bias, weight of each input): step(bias + Σ w x) with step(ξ) = 1 if ξ ≥ 0
 GATES: dict[str, tuple[float, tuple[float, ...]]] = {
@@ -159,6 +160,37 @@ def mutual_inhibition() -> Network:
     for j in ("a", "b"):
         net.set_neuron(j, initial=1.0)
     net.set_outputs(["a", "b"])
+    return net
+
+
+def sr_latch() -> Network:
+    """The set–reset latch: two NOR neurons feeding each other.
+
+    ``q = step(0.5 − r − nq)`` and ``nq = step(0.5 − s − q)`` (each fires only when
+    both of its inputs are 0). Setting ``s = 1`` stores ``q = 1``, ``r = 1`` stores
+    ``q = 0``; with ``s = r = 0`` both stored values are fixed points.
+
+    Returns
+    -------
+    Network
+        Inputs ``s``, ``r``; outputs ``q``, ``nq`` (step neurons); named ``"sr-latch"``.
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> result = ns.attractors(ns.zoo.sr_latch(), "sequential", clamp={"s": 0, "r": 0})
+    >>> sorted(a.labels[0] for a in result.attractors)
+    ['01', '10']
+    """
+    net = Network("sr-latch")
+    net.add_input("s")
+    net.add_input("r")
+    net.add_output("q", activation="step", bias=0.5)
+    net.add_output("nq", activation="step", bias=0.5)
+    net.connect("r", "q", -1.0)
+    net.connect("nq", "q", -1.0)
+    net.connect("s", "nq", -1.0)
+    net.connect("q", "nq", -1.0)
     return net
 
 

@@ -60,6 +60,14 @@ def test_pair_weights_and_options():
     assert (net.inputs, net.outputs) == ((), ())
 
 
+@pytest.mark.parametrize(("s", "r", "stored"), [(1, 0, ["10"]), (0, 1, ["01"]),
+                                                (1, 1, ["00"]), (0, 0, ["01", "10"])])
+def test_sr_latch_sets_resets_and_holds(s, r, stored):
+    result = ns.attractors(zoo.sr_latch(), "sequential", clamp={"s": s, "r": r})
+    assert sorted(a.labels[0] for a in result.attractors) == stored
+    assert all(a.is_fixed_point for a in result.attractors)
+
+
 def test_elman_is_recurrent_with_context_units():
     net = zoo.elman()
     assert net.is_recurrent
@@ -69,7 +77,8 @@ def test_elman_is_recurrent_with_context_units():
 
 
 @pytest.mark.parametrize("build", [zoo.xor, zoo.mutual_inhibition, zoo.elman,
-                                   lambda: zoo.gate("and"), lambda: zoo.pair(1.0, 1.0)])
+                                   zoo.sr_latch, lambda: zoo.gate("and"),
+                                   lambda: zoo.pair(1.0, 1.0)])
 def test_every_call_builds_a_fresh_network(build):
     first, second = build(), build()
     assert first is not second and ns.to_dict(first) == ns.to_dict(second)
