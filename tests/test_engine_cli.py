@@ -8,43 +8,20 @@ import numpy as np
 import pytest
 from _cli import run_cli
 
-XOR = {
-    "format": "netsim-network", "version": 1, "name": "xor",
-    "neurons": [
-        {"id": "x1"}, {"id": "x2"},
-        {"id": "h1", "activation": "step", "bias": -1},
-        {"id": "h2", "activation": "step", "bias": 3},
-        {"id": "y", "activation": "step", "bias": -2},
-    ],
-    "connections": [
-        {"from": "x1", "to": "h1", "weight": 2}, {"from": "x2", "to": "h1", "weight": 2},
-        {"from": "x1", "to": "h2", "weight": -2}, {"from": "x2", "to": "h2", "weight": -2},
-        {"from": "h1", "to": "y", "weight": 1}, {"from": "h2", "to": "y", "weight": 1},
-    ],
-    "inputs": ["x1", "x2"], "outputs": ["y"],
-}
-
-OSC = {
-    "format": "netsim-network", "version": 1,
-    "neurons": [{"id": "a", "activation": "sign", "initial": 1},
-                {"id": "b", "activation": "sign", "initial": 1}],
-    "connections": [{"from": "a", "to": "b", "weight": -1},
-                    {"from": "b", "to": "a", "weight": -1}],
-    "inputs": [], "outputs": ["a", "b"],
-}
+import netsim as ns
 
 
 @pytest.fixture
 def xor(tmp_path):
     path = tmp_path / "xor.json"
-    path.write_text(json.dumps(XOR))
+    ns.save(ns.zoo.xor(), path)
     return str(path)
 
 
 @pytest.fixture
 def osc(tmp_path):
     path = tmp_path / "osc.json"
-    path.write_text(json.dumps(OSC))
+    ns.save(ns.zoo.mutual_inhibition(), path)
     return str(path)
 
 
