@@ -1,5 +1,5 @@
 """Draw the figures of docs/diagrams.md: XOR, an MLP, a large MLP, a recurrent network,
-state overlays and a trace.
+state overlays and a trace (XOR and the recurrent network come from ``ns.zoo``).
 
 Run from the repository root::
 
@@ -17,8 +17,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
 import netsim as ns
@@ -26,51 +24,9 @@ import netsim as ns
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
 
 
-def xor() -> ns.Network:
-    """The XOR network of three step neurons: h1 = OR, h2 = NAND, y = AND."""
-    net = ns.Network(name="xor")
-    net.add_input("x1")
-    net.add_input("x2")
-    net.add_neuron("h1", activation="step", bias=-1)
-    net.add_neuron("h2", activation="step", bias=3)
-    net.add_output("y", activation="step", bias=-2)
-    for x in ("x1", "x2"):
-        net.connect(x, "h1", 2.0)
-        net.connect(x, "h2", -2.0)
-    net.connect("h1", "y", 1.0)
-    net.connect("h2", "y", 1.0)
-    return net
-
-
-def elman() -> ns.Network:
-    """A small recurrent network: context units c1, c2 copy h1, h2 back into them."""
-    net = ns.Network(name="elman")
-    net.add_input("x")
-    net.add_neuron("h1", activation="tanh", bias=0.1)
-    net.add_neuron("h2", activation="tanh", bias=-0.2)
-    net.add_neuron("c1")
-    net.add_neuron("c2")
-    net.add_output("y", activation="sigmoid", bias=0.5)
-    for a, b, w in [("x", "h1", 1.5), ("x", "h2", -0.7), ("h1", "y", 1.0), ("h2", "y", -1.2),
-                    ("h1", "c1", 1.0), ("h2", "c2", 1.0), ("c1", "h1", 0.4), ("c2", "h2", 0.3),
-                    ("y", "h1", 0.2), ("h2", "h2", 0.8)]:
-        net.connect(a, b, w)
-    return net
-
-
 def hopfield() -> ns.Network:
-    """A 4-neuron Hopfield network storing the pattern (+1, −1, +1, −1) (Hebb rule)."""
-    pattern = np.array([1.0, -1.0, 1.0, -1.0])
-    net = ns.Network(name="hopfield")
-    for k in range(4):
-        net.add_neuron(f"s{k + 1}", activation="sign")
-    for i in range(4):
-        for j in range(4):
-            if i != j:
-                net.connect(f"s{i + 1}", f"s{j + 1}", float(pattern[i] * pattern[j]))
-    net.set_inputs(net.neurons)
-    net.set_outputs(net.neurons)
-    return net
+    """A 4-neuron Hopfield network storing the pattern (+1, −1, +1, −1) (Hebb rule, w = x xᵀ)."""
+    return ns.hopfield([1, -1, 1, -1], ids=["s1", "s2", "s3", "s4"], normalize=False)
 
 
 Figure = Callable[[Path, str], list[Path]]
@@ -88,7 +44,7 @@ def figures() -> dict[str, Figure]:
 
         return write
 
-    x = xor()
+    x = ns.zoo.xor()
     mlp = ns.mlp([3, 4, 2], activation="tanh", output_activation="softmax", seed=1,
                  name="mlp 3-4-2")
     big = ns.mlp([784, 128, 64, 10], output_activation="softmax", seed=0)
@@ -107,7 +63,7 @@ def figures() -> dict[str, Figure]:
         "mlp": one(mlp, clusters=True),
         "mlp_large": one(big, keep=2),
         "mlp_summary": one(big, summary=True),
-        "elman": one(elman()),
+        "elman": one(ns.zoo.elman()),
         "hopfield_trace": trace,
     }
 

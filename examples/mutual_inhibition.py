@@ -4,6 +4,7 @@ Neurons a and b (sign activation, both starting at +1) are connected by weight �
 in both directions. Under the parallel rule both flip at every step: the state
 alternates (1, 1) → (−1, −1) → (1, 1), a cycle of period 2 that never stops. Under
 the sequential rule a flips first (to −1); then b sees −1 and stays +1: a fixed point.
+The network ships with netsim as ``ns.zoo.mutual_inhibition()``.
 
 Run: ``python examples/mutual_inhibition.py``
 """
@@ -18,18 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 import netsim as ns
 
 
-def build() -> ns.Network:
-    net = ns.Network(name="oscillator")
-    net.add_neuron("a", activation="sign", initial=1.0)
-    net.add_neuron("b", activation="sign", initial=1.0)
-    net.connect("a", "b", -1.0)
-    net.connect("b", "a", -1.0)
-    net.set_outputs(["a", "b"])
-    return net
-
-
 def main() -> tuple[ns.Run, ns.Run]:
-    net = build()
+    net = ns.zoo.mutual_inhibition()
     parallel = net.run([], rule="parallel", record=True)
     sequential = net.run([], rule="sequential", record=True)
     print("parallel:", parallel)

@@ -27,22 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 import netsim as ns
 
 
-def pair(w_ab: float, w_ba: float, name: str) -> ns.Network:
-    """Two sign neurons; ``w_ab`` is the weight of a → b."""
-    net = ns.Network(name)
-    net.add_neuron("a", activation="sign")
-    net.add_neuron("b", activation="sign")
-    net.connect("a", "b", w_ab)
-    net.connect("b", "a", w_ba)
-    return net
-
-
 def main(argv: list[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dot", metavar="DIR", help="write the state graphs as DOT files")
     args = parser.parse_args(argv)
     out: dict[str, object] = {}
-    for net in (pair(-1.0, -1.0, "inhibition"), pair(1.0, -1.0, "excite-inhibit")):
+    pairs = (ns.zoo.pair(-1.0, -1.0, name="inhibition"),
+             ns.zoo.pair(1.0, -1.0, name="excite-inhibit"))  # weights a → b, b → a
+    for net in pairs:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ns.NetsimWarning)
             check = ns.check_energy(net)

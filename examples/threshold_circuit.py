@@ -12,6 +12,8 @@ their four values and the whole state space of (q, nq) is analysed:
 - s = r = 0 (hold): two fixed points — the stored bit, q = 1 or q = 0 — and, under
   the parallel rule only, the 2-cycle 00 ↔ 11: both neurons switching at once is the
   textbook race of a synchronous latch. The sequential rule has no cycle.
+
+The latch is ``ns.zoo.sr_latch()``.
 """
 
 from __future__ import annotations
@@ -24,21 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 import netsim as ns
 
 
-def latch() -> ns.Network:
-    net = ns.Network("sr-latch")
-    net.add_input("s")
-    net.add_input("r")
-    net.add_output("q", activation="step", bias=0.5)
-    net.add_output("nq", activation="step", bias=0.5)
-    net.connect("r", "q", -1.0)
-    net.connect("nq", "q", -1.0)
-    net.connect("s", "nq", -1.0)
-    net.connect("q", "nq", -1.0)
-    return net
-
-
 def main(argv: list[str] | None = None) -> list[dict[str, object]]:
-    net = latch()
+    net = ns.zoo.sr_latch()
     rows = []
     print(f"{'s':>2} {'r':>2}  {'rule':<10}  attractors of (q, nq) with basin sizes")
     for s in (0, 1):

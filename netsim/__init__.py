@@ -3,9 +3,10 @@
 Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 (``net.run``), train it (:func:`train`, :func:`gradient`), save it as JSON
 (:func:`save`, :func:`load`) and draw it (``net.to_dot``, ``net.render``).
+Small textbook networks ready to use live in :mod:`netsim.zoo` (``ns.zoo.xor()``).
 """
 
-from . import io
+from . import io, zoo
 from .analyse import (
     NetsimWarning,
     attractors,
@@ -139,4 +140,5 @@ __all__ = [
     "to_dict",
     "train",
     "write_dot",
+    "zoo",
 ]

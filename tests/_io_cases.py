@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import netsim as ns
-
-
-def xor() -> ns.Network:
-    net = ns.Network(name="xor", description="XOR from three step neurons")
-    net.add_input("x1")
-    net.add_input("x2")
-    net.add_neuron("h1", activation="step", bias=-1)
-    net.add_neuron("h2", activation="step", bias=3)
-    net.add_output("y", activation="step", bias=-2)
-    for x in ("x1", "x2"):
-        net.connect(x, "h1", 2.0)
-        net.connect(x, "h2", -2.0)
-    net.connect("h1", "y", 1.0)
-    net.connect("h2", "y", 1.0)
-    return net
+from netsim.zoo import xor
 
 
 def softmax_mlp() -> ns.Network:
@@ -171,3 +158,15 @@ BAD: dict[str, tuple[str | bytes, list[str]]] = {
         '"steepness": 1.0', '"steepness": Infinity'),
         ["$.neurons[1].activation.steepness: non-finite number inf"]),
 }
+
+
+def write_bad(directory: Path, case: str) -> tuple[Path, list[str]]:
+    """Write the bad document ``case`` to ``directory/<case>.json``; return the path
+    and the fragments its error message must contain."""
+    content, fragments = BAD[case]
+    path = directory / f"{case}.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path, fragments

@@ -8,18 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from _io_cases import BAD, recurrent, rich, xor
+from _cli import run_cli
+from _io_cases import BAD, recurrent, rich, write_bad
 
 import netsim as ns
 from netsim.cli import main
+from netsim.zoo import xor
 
 ROOT = Path(__file__).resolve().parents[1]  # `python -m netsim` from the project root
-
-
-def run_cli(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_new_mlp_writes_a_loadable_file(tmp_path, capsys):
@@ -124,12 +120,7 @@ def test_validate_json(tmp_path, capsys):
 @pytest.mark.parametrize("command", ["validate", "info"])
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_every_load_error_through_the_cli(tmp_path, capsys, command, case):
-    content, fragments = BAD[case]
-    path = tmp_path / f"{case}.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    path, fragments = write_bad(tmp_path, case)
     code, out, err = run_cli(capsys, command, path)
     assert code == 2
     assert out == ""

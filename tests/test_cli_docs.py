@@ -17,7 +17,6 @@ import pytest
 
 import netsim as ns
 from netsim.cli import main
-from netsim.cli.demo import xor_network
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
@@ -69,11 +68,12 @@ def test_the_page_shows_every_command():
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
     d = tmp_path_factory.mktemp("cli_docs")
-    ns.save(xor_network(), d / "xor.json")
+    ns.save(ns.zoo.xor(), d / "xor.json")
     (d / "x.csv").write_text("x1,x2\n0,0\n0,1\n1,0\n1,1\n", encoding="utf-8")
     (d / "bad.csv").write_text("a,b\n1,zz\n", encoding="utf-8")
     (osc,) = fenced("json")
     (d / "osc.json").write_text(osc, encoding="utf-8")
+    assert ns.to_dict(ns.load(d / "osc.json")) == ns.to_dict(ns.zoo.mutual_inhibition())
     broken = {
         "format": "netsim-network", "version": 1, "name": "broken",
         "neurons": [{"id": "a"}, {"id": "b"}],

@@ -11,7 +11,6 @@ import pytest
 
 import netsim as ns
 from netsim.cli import build_parser, main
-from netsim.cli.demo import xor_network
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    ns.save(xor_network(), "xor.json")
+    ns.save(ns.zoo.xor(), "xor.json")
     ns.save(ns.mlp("2-2-1", seed=0), "net.json")
     Path("data.csv").write_text("0,0,0\n0,1,1\n1,0,1\n1,1,0\n", encoding="utf-8")
     Path("bad.csv").write_text("x1,x2\n0,0\n1,zz\n", encoding="utf-8")

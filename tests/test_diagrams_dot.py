@@ -8,11 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _diagram_cases import elman, hopfield, small_mlp, sparse_recurrent, xor
+from _diagram_cases import hopfield, small_mlp, sparse_recurrent
 
 import netsim as ns
 from netsim.io import palette
 from netsim.io.dot import to_dot
+from netsim.zoo import elman, xor
 
 GOLDEN = Path(__file__).parent / "golden"
 

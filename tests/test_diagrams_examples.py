@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from _examples import load_example
 
 ROOT = Path(__file__).resolve().parent.parent
 IMG = ROOT / "docs" / "img"
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("diagrams_example",
-                                                  ROOT / "examples" / "diagrams.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_example_writes_every_figure_and_committed_dot_is_current(tmp_path):
-    written = _load().main(tmp_path)
+    written = load_example("diagrams").main(tmp_path)
     names = sorted(p.name for p in written)
     assert "xor.dot" in names and "elman.dot" in names and "hopfield_trace_0.dot" in names
     for path in written:

@@ -34,7 +34,7 @@ def ranks(source):
             for body in re.findall(r"^\t\{ rank=\w+; (.*)\}$", source, re.M)]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(networks())
 def test_random_network_diagram(net):
     source = net.to_dot().source

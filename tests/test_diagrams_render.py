@@ -9,10 +9,11 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from _diagram_cases import elman, small_mlp, sparse_recurrent, xor
+from _diagram_cases import small_mlp, sparse_recurrent
 
 import netsim as ns
 from netsim.io.dot import repr_mimebundle
+from netsim.zoo import elman, xor
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' missing")
 SVG = "{http://www.w3.org/2000/svg}"

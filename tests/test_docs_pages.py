@@ -1,8 +1,10 @@
-"""The Python blocks of the pages no other test runs execute, in order, page by page.
+"""The docs pages the other tests do not cover: runnable blocks, links, examples.
 
-(concepts.md and simulation.md are run by test_network_docs.py and test_engine_docs.py,
-the README by test_readme.py, the command sessions of cli.md by test_cli_docs.py.)
-Each page runs in a fresh directory holding ``xor.json``, the file shown in format.md.
+test_network_docs.py runs concepts.md, index.md and simulation.md, test_readme.py the
+README and test_cli_docs.py the command sessions of cli.md. Here the Python blocks of
+format.md, learning.md, dynamics.md, diagrams.md and examples.md run, each page as one script in a
+fresh interpreter (see ``_docs``), in a directory holding ``xor.json``, the file shown
+in format.md; the links between pages and the examples page are checked.
 """
 
 from __future__ import annotations
@@ -12,15 +14,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _docs import DOCS, ROOT, code_blocks, run_python
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-PAGES = ["index.md", "format.md", "learning.md", "dynamics.md", "diagrams.md", "examples.md"]
-
-
-def blocks(page: str, language: str) -> list[str]:
-    text = (DOCS / page).read_text(encoding="utf-8")
-    return re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.S | re.M)
+PAGES = ["format.md", "learning.md", "dynamics.md", "diagrams.md", "examples.md"]
 
 
 def test_index_links_every_page():
@@ -30,16 +26,14 @@ def test_index_links_every_page():
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_python_blocks_run(page, tmp_path, monkeypatch):
-    (xor,) = blocks("format.md", "json")[:1]
+def test_python_blocks_run(page, tmp_path):
+    (xor,) = code_blocks(DOCS / "format.md", "json")[:1]
     (tmp_path / "xor.json").write_text(xor, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    code = blocks(page, "python")
+    code = "\n".join(code_blocks(DOCS / page))
     if page == "diagrams.md" and shutil.which("dot") is None:
-        code = [c.replace('net.render("xor.svg")', 'net.render("xor.dot")') for c in code]
-    namespace: dict = {}
-    for i, block in enumerate(code):
-        exec(compile(block, f"docs/{page} block {i + 1}", "exec"), namespace)
+        code = code.replace('net.render("xor.svg")', 'net.render("xor.dot")')
+    done = run_python(code, tmp_path, name=Path(page).stem + "_page.py")
+    assert done.returncode == 0, done.stderr
 
 
 def anchor(heading: str) -> str:

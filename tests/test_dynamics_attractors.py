@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import netsim as ns
 from netsim.analyse import MAX_PARALLEL, attractors, state_graph_dot, state_space, statespace
+from netsim.zoo import pair
 
 # --- brute-force reference: the textbook definitions, plain Python ----------------------
 
@@ -89,7 +90,7 @@ def _labels(space, states):
     return out
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(networks())
 def test_parallel_matches_brute_force(spec):
     w, b, kind = spec
@@ -154,7 +155,7 @@ def _brute_sequential(w, b, kind, states, free):
     return terminal, strong, weak, fixed
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(networks())
 def test_sequential_matches_brute_force(spec):
     w, b, kind = spec
@@ -184,7 +185,7 @@ def test_sequential_matches_brute_force(spec):
     assert np.array_equal(again.attractor_of, result.attractor_of)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(networks(max_n=4), st.data())
 def test_clamped_input_matches_brute_force(spec, data):
     w, b, kind = spec
@@ -206,17 +207,8 @@ def test_clamped_input_matches_brute_force(spec, data):
 # --- hand-checked cases -----------------------------------------------------------------
 
 
-def _pair(w_ab: float, w_ba: float, activation: str = "sign", bias: float = 0.0) -> ns.Network:
-    net = ns.Network("pair")
-    net.add_neuron("a", activation=activation, bias=bias)
-    net.add_neuron("b", activation=activation, bias=bias)
-    net.connect("a", "b", w_ab)
-    net.connect("b", "a", w_ba)
-    return net
-
-
 def test_mutual_inhibition_oscillates_with_period_two_in_parallel():
-    result = attractors(_pair(-1.0, -1.0), "parallel")
+    result = attractors(pair(-1.0, -1.0), "parallel")
     cycles = [a for a in result.attractors if a.period == 2]
     assert len(cycles) == 1
     assert set(cycles[0].labels) == {"++", "--"}
@@ -225,7 +217,7 @@ def test_mutual_inhibition_oscillates_with_period_two_in_parallel():
 
 
 def test_mutual_inhibition_has_no_cycle_under_the_sequential_rule():
-    result = attractors(_pair(-1.0, -1.0), "sequential")
+    result = attractors(pair(-1.0, -1.0), "sequential")
     assert [a.labels for a in result.attractors] == [["-+"], ["+-"]]
     assert all(a.is_fixed_point for a in result.attractors)
     assert [a.reach for a in result.attractors] == [3, 3]
@@ -234,11 +226,11 @@ def test_mutual_inhibition_has_no_cycle_under_the_sequential_rule():
 
 
 def test_excite_inhibit_pair_is_a_four_cycle():
-    result = attractors(_pair(1.0, -1.0), "parallel")
+    result = attractors(pair(1.0, -1.0), "parallel")
     (att,) = result.attractors
     assert att.labels == ["--", "+-", "++", "-+"]
     assert att.period == 4 and att.basin == 4
-    seq = attractors(_pair(1.0, -1.0), "sequential")
+    seq = attractors(pair(1.0, -1.0), "sequential")
     assert [a.size for a in seq.attractors] == [4]
     assert not seq.attractors[0].is_fixed_point
 
@@ -268,13 +260,13 @@ def test_constants_default_to_initial_values():
 
 
 def test_clamping_a_recurrent_neuron_removes_it_from_the_state():
-    result = attractors(_pair(-1.0, -1.0), clamp={"a": 1.0})
+    result = attractors(pair(-1.0, -1.0), clamp={"a": 1.0})
     assert result.space.free_ids == ("b",)
     assert [a.labels for a in result.attractors] == [["-"]]
 
 
 def test_state_graph_and_dot():
-    result = attractors(_pair(-1.0, -1.0), "sequential")
+    result = attractors(pair(-1.0, -1.0), "sequential")
     g = result.graph()
     assert isinstance(g, nx.DiGraph)
     assert set(g.nodes) == {"--", "-+", "+-", "++"}
@@ -282,14 +274,14 @@ def test_state_graph_and_dot():
     assert g.nodes["+-"]["in_attractor"] and not g.nodes["++"]["in_attractor"]
     dot = state_graph_dot(g)
     assert '"--" -> "+-" [label=a]' in dot.source
-    parallel = attractors(_pair(-1.0, -1.0)).to_dot()
+    parallel = attractors(pair(-1.0, -1.0)).to_dot()
     assert '"++" -> "--"' in parallel.source
 
 
 def test_summary_is_json_ready():
     import json
 
-    text = json.dumps(attractors(_pair(1.0, -1.0)).summary())
+    text = json.dumps(attractors(pair(1.0, -1.0)).summary())
     assert '"period": 4' in text
 
 
@@ -312,21 +304,21 @@ def test_size_limit_error_names_the_limit():
 
 
 def test_continuous_neuron_is_refused():
-    net = _pair(1.0, 1.0)
+    net = pair(1.0, 1.0)
     net.set_neuron("b", activation="sigmoid")
     with pytest.raises(ns.NetworkError, match="neuron 'b' has the continuous activation 'sigmoid'"):
         attractors(net)
 
 
 def test_mixed_alphabets_are_refused():
-    net = _pair(1.0, 1.0)
+    net = pair(1.0, 1.0)
     net.set_neuron("b", activation="step")
     with pytest.raises(ns.NetworkError, match="one alphabet"):
         attractors(net)
 
 
 def test_three_valued_sign_is_refused():
-    net = _pair(1.0, 1.0)
+    net = pair(1.0, 1.0)
     net.set_neuron("a", activation="sign", zero=0.0)
     with pytest.raises(ns.NetworkError, match="two-valued"):
         attractors(net)
@@ -334,15 +326,15 @@ def test_three_valued_sign_is_refused():
 
 def test_bad_clamp_and_rule():
     with pytest.raises(ns.NeuronNotFoundError, match="did you mean 'a'"):
-        attractors(_pair(1.0, 1.0), clamp={"aa": 1})
+        attractors(pair(1.0, 1.0), clamp={"aa": 1})
     with pytest.raises(ns.ParameterError, match="finite"):
-        attractors(_pair(1.0, 1.0), clamp={"a": float("nan")})
+        attractors(pair(1.0, 1.0), clamp={"a": float("nan")})
     with pytest.raises(ns.ParameterError, match="rule must be"):
-        attractors(_pair(1.0, 1.0), rule="layered")
+        attractors(pair(1.0, 1.0), rule="layered")
 
 
 def test_state_space_codes_round_trip():
-    space = state_space(_pair(1.0, 1.0))
+    space = state_space(pair(1.0, 1.0))
     assert space.label(2) == "+-" and space.code_of_label("+-") == 2
     assert space.codes([[1, -1]]).tolist() == [2]
     with pytest.raises(ns.ParameterError, match="outside the alphabet"):

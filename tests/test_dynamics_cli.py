@@ -8,30 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_cli
 
 import netsim as ns
-from netsim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
 def latch(tmp_path):
-    net = ns.Network("latch")
-    net.add_input("s")
-    net.add_input("r")
-    net.add_output("q", activation="step", bias=0.5)
-    net.add_output("nq", activation="step", bias=0.5)
-    for src, dst in (("r", "q"), ("nq", "q"), ("s", "nq"), ("q", "nq")):
-        net.connect(src, dst, -1.0)
     path = tmp_path / "latch.json"
-    ns.save(net, path)
+    ns.save(ns.zoo.sr_latch(), path)
     return path
 
 

@@ -51,7 +51,7 @@ def sparse_networks(draw):
     return w, b, draw(st.sampled_from(["step", "sign"]))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(sparse_networks())
 def test_fixed_point_search_and_sweep_match_brute_force(spec):
     w, b, activation = spec
@@ -153,7 +153,7 @@ def symmetric_networks(draw):
     return w, b, activation, start, order
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(symmetric_networks())
 def test_energy_never_increases_under_sequential_updates(spec):
     w, b, activation, start, order = spec
@@ -170,7 +170,7 @@ def test_energy_never_increases_under_sequential_updates(spec):
     assert all(e2 <= e1 + 1e-12 for e1, e2 in itertools.pairwise(energies))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(symmetric_networks())
 def test_symmetric_networks_reach_period_at_most_two(spec):
     w, b, activation, _start, _order = spec

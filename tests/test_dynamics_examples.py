@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from _examples import load_example
 
 
 def test_hopfield_letters(capsys):
-    out = _load("hopfield_letters").main(["--noise", "0.2", "--seed", "0"])
+    out = load_example("hopfield_letters").main(["--noise", "0.2", "--seed", "0"])
     assert out["pseudo-inverse"]["recalled"] == [True, True, True, True]
     assert out["final_overlaps"] == [1.0, 1.0, 1.0, 1.0]
     text = capsys.readouterr().out
@@ -27,7 +16,7 @@ def test_hopfield_letters(capsys):
 
 def test_hopfield_letters_plot_without_or_with_matplotlib(tmp_path, capsys):
     target = tmp_path / "recall.png"
-    _load("hopfield_letters").main(["--plot", str(target)])
+    load_example("hopfield_letters").main(["--plot", str(target)])
     text = capsys.readouterr().out
     try:
         import matplotlib  # noqa: F401
@@ -38,7 +27,7 @@ def test_hopfield_letters_plot_without_or_with_matplotlib(tmp_path, capsys):
 
 
 def test_oscillator(tmp_path, capsys):
-    out = _load("oscillator").main(["--dot", str(tmp_path)])
+    out = load_example("oscillator").main(["--dot", str(tmp_path)])
     assert out["inhibition/parallel"] == [(["--", "++"], 2), (["-+"], 1), (["+-"], 1)]
     assert out["inhibition/sequential"] == [(["-+"], 1), (["+-"], 1)]
     assert out["excite-inhibit/parallel"] == [(["--", "+-", "++", "-+"], 4)]
@@ -48,7 +37,8 @@ def test_oscillator(tmp_path, capsys):
 
 @pytest.mark.parametrize("rule", ["parallel", "sequential"])
 def test_threshold_circuit(rule, capsys):
-    rows = {(r["s"], r["r"], r["rule"]): r["attractors"] for r in _load("threshold_circuit").main()}
+    rows = {(r["s"], r["r"], r["rule"]): r["attractors"]
+            for r in load_example("threshold_circuit").main()}
     assert rows[(1, 0, rule)] == [(["10"], 1, 4)]
     assert rows[(0, 1, rule)] == [(["01"], 1, 4)]
     hold = rows[(0, 0, rule)]

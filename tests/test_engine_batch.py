@@ -58,7 +58,7 @@ def _check_stacked(batch_run, singles, exact=True):
             assert (batch_run.trace[len(s.trace):, b] == s.state).all()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(networks(), st.sampled_from(RULES), st.integers(0, 3))
 def test_batch_equals_per_sample_discrete(case, rule_order, seed):
     net, x = case
@@ -71,7 +71,7 @@ def test_batch_equals_per_sample_discrete(case, rule_order, seed):
     _check_stacked(batch_run, singles)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(networks(CONTINUOUS, integer_weights=False), st.sampled_from(RULES))
 def test_batch_equals_per_sample_continuous_fixed_steps(case, rule_order):
     net, x = case
@@ -110,7 +110,7 @@ def naive_sequential(net, x, order, seed, steps):
     return np.array(trace)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(networks(), st.sampled_from(["cyclic", "random", "random-replacement"]),
        st.integers(0, 5))
 def test_sequential_skipping_is_exact(case, order, seed):
@@ -165,7 +165,7 @@ def test_sequential_exact_near_capacity_with_ties(order, seed):
     assert until.converged or order != "cyclic" or until.period
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(networks(CONTINUOUS, integer_weights=False),
        st.sampled_from(["cyclic", "random", "random-replacement"]), st.integers(0, 3))
 def test_sequential_continuous_matches_naive(case, order, seed):
@@ -210,7 +210,7 @@ def mixed_networks(draw):
     return net, x
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(mixed_networks())
 def test_plans_match_the_reference_evaluation(case):
     """One parallel step, and a layered run, equal compile.evaluate_stage's results."""

@@ -6,63 +6,33 @@ import json
 
 import numpy as np
 import pytest
+from _cli import run_cli
 
-import netsim.cli as cli
-
-XOR = {
-    "format": "netsim-network", "version": 1, "name": "xor",
-    "neurons": [
-        {"id": "x1"}, {"id": "x2"},
-        {"id": "h1", "activation": "step", "bias": -1},
-        {"id": "h2", "activation": "step", "bias": 3},
-        {"id": "y", "activation": "step", "bias": -2},
-    ],
-    "connections": [
-        {"from": "x1", "to": "h1", "weight": 2}, {"from": "x2", "to": "h1", "weight": 2},
-        {"from": "x1", "to": "h2", "weight": -2}, {"from": "x2", "to": "h2", "weight": -2},
-        {"from": "h1", "to": "y", "weight": 1}, {"from": "h2", "to": "y", "weight": 1},
-    ],
-    "inputs": ["x1", "x2"], "outputs": ["y"],
-}
-
-OSC = {
-    "format": "netsim-network", "version": 1,
-    "neurons": [{"id": "a", "activation": "sign", "initial": 1},
-                {"id": "b", "activation": "sign", "initial": 1}],
-    "connections": [{"from": "a", "to": "b", "weight": -1},
-                    {"from": "b", "to": "a", "weight": -1}],
-    "inputs": [], "outputs": ["a", "b"],
-}
+import netsim as ns
 
 
 @pytest.fixture
 def xor(tmp_path):
     path = tmp_path / "xor.json"
-    path.write_text(json.dumps(XOR))
+    ns.save(ns.zoo.xor(), path)
     return str(path)
 
 
 @pytest.fixture
 def osc(tmp_path):
     path = tmp_path / "osc.json"
-    path.write_text(json.dumps(OSC))
+    ns.save(ns.zoo.mutual_inhibition(), path)
     return str(path)
 
 
-def run_cli(capsys, *argv):
-    code = cli.main(["run", *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_single_input(capsys, xor):
-    code, out, err = run_cli(capsys, xor, "--input", "1", "0")
+    code, out, err = run_cli(capsys, "run", xor, "--input", "1", "0")
     assert code == 0 and err == ""
     assert "y=1" in out and "steps      2" in out and "converged  yes" in out
 
 
 def test_trace_table(capsys, xor):
-    _code, out, _ = run_cli(capsys, xor, "--input", "1", "1", "--trace")
+    _code, out, _ = run_cli(capsys, "run", xor, "--input", "1", "1", "--trace")
     lines = out.splitlines()
     header = next(line for line in lines if line.strip().startswith("step"))
     assert header.split() == ["step", "x1", "x2", "h1", "h2", "y"]
@@ -75,27 +45,27 @@ def test_trace_table(capsys, xor):
 def test_csv_inputs_and_json(capsys, xor, tmp_path):
     data = tmp_path / "x.csv"
     data.write_text("# all four\nx2,x1\n0,0\n1,0\n\n0,1\n1,1\n")
-    code, out, _ = run_cli(capsys, xor, "--inputs", str(data))
+    code, out, _ = run_cli(capsys, "run", xor, "--inputs", str(data))
     assert code == 0
     rows = [line.split() for line in out.splitlines()[2:]]
     assert [r[3] for r in rows] == ["0", "1", "1", "0"]
-    code, out, _ = run_cli(capsys, xor, "--inputs", str(data), "--json")
+    code, out, _ = run_cli(capsys, "run", xor, "--inputs", str(data), "--json")
     doc = json.loads(out)
     assert doc["output"] == [[0.0], [1.0], [1.0], [0.0]] and doc["steps"] == [2, 2, 2, 2]
 
 
 def test_rules_orders_and_steps(capsys, osc):
-    code, out, _ = run_cli(capsys, osc, "--input", "--rule", "parallel", "--json")
+    code, out, _ = run_cli(capsys, "run", osc, "--input", "--rule", "parallel", "--json")
     doc = json.loads(out)
     assert doc["period"] == 2 and doc["converged"] is False
-    code, out, _ = run_cli(capsys, osc, "--rule", "sequential", "--order", "random",
+    code, out, _ = run_cli(capsys, "run", osc, "--rule", "sequential", "--order", "random",
                            "--seed", "3", "--json", "--trace")
     doc = json.loads(out)
     assert doc["converged"] is True and doc["order"] == "random" and doc["seed"] == 3
     assert len(doc["trace"]) == doc["steps"] + 1
-    code, out, _ = run_cli(capsys, osc, "--rule", "parallel", "--steps", "5", "--json")
+    code, out, _ = run_cli(capsys, "run", osc, "--rule", "parallel", "--steps", "5", "--json")
     assert code == 0 and json.loads(out)["steps"] == 5
-    code, out, _ = run_cli(capsys, osc, "--rule", "parallel", "--max-steps", "1", "--json")
+    code, out, _ = run_cli(capsys, "run", osc, "--rule", "parallel", "--max-steps", "1", "--json")
     assert code == 0 and json.loads(out)["steps"] == 1
 
 
@@ -113,13 +83,13 @@ def test_rules_orders_and_steps(capsys, osc):
     ],
 )
 def test_bad_options_one_line_exit_2(capsys, xor, argv, message):
-    code, out, err = run_cli(capsys, xor, *argv)
+    code, out, err = run_cli(capsys, "run", xor, *argv)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err
 
 
 def test_layered_on_recurrent_names_cycle(capsys, osc):
-    code, _out, err = run_cli(capsys, osc, "--rule", "layered")
+    code, _out, err = run_cli(capsys, "run", osc, "--rule", "layered")
     assert code == 2 and "cycle" in err and "'a'" in err and len(err.splitlines()) == 1
 
 
@@ -136,12 +106,12 @@ def test_layered_on_recurrent_names_cycle(capsys, osc):
 def test_bad_csv(capsys, xor, tmp_path, text, message):
     data = tmp_path / "bad.csv"
     data.write_text(text)
-    code, _out, err = run_cli(capsys, xor, "--inputs", str(data))
+    code, _out, err = run_cli(capsys, "run", xor, "--inputs", str(data))
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
 def test_missing_files(capsys, xor, tmp_path):
-    code, _out, err = run_cli(capsys, xor, "--inputs", str(tmp_path / "none.csv"))
+    code, _out, err = run_cli(capsys, "run", xor, "--inputs", str(tmp_path / "none.csv"))
     assert code == 2 and "none.csv" in err and len(err.strip().splitlines()) == 1
 
 

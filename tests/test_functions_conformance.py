@@ -4,7 +4,10 @@ The parametrisation iterates the registries, so every entry registered when the 
 are collected is checked, built-in or not. The module also registers its own user
 entries (an elementwise activation with a parameter, a group function with a
 parameter, a discrete function and a potential with a parameter) to show that user
-functions go through exactly the same checks; they are removed again afterwards.
+functions go through exactly the same checks; they are in the registries only while
+this module's tests run. Each check is generated only for the entries it applies to
+(derivatives for differentiable ones, value sets for discrete ones, ...): nothing is
+skipped.
 
 What is checked, generically (nothing here knows a particular function):
 
@@ -93,20 +96,51 @@ USER_POTENTIALS = {
     ),
 }
 
-ACTIVATION_NAMES = list(dict.fromkeys([*ACTIVATIONS, *USER_ACTIVATIONS]))
-POTENTIAL_NAMES = list(dict.fromkeys([*POTENTIALS, *USER_POTENTIALS]))
+
+
+def _user_entries(registry, register, specs) -> dict:
+    """Build the user entries through the public ``register_*`` call, then take them out
+    of the registry again: other test modules must not see them (they are put back for
+    this module's tests by the ``user_entries`` fixture)."""
+    entries = {}
+    for name, spec in specs.items():
+        entries[name] = register(name, **spec)
+        registry.remove(name)
+    return entries
+
+
+# Every entry, built-in or registered by anyone before collection, plus this module's
+# user entries: the parametrisation below filters these by what applies to each entry.
+USER_ACTIVATION_ENTRIES = _user_entries(ACTIVATIONS, ns.register_activation, USER_ACTIVATIONS)
+USER_POTENTIAL_ENTRIES = _user_entries(POTENTIALS, ns.register_potential, USER_POTENTIALS)
+ALL_ACTIVATIONS = {**{n: ACTIVATIONS.get(n) for n in ACTIVATIONS}, **USER_ACTIVATION_ENTRIES}
+ALL_POTENTIALS = {**{n: POTENTIALS.get(n) for n in POTENTIALS}, **USER_POTENTIAL_ENTRIES}
+
+
+def each_activation(applies=lambda a: True):
+    """Parametrise the ``activation`` fixture over the activations ``applies`` to."""
+    names = [n for n, a in ALL_ACTIVATIONS.items() if applies(a)]
+    assert names, "a conformance check that applies to no activation"
+    return pytest.mark.parametrize("activation", names, indirect=True)
+
+
+def each_potential(applies=lambda p: True):
+    """Parametrise the ``potential`` fixture over the potentials ``applies`` to."""
+    names = [n for n, p in ALL_POTENTIALS.items() if applies(p)]
+    assert names, "a conformance check that applies to no potential"
+    return pytest.mark.parametrize("potential", names, indirect=True)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def user_entries():
-    for name, spec in USER_ACTIVATIONS.items():
-        ns.register_activation(name, **spec)
-    for name, spec in USER_POTENTIALS.items():
-        ns.register_potential(name, **spec)
+    for name, entry in USER_ACTIVATION_ENTRIES.items():
+        ACTIVATIONS.add(name, entry)
+    for name, entry in USER_POTENTIAL_ENTRIES.items():
+        POTENTIALS.add(name, entry)
     yield
-    for name in USER_ACTIVATIONS:
+    for name in USER_ACTIVATION_ENTRIES:
         ACTIVATIONS.remove(name)
-    for name in USER_POTENTIALS:
+    for name in USER_POTENTIAL_ENTRIES:
         POTENTIALS.remove(name)
 
 
@@ -208,11 +242,12 @@ def _smooth_points(f, x: np.ndarray, h: float) -> np.ndarray:
 # --- activations ----------------------------------------------------------------------
 
 
-@pytest.fixture(params=ACTIVATION_NAMES)
+@pytest.fixture
 def activation(request, user_entries):
     return ns.get_activation(request.param)
 
 
+@each_activation()
 def test_activation_entry_metadata(activation):
     assert activation.name in ACTIVATIONS
     assert isinstance(activation.params, tuple)
@@ -224,6 +259,7 @@ def test_activation_entry_metadata(activation):
     assert activation.symbol
 
 
+@each_activation()
 def test_activation_shapes_and_batches(activation):
     rng = np.random.default_rng(1)
     params = activation.defaults()
@@ -246,6 +282,7 @@ def test_activation_shapes_and_batches(activation):
         np.testing.assert_allclose(singles, y2, rtol=1e-12)
 
 
+@each_activation()
 def test_activation_float32_stays_float32(activation):
     xi = np.linspace(-3, 3, 8, dtype=np.float32).reshape(2, 4)
     params = {k: np.float32(v) for k, v in activation.defaults().items()}
@@ -256,9 +293,8 @@ def test_activation_float32_stays_float32(activation):
     )
 
 
+@each_activation(lambda a: a.params and not a.group)
 def test_activation_per_neuron_parameter_arrays(activation):
-    if not activation.params or activation.group:
-        pytest.skip("no per-neuron parameters (group functions take one per group)")
     rng = np.random.default_rng(2)
     n = 6
     params = _per_neuron(activation, n, rng)
@@ -270,9 +306,8 @@ def test_activation_per_neuron_parameter_arrays(activation):
         np.testing.assert_allclose(activation.forward(xi[:, j], **own), y[:, j], rtol=1e-12)
 
 
+@each_activation(lambda a: a.group and a.params)
 def test_group_activation_parameters_are_scalars_per_group(activation):
-    if not activation.group or not activation.params:
-        pytest.skip("only group functions with parameters")
     rng = np.random.default_rng(3)
     xi = rng.normal(size=(4, 3))
     for p in activation.params:
@@ -281,9 +316,8 @@ def test_group_activation_parameters_are_scalars_per_group(activation):
             assert y.shape == xi.shape and np.all(np.isfinite(y))
 
 
+@each_activation(lambda a: a.differentiable)
 def test_activation_derivative_matches_finite_differences(activation):
-    if not activation.differentiable:
-        pytest.skip("not differentiable")
     rng = np.random.default_rng(4)
     h = 1e-6
     if activation.group:
@@ -323,9 +357,8 @@ def test_activation_derivative_matches_finite_differences(activation):
     )
 
 
+@each_activation(lambda a: not a.differentiable)
 def test_not_differentiable_activation_refuses_backprop(activation):
-    if activation.differentiable:
-        pytest.skip("differentiable")
     xi = np.array([[0.5, -0.5]])
     y = activation.forward(xi, **activation.defaults())
     with pytest.raises(ns.NotDifferentiableError) as exc:
@@ -334,9 +367,8 @@ def test_not_differentiable_activation_refuses_backprop(activation):
     assert isinstance(exc.value, ValueError)
 
 
+@each_activation(lambda a: a.discrete)
 def test_discrete_activation_stays_in_its_value_set(activation):
-    if not activation.discrete:
-        pytest.skip("continuous")
     rng = np.random.default_rng(5)
     xi = np.concatenate([rng.normal(0, 3, 200), [0.0, -0.0, 1e-300, -1e-300, 1e6, -1e6]])
     variants = [activation.defaults()]
@@ -349,10 +381,12 @@ def test_discrete_activation_stays_in_its_value_set(activation):
         assert set(np.unique(y)) <= set(values), (activation.name, params)
 
 
+@each_activation()
 def test_activation_parameter_validation(activation):
     _check_parameter_validation(activation, "activation")
 
 
+@each_activation()
 def test_activation_huge_inputs_finite_without_warnings(activation):
     xi = np.array([[1000.0, -1000.0, 0.0, 700.0, -745.0]])
     with warnings.catch_warnings():
@@ -367,7 +401,7 @@ def test_activation_huge_inputs_finite_without_warnings(activation):
 # --- potentials -----------------------------------------------------------------------
 
 
-@pytest.fixture(params=POTENTIAL_NAMES)
+@pytest.fixture
 def potential(request, user_entries):
     return ns.get_potential(request.param)
 
@@ -378,6 +412,7 @@ def _csr(rng, counts=(3, 1, 4, 2)):
     return indptr, rng.uniform(0.1, 1.5, nnz) * rng.choice([-1, 1], nnz)
 
 
+@each_potential()
 def test_potential_shapes_and_batches(potential):
     rng = np.random.default_rng(6)
     indptr, weights = _csr(rng)
@@ -397,6 +432,7 @@ def test_potential_shapes_and_batches(potential):
         np.testing.assert_allclose(single, xi[:, j], rtol=1e-12)
 
 
+@each_potential()
 def test_potential_float32_stays_float32(potential):
     rng = np.random.default_rng(7)
     indptr, weights = _csr(rng)
@@ -408,9 +444,8 @@ def test_potential_float32_stays_float32(potential):
     assert xi.dtype == np.float32
 
 
+@each_potential(lambda p: p.params)
 def test_potential_per_neuron_parameter_arrays(potential):
-    if not potential.params:
-        pytest.skip("no parameters")
     rng = np.random.default_rng(8)
     indptr, weights = _csr(rng)
     n = len(indptr) - 1
@@ -425,6 +460,7 @@ def test_potential_per_neuron_parameter_arrays(potential):
                                    xi[:, j], rtol=1e-12)
 
 
+@each_potential()
 def test_potential_bias(potential):
     rng = np.random.default_rng(9)
     indptr, weights = _csr(rng)
@@ -440,9 +476,8 @@ def test_potential_bias(potential):
         np.testing.assert_allclose(shifted, zero, rtol=1e-12)
 
 
+@each_potential(lambda p: p.differentiable)
 def test_potential_gradient_matches_finite_differences(potential):
-    if not potential.differentiable:
-        pytest.skip("not differentiable")
     rng = np.random.default_rng(10)
     h = 1e-6
     indptr, weights = _csr(rng)
@@ -473,10 +508,12 @@ def test_potential_gradient_matches_finite_differences(potential):
                                            rtol=1e-5, atol=1e-7)
 
 
+@each_potential()
 def test_potential_parameter_validation(potential):
     _check_parameter_validation(potential, "potential")
 
 
+@each_potential()
 def test_potential_huge_inputs_finite_without_warnings(potential):
     indptr = np.array([0, 2, 3])
     weights = np.array([1.0, -1.0, 0.5])

@@ -7,11 +7,11 @@ import os
 import stat
 
 import pytest
-from _io_cases import xor
 
 import netsim as ns
 from netsim.io import atomic
 from netsim.io.atomic import atomic_open, atomic_path, atomic_write_bytes, atomic_write_text
+from netsim.zoo import xor
 
 
 def _listing(directory):

@@ -19,7 +19,7 @@ def _net(n: int) -> ns.Network:
     return net
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5),
                           st.floats(allow_nan=False, allow_infinity=False)),
                 unique_by=lambda e: e[:2], max_size=25))

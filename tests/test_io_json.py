@@ -6,10 +6,11 @@ import json
 import math
 
 import pytest
-from _io_cases import BAD, NETWORKS, base_doc, rich, xor
+from _io_cases import BAD, NETWORKS, base_doc, rich, write_bad
 
 import netsim as ns
 from netsim.io import dumps, loads
+from netsim.zoo import xor
 
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))
@@ -153,12 +154,7 @@ def test_load_reports_a_missing_file(tmp_path):
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_every_load_error_is_one_line_naming_file_and_path(case, tmp_path):
-    content, fragments = BAD[case]
-    path = tmp_path / f"{case}.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    path, fragments = write_bad(tmp_path, case)
     with pytest.raises(ns.FormatError) as info:
         ns.load(path)
     message = str(info.value)

@@ -61,7 +61,7 @@ def _node_attrs(net):
     return [(repr(n), repr(sorted(d.items()))) for n, d in net.graph.nodes(data=True)]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(networks())
 def test_random_networks_survive_the_round_trip(net):
     text = dumps(net)

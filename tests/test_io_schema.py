@@ -54,7 +54,7 @@ def _valid(definition: str, item: object) -> bool:
     return _validator(definition).is_valid(item)
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=250)
 @given(NEURONS)
 def test_neuron_checker_agrees_with_jsonschema(item):
     fields = neuron_fields(item)
@@ -63,7 +63,7 @@ def test_neuron_checker_agrees_with_jsonschema(item):
         assert fields["id"] == item["id"] and fields.keys() == item.keys()
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=250)
 @given(CONNECTIONS)
 def test_connection_checker_agrees_with_jsonschema(item):
     triple = connection_triple(item)
@@ -72,7 +72,7 @@ def test_connection_checker_agrees_with_jsonschema(item):
         assert triple == (item["from"], item["to"], item.get("weight", 1.0))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(VALUES)
 def test_id_checker_agrees_with_jsonschema(item):
     assert (neuron_id(item) is not None) == _valid("id", item)
@@ -101,7 +101,7 @@ def test_checkers_normalise_integral_floats():
     assert connection_triple({"from": 1.0, "to": "b"}) == (1, "b", 1.0)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.lists(NEURONS, max_size=3), st.lists(CONNECTIONS, max_size=3))
 def test_loader_structure_errors_match_the_whole_document_schema(neurons, connections):
     """A document fails the schema exactly when from_dict reports a structural error."""

@@ -8,9 +8,9 @@ import re
 
 import numpy as np
 import pytest
+from _cli import run_cli
 
 import netsim as ns
-from netsim.cli import main
 
 XOR = "x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n"
 
@@ -22,17 +22,11 @@ def net_file(tmp_path):
     return path
 
 
-def run(capsys, *argv):
-    status = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 def test_train_xor_from_csv(tmp_path, net_file, capsys):
     data = tmp_path / "xor.csv"
     data.write_text(XOR)
     out_file = tmp_path / "trained.json"
-    status, out, err = run(capsys, "train", net_file, data, "-o", out_file, "--lr", "2",
+    status, out, err = run_cli(capsys, "train", net_file, data, "-o", out_file, "--lr", "2",
                            "--epochs", "3000", "--batch-size", "full", "--json")
     assert status == 0, err
     result = json.loads(out)
@@ -52,7 +46,7 @@ def test_train_text_output_and_options(tmp_path, net_file, capsys):
     rows = np.random.default_rng(0).uniform(size=(20, 3)).round(3)
     data.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n")  # no header
     out_file = tmp_path / "t.json"
-    status, out, err = run(capsys, "train", net_file, data, "-o", out_file, "--targets", "1",
+    status, out, err = run_cli(capsys, "train", net_file, data, "-o", out_file, "--targets", "1",
                            "--optimizer", "adam", "--lr", "0.01", "--epochs", "5",
                            "--validation-split", "0.25", "--seed", "2", "--loss",
                            "binary_cross_entropy", "--no-progress")
@@ -66,7 +60,7 @@ def test_targets_by_name(tmp_path, capsys):
     ns.save(ns.mlp("2-1", seed=0), net_file)
     data = tmp_path / "d.csv"
     data.write_text("y,a,b\n1,0,0\n0,1,1\n")
-    status, _out, err = run(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
+    status, _out, err = run_cli(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
                             "--targets", "y", "--epochs", "2")
     assert status == 0, err
 
@@ -86,7 +80,7 @@ def test_bad_csv_is_one_line_with_status_2(tmp_path, net_file, capsys, content, 
     data = tmp_path / "d.csv"
     data.write_text(content)
     out_file = tmp_path / "o.json"
-    status, out, err = run(capsys, "train", net_file, data, "-o", out_file)
+    status, out, err = run_cli(capsys, "train", net_file, data, "-o", out_file)
     assert status == 2
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("netsim: error: ")
@@ -104,10 +98,10 @@ def test_bad_targets_and_options(tmp_path, net_file, capsys):
         (["--lr", "-1"], "must be a number > 0"),
         (["--loss", "cross_entropy"], "softmax"),
     ]:
-        status, _out, err = run(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
+        status, _out, err = run_cli(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
                                 *extra)
         assert status == 2 and err.count("\n") == 1 and message in err, err
-    status, _out, err = run(capsys, "train", net_file, tmp_path / "missing.csv", "-o",
+    status, _out, err = run_cli(capsys, "train", net_file, tmp_path / "missing.csv", "-o",
                             tmp_path / "o.json")
     assert status == 2 and "missing.csv" in err and err.count("\n") == 1
 
@@ -117,7 +111,7 @@ def test_train_on_class_labels(tmp_path, capsys):
     ns.save(ns.mlp("4-6-3", activation="tanh", output_activation="softmax", seed=1),
             net_file)
     iris = pathlib.Path(__file__).resolve().parent.parent / "examples" / "iris.csv"
-    status, out, err = run(capsys, "train", net_file, iris, "--classes", "species",
+    status, out, err = run_cli(capsys, "train", net_file, iris, "--classes", "species",
                            "--loss", "cross_entropy", "--optimizer", "adam", "--lr", "0.02",
                            "--epochs", "60", "--batch-size", "16", "--json", "-o",
                            tmp_path / "trained.json")
@@ -137,10 +131,10 @@ def test_class_label_errors(tmp_path, capsys):
         (["--classes", "sort"], "no column named 'sort' for the classes"),
         (["--classes", "kind", "--targets", "1"], "either --targets or --classes"),
     ]:
-        status, _out, err = run(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
+        status, _out, err = run_cli(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
                                 *extra)
         assert status == 2 and err.count("\n") == 1 and message in err, err
     data.write_text("a,b,kind\n1,2,x\n3,4,x\n")
-    status, _out, err = run(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
+    status, _out, err = run_cli(capsys, "train", net_file, data, "-o", tmp_path / "o.json",
                             "--classes", "kind")
     assert status == 2 and "only one class ('x')" in err

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-
 import numpy as np
 import pytest
-
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from _examples import load_example
 
 
 def test_xor_backprop():
-    out = load("xor_backprop").main(verbose=False)
+    out = load_example("xor_backprop").main(verbose=False)
     np.testing.assert_array_equal(out["outputs"] > 0.5, [False, True, True, False])
     assert out["history"].loss[-1] < 0.01
 
 
 def test_sine_fit_and_optional_plot(tmp_path):
-    out = load("sine").main(verbose=False, plot=str(tmp_path / "sine.png"))
+    out = load_example("sine").main(verbose=False, plot=str(tmp_path / "sine.png"))
     assert out["max_error"] < 0.05
     try:
         import matplotlib  # noqa: F401
@@ -36,7 +25,7 @@ def test_sine_fit_and_optional_plot(tmp_path):
 
 
 def test_iris_csv_is_the_classic_data():
-    x, d = load("iris").load_iris()
+    x, d = load_example("iris").load_iris()
     assert x.shape == (150, 4) and d.shape == (150, 3)
     np.testing.assert_array_equal(d.sum(axis=0), [50, 50, 50])
     # Fisher's data (as in R's `iris`): column sums and rows 35 and 38
@@ -46,12 +35,12 @@ def test_iris_csv_is_the_classic_data():
 
 
 def test_iris_reaches_95_percent_test_accuracy():
-    out = load("iris").main(verbose=False)
+    out = load_example("iris").main(verbose=False)
     assert out["test_accuracy"] >= 0.95
 
 
 def test_shortcut_network_learns_xor_with_one_hidden_neuron():
-    module = load("shortcut")
+    module = load_example("shortcut")
     out = module.main(verbose=False)
     net = out["net"]
     assert len(net.hidden) == 1 and net.has_connection("x1", "y")
@@ -59,7 +48,7 @@ def test_shortcut_network_learns_xor_with_one_hidden_neuron():
 
 
 def test_perceptron_example():
-    out = load("perceptron").main(verbose=False)
+    out = load_example("perceptron").main(verbose=False)
     assert out["result"].converged
     np.testing.assert_array_equal(out["predicted"], out["targets"])
     assert not out["xor"].converged
@@ -67,5 +56,5 @@ def test_perceptron_example():
 
 @pytest.mark.parametrize("name", ["xor_backprop", "shortcut", "perceptron"])
 def test_examples_run_as_scripts(name, capsys):
-    load(name).main()
+    load_example(name).main()
     assert capsys.readouterr().out

@@ -131,8 +131,7 @@ def random_dags(draw):
     return net, x, d, mode
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(random_dags())
 def test_gradient_matches_finite_differences(case):
     net, x, d, mode = case
@@ -148,7 +147,7 @@ def test_gradient_matches_finite_differences(case):
                                                       loss), rel=1e-12)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True)
+@settings(max_examples=25)
 @given(random_dags())
 def test_forward_equals_reference_evaluation(case):
     net, x, _d, _mode = case
@@ -160,7 +159,7 @@ def test_forward_equals_reference_evaluation(case):
                                rtol=1e-12, atol=1e-12)
 
 
-@settings(max_examples=20, deadline=None, derandomize=True)
+@settings(max_examples=20)
 @given(random_dags())
 def test_batch_gradient_is_mean_of_per_sample(case):
     net, x, d, _mode = case

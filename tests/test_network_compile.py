@@ -9,21 +9,7 @@ import pytest
 
 import netsim as ns
 from netsim.compile import evaluate_stage
-
-
-def xor_net() -> ns.Network:
-    net = ns.Network(name="xor")
-    net.add_input("x1")
-    net.add_input("x2")
-    net.add_neuron("h1", activation="step", bias=-1)
-    net.add_neuron("h2", activation="step", bias=3)
-    net.add_output("y", activation="step", bias=-2)
-    for x in ("x1", "x2"):
-        net.connect(x, "h1", 2.0)
-        net.connect(x, "h2", -2.0)
-    net.connect("h1", "y", 1.0)
-    net.connect("h2", "y", 1.0)
-    return net
+from netsim.zoo import xor
 
 
 def run_layers(prog, x):
@@ -59,7 +45,7 @@ def naive_forward(net: ns.Network, x):
 
 
 def test_xor_truth_table_by_stages():
-    prog = xor_net().compile()
+    prog = xor().compile()
     X = np.array(list(itertools.product([0, 1], repeat=2)), dtype=float)
     state = run_layers(prog, X)
     # h1 = [2x1 + 2x2 − 1 ≥ 0] (OR), h2 = [−2x1 − 2x2 + 3 ≥ 0] (NAND), y = [h1 + h2 − 2 ≥ 0]
@@ -69,7 +55,7 @@ def test_xor_truth_table_by_stages():
 
 
 def test_xor_potentials_by_hand():
-    prog = xor_net().compile()
+    prog = xor().compile()
     state = prog.initial_state(np.array([[1.0, 0.0]]))
     stage = prog.layer_stages[0]
     xi, y = evaluate_stage(prog, stage, state)
@@ -80,7 +66,7 @@ def test_xor_potentials_by_hand():
 
 
 def test_program_fields():
-    net = xor_net()
+    net = xor()
     net.set_neuron("h2", initial=0.5)
     net.set_outputs(["y", "x1"])
     prog = net.compile()
@@ -102,7 +88,7 @@ def test_program_fields():
 
 
 def test_recurrent_program_has_cycle_and_no_layers():
-    net = xor_net()
+    net = xor()
     net.connect("y", "h1", 1.0)
     prog = net.compile()
     assert prog.is_recurrent and prog.layer is None
@@ -204,7 +190,7 @@ def test_mixed_potentials_and_activations_in_one_stage():
 
 
 def test_configuration_vector_equals_get_weights_and_split_is_inverse():
-    net = xor_net()
+    net = xor()
     net.add_neuron("r", potential="distance")
     net.connect("h2", "r", 0.3)
     net.connect("x1", "r", -0.7)
@@ -238,7 +224,7 @@ def test_trained_configuration_evaluates_like_set_weights():
 
 
 def test_compile_is_cached_until_a_change():
-    net = xor_net()
+    net = xor()
     prog = net.compile()
     assert net.compile() is prog and ns.compile_network(net) is prog
     net.set_weight("h1", "y", 2.0)
@@ -294,7 +280,7 @@ def test_softmax_groups_are_normalised_separately_and_stage_completes_groups():
 
 
 def test_stage_of_a_neuron_without_inputs_is_an_error():
-    prog = xor_net().compile()
+    prog = xor().compile()
     with pytest.raises(ns.ParameterError, match=r"'x1'.*no incoming connection"):
         prog.stage([prog.index["x1"]])
 

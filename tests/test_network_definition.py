@@ -12,21 +12,7 @@ import pytest
 
 import netsim as ns
 from netsim.network import Neuron, check_neuron_id
-
-
-def xor_net() -> ns.Network:
-    net = ns.Network(name="xor")
-    net.add_input("x1")
-    net.add_input("x2")
-    net.add_neuron("h1", activation="step", bias=-1)
-    net.add_neuron("h2", activation="step", bias=3)
-    net.add_output("y", activation="step", bias=-2)
-    for x in ("x1", "x2"):
-        net.connect(x, "h1", 2.0)
-        net.connect(x, "h2", -2.0)
-    net.connect("h1", "y", 1.0)
-    net.connect("h2", "y", 1.0)
-    return net
+from netsim.zoo import xor
 
 
 def assert_one_line(exc: pytest.ExceptionInfo, *fragments: str) -> None:
@@ -60,7 +46,7 @@ def test_error_classes_derive_from_root_and_builtin(cls, builtin):
 
 
 def test_neuron_not_found_message_is_not_quoted_like_keyerror():
-    net = xor_net()
+    net = xor()
     with pytest.raises(ns.NeuronNotFoundError) as exc:
         net.neuron("hh1")
     assert str(exc.value).startswith("network 'xor' has no neuron 'hh1'")
@@ -153,7 +139,7 @@ def test_check_neuron_id():
 
 
 def test_duplicate_neuron():
-    net = xor_net()
+    net = xor()
     with pytest.raises(ns.NetworkError) as exc:
         net.add_neuron("h1")
     assert_one_line(exc, "'h1'", "already exists")
@@ -206,7 +192,7 @@ def test_sign_parameter_error_lists_allowed_values():
 
 
 def test_set_neuron_changes_only_what_is_given():
-    net = xor_net()
+    net = xor()
     net.set_neuron("h1", bias=5, label="first")
     n = net.neuron("h1")
     assert (n.activation, n.bias, n.label) == ("step", 5.0, "first")
@@ -245,7 +231,7 @@ def test_set_neuron_keeps_foreign_node_attributes():
 
 
 def test_set_neuron_bad_input_changes_nothing():
-    net = xor_net()
+    net = xor()
     before = net.copy()
     with pytest.raises(ns.NeuronNotFoundError):
         net.set_neuron("zz", bias=1)
@@ -263,7 +249,7 @@ def test_set_neuron_bad_input_changes_nothing():
 
 
 def test_remove_neuron_drops_connections_and_roles():
-    net = xor_net()
+    net = xor()
     net.set_outputs(["y", "x1"])
     net.remove_neuron("x1")
     assert "x1" not in net
@@ -274,7 +260,7 @@ def test_remove_neuron_drops_connections_and_roles():
 
 
 def test_connect_disconnect_weight():
-    net = xor_net()
+    net = xor()
     assert net.weight("x1", "h2") == -2.0
     assert net.has_connection("x1", "h2") and not net.has_connection("h2", "x1")
     net.set_weight("x1", "h2", 0.25)
@@ -288,7 +274,7 @@ def test_connect_disconnect_weight():
 
 
 def test_connection_errors():
-    net = xor_net()
+    net = xor()
     with pytest.raises(ns.NetworkError) as exc:
         net.connect("x1", "h1", 1.0)
     assert_one_line(exc, "'x1' -> 'h1'", "already exists")
@@ -311,7 +297,7 @@ def test_connection_errors():
 
 
 def test_connect_many_is_all_or_nothing():
-    net = xor_net()
+    net = xor()
     before = net.copy()
     with pytest.raises(ns.NetworkError, match="'x1' -> 'y' already exists"):
         net.connect_many([("x1", "y", 1.0), ("x1", "y", 2.0)])
@@ -327,7 +313,7 @@ def test_connect_many_is_all_or_nothing():
 
 
 def test_connections_list():
-    net = xor_net()
+    net = xor()
     conns = net.connections
     assert len(conns) == 6
     assert ("h1", "y", 1.0) in conns and ("x2", "h2", -2.0) in conns
@@ -337,7 +323,7 @@ def test_connections_list():
 
 
 def test_roles_ordered_and_overlapping():
-    net = xor_net()
+    net = xor()
     assert net.neurons == ["x1", "x2", "h1", "h2", "y"]
     assert net.inputs == ("x1", "x2") and net.outputs == ("y",)
     assert net.hidden == ("h1", "h2")
@@ -351,7 +337,7 @@ def test_roles_ordered_and_overlapping():
 
 
 def test_role_errors():
-    net = xor_net()
+    net = xor()
     with pytest.raises(ns.NetworkError) as exc:
         net.set_inputs(["x1", "x1"])
     assert_one_line(exc, "inputs", "'x1'", "more than once")
@@ -368,7 +354,7 @@ def test_role_errors():
 
 
 def test_repr_len_iter_contains():
-    net = xor_net()
+    net = xor()
     assert repr(net) == (
         "<Network 'xor': 5 neurons (2 inputs, 1 output), 6 connections, feed-forward>"
     )
@@ -397,7 +383,7 @@ def test_network_name_and_description_validated():
 
 
 def test_graph_is_a_live_networkx_digraph():
-    net = xor_net()
+    net = xor()
     assert isinstance(net.graph, nx.DiGraph)
     assert nx.shortest_path(net.graph, "x1", "y") == ["x1", "h1", "y"]
     net.graph.add_edge("x1", "y", weight=0.5)  # edits through networkx are the network

@@ -4,38 +4,28 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+
+from _docs import ROOT, code_blocks, run_python
 
 import netsim as ns
 
-ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = ROOT / "README.md"
 
 
 def blocks(language: str) -> list[str]:
-    return re.findall(rf"^```{language}\n(.*?)^```", README, flags=re.S | re.M)
-
-
-def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    script = cwd / "example.py"
-    script.write_text(code, encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, str(script)], cwd=cwd, capture_output=True, text=True, timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-    )
+    return code_blocks(README, language)
 
 
 def test_python_examples_run(tmp_path):
     xor, learning = blocks("python")
-    done = run_python(xor, tmp_path)
+    done = run_python(xor, tmp_path, path="")  # nothing on PATH: the README needs no other tool
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "[0. 1. 1. 0.]"
     assert ns.load(tmp_path / "xor.json").name == "xor"
-    done = run_python(learning, tmp_path)
+    done = run_python(learning, tmp_path, path="")
     assert done.returncode == 0, done.stderr
     predicted = [float(v) for v in done.stdout.strip().strip("[]").split()]
     assert [round(v) for v in predicted] == [0, 1, 1, 0]

@@ -16,36 +16,6 @@ import netsim as ns
 XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 
 
-def xor_network() -> ns.Network:
-    """The textbook XOR network of three step neurons.
-
-    h1 = [−1 + 2x1 + 2x2 ≥ 0], h2 = [3 − 2x1 − 2x2 ≥ 0], y = [−2 + h1 + h2 ≥ 0].
-    """
-    net = ns.Network(name="xor")
-    net.add_input("x1")
-    net.add_input("x2")
-    net.add_neuron("h1", activation="step", bias=-1)
-    net.add_neuron("h2", activation="step", bias=3)
-    net.add_output("y", activation="step", bias=-2)
-    for x in ("x1", "x2"):
-        net.connect(x, "h1", 2.0)
-        net.connect(x, "h2", -2.0)
-    net.connect("h1", "y", 1.0)
-    net.connect("h2", "y", 1.0)
-    return net
-
-
-def oscillator() -> ns.Network:
-    """Two sign neurons inhibiting each other."""
-    net = ns.Network(name="oscillator")
-    net.add_neuron("a", activation="sign", initial=1.0)
-    net.add_neuron("b", activation="sign", initial=1.0)
-    net.connect("a", "b", -1.0)
-    net.connect("b", "a", -1.0)
-    net.set_outputs(["a", "b"])
-    return net
-
-
 def _fmt(values: np.ndarray) -> str:
     return " ".join(f"{v:g}" for v in np.ravel(values))
 
@@ -77,7 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    net = xor_network()
+    net = ns.zoo.xor()
     print(f"1. {net}")
     print("   three step neurons: h1 = OR, h2 = NAND, y = AND of the two (layered rule)")
     print("   layers:", " | ".join(", ".join(map(str, layer)) for layer in net.layers()))
@@ -91,7 +61,7 @@ def handle(args: argparse.Namespace) -> int:
     for t, state in enumerate(run.trace):
         print(f"   step {t}: {_fmt(state)}")
 
-    osc = oscillator()
+    osc = ns.zoo.mutual_inhibition()
     par = osc.run([], rule="parallel", max_steps=20)
     seq = osc.run([], rule="sequential", max_steps=20)
     print(f"\n2. {osc}")

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.special import expit
 
 from ..errors import NotDifferentiableError
-from .registry import Parameter, Registry, validate_params
+from .registry import Parameter, ParametrisedEntry, Registry
 
 __all__ = [
     "ACTIVATIONS",
@@ -36,7 +36,7 @@ Array = np.ndarray
 
 
 @dataclass(frozen=True)
-class Activation:
+class Activation(ParametrisedEntry):
     """One registered activation function.
 
     Attributes
@@ -74,8 +74,7 @@ class Activation:
     doc: str = ""
     _defaults: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_defaults", {p.name: p.default for p in self.params})
+    kind: ClassVar[str] = "activation"
 
     @property
     def differentiable(self) -> bool:
@@ -84,18 +83,6 @@ class Activation:
     @property
     def discrete(self) -> bool:
         return self.values is not None
-
-    def defaults(self) -> dict[str, float]:
-        """The default value of every parameter."""
-        return dict(self._defaults)
-
-    def validate(self, params: Mapping[str, object]) -> dict[str, float]:
-        """Check user-given parameters; return them as floats (only those given)."""
-        return validate_params(params, self.params, f"activation {self.name!r}")
-
-    def resolve(self, params: Mapping[str, float]) -> dict[str, float]:
-        """The full parameter set: the defaults overridden by ``params``."""
-        return {**self._defaults, **params}
 
     def __call__(self, xi: Any, **params: Any) -> Array:
         """Evaluate on potentials ``xi`` with default parameters where none are given."""

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from .registry import Parameter, Registry, validate_params
+from .registry import Parameter, ParametrisedEntry, Registry
 
 __all__ = [
     "POTENTIALS",
@@ -61,7 +61,7 @@ def per_connection(param: Array | float, indptr: Array) -> Array | float:
 
 
 @dataclass(frozen=True)
-class Potential:
+class Potential(ParametrisedEntry):
     """One registered potential function.
 
     Attributes
@@ -90,21 +90,11 @@ class Potential:
     doc: str = ""
     _defaults: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_defaults", {p.name: p.default for p in self.params})
+    kind: ClassVar[str] = "potential"
 
     @property
     def differentiable(self) -> bool:
         return self.gradient is not None
-
-    def defaults(self) -> dict[str, float]:
-        return dict(self._defaults)
-
-    def validate(self, params: Mapping[str, object]) -> dict[str, float]:
-        return validate_params(params, self.params, f"potential {self.name!r}")
-
-    def resolve(self, params: Mapping[str, float]) -> dict[str, float]:
-        return {**self._defaults, **params}
 
     def __call__(self, inputs: Any, weights: Any, bias: float = 0.0, **params: Any) -> Array:
         """Potential of one neuron from its inputs and weights (a convenience)."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
 
 from ..errors import ParameterError, UnknownFunctionError, did_you_mean
 
-__all__ = ["Parameter", "Registry", "validate_params"]
+__all__ = ["Parameter", "ParametrisedEntry", "Registry", "validate_params"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,31 @@ def validate_params(
             )
         out[key] = known[key].check(value, where)
     return out
+
+
+class ParametrisedEntry:
+    """Parameter handling shared by the activation and potential entries (a mixin for
+    frozen dataclasses with the fields ``name``, ``params`` and ``_defaults``)."""
+
+    kind: ClassVar[str]  # "activation" or "potential", for messages
+    name: str
+    params: tuple[Parameter, ...]
+    _defaults: dict[str, float]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_defaults", {p.name: p.default for p in self.params})
+
+    def defaults(self) -> dict[str, float]:
+        """The default value of every parameter."""
+        return dict(self._defaults)
+
+    def validate(self, params: Mapping[str, object]) -> dict[str, float]:
+        """Check user-given parameters; return them as floats (only those given)."""
+        return validate_params(params, self.params, f"{self.kind} {self.name!r}")
+
+    def resolve(self, params: Mapping[str, float]) -> dict[str, float]:
+        """The full parameter set: the defaults overridden by ``params``."""
+        return {**self._defaults, **params}
 
 
 T = TypeVar("T")
