@@ -69,3 +69,11 @@ def test_examples_page_covers_every_file_and_its_test():
         assert tests, name
         for test in tests:
             assert Path(name).stem in (ROOT / test).read_text("utf-8"), (name, test)
+
+
+def test_named_files_exist():
+    # a page that names a test, an example or a module must not outlive a rename
+    for page in [*DOCS.glob("*.md"), ROOT / "README.md"]:
+        text = page.read_text(encoding="utf-8")
+        for name in re.findall(r"`((?:tests|examples|netsim|benchmarks)/[\w/]+\.\w+)`", text):
+            assert (ROOT / name).exists(), f"{page.name} names {name}, which does not exist"
