@@ -71,7 +71,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("network", metavar="NET", help="network JSON file")
     parser.add_argument("data", metavar="DATA.csv", help="samples: inputs then targets")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.json",
-                        help="where to write the trained network")
+                        help="the .json file to write the trained network to (NET is not changed)")
     parser.add_argument(
         "--targets", default=None, metavar="K|NAMES",
         help="target columns: the last K columns, or comma-separated header names "
