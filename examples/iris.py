@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import csv
 import pathlib
+import sys
 
 import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # run from a checkout
 
 import netsim as ns
 

@@ -11,8 +11,11 @@ Run: ``python examples/sine.py [sine.png]``
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
 import netsim as ns
 

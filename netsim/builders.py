@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
+from .functions import ACTIVATIONS
 from .initializers import initialize
-from .network import Network
+from .network import Network, resolve_function
 
 __all__ = ["mlp", "mlp_neuron_ids", "parse_sizes"]
 
@@ -95,6 +96,9 @@ def mlp(
     """
     values = parse_sizes(sizes)
     out_act = activation if output_activation is None else output_activation
+    # check the functions once, so an error names the argument, not a neuron
+    resolve_function(activation, ACTIVATIONS, "mlp: activation")
+    resolve_function(out_act, ACTIVATIONS, "mlp: output_activation")
     net = Network(name=name or "mlp " + "-".join(map(str, values)))
     ids = mlp_neuron_ids(values)
     for neuron in ids[0]:

@@ -117,6 +117,22 @@ def _split_function(spec: object, kind: str) -> tuple[object, dict[str, object]]
     return spec, {}
 
 
+def resolve_function(
+    spec: object, registry: Any, where: str, extra: Mapping[str, Any] | None = None
+) -> tuple[Any, dict[str, float]]:
+    """Look up an activation/potential spec and validate its parameters.
+
+    ``spec`` is a name, ``{"name": ..., **params}`` or a registry entry; ``extra``
+    parameters are merged in. Errors are prefixed with ``where`` (e.g. the neuron).
+    """
+    name, params = _split_function(spec, f"{where}: {registry.kind}")
+    try:  # registry errors do not know where they happen: prefix it
+        entry = registry.get(name)
+        return entry, entry.validate({**params, **(extra or {})})
+    except (UnknownFunctionError, ParameterError) as exc:
+        raise type(exc)(f"{where}: {exc}") from None
+
+
 class Network:
     """A network of formal neurons on a directed graph.
 
@@ -315,15 +331,8 @@ class Network:
         params: Mapping[str, Any],
     ) -> dict[str, Any]:
         where = f"neuron {neuron_id!r}"
-        act_name, act_params = _split_function(activation, f"{where}: activation")
-        pot_name, pot_params = _split_function(potential, f"{where}: potential")
-        try:  # registry errors do not know the neuron: prefix it
-            act = ACTIVATIONS.get(act_name)
-            act_params = act.validate({**act_params, **params})
-            pot = POTENTIALS.get(pot_name)
-            pot_params = pot.validate(pot_params)
-        except (UnknownFunctionError, ParameterError) as exc:
-            raise type(exc)(f"{where}: {exc}") from None
+        act, act_params = resolve_function(activation, ACTIVATIONS, where, params)
+        pot, pot_params = resolve_function(potential, POTENTIALS, where)
         if layer is not None and (
             isinstance(layer, bool) or not isinstance(layer, int | np.integer) or layer < 0
         ):

@@ -152,3 +152,11 @@ def test_unserialisable_network_state_keeps_the_existing_file(tmp_path, damage):
         ns.save(net, path)
     assert path.read_bytes() == before
     assert _listing(tmp_path) == ["xor.json"]
+
+
+def test_missing_directory_names_the_target_not_the_temporary(tmp_path):
+    target = tmp_path / "missing" / "net.json"
+    with pytest.raises(FileNotFoundError) as info:
+        ns.save(xor(), target)
+    assert info.value.filename == str(target)
+    assert "does not exist" in str(info.value) and ".tmp" not in str(info.value)

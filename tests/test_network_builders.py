@@ -91,9 +91,11 @@ def test_mlp_activations_and_softmax_output_group():
     assert state[0, prog.outputs].sum() == pytest.approx(1.0)
 
 
-def test_mlp_bad_activation_names_the_neuron():
-    with pytest.raises(ns.UnknownFunctionError, match=r"'h1_1'.*did you mean 'sigmoid'"):
+def test_mlp_bad_activation_names_the_argument():
+    with pytest.raises(ns.UnknownFunctionError, match=r"^mlp: activation: .*sigmoid"):
         ns.mlp("2-2-1", activation="sigmod")
+    with pytest.raises(ns.ParameterError, match=r"^mlp: output_activation: .*'steepnes'"):
+        ns.mlp("2-2-1", output_activation={"name": "sigmoid", "steepnes": 2})
     with pytest.raises(ns.ParameterError, match="initializer"):
         ns.mlp("2-1", init="xavier")
 

@@ -42,6 +42,13 @@ def _create_temp(final: str) -> tuple[int, str]:
                          0o666)
         except FileExistsError:  # pragma: no cover - 32 random bits collided
             continue
+        except OSError as exc:  # name the file the user asked for, not our temporary
+            reason = (
+                f"directory {directory or '.'!r} does not exist"
+                if isinstance(exc, FileNotFoundError)
+                else exc.strerror or str(exc)
+            )
+            raise type(exc)(exc.errno, f"cannot write: {reason}", final) from None
         return fd, tmp
     raise FileExistsError(f"could not create a temporary file beside {final}")  # pragma: no cover
 
