@@ -15,10 +15,20 @@ are the networks the demo, the examples, the figures and the tests share:
 
 from __future__ import annotations
 
-from .errors import ParameterError
+from .errors import ParameterError, did_you_mean
 from .network import Network
 
-__all__ = ["GATES", "elman", "gate", "mutual_inhibition", "pair", "sr_latch", "xor"]
+__all__ = [
+    "GATES",
+    "NAMED",
+    "build",
+    "elman",
+    "gate",
+    "mutual_inhibition",
+    "pair",
+    "sr_latch",
+    "xor",
+]
 
 # gate → (bias, weight of each input): step(bias + Σ w x) with step(ξ) = 1 if ξ ≥ 0
 GATES: dict[str, tuple[float, tuple[float, ...]]] = {
@@ -221,3 +231,28 @@ def elman() -> Network:
         ("y", "h1", 0.2), ("h2", "h2", 0.8),
     ])
     return net
+
+
+# The networks the command line can write (``netsim new zoo NAME``), by name.
+NAMED = ("xor", "and", "or", "nand", "nor", "not", "mutual-inhibition", "sr-latch", "elman")
+
+
+def build(name: str) -> Network:
+    """The zoo network called ``name`` (one of :data:`NAMED`).
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> ns.zoo.build("sr-latch").outputs
+    ('q', 'nq')
+    """
+    if name in GATES:
+        return gate(name)
+    builders = {"xor": xor, "mutual-inhibition": mutual_inhibition, "sr-latch": sr_latch,
+                "elman": elman}
+    if name not in builders:
+        raise ParameterError(
+            f"zoo network must be one of {', '.join(NAMED)}, "
+            f"got {name!r}{did_you_mean(name, NAMED)}"
+        )
+    return builders[name]()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _cli import run_cli
 
 import netsim as ns
 from netsim import zoo
@@ -84,3 +85,20 @@ def test_every_call_builds_a_fresh_network(build):
     assert first is not second and ns.to_dict(first) == ns.to_dict(second)
     first.set_weight(*first.connections[0][:2], 9.0)
     assert ns.to_dict(first) != ns.to_dict(second)
+
+
+@pytest.mark.parametrize("name", zoo.NAMED)
+def test_build_by_name_and_cli_writes_it(name, tmp_path, capsys):
+    path = tmp_path / "net.json"
+    code, out, err = run_cli(capsys, "new", "zoo", name, "-o", path)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"wrote {path}")
+    assert ns.load(path) == zoo.build(name)
+
+
+def test_unknown_zoo_name_is_one_line_with_a_suggestion(tmp_path, capsys):
+    with pytest.raises(ns.ParameterError, match="did you mean 'xor'"):
+        zoo.build("xr")
+    code, out, err = run_cli(capsys, "new", "zoo", "xr", "-o", tmp_path / "x.json")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "did you mean 'xor'" in err and not (tmp_path / "x.json").exists()

@@ -119,6 +119,18 @@ def add_parser(subparsers: Any) -> None:
     add_json_option(mlp)
     mlp.set_defaults(func=_new_mlp)
 
+    zoo = kinds.add_parser(
+        "zoo",
+        help="a small textbook network with fixed weights (xor, gates, latch, ...)",
+        description="Write one of netsim's small named textbook networks (ns.zoo).",
+        epilog="example: netsim new zoo mutual-inhibition -o osc.json",
+    )
+    zoo.add_argument("name", metavar="NAME", help="one of: " + ", ".join(ns.zoo.NAMED))
+    zoo.add_argument("-o", "--output", required=True, metavar="FILE",
+                     help="the JSON file to write (replaced atomically if it exists)")
+    add_json_option(zoo)
+    zoo.set_defaults(func=_new_zoo)
+
 
 def _new_mlp(args: argparse.Namespace) -> int:
     check_output(args.output, suffixes=(".json",))
@@ -140,15 +152,19 @@ def _new_mlp(args: argparse.Namespace) -> int:
         seed=args.seed,
         name=args.name,
     )
+    return _save(args, net, sizes=sizes)
+
+
+def _new_zoo(args: argparse.Namespace) -> int:
+    check_output(args.output, suffixes=(".json",))
+    return _save(args, ns.zoo.build(args.name))
+
+
+def _save(args: argparse.Namespace, net: ns.Network, **extra: Any) -> int:
     ns.save(net, args.output)
     n_conn = net.graph.number_of_edges()
-    data = {
-        "file": args.output,
-        "name": net.name,
-        "sizes": sizes,
-        "neurons": len(net),
-        "connections": n_conn,
-    }
+    data = {"file": args.output, "name": net.name, **extra, "neurons": len(net),
+            "connections": n_conn}
     text = (f"wrote {args.output}: network {net.name!r}, {len(net)} neurons, "
             f"{n_conn} connections")
     emit(args, data, text)
