@@ -73,7 +73,7 @@ def test_cli_block_runs_in_order_on_the_files_it_names(tmp_path):
     outputs = {}
     commands = cli_commands()
     assert [c[0] for c in commands] == [
-        "new", "info", "train", "run", "validate", "run", "render", "attractors"]
+        "new", "info", "train", "run", "validate", "run", "render", "new", "attractors"]
     for argv in commands:
         if argv[0] == "render" and shutil.which("dot") is None:
             argv = [a.replace(".svg", ".dot") for a in argv]
@@ -87,4 +87,6 @@ def test_cli_block_runs_in_order_on_the_files_it_names(tmp_path):
     y1 = outputs["run trained.json"].split("y1=")[1].split()[0]
     assert float(y1) > 0.9                      # the setosa is recognised
     assert "ok" in outputs["validate iris.json"]
-    assert outputs["attractors and.json"].splitlines()[-1].split()[-1] == "1"   # y = 1
+    table = outputs["attractors osc.json"]
+    assert "3 attractors, 2 fixed points" in table
+    assert [line.split()[1] for line in table.splitlines()[-3:]] == ["2", "1", "1"]  # periods
