@@ -28,6 +28,7 @@ update. Other networks are evaluated neuron by neuron.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -74,7 +75,8 @@ def _static(prog: Program) -> dict[str, Any]:
         and not any(prog.activations[int(a)].group for a in acts)
     )
     out: dict[str, Any] = {"upd": upd, "fast": fast, "act_ids": acts, "uniform": None,
-                           "threshold": None, "discrete": prog.discrete, "dense": None}
+                           "threshold": None, "discrete": prog.discrete, "dense": None,
+                           "dense32": None}
     if not fast:
         return out
     out["out"] = _out_csr(prog)
@@ -99,6 +101,9 @@ def _static(prog: Program) -> dict[str, Any]:
         dense_t = np.zeros((n, n), dtype=prog.dtype)
         dense_t[prog.sources, row_of] = prog.weights
         out["dense"] = dense_t
+        if prog.dtype == np.float64:
+            # a float32 copy screens the full potential products (see _resync)
+            out["dense32"] = dense_t.astype(np.float32)
     if prog.discrete:
         row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
         out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
@@ -197,17 +202,32 @@ class Sequential(Rule):
             else:
                 w[key] = value
 
-        st = self.plan.stages[0]
-        internal = self.plan.to_internal(w["y"][None, :])
-        xi = np.zeros(self.prog.n_neurons, dtype=w["y"].dtype)
-        xi[self.plan.perm[st.lo : st.hi]] = st.potentials(internal)[:, 0]
+        y = w["y"]
+        y32 = y.astype(np.float32) if self.dense32 is not None else None
+        screened = y32 is not None and np.array_equal(y32, y)
+        if screened:
+            # Potentials in float32 from the float32 weights: half the memory traffic
+            # of the one full product. The error bound below joins the margins, so a
+            # neuron they leave uncertain is decided on a fresh float64 sum, as always.
+            xi = (y32 @ self.dense32).astype(y.dtype)
+            xi[self.upd] += self.prog.bias[self.upd]
+        else:
+            st = self.plan.stages[0]
+            internal = self.plan.to_internal(y[None, :])
+            xi = np.zeros(self.prog.n_neurons, dtype=y.dtype)
+            xi[self.plan.perm[st.lo : st.hi]] = st.potentials(internal)[:, 0]
         put("xi", xi)
         w["changes"] = 0
-        y = w["y"]
         if self.discrete:
             ymax = max(self.vmax, float(np.max(np.abs(y), initial=0.0)))
             scale = np.abs(self.prog.bias) + self.absrow * ymax
-            put("margin", (1000 * np.finfo(y.dtype).eps * scale).astype(y.dtype))
+            margin = 1000 * np.finfo(y.dtype).eps * scale
+            if screened:
+                # |fl32(Σ w·y) − Σ w·y| ≤ γ_(n+1)·Σ|w·y| (rounding of w, then of the
+                # n-term sum in any order), γ_k = k·u/(1 − k·u), u = 2⁻²⁴; doubled
+                k = (self.prog.n_neurons + 1) * 2.0**-24
+                margin += 2 * k / (1 - k) * self.absrow * ymax
+            put("margin", margin.astype(y.dtype))
         if self.threshold is not None:
             low, high = self.threshold
             # side = ±1 for the two values; 0 for any other value (always re-evaluated)
@@ -445,11 +465,10 @@ class Sequential(Rule):
                 cand = cand[: int(np.argmax(odd))]  # the first candidate is never odd here
                 js = js[: len(cand)]
             delta = np.where(side[js] > 0, low - high, high - low).astype(y.dtype)
-            rows = dense[js]  # (K, N): the weights out of the candidates, gathered once
             cut = int(cand[-1]) + 1  # accept the candidates before this position
             if len(js) > 1:
                 # (1) each candidate still flips given the flips before it
-                inner = np.tril(rows[:, js].T, -1) @ delta
+                inner = np.tril(dense[np.ix_(js, js)].T, -1) @ delta
                 ok = side[js] * (xi[js] + inner) < -margin[js]
                 if not ok.all():
                     cut = int(cand[int(np.argmin(ok))])
@@ -463,15 +482,19 @@ class Sequential(Rule):
                     # effect on q of the flips before it (candidate l < the count before q)
                     n_before = np.searchsorted(cand, q_pos)
                     mask = np.arange(len(cand))[:, None] < n_before[None, :]
-                    effect = delta @ (rows[:, q] * mask)
+                    effect = delta @ (dense[np.ix_(js, q)] * mask)
                     moved = side[q] * (xi[q] + effect) <= margin[q]
                     if moved.any():
                         cut = int(q_pos[int(np.argmax(moved))])
-                keep = cand < cut
-                cand, js, delta, rows = cand[keep], js[keep], delta[keep], rows[keep]
+                if cut <= cand[-1]:
+                    keep = cand < cut
+                    cand, js, delta = cand[keep], js[keep], delta[keep]
+            # the weights out of the accepted candidates: read once, for every potential
+            rows = dense[js]
             self._apply(w, js, delta, rows)
-            for c, jj, d in zip(cand.tolist(), js.tolist(), delta.tolist(), strict=True):
-                events.append((p0 + p + c, jj, y[jj], abs(d) > self.tol))
+            # every flip moves by the whole jump: one 'big' flag for all
+            events.extend(zip((p0 + p + cand).tolist(), js.tolist(), y[js].tolist(),
+                              repeat(jump > self.tol)))
             p += int(cand[-1]) + 1
         return events
 
