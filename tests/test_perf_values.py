@@ -68,3 +68,30 @@ def test_train_installs_trained_program():
     assert np.array_equal(prog.configuration_vector(), net.get_weights())
     assert np.array_equal(fresh.weights, prog.weights)
     assert np.array_equal(fresh.bias, prog.bias)
+
+
+@pytest.mark.parametrize("density", [0.9, 0.2])
+def test_evaluate_stage_dense_and_sparse_blocks_agree_with_the_definition(density):
+    from netsim.compile import evaluate_stage
+
+    rng = np.random.default_rng(1)
+    n = 12
+    w = rng.normal(size=(n, n)) * (rng.random((n, n)) < density)
+    np.fill_diagonal(w, 0.0)  # rows read different sources: not a shared-source block
+    b = rng.normal(size=n)
+    net = ns.Network()
+    for j in range(n):
+        net.add_neuron(j, activation="identity", bias=float(b[j]))
+    tgt, src = np.nonzero(w)
+    net.connect_many(zip(src.tolist(), tgt.tolist(), w[tgt, src].tolist(), strict=True))
+    prog = net.compile()
+    stage = prog.stage(prog.updated)
+    y = rng.normal(size=(5, n))
+    xi, _ = evaluate_stage(prog, stage, y)
+    np.testing.assert_allclose(xi, y @ w[prog.updated].T + b[prog.updated], rtol=1e-12)
+    # with other weights (as in training): the same values from the same layout
+    xi2, _ = evaluate_stage(prog, stage, y, weights=2 * prog.weights, bias=prog.bias)
+    np.testing.assert_allclose(xi2, 2 * y @ w[prog.updated].T + b[prog.updated], rtol=1e-12)
+    kinds = {cols is not None for key, (cols, *_rest) in prog._derived.items()
+             if key[0] == "block_matrix"}
+    assert kinds == {density > 0.5}  # dense product above the fill threshold
