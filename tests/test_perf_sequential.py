@@ -77,3 +77,38 @@ def test_dense_threshold_sequential_matches_plain_loop(activation, low, order, s
         assert converged == bool(r.converged[b])
         if converged:
             np.testing.assert_array_equal(r.state[b], expected)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e300])
+def test_weights_outside_float32_range_are_not_screened(scale):
+    rng = np.random.default_rng(7)
+    n = 40
+    pats = rng.choice([-1.0, 1.0], size=(4, n))
+    weights = pats.T @ pats / 8
+    np.fill_diagonal(weights, 0.0)
+    net = _network(weights * scale, np.zeros(n), "sign")
+    x = rng.choice([-1.0, 1.0], size=n)
+    r = ns.run(net, x, rule="sequential")
+    assert net.compile()._derived["sequential"]["dense32"] is None
+    expected, converged = _reference(weights, np.zeros(n), x, lambda s: range(n), -1.0)
+    assert converged and r.converged
+    np.testing.assert_array_equal(r.state, expected)
+
+
+def test_states_off_the_two_values_are_decided_in_float64():
+    rng = np.random.default_rng(3)
+    n = 30
+    weights = rng.normal(size=(n, n))
+    weights = (weights + weights.T) / 2
+    np.fill_diagonal(weights, 0.0)
+    net = _network(weights, np.zeros(n), "sign")
+    x = rng.normal(size=n)  # not ±1: the first selection of each neuron sets it
+    r = ns.run(net, x, rule="sequential")
+    y = x.copy()
+    for _sweep in range(100):
+        before = y.copy()
+        for j in range(n):
+            y[j] = 1.0 if weights[j] @ y >= 0 else -1.0
+        if np.array_equal(before, y):
+            break
+    np.testing.assert_array_equal(r.state, y)

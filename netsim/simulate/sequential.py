@@ -24,6 +24,13 @@ Only a neuron the incremental potentials mark as changing — or, for discrete
 activations, as lying within rounding distance of a jump — is evaluated, from a
 freshly computed potential, so rounding in the incremental sums never decides an
 update. Other networks are evaluated neuron by neuron.
+
+On a dense float64 network of step/sign neurons, the full products that (re)start
+the incremental potentials are taken in float32 (half the memory traffic, which
+bounds this rule on Hopfield networks) and a rigorous bound of their rounding error
+(``γ_(n+1)·Σ_i |w_ji·y_i|`` with the float32 unit roundoff, doubled) is added to the
+margins: a neuron that bound leaves undecided is evaluated on a fresh float64 sum,
+so the result is the float64 run's.
 """
 
 from __future__ import annotations
@@ -92,6 +99,10 @@ def _static(prog: Program) -> dict[str, Any]:
                 act.name == "step" or (act.name == "sign" and scalars.get("zero") == 1.0)
             ):
                 out["threshold"] = (0.0, 1.0) if act.name == "step" else (-1.0, 1.0)
+    if prog.discrete:
+        row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
+        out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
+                                    minlength=prog.n_neurons)
     n = prog.n_neurons
     if (out["threshold"] is not None and n <= DENSE_MAX_NEURONS
             and prog.n_connections >= 0.5 * n * n):
@@ -101,13 +112,15 @@ def _static(prog: Program) -> dict[str, Any]:
         dense_t = np.zeros((n, n), dtype=prog.dtype)
         dense_t[prog.sources, row_of] = prog.weights
         out["dense"] = dense_t
-        if prog.dtype == np.float64:
-            # a float32 copy screens the full potential products (see _resync)
+        aw = np.abs(prog.weights[prog.weights != 0])
+        f32 = np.finfo(np.float32)
+        if prog.dtype == np.float64 and len(aw) and (
+            aw.min() >= float(f32.tiny) and float(out["absrow"].max()) < float(f32.max) / 4
+        ):
+            # a float32 copy screens the full potential products (see _resync); only
+            # for weights whose float32 rounding is relative (no underflow, no overflow)
             out["dense32"] = dense_t.astype(np.float32)
     if prog.discrete:
-        row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
-        out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
-                                    minlength=prog.n_neurons)
         vmax = 0.0
         for a in acts:
             act = prog.activations[int(a)]
@@ -203,13 +216,16 @@ class Sequential(Rule):
                 w[key] = value
 
         y = w["y"]
-        y32 = y.astype(np.float32) if self.dense32 is not None else None
-        screened = y32 is not None and np.array_equal(y32, y)
+        screened = False
+        if self.dense32 is not None:
+            # states on the two values only: the products are ±w or 0, exactly
+            low, high = self.threshold
+            screened = bool(np.all((y == low) | (y == high)))
         if screened:
             # Potentials in float32 from the float32 weights: half the memory traffic
             # of the one full product. The error bound below joins the margins, so a
             # neuron they leave uncertain is decided on a fresh float64 sum, as always.
-            xi = (y32 @ self.dense32).astype(y.dtype)
+            xi = (y.astype(np.float32) @ self.dense32).astype(y.dtype)
             xi[self.upd] += self.prog.bias[self.upd]
         else:
             st = self.plan.stages[0]
@@ -454,7 +470,8 @@ class Sequential(Rule):
                 new = high if xj >= 0 else low
                 xi[j] = xj
                 if new != y[j]:
-                    self._apply(w, np.array([j]), np.array([new - y[j]], dtype=y.dtype))
+                    self._apply(w, np.array([j]), np.array([new - y[j]], dtype=y.dtype),
+                                new=np.array([new], dtype=y.dtype))
                     events.append((p0 + p + first, j, new, jump > self.tol))
                 p += first + 1
                 continue
@@ -498,13 +515,19 @@ class Sequential(Rule):
             p += int(cand[-1]) + 1
         return events
 
-    def _apply(self, w: dict, js: Array, delta: Array, rows: Array | None = None) -> None:
+    def _apply(self, w: dict, js: Array, delta: Array, rows: Array | None = None,
+               new: Array | None = None) -> None:
         """Flip neurons ``js`` by ``delta`` and update every potential (dense).
 
-        ``rows`` are ``dense[js]`` when the caller has them already.
+        ``rows`` are ``dense[js]`` when the caller has them already. ``new`` are the
+        new values when the old ones may lie off the two values (``old + delta`` may
+        then round off them).
         """
         y, xi, side = w["y"], w["xi"], w["side"]
-        y[js] += delta
+        if new is None:
+            y[js] += delta  # exact: ±(high − low) from one of the two values
+        else:
+            y[js] = new
         side[js] = np.where(y[js] == self.threshold[1], 1.0, -1.0)
         xi += delta @ (self.dense[js] if rows is None else rows)
         w["changes"] += len(js)
