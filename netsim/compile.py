@@ -20,6 +20,7 @@ change to the definition.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,12 +41,13 @@ __all__ = [
     "Stage",
     "compile_network",
     "evaluate_stage",
+    "install_program",
 ]
 
 Array = np.ndarray
 
-# A block is evaluated as a dense product when at least this fraction of its
-# (rows × distinct sources) matrix is filled.
+# A sparse block is evaluated as a dense product (zeros where no connection) when at
+# least this fraction of its (rows × distinct sources) matrix is filled.
 DENSE_FILL = 0.5
 
 
@@ -124,6 +126,12 @@ class Stage:
 
     def __len__(self) -> int:
         return len(self.targets)
+
+
+# Cached properties of a Program that depend on its structure only (not on values):
+# shared by Program.with_values. parallel_stage/layer_stages hold biases: not here.
+_STRUCTURAL = ("activations", "potentials", "updated", "discrete", "in_degree",
+               "bias_slots", "weight_slots", "n_config", "_config_layout")
 
 
 @dataclass(frozen=True, eq=False)
@@ -306,6 +314,42 @@ class Program:
         bias[has] = vector[self.bias_slots[has]]
         return weights, bias
 
+    def with_values(self, weights: Array, bias: Array) -> Program:
+        """The same program with other connection weights and biases.
+
+        ``weights`` are in :attr:`weights` order (CSR by target), ``bias`` one per
+        neuron; both are converted to the program's dtype. The structure (and every
+        structural cache) is shared; stages and engine plans, which hold values,
+        start afresh.
+
+        Examples
+        --------
+        >>> import numpy as np, netsim as ns
+        >>> prog = ns.mlp("2-1", activation="identity", seed=0).compile()
+        >>> other = prog.with_values(np.array([1.0, 2.0]), np.array([0.0, 0.0, 0.5]))
+        >>> other.weights, other.bias
+        (array([1., 2.]), array([0. , 0. , 0.5]))
+        """
+        weights = np.asarray(weights)
+        bias = np.asarray(bias)
+        if weights.shape != self.weights.shape or bias.shape != self.bias.shape:
+            raise ParameterError(
+                f"with_values needs weights of shape {self.weights.shape} and bias of shape "
+                f"{self.bias.shape}, got {weights.shape} and {bias.shape}"
+            )
+        new = dataclasses.replace(
+            self,
+            weights=weights.astype(self.dtype),
+            bias=bias.astype(self.dtype),
+            _stages={},
+            _derived={},
+        )
+        # structural cached properties stay valid: copy those already computed
+        for name in _STRUCTURAL:
+            if name in self.__dict__:
+                new.__dict__[name] = self.__dict__[name]
+        return new
+
     # --- stages ---------------------------------------------------------------------
 
     def stage(self, targets: Sequence[int] | Array) -> Stage:
@@ -378,6 +422,25 @@ def _param_arrays(
     return out
 
 
+def install_program(net: Network, program: Program) -> None:
+    """Make ``program`` the compiled program of ``net`` for its current version.
+
+    For a program derived from the network's previous one with
+    :meth:`Program.with_values` after the same values were written into the
+    network (as training does), so the next run does not compile again. The caller
+    guarantees that ``program`` equals what :func:`compile_network` would build now.
+    """
+    if program.n_neurons != net.graph.number_of_nodes() or (
+        program.n_connections != net.graph.number_of_edges()
+    ):
+        raise ParameterError("install_program: the program does not have the network's size")
+    net.install(_program_key(program.dtype), program)
+
+
+def _program_key(dt: np.dtype) -> tuple[str, str]:
+    return ("program", dt.str)
+
+
 def compile_network(net: Network, dtype: Any = np.float64) -> Program:
     """Compile ``net`` (cached on the network until its next change).
 
@@ -397,7 +460,7 @@ def compile_network(net: Network, dtype: Any = np.float64) -> Program:
     dt = np.dtype(dtype)
     if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise ParameterError(f"dtype must be float64 or float32, got {dt}")
-    return net.cached(("program", dt.str), lambda: _compile(net, dt))
+    return net.cached(_program_key(dt), lambda: _compile(net, dt))
 
 
 def _compile(net: Network, dt: np.dtype) -> Program:
@@ -736,17 +799,33 @@ def linear_potential(prog: Program, block: LinearBlock, state: Array, weights: A
     if block.dense:
         n_rows = len(w) // _length(block.sources, prog.n_neurons)
         return state[:, block.sources] @ w.reshape(n_rows, -1).T
-    key = ("block_csr", id(block))
-    matrix = prog._derived.get(key) if weights is prog.weights else None
-    if matrix is None:
-        matrix = sp.csr_matrix(
-            (w, block.indices, block.indptr), shape=(len(block.indptr) - 1, prog.n_neurons)
-        )
+    key = ("block_matrix", id(block))
+    hit = prog._derived.get(key) if weights is prog.weights else None
+    if hit is None:
+        cols, matrix = _block_matrix(prog, block, w)
         if weights is prog.weights:  # the program's own weights: build the matrix once
-            prog._derived[key] = (matrix, block)  # keep the block alive: its id stays valid
-    elif isinstance(matrix, tuple):
-        matrix = matrix[0]
+            prog._derived[key] = (cols, matrix, block)  # keep the block alive: id stays valid
+    else:
+        cols, matrix, _block = hit
+    if cols is not None:
+        return state[:, cols] @ matrix.T
     return np.asarray((matrix @ state.T).T)
+
+
+def _block_matrix(prog: Program, block: LinearBlock, w: Array) -> tuple[Array | None, Any]:
+    """The matrix of a sparse block: dense over its distinct sources (zeros where
+    there is no connection) when at least DENSE_FILL of that is filled, else CSR.
+
+    The block's layout (CSR data in :attr:`Program.weights`) is unchanged; only its
+    evaluation picks the faster product.
+    """
+    rows = len(block.indptr) - 1
+    cols, inverse = np.unique(block.indices, return_inverse=True)
+    if len(cols) and len(w) >= DENSE_FILL * rows * len(cols):
+        matrix = np.zeros((rows, len(cols)), dtype=w.dtype)
+        matrix[np.repeat(np.arange(rows), np.diff(block.indptr)), inverse] = w
+        return cols, matrix
+    return None, sp.csr_matrix((w, block.indices, block.indptr), shape=(rows, prog.n_neurons))
 
 
 def apply_activation(seg: ActivationSegment, xi: Array) -> Array:

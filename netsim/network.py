@@ -791,6 +791,26 @@ class Network:
         self._cache[key] = (graph, graph.version, value)
         return value
 
+    def install(self, key: Hashable, value: Any) -> None:
+        """Cache ``value`` under ``key`` for the current version of the definition.
+
+        For a derived object built from the current definition by other means than
+        ``cached``'s ``build`` (e.g. a program whose values were updated in bulk after
+        training); like any cached object it is dropped at the next change.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.Network()
+        >>> net.install("answer", 42)
+        >>> net.cached("answer", lambda: 0)
+        42
+        >>> net.add_neuron("a")
+        >>> net.cached("answer", lambda: 0)
+        0
+        """
+        self._cache[key] = (self.graph, self.graph.version, value)
+
     # --- running and drawing: thin doors to the later layers ---------------------------
     # The definition layer does not depend on them; they are imported on use.
 

@@ -19,7 +19,6 @@ validation set, else ``loss``, and restores the weights of the best epoch.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import sys
 import time
@@ -31,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ..compile import install_program
 from ..errors import ParameterError
 from .backprop import PLAN_KEY, check_data, get_plan
 from .losses import get_loss
@@ -376,18 +376,10 @@ def write_back(net: Any, prog: Any, weights: Array, bias: Array) -> None:
     deque(map(setitem, edge_dicts, repeat("weight"), weights.tolist()), maxlen=0)
     deque(map(setitem, node_dicts, repeat("bias"), bias[with_bias].tolist()), maxlen=0)
     net.graph.version += 1
-    # Private caches of the program (stages, derived matrices) hold values of the old
-    # weights: the new program starts them afresh.
-    fresh = {
-        f.name: f.default_factory()
-        for f in dataclasses.fields(prog)
-        if f.name.startswith("_") and f.init and f.default_factory is not dataclasses.MISSING
-    }
-    trained = dataclasses.replace(
-        prog, weights=weights.astype(prog.dtype), bias=bias.astype(prog.dtype), **fresh
-    )
-    net.cached(("program", prog.dtype.str), lambda: trained)
-    net.cached(PLAN_KEY, lambda: plan)
+    # only values changed: the program with the new values and the backprop plan
+    # (structure only) stay valid for the new version, so nothing compiles again
+    install_program(net, prog.with_values(weights, bias))
+    net.install(PLAN_KEY, plan)
 
 
 def _attribute_dicts(net: Any, prog: Any, plan: Any) -> tuple[list[Any], list[Any], Array]:

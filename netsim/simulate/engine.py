@@ -217,7 +217,7 @@ def _loop(
     active = np.arange(batch)
     # A repeated state is a cycle only for deterministic rules on discrete states.
     cycles = rule.deterministic and prog.discrete and not isinstance(rule, Layered)
-    seen: list[dict[bytes, int]] = [{} for _ in range(batch)]
+    seen: list[dict[bytes, int]] = [{} for _ in range(batch)] if cycles else []
     if cycles:
         for b, key in zip(active.tolist(), rule.keys(work), strict=True):
             seen[b][key] = 0
@@ -291,6 +291,13 @@ def _lazy_public(rule: Rule, work: Any) -> Any:
     return build
 
 
+def _output_names(prog: Program) -> tuple:
+    names = prog._derived.get("output_names")
+    if names is None:
+        names = prog._derived["output_names"] = tuple(prog.neurons[i] for i in prog.outputs)
+    return names
+
+
 def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
              seed: int | None) -> Run:
     state = r["state"]
@@ -298,7 +305,7 @@ def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
     trace = r["trace"]
     common = dict(
         neurons=prog.neurons,
-        outputs=tuple(prog.neurons[i] for i in prog.outputs),
+        outputs=_output_names(prog),
         rule=rule.name,
         order=rule.order,
         seed=seed,

@@ -24,10 +24,18 @@ Only a neuron the incremental potentials mark as changing — or, for discrete
 activations, as lying within rounding distance of a jump — is evaluated, from a
 freshly computed potential, so rounding in the incremental sums never decides an
 update. Other networks are evaluated neuron by neuron.
+
+On a dense float64 network of step/sign neurons, the full products that (re)start
+the incremental potentials are taken in float32 (half the memory traffic, which
+bounds this rule on Hopfield networks) and a rigorous bound of their rounding error
+(``γ_(n+1)·Σ_i |w_ji·y_i|`` with the float32 unit roundoff, doubled) is added to the
+margins: a neuron that bound leaves undecided is evaluated on a fresh float64 sum,
+so the result is the float64 run's.
 """
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -74,7 +82,8 @@ def _static(prog: Program) -> dict[str, Any]:
         and not any(prog.activations[int(a)].group for a in acts)
     )
     out: dict[str, Any] = {"upd": upd, "fast": fast, "act_ids": acts, "uniform": None,
-                           "threshold": None, "discrete": prog.discrete, "dense": None}
+                           "threshold": None, "discrete": prog.discrete, "dense": None,
+                           "dense32": None}
     if not fast:
         return out
     out["out"] = _out_csr(prog)
@@ -90,6 +99,10 @@ def _static(prog: Program) -> dict[str, Any]:
                 act.name == "step" or (act.name == "sign" and scalars.get("zero") == 1.0)
             ):
                 out["threshold"] = (0.0, 1.0) if act.name == "step" else (-1.0, 1.0)
+    if prog.discrete:
+        row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
+        out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
+                                    minlength=prog.n_neurons)
     n = prog.n_neurons
     if (out["threshold"] is not None and n <= DENSE_MAX_NEURONS
             and prog.n_connections >= 0.5 * n * n):
@@ -99,10 +112,15 @@ def _static(prog: Program) -> dict[str, Any]:
         dense_t = np.zeros((n, n), dtype=prog.dtype)
         dense_t[prog.sources, row_of] = prog.weights
         out["dense"] = dense_t
+        aw = np.abs(prog.weights[prog.weights != 0])
+        f32 = np.finfo(np.float32)
+        if prog.dtype == np.float64 and len(aw) and (
+            aw.min() >= float(f32.tiny) and float(out["absrow"].max()) < float(f32.max) / 4
+        ):
+            # a float32 copy screens the full potential products (see _resync); only
+            # for weights whose float32 rounding is relative (no underflow, no overflow)
+            out["dense32"] = dense_t.astype(np.float32)
     if prog.discrete:
-        row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
-        out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
-                                    minlength=prog.n_neurons)
         vmax = 0.0
         for a in acts:
             act = prog.activations[int(a)]
@@ -197,17 +215,35 @@ class Sequential(Rule):
             else:
                 w[key] = value
 
-        st = self.plan.stages[0]
-        internal = self.plan.to_internal(w["y"][None, :])
-        xi = np.zeros(self.prog.n_neurons, dtype=w["y"].dtype)
-        xi[self.plan.perm[st.lo : st.hi]] = st.potentials(internal)[:, 0]
+        y = w["y"]
+        screened = False
+        if self.dense32 is not None:
+            # states on the two values only: the products are ±w or 0, exactly
+            low, high = self.threshold
+            screened = bool(np.all((y == low) | (y == high)))
+        if screened:
+            # Potentials in float32 from the float32 weights: half the memory traffic
+            # of the one full product. The error bound below joins the margins, so a
+            # neuron they leave uncertain is decided on a fresh float64 sum, as always.
+            xi = (y.astype(np.float32) @ self.dense32).astype(y.dtype)
+            xi[self.upd] += self.prog.bias[self.upd]
+        else:
+            st = self.plan.stages[0]
+            internal = self.plan.to_internal(y[None, :])
+            xi = np.zeros(self.prog.n_neurons, dtype=y.dtype)
+            xi[self.plan.perm[st.lo : st.hi]] = st.potentials(internal)[:, 0]
         put("xi", xi)
         w["changes"] = 0
-        y = w["y"]
         if self.discrete:
             ymax = max(self.vmax, float(np.max(np.abs(y), initial=0.0)))
             scale = np.abs(self.prog.bias) + self.absrow * ymax
-            put("margin", (1000 * np.finfo(y.dtype).eps * scale).astype(y.dtype))
+            margin = 1000 * np.finfo(y.dtype).eps * scale
+            if screened:
+                # |fl32(Σ w·y) − Σ w·y| ≤ γ_(n+1)·Σ|w·y| (rounding of w, then of the
+                # n-term sum in any order), γ_k = k·u/(1 − k·u), u = 2⁻²⁴; doubled
+                k = (self.prog.n_neurons + 1) * 2.0**-24
+                margin += 2 * k / (1 - k) * self.absrow * ymax
+            put("margin", margin.astype(y.dtype))
         if self.threshold is not None:
             low, high = self.threshold
             # side = ±1 for the two values; 0 for any other value (always re-evaluated)
@@ -422,8 +458,8 @@ class Sequential(Rule):
         p = 0
         while p < end:
             rest = sel[p:]
-            gap = side[rest] * xi[rest] - margin[rest]
-            cand = np.flatnonzero(gap <= 0)
+            # whole contiguous arrays, then one gather (cheaper than gathering three)
+            cand = np.flatnonzero((side * xi <= margin)[rest])
             if len(cand) == 0:
                 break  # every remaining selection of this sweep is a no-op
             first = int(cand[0])
@@ -434,7 +470,8 @@ class Sequential(Rule):
                 new = high if xj >= 0 else low
                 xi[j] = xj
                 if new != y[j]:
-                    self._apply(w, np.array([j]), np.array([new - y[j]], dtype=y.dtype))
+                    self._apply(w, np.array([j]), np.array([new - y[j]], dtype=y.dtype),
+                                new=np.array([new], dtype=y.dtype))
                     events.append((p0 + p + first, j, new, jump > self.tol))
                 p += first + 1
                 continue
@@ -445,7 +482,9 @@ class Sequential(Rule):
                 cand = cand[: int(np.argmax(odd))]  # the first candidate is never odd here
                 js = js[: len(cand)]
             delta = np.where(side[js] > 0, low - high, high - low).astype(y.dtype)
-            rows = dense[js]  # (K, N): the weights out of the candidates, gathered once
+            # the weights out of the candidates: whole rows, read as contiguous streams
+            # (gathering scattered elements instead costs a cache miss each when cold)
+            rows = dense[js]
             cut = int(cand[-1]) + 1  # accept the candidates before this position
             if len(js) > 1:
                 # (1) each candidate still flips given the flips before it
@@ -467,21 +506,29 @@ class Sequential(Rule):
                     moved = side[q] * (xi[q] + effect) <= margin[q]
                     if moved.any():
                         cut = int(q_pos[int(np.argmax(moved))])
-                keep = cand < cut
-                cand, js, delta, rows = cand[keep], js[keep], delta[keep], rows[keep]
+                if cut <= cand[-1]:  # the accepted candidates are a prefix: views
+                    k = int(np.count_nonzero(cand < cut))
+                    cand, js, delta, rows = cand[:k], js[:k], delta[:k], rows[:k]
             self._apply(w, js, delta, rows)
-            for c, jj, d in zip(cand.tolist(), js.tolist(), delta.tolist(), strict=True):
-                events.append((p0 + p + c, jj, y[jj], abs(d) > self.tol))
+            # every flip moves by the whole jump: one 'big' flag for all
+            events.extend(zip((p0 + p + cand).tolist(), js.tolist(), y[js].tolist(),
+                              repeat(jump > self.tol)))
             p += int(cand[-1]) + 1
         return events
 
-    def _apply(self, w: dict, js: Array, delta: Array, rows: Array | None = None) -> None:
+    def _apply(self, w: dict, js: Array, delta: Array, rows: Array | None = None,
+               new: Array | None = None) -> None:
         """Flip neurons ``js`` by ``delta`` and update every potential (dense).
 
-        ``rows`` are ``dense[js]`` when the caller has them already.
+        ``rows`` are ``dense[js]`` when the caller has them already. ``new`` are the
+        new values when the old ones may lie off the two values (``old + delta`` may
+        then round off them).
         """
         y, xi, side = w["y"], w["xi"], w["side"]
-        y[js] += delta
+        if new is None:
+            y[js] += delta  # exact: ±(high − low) from one of the two values
+        else:
+            y[js] = new
         side[js] = np.where(y[js] == self.threshold[1], 1.0, -1.0)
         xi += delta @ (self.dense[js] if rows is None else rows)
         w["changes"] += len(js)
