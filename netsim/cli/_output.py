@@ -17,16 +17,48 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..errors import FormatError, ParameterError
 
 __all__ = [
-    "add_json_option", "check_output", "emit", "load_network", "short_list", "text_table",
-    "yes_no",
+    "add_json_option", "check_output", "emit", "load_network", "number", "short_list",
+    "text_table", "yes_no",
 ]
+
+
+def number(
+    kind: type[int] | type[float],
+    allowed: str,
+    valid: Callable[[float], bool],
+    *,
+    words: tuple[str, ...] = (),
+) -> Callable[[str], Any]:
+    """An argparse ``type=`` for numbers: ``kind(text)`` checked by ``valid``.
+
+    ``allowed`` describes the accepted values for the one-line error (e.g. "a positive
+    integer"); ``words`` are spellings that mean ``None`` (e.g. ``"full"``).
+
+    >>> positive = number(int, "a positive integer", lambda v: v >= 1)
+    >>> positive("3")
+    3
+    """
+
+    def parse(text: str) -> Any:
+        if text.lower() in words:
+            return None
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not math.isfinite(value) or not valid(value):
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
+        return value
+
+    return parse
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import netsim as ns
 from netsim.io.atomic import atomic_write_text
 
-from ._output import add_json_option, check_output, emit, load_network
+from ._output import add_json_option, check_output, emit, load_network, number
 
 __all__ = ["add_parser", "parse_clamp"]
 
@@ -45,14 +45,7 @@ def parse_clamp(items: list[str], net: ns.Network) -> dict[Any, float]:
     return out
 
 
-def _rows(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
-    return value
+_rows = number(int, "an integer >= 0", lambda v: v >= 0)
 
 
 def add_parser(subparsers: Any) -> None:

@@ -13,6 +13,8 @@ import numpy as np
 
 import netsim as ns
 
+from ._output import number
+
 XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 
 
@@ -20,14 +22,7 @@ def _fmt(values: np.ndarray) -> str:
     return " ".join(f"{v:g}" for v in np.ravel(values))
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
+_positive_int = number(int, "a positive integer", lambda v: v >= 1)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -3,59 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from typing import Any
 
 import netsim as ns
 
-from ._output import add_json_option, check_output, emit, load_network, text_table, yes_no
+from ._output import (
+    add_json_option,
+    check_output,
+    emit,
+    load_network,
+    number,
+    text_table,
+    yes_no,
+)
 
 __all__ = ["add_parser"]
 
 
-def _batch_size(text: str) -> int | None:
-    if text.lower() in ("full", "all", "none"):
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be a positive integer or 'full', got {text!r}"
-        ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer or 'full', got {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1), got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1), got {text!r}")
-    return value
+_batch_size = number(int, "a positive integer or 'full'", lambda v: v >= 1,
+                     words=("full", "all", "none"))
+_positive_int = number(int, "a positive integer", lambda v: v >= 1)
+_rate = number(float, "a number > 0", lambda v: v > 0)
+_fraction = number(float, "a fraction in (0, 1)", lambda v: 0 < v < 1)
 
 
 def add_parser(subparsers: Any) -> None:
