@@ -235,7 +235,7 @@ def _loop(
         converged[hit] = True
         period[hit] = 1
         transient[hit] = last_change[hit]
-        if cycles:
+        if cycles and t % rule.unit == 0:  # sequential: repeats only at sweep ends
             for i, key in enumerate(rule.keys(work)):
                 b = int(active[i])
                 if period[b]:
