@@ -506,3 +506,28 @@ def test_sequential_partial_sweep_is_not_a_repeat():
     assert r.state.tolist() == [0, 1, 1, 1]
     r = net.run([], rule="sequential", steps=9)  # sweep 2 (steps 5..8) was change-free
     assert (r.converged, r.period, r.transient) == (True, 1, 4)
+
+
+def test_documented_corner_cases():
+    """Facts docs/simulation.md now states explicitly (found unclear by this audit)."""
+    net = ns.Network()  # layered: transient = L even when the last layer changed nothing
+    net.add_input("x")
+    net.add_output("y")
+    net.connect("x", "y", 1.0)
+    r = net.run([0])  # y = 0 + 1·0 = 0 = its initial value
+    assert (r.steps, r.converged, r.period, r.transient) == (1, True, 1, 1)
+    net = ns.Network()  # nothing to update: a fixed point from the start, 0 steps
+    net.add_neuron("a", initial=2.0)
+    for rule in ("parallel", "sequential"):
+        r = net.run([], rule=rule)
+        assert (r.steps, r.converged, r.period, r.transient) == (0, True, 1, 0)
+    assert net.run([], rule="parallel", steps=3).steps == 3
+    net = ns.Network()  # softmax member p without inputs keeps 0.3, outside the normalisation
+    for n in ("p", "q", "r"):
+        net.add_neuron(n, activation="softmax", initial=0.3 if n == "p" else 0.0)
+    net.connect("q", "q", 1.0)
+    net.connect("p", "r", 1.0)
+    net.connect("q", "r", 0.5)
+    r = net.run([], rule="parallel", steps=1)  # ξ_q = 0, ξ_r = 0.3
+    e = np.exp([0.0, 0.3])
+    np.testing.assert_allclose(r.state, [0.3, *(e / e.sum())])
