@@ -379,6 +379,20 @@ def test_parallel_continuous(data):
     check(run, refs, batch == 0, exact_flow=acyclic or ref.discrete)
 
 
+@settings(max_examples=40)
+@given(st.data())
+def test_until_stable_with_tol(data):
+    """Continuous recurrent runs until no value moves by more than tol (or max_steps)."""
+    desc = data.draw(networks(acyclic=False, max_n=4))
+    ref = Ref(desc)
+    x = inputs_for(data.draw, desc, 2)
+    rule = data.draw(st.sampled_from(["parallel", "sequential"]))
+    tol = data.draw(st.sampled_from([0.01, 0.1]))
+    run = run_or_spans(desc, x, rule=rule, tol=tol, max_steps=40, record=True)
+    refs = ref_runs(ref, x, rule=rule, tol=tol, max_steps=40)
+    check(run, refs, False, atol=1e-7, rtol=1e-7)
+
+
 @settings(max_examples=60)
 @given(st.data())
 def test_sequential_cyclic(data):
