@@ -545,3 +545,25 @@ def test_documented_corner_cases():
     r = net.run([], rule="parallel", steps=1)  # ξ_q = 0, ξ_r = 0.3
     e = np.exp([0.0, 0.3])
     np.testing.assert_allclose(r.state, [0.3, *(e / e.sum())])
+
+
+@pytest.mark.parametrize("order", ["cyclic", "random", "random-replacement"])
+@pytest.mark.parametrize("act", ["sign", "step"])
+def test_dense_threshold_network_every_step(order, act):
+    """A dense all-to-all network (the engine's dense threshold sweep and its float32
+    screening) against the one-neuron-per-step reference, every row of the trace."""
+    rng = np.random.default_rng(7)
+    n = 24
+    w = rng.normal(size=(n, n))
+    w = (w + w.T) / 2
+    np.fill_diagonal(w, 0.0)
+    low = -1.0 if act == "sign" else 0.0
+    neurons = [dict(id=f"n{j}", act=act, params={"zero": 1.0} if act == "sign" else {},
+                    pot="weighted_sum", p=None, bias=float(rng.normal(scale=0.1)),
+                    initial=0.0, layer=None, group=None) for j in range(n)]
+    edges = {(i, j): float(w[j, i]) for i in range(n) for j in range(n) if i != j}
+    desc = dict(neurons=neurons, edges=edges, inputs=list(range(n)), outputs=[0, 1])
+    x = np.where(rng.random((3, n)) < 0.5, low, 1.0)
+    run = build(desc).run(x, rule="sequential", order=order, seed=3, record=True)
+    refs = ref_runs(Ref(desc), x, rule="sequential", order=order, seed=3)
+    check(run, refs, False, atol=0, rtol=0)
