@@ -386,6 +386,7 @@ class Program:
                 f"{self.name or '(unnamed)'!r} has the cycle {path}",
                 cycle,
             )
+        _check_groups_within_layers(self)
         stages = []
         for ell in range(1, int(self.layer.max(initial=0)) + 1):
             members = np.flatnonzero((self.layer == ell) & self.has_input)
@@ -526,9 +527,9 @@ def _compile(net: Network, dt: np.dtype) -> Program:
 
     act_tuple = tuple(act_names)
     pot_tuple = tuple(pot_names)
+    # A softmax group spread over layers is checked by layer_stages: only the layered
+    # rule (and backprop, which walks the layers) needs a group inside one layer.
     layer, cycle = _layers(neurons, indptr, sources, user_layer)
-    if layer is not None:
-        _check_groups_within_layers(neurons, groups, layer, group_of)
 
     return Program(
         neurons=neurons,
@@ -634,12 +635,12 @@ def _find_cycle(
     return [neurons[i] for i in loop]
 
 
-def _check_groups_within_layers(
-    neurons: tuple[NeuronId, ...], groups: Array, layer: Array, group_of: dict[Any, int]
-) -> None:
-    for (act, gname), g in group_of.items():
-        members = np.flatnonzero(groups == g)
-        layers = np.unique(layer[members])
+def _check_groups_within_layers(prog: Program) -> None:
+    neurons = prog.neurons
+    for g, gname in enumerate(prog.group_names):
+        members = np.flatnonzero(prog.groups == g)
+        act = prog.activation_names[int(prog.activation_ids[members[0]])]
+        layers = np.unique(prog.layer[members])
         if len(layers) > 1:
             label = f"group {gname!r}" if gname is not None else "the implicit group"
             raise NetworkError(
