@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -654,6 +655,72 @@ class Network:
             for i in sources:
                 setitem(pred[i], "weight", next(values))
         graph.version += 1
+
+    def layer_weights(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The weights and biases layer by layer, as scikit-learn and Keras hold them.
+
+        For a layered network whose every connection goes from one layer to the
+        next (a multilayer perceptron, possibly with missing connections), returns
+        ``(weights, biases)``: ``weights[ℓ]`` has shape ``(n_ℓ, n_ℓ+1)`` with
+        ``weights[ℓ][i, j] = w_ji`` (0 where there is no connection) and
+        ``biases[ℓ]`` shape ``(n_ℓ+1,)`` — scikit-learn's ``coefs_`` and
+        ``intercepts_``. Rows of the first matrix follow the input order when
+        layer 0 holds exactly the inputs, columns of the last one the output order
+        when the last layer holds exactly the outputs; other layers follow the
+        neuron order. :func:`netsim.mlp_from_arrays` is the inverse.
+
+        Raises
+        ------
+        NetworkError
+            A connection skips a layer, a neuron has a potential other than
+            ``weighted_sum``, or the network has fewer than two layers.
+        CycleError
+            The network is recurrent.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.mlp("2-3-1", seed=0)
+        >>> weights, biases = net.layer_weights()
+        >>> [w.shape for w in weights], [b.shape for b in biases]
+        ([(2, 3), (3, 1)], [(3,), (1,)])
+        >>> float(weights[0][1, 2]) == net.weight("x2", "h1_3")
+        True
+        """
+        numbers = self.layer_numbers()
+        layers = self.layers()
+        if len(layers) < 2:
+            raise NetworkError(
+                f"layer_weights needs at least two layers; network {self._display_name()} "
+                f"has {len(layers)}"
+            )
+        for roles, end in ((self._inputs, 0), (self._outputs, -1)):
+            if len(roles) == len(layers[end]) and set(roles) == set(layers[end]):
+                layers[end] = list(roles)
+        graph = self.graph
+        for n in self.graph.nodes:
+            potential = graph.nodes[n].get("potential", "weighted_sum")
+            if numbers[n] > 0 and potential != "weighted_sum":
+                raise NetworkError(
+                    f"layer_weights needs weighted-sum neurons; neuron {n!r} has the "
+                    f"{potential!r} potential"
+                )
+        for u, v in graph.edges:
+            if numbers[v] != numbers[u] + 1:
+                raise NetworkError(
+                    f"layer_weights needs connections between consecutive layers only; "
+                    f"{u!r} (layer {numbers[u]}) -> {v!r} (layer {numbers[v]}) skips a layer"
+                )
+        weights, biases = [], []
+        for before, after in pairwise(layers):
+            row = {n: k for k, n in enumerate(before)}
+            w = np.zeros((len(before), len(after)))
+            for col, v in enumerate(after):
+                for u, data in graph._pred[v].items():
+                    w[row[u], col] = data.get("weight", 1.0)
+            weights.append(w)
+            biases.append(np.array([graph.nodes[v].get("bias", 0.0) for v in after], float))
+        return weights, biases
 
     # --- conversion, copies, comparison ---------------------------------------------
 
