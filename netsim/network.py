@@ -32,7 +32,7 @@ import math
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -50,6 +50,7 @@ from .graph import NeuronGraph
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import graphviz
+    import pandas
 
 __all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id"]
 
@@ -897,9 +898,30 @@ class Network:
 
         return run(self, inputs, **options)
 
-    def predict(self, inputs: Any, **options: Any) -> np.ndarray:
-        """The outputs only, for one input or a batch."""
-        return self.run(inputs, **options).output
+    @overload
+    def predict(self, inputs: Any, *, as_frame: Literal[False] = False,
+                **options: Any) -> np.ndarray: ...
+
+    @overload
+    def predict(self, inputs: Any, *, as_frame: Literal[True], **options: Any
+                ) -> pandas.DataFrame: ...
+
+    def predict(self, inputs: Any, *, as_frame: bool = False, **options: Any) -> Any:
+        """The outputs only, for one input or a batch.
+
+        ``inputs`` may be a pandas DataFrame (or Series, or ``{neuron: value}``):
+        its columns are matched to the input neurons by name (see
+        :mod:`netsim.columns`). With ``as_frame=True`` the outputs come back as a
+        DataFrame whose columns are the output neurons (and whose index is the
+        input DataFrame's); otherwise as an array ``(k_out,)`` or ``(B, k_out)``.
+        """
+        output = self.run(inputs, **options).output
+        if not as_frame:
+            return output
+        from .columns import to_frame
+
+        return to_frame(output, self._outputs, getattr(inputs, "index", None)
+                        if hasattr(inputs, "columns") else None)
 
     def to_dot(self, **options: Any) -> graphviz.Digraph:
         """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""
