@@ -265,49 +265,7 @@ def _sequential(net: Network, dtype: torch.dtype) -> nn.Sequential | None:
 
 
 def to_torch(net: Network, *, dtype: Any = torch.float64) -> nn.Module:
-    """A torch module computing the same function as an acyclic network.
-
-    Parameters
-    ----------
-    net : Network
-        Any acyclic network whose neurons use the built-in activations (other than
-        user-registered ones) and the ``weighted_sum`` or ``distance`` potential.
-    dtype : torch.dtype
-        ``torch.float64`` (default; agrees with ``net.predict`` to 1e−12) or
-        ``torch.float32``.
-
-    Returns
-    -------
-    torch.nn.Module
-        An ``nn.Sequential`` of ``nn.Linear`` layers and activations for a plain
-        multilayer perceptron, a :class:`NetsimModule` otherwise. Input ``(B, k_in)``
-        in input order, output ``(B, k_out)`` in output order.
-
-    Raises
-    ------
-    CycleError
-        The network is recurrent.
-    ParameterError
-        An activation or potential without a torch equivalent.
-
-    Examples
-    --------
-    >>> import torch, netsim as ns
-    >>> net = ns.mlp("2-3-1", activation="tanh", seed=0)
-    >>> module = ns.to_torch(net)
-    >>> module
-    Sequential(
-      (0): Linear(in_features=2, out_features=3, bias=True)
-      (1): Tanh()
-      (2): Linear(in_features=3, out_features=1, bias=True)
-      (3): Tanh()
-    )
-    >>> x = [[0.5, -1.0]]
-    >>> with torch.no_grad():
-    ...     y = module(torch.tensor(x, dtype=torch.float64)).numpy()
-    >>> bool(abs(y - net.predict(x)).max() < 1e-12)
-    True
-    """
+    """:func:`netsim.to_torch`, once torch is imported (documented there)."""
     if not isinstance(net, Network):
         raise ParameterError(f"to_torch expects a Network, got {type(net).__name__}")
     if dtype not in (torch.float64, torch.float32):
@@ -344,42 +302,7 @@ def _read_activation(module: nn.Module, where: str) -> tuple[str, dict[str, np.n
 
 
 def from_torch(module: nn.Module, *, name: str | None = None) -> Network:
-    """Read an ``nn.Sequential`` of ``nn.Linear`` layers and activations as a network.
-
-    Parameters
-    ----------
-    module : torch.nn.Module
-        An ``nn.Linear`` or an ``nn.Sequential`` (nested ones are flattened) of
-        ``nn.Linear`` layers, each followed by at most one activation:
-        ``nn.Identity``, ``nn.Sigmoid``, ``nn.Tanh``, ``nn.ReLU``,
-        ``nn.Hardtanh(0, 1)`` (``saturated``), ``nn.Softmax(dim=-1)`` or a
-        :class:`NetsimActivation`. A Linear without an activation is ``identity``.
-    name : str, optional
-        The network's name.
-
-    Returns
-    -------
-    Network
-        Neurons named as :func:`netsim.mlp` names them; weights in float64.
-
-    Raises
-    ------
-    ParameterError
-        Any other layer, naming its position and type.
-
-    Examples
-    --------
-    >>> import torch, netsim as ns
-    >>> torch.manual_seed(0)  # doctest: +ELLIPSIS
-    <torch._C.Generator object at ...>
-    >>> model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(),
-    ...                             torch.nn.Linear(8, 3), torch.nn.Softmax(dim=-1))
-    >>> net = ns.from_torch(model)
-    >>> net
-    <Network 'mlp 4-8-3': 15 neurons (4 inputs, 3 outputs), 56 connections, feed-forward>
-    >>> net.neuron("h1_1").activation, net.neuron("y1").activation
-    ('relu', 'softmax')
-    """
+    """:func:`netsim.from_torch`, once torch is imported (documented there)."""
     if not isinstance(module, nn.Module):
         raise ParameterError(f"from_torch expects a torch.nn.Module, got {type(module).__name__}")
     layers = _flatten(module)
