@@ -22,6 +22,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import networkx as nx
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_random_state
@@ -90,6 +91,12 @@ class _NetsimEstimator(BaseEstimator):
         seed = self._seed()
         net = mlp(sizes, activation=self.activation, output_activation=self._output_activation,
                   init=self.init, seed=seed, name=type(self).__name__)
+        names = [str(n) for n in getattr(self, "feature_names_in_", ())]
+        if names and not set(names) & (set(net.neurons) - set(net.inputs)):
+            # fitted on a DataFrame: the input neurons take the column names
+            mapping = dict(zip(net.inputs, names, strict=True))
+            net = Network.from_networkx(nx.relabel_nodes(net.to_networkx(), mapping),
+                                        [mapping[n] for n in net.inputs], net.outputs)
         self.history_ = train(
             net, X, D, loss=self.loss, optimizer=self.optimizer, lr=self.lr,
             epochs=self.epochs, batch_size=self.batch_size, weight_decay=self.weight_decay,
@@ -153,8 +160,9 @@ class NetsimClassifier(ClassifierMixin, _NetsimEstimator):
     Attributes
     ----------
     network_ : Network
-        The trained network: inputs ``x1…``, softmax outputs ``y1…`` in the order
-        of ``classes_``.
+        The trained network: inputs ``x1…`` (or the column names when fitted on a
+        DataFrame, so that it matches DataFrames by name too), softmax outputs
+        ``y1…`` in the order of ``classes_``.
     classes_ : ndarray
         The class labels.
     history_ : History

@@ -105,6 +105,9 @@ def test_dataframe_features_are_remembered():
     X, y = frame.drop(columns="species"), frame["species"]
     clf = NetsimClassifier((3,), epochs=5).fit(X, y)
     assert list(clf.feature_names_in_) == list(X.columns)
+    assert clf.network_.inputs == tuple(X.columns)   # the input neurons take the names
+    reordered = X[list(reversed(X.columns))]
+    np.testing.assert_array_equal(clf.network_.predict(reordered), clf.predict_proba(X))
     with pytest.raises(ValueError, match="feature names"):
         clf.predict(X[list(reversed(X.columns))])
     assert isinstance(clf.predict(pd.DataFrame(X)), np.ndarray)
