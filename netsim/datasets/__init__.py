@@ -22,10 +22,13 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..errors import ParameterError, did_you_mean
-from ..learn.data import read_samples
+from ..learn.data import Samples, read_samples
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import pandas
 
 __all__ = ["FILES", "iris", "path"]
 
@@ -47,6 +50,14 @@ def path(name: str) -> Path:
             f"{did_you_mean(name, list(FILES))}"
         )
     return Path(str(resources.files(__name__).joinpath(FILES[name])))
+
+
+@overload
+def iris(*, as_frame: Literal[False] = False) -> Samples: ...
+
+
+@overload
+def iris(*, as_frame: Literal[True]) -> pandas.DataFrame: ...
 
 
 def iris(*, as_frame: bool = False) -> Any:
