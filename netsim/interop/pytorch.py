@@ -207,6 +207,8 @@ class NetsimModule(nn.Module):
     def __init__(self, net: Network, dtype: torch.dtype = torch.float64) -> None:
         super().__init__()
         prog = net.compile()
+        # the layered rule's own checks (e.g. a softmax group sits in one layer)
+        prog.layer_stages  # noqa: B018
         self.neurons = list(prog.neurons)
         self.register_buffer("initial", torch.as_tensor(prog.initial, dtype=dtype))
         self.register_buffer("inputs", torch.as_tensor(prog.inputs, dtype=torch.long))
