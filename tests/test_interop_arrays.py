@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import netsim as ns
 
@@ -29,6 +33,22 @@ def test_layer_weights_inverts_mlp_from_arrays():
         assert np.array_equal(got, want)
     again = ns.mlp_from_arrays(W2, b2, activation="tanh", output_activation="softmax")
     assert again == net
+
+
+@given(st.lists(st.integers(1, 6), min_size=2, max_size=5), st.integers(0, 2**32 - 1))
+def test_arrays_round_trip_and_compute_the_numpy_forward_pass(sizes, seed):
+    rng = np.random.default_rng(seed)
+    W = [rng.normal(size=pair) for pair in pairwise(sizes)]
+    b = [rng.normal(size=n) for n in sizes[1:]]
+    net = ns.mlp_from_arrays(W, b, activation="tanh", output_activation="identity")
+    W2, b2 = net.layer_weights()
+    assert all(np.array_equal(u, v) for u, v in zip(W2 + b2, W + b, strict=True))
+    X = rng.normal(size=(4, sizes[0]))
+    y = X
+    for k, (w, c) in enumerate(zip(W, b, strict=True)):
+        y = y @ w + c
+        y = y if k == len(W) - 1 else np.tanh(y)
+    np.testing.assert_allclose(net.predict(X), y, rtol=0, atol=1e-12)
 
 
 def test_biases_default_to_zero_and_activations_per_layer():

@@ -171,6 +171,30 @@ def test_round_trip_from_torch_and_back_agrees_in_float64():
     np.testing.assert_allclose(forward(ns.to_torch(net), X), forward(model, X), rtol=0, atol=TOL)
 
 
+TORCH_ACTS = [nn.Identity, nn.Sigmoid, nn.Tanh, nn.ReLU, lambda: nn.Hardtanh(0.0, 1.0), None]
+
+
+@given(st.lists(st.integers(1, 5), min_size=2, max_size=5),
+       st.lists(st.integers(0, len(TORCH_ACTS) - 1), min_size=4, max_size=4),
+       st.booleans(), st.integers(0, 2**16))
+def test_any_sequential_of_linear_layers_reads_back(sizes, acts, softmax, seed):
+    torch.manual_seed(seed)
+    layers: list = []
+    for k in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[k], sizes[k + 1], bias=bool((seed + k) % 3)))
+        make = TORCH_ACTS[acts[k % len(acts)]]
+        if make is not None:
+            layers.append(make())
+    if softmax and not isinstance(layers[-1], nn.Linear):
+        layers[-1] = nn.Softmax(dim=-1)
+    model = nn.Sequential(*layers).double()
+    net = ns.from_torch(model)
+    assert [len(layer) for layer in net.layers()] == sizes
+    X = np.random.default_rng(seed).normal(size=(6, sizes[0]))
+    np.testing.assert_allclose(net.predict(X), forward(model, X), rtol=0, atol=TOL)
+    np.testing.assert_allclose(forward(ns.to_torch(net), X), forward(model, X), rtol=0, atol=TOL)
+
+
 def test_per_neuron_parameters_survive_the_round_trip():
     net = ns.mlp("2-3-1", activation="sigmoid", seed=0)
     net.set_neuron("h1_2", steepness=4.0)
