@@ -6,6 +6,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import netsim as ns
 
@@ -122,3 +124,14 @@ def test_missing_pandas_names_the_extra(net, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ns.MissingExtraError, match=r"pip install netsim\[pandas\]"):
         net.predict([1.0, 0.0], as_frame=True)
+
+
+@given(st.permutations(range(4)), st.integers(0, 2**32 - 1))
+def test_any_column_order_gives_the_answer_of_the_input_order(order, seed):
+    net = ns.mlp("4-3-2", activation="tanh", seed=seed % 1000)
+    X = np.random.default_rng(seed).normal(size=(5, 4))
+    frame = pd.DataFrame(X, columns=list(net.inputs))
+    shuffled = frame[[net.inputs[k] for k in order]]
+    np.testing.assert_array_equal(net.predict(shuffled), net.predict(X))
+    for k in range(5):  # one row at a time, as a Series: the same numbers
+        np.testing.assert_array_equal(net.predict(shuffled.iloc[k]), net.predict(X[k]))
