@@ -6,7 +6,7 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 Small textbook networks ready to use live in :mod:`netsim.zoo` (``ns.zoo.xor()``).
 """
 
-from . import io, zoo
+from . import datasets, io, zoo
 from .analyse import (
     NetsimWarning,
     attractors,
@@ -25,6 +25,7 @@ from .errors import (
     CycleError,
     DataError,
     FormatError,
+    MissingExtraError,
     NetsimError,
     NetworkError,
     NeuronNotFoundError,
@@ -46,6 +47,7 @@ from .functions import (
 )
 from .hopfield import hopfield
 from .initializers import initialize
+from .interop import from_torch, mlp_from_arrays, to_torch
 from .io import from_dict, load, save, to_dict
 from .io.dot import render_trace, write_dot
 from .learn import (
@@ -87,6 +89,7 @@ __all__ = [
     "FormatError",
     "Gradient",
     "History",
+    "MissingExtraError",
     "Momentum",
     "NetsimError",
     "NetsimWarning",
@@ -110,11 +113,13 @@ __all__ = [
     "capacity_experiment",
     "check_energy",
     "compile_network",
+    "datasets",
     "delta_rule",
     "energy",
     "energy_trace",
     "fixed_points",
     "from_dict",
+    "from_torch",
     "get_activation",
     "get_potential",
     "glauber",
@@ -126,6 +131,7 @@ __all__ = [
     "is_fixed_point",
     "load",
     "mlp",
+    "mlp_from_arrays",
     "parse_sizes",
     "perceptron_rule",
     "read_samples",
@@ -138,6 +144,7 @@ __all__ = [
     "standardize",
     "step_decay",
     "to_dict",
+    "to_torch",
     "train",
     "write_dot",
     "zoo",

@@ -31,7 +31,8 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -49,6 +50,7 @@ from .graph import NeuronGraph
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import graphviz
+    import pandas
 
 __all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id"]
 
@@ -655,6 +657,72 @@ class Network:
                 setitem(pred[i], "weight", next(values))
         graph.version += 1
 
+    def layer_weights(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The weights and biases layer by layer, as scikit-learn and Keras hold them.
+
+        For a layered network whose every connection goes from one layer to the
+        next (a multilayer perceptron, possibly with missing connections), returns
+        ``(weights, biases)``: ``weights[ℓ]`` has shape ``(n_ℓ, n_ℓ+1)`` with
+        ``weights[ℓ][i, j] = w_ji`` (0 where there is no connection) and
+        ``biases[ℓ]`` shape ``(n_ℓ+1,)`` — scikit-learn's ``coefs_`` and
+        ``intercepts_``. Rows of the first matrix follow the input order when
+        layer 0 holds exactly the inputs, columns of the last one the output order
+        when the last layer holds exactly the outputs; other layers follow the
+        neuron order. :func:`netsim.mlp_from_arrays` is the inverse.
+
+        Raises
+        ------
+        NetworkError
+            A connection skips a layer, a neuron has a potential other than
+            ``weighted_sum``, or the network has fewer than two layers.
+        CycleError
+            The network is recurrent.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.mlp("2-3-1", seed=0)
+        >>> weights, biases = net.layer_weights()
+        >>> [w.shape for w in weights], [b.shape for b in biases]
+        ([(2, 3), (3, 1)], [(3,), (1,)])
+        >>> float(weights[0][1, 2]) == net.weight("x2", "h1_3")
+        True
+        """
+        numbers = self.layer_numbers()
+        layers = self.layers()
+        if len(layers) < 2:
+            raise NetworkError(
+                f"layer_weights needs at least two layers; network {self._display_name()} "
+                f"has {len(layers)}"
+            )
+        for roles, end in ((self._inputs, 0), (self._outputs, -1)):
+            if len(roles) == len(layers[end]) and set(roles) == set(layers[end]):
+                layers[end] = list(roles)
+        graph = self.graph
+        for n in self.graph.nodes:
+            potential = graph.nodes[n].get("potential", "weighted_sum")
+            if numbers[n] > 0 and potential != "weighted_sum":
+                raise NetworkError(
+                    f"layer_weights needs weighted-sum neurons; neuron {n!r} has the "
+                    f"{potential!r} potential"
+                )
+        for u, v in graph.edges:
+            if numbers[v] != numbers[u] + 1:
+                raise NetworkError(
+                    f"layer_weights needs connections between consecutive layers only; "
+                    f"{u!r} (layer {numbers[u]}) -> {v!r} (layer {numbers[v]}) skips a layer"
+                )
+        weights, biases = [], []
+        for before, after in pairwise(layers):
+            row = {n: k for k, n in enumerate(before)}
+            w = np.zeros((len(before), len(after)))
+            for col, v in enumerate(after):
+                for u, data in graph._pred[v].items():
+                    w[row[u], col] = data.get("weight", 1.0)
+            weights.append(w)
+            biases.append(np.array([graph.nodes[v].get("bias", 0.0) for v in after], float))
+        return weights, biases
+
     # --- conversion, copies, comparison ---------------------------------------------
 
     @classmethod
@@ -830,9 +898,30 @@ class Network:
 
         return run(self, inputs, **options)
 
-    def predict(self, inputs: Any, **options: Any) -> np.ndarray:
-        """The outputs only, for one input or a batch."""
-        return self.run(inputs, **options).output
+    @overload
+    def predict(self, inputs: Any, *, as_frame: Literal[False] = False,
+                **options: Any) -> np.ndarray: ...
+
+    @overload
+    def predict(self, inputs: Any, *, as_frame: Literal[True], **options: Any
+                ) -> pandas.DataFrame: ...
+
+    def predict(self, inputs: Any, *, as_frame: bool = False, **options: Any) -> Any:
+        """The outputs only, for one input or a batch.
+
+        ``inputs`` may be a pandas DataFrame (or Series, or ``{neuron: value}``):
+        its columns are matched to the input neurons by name (see
+        :mod:`netsim.columns`). With ``as_frame=True`` the outputs come back as a
+        DataFrame whose columns are the output neurons (and whose index is the
+        input DataFrame's); otherwise as an array ``(k_out,)`` or ``(B, k_out)``.
+        """
+        output = self.run(inputs, **options).output
+        if not as_frame:
+            return output
+        from .columns import to_frame
+
+        return to_frame(output, self._outputs, getattr(inputs, "index", None)
+                        if hasattr(inputs, "columns") else None)
 
     def to_dot(self, **options: Any) -> graphviz.Digraph:
         """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""

@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order
 from scipy.special import expit
 
+from ..columns import by_name
 from ..compile import Program, Stage
 from ..errors import NetworkError, NeuronNotFoundError, NotDifferentiableError, ParameterError
 from ..functions import ACTIVATIONS, Activation, Potential
@@ -521,6 +522,8 @@ def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Ar
     One sample may be given as ``(k_in,)`` and ``(k_out,)``.
     """
     name = f"network {prog.name!r}" if prog.name else "the network"
+    x = by_name(x, [prog.neurons[i] for i in prog.inputs], f"{what}inputs")
+    d = by_name(d, [prog.neurons[i] for i in prog.outputs], f"{what}targets")
     try:
         x_arr = np.asarray(x, dtype=np.float64)
         d_arr = np.asarray(d, dtype=np.float64)

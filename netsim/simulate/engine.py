@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..columns import by_name
 from ..compile import Program, compile_network
 from ..errors import ParameterError
 from .result import Run
@@ -53,6 +54,8 @@ def _count(value: Any, name: str, low: int) -> int:
 
 def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
     """``(B, k)`` float inputs and whether a single input was given."""
+    if not isinstance(inputs, np.ndarray | list | tuple):  # a DataFrame: match by name
+        inputs = by_name(inputs, [prog.neurons[i] for i in prog.inputs])
     try:
         x = np.asarray(inputs, dtype=np.float64)
     except (TypeError, ValueError):
