@@ -831,8 +831,33 @@ class Network:
         return run(self, inputs, **options)
 
     def predict(self, inputs: Any, **options: Any) -> np.ndarray:
-        """The outputs only, for one input or a batch."""
-        return self.run(inputs, **options).output
+        """The outputs only, for one input or a batch.
+
+        The network function is defined only where the network stops: when a run
+        until stable (no ``steps`` given) does not converge on some input — a
+        recurrent network that cycles or is still moving at ``max_steps`` — the outputs
+        of its last state are returned with a :class:`~netsim.NetsimWarning` saying on
+        how many inputs it did not stop.
+        """
+        run = self.run(inputs, **options)
+        if "steps" not in options or options["steps"] is None:
+            stopped = np.asarray(run.converged, dtype=bool)
+            if not stopped.all():
+                import warnings
+
+                from .analyse import NetsimWarning  # lazily, as run() imports simulate
+
+                missed = int(stopped.size - stopped.sum())
+                where = "the input" if stopped.ndim == 0 else f"{missed} of {stopped.size} inputs"
+                who = f"network {self.name!r}" if self.name else "the network"
+                warnings.warn(
+                    f"{who} did not stop on {where} (rule {run.rule!r}); "
+                    "the network function is defined only where it stops, so these outputs "
+                    "are only the last state's",
+                    NetsimWarning,
+                    stacklevel=2,
+                )
+        return run.output
 
     def to_dot(self, **options: Any) -> graphviz.Digraph:
         """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""

@@ -96,3 +96,4 @@ def test_evaluate_regression_and_errors(tmp_path, capsys):
     assert "2 input and 1 target columns, but network" in err
     code, _out, err = run_cli(capsys, "evaluate", path, data, "--loss", "cross_entropy")
     assert code == 2 and "softmax" in err
+

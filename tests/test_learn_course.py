@@ -283,3 +283,16 @@ def test_bipolar_sigmoid_is_twice_the_sigmoid_minus_one(xi, lam):
     b = float(ns.get_activation("bipolar_sigmoid")(xi, steepness=lam))
     s = float(ns.get_activation("sigmoid")(xi, steepness=lam))
     assert b == pytest.approx(2 * s - 1, abs=1e-12)
+
+
+def test_predict_warns_where_the_network_does_not_stop():
+    import warnings
+
+    net = ns.zoo.mutual_inhibition()  # a 2-cycle under the parallel rule
+    with pytest.warns(ns.NetsimWarning, match="did not stop on 1 of 1 inputs"):
+        net.predict([[]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net.predict([[]], steps=3)  # a fixed number of steps was asked for: no warning
+        net.predict([[]], rule="sequential")  # stops at a fixed point
+        ns.zoo.xor().predict([[0, 1], [1, 1]])
