@@ -97,3 +97,86 @@ def test_evaluate_regression_and_errors(tmp_path, capsys):
     code, _out, err = run_cli(capsys, "evaluate", path, data, "--loss", "cross_entropy")
     assert code == 2 and "softmax" in err
 
+
+
+AND_CSV = "x1,x2,y\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n"
+AND_X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+AND_D = [[0], [0], [0], [1]]
+
+
+@pytest.fixture
+def and_files(tmp_path):
+    net = tmp_path / "net.json"
+    ns.save(ns.mlp("2-2-1", seed=3), net)
+    return net, write(tmp_path / "and.csv", AND_CSV), tmp_path / "out.json"
+
+
+@pytest.mark.parametrize("options, kwargs", [
+    (["--reduction", "sum", "--no-shuffle", "--lr", "0.3"],
+     {"reduction": "sum", "shuffle": False, "lr": 0.3}),
+    (["--optimizer", "nesterov", "--momentum", "0.5"],
+     {"optimizer": ns.Nesterov(momentum=0.5)}),
+    (["--optimizer", "adagrad"], {"optimizer": "adagrad"}),  # its own default rate, 0.01
+    (["--weight-decay", "0.01", "--l1", "0.02", "--multiplicative-decay", "0.001",
+      "--decay-biases"],
+     {"weight_decay": 0.01, "l1": 0.02, "multiplicative_decay": 0.001, "decay_biases": True}),
+    (["--lr-schedule", "step:drop=0.5,every=3"], {"lr": ns.step_decay(0.1, 0.5, 3)}),
+    (["--lr-schedule", "adaptive:up=1.2"], {"lr": ns.AdaptiveLR(0.1, up=1.2)}),
+])
+def test_train_options_are_the_python_arguments(and_files, capsys, options, kwargs):
+    net_file, data, out = and_files
+    code, _text, err = run_cli(capsys, "train", net_file, data, "-o", out, "--epochs", "20",
+                               "--batch-size", "2", *options)
+    assert code == 0, err
+    net = ns.load(net_file)
+    ns.train(net, AND_X, AND_D, epochs=20, batch_size=2, progress=False, **kwargs)
+    np.testing.assert_allclose(ns.load(out).get_weights(), net.get_weights(), rtol=1e-12)
+
+
+def test_train_standardize_saves_a_network_for_raw_inputs(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(loc=[50.0, -3.0], scale=[10.0, 0.1], size=(30, 2))
+    D = (X[:, :1] - 50) / 10 + (X[:, 1:] + 3) / 0.1
+    data = write(tmp_path / "d.csv", "\n".join(
+        ",".join(repr(float(v)) for v in row) for row in np.hstack([X, D])) + "\n")
+    net_file = tmp_path / "net.json"
+    ns.save(ns.mlp("2-1", activation="identity", seed=0), net_file)
+    out = tmp_path / "out.json"
+    code, _text, err = run_cli(capsys, "train", net_file, data, "-o", out, "--standardize",
+                               "--epochs", "200", "--batch-size", "full", "--lr", "0.3")
+    assert code == 0, err
+    net = ns.load(net_file)
+    z, _scaler = ns.standardize(X)
+    ns.train(net, z, D, epochs=200, batch_size=None, lr=0.3, progress=False)
+    np.testing.assert_allclose(ns.load(out).predict(X), net.predict(z), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(ns.load(out).predict(X), D, atol=1e-6)
+
+
+def test_train_kfold_reports_the_folds(and_files, capsys):
+    net_file, _data, out = and_files
+    data = write(net_file.parent / "many.csv", "x1,x2,y\n" + "".join(
+        f"{a},{b},{a & b}\n" for a, b in itertools.product([0, 1], repeat=2)) * 3)
+    code, text, err = run_cli(capsys, "train", net_file, data, "-o", out, "--kfold", "3",
+                              "--loss", "binary_cross_entropy", "--lr", "1", "--epochs", "50",
+                              "--json")
+    assert code == 0, err
+    result = json.loads(text)
+    assert result["kfold"] == 3 and 0 <= result["cv_val_accuracy"] <= 1
+    cv = ns.kfold(ns.load(net_file), np.array(AND_X * 3, dtype=float),
+                  np.array(AND_D * 3, dtype=float), k=3, loss="binary_cross_entropy", lr=1.0,
+                  epochs=50, batch_size=32, seed=0)
+    assert result["cv_val_loss"] == pytest.approx(cv.mean_loss, rel=1e-12)
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--optimizer", "adam", "--momentum", "0.5"], "--momentum is for --optimizer momentum"),
+    (["--lr-schedule", "step:drop=0.5,evry=3"], "--lr-schedule step takes drop, every"),
+    (["--lr-schedule", "cosine"], "--lr-schedule must be step"),
+    (["--kfold", "2", "--validation-split", "0.5"], "either --kfold or --validation-split"),
+    (["--multiplicative-decay", "1"], "must be a number in [0, 1)"),
+    (["--kfold", "1"], "must be an integer >= 2"),
+])
+def test_train_option_errors_are_one_line(and_files, capsys, options, message):
+    net_file, data, out = and_files
+    code, _text, err = run_cli(capsys, "train", net_file, data, "-o", out, *options)
+    assert code == 2 and len(err.splitlines()) == 1 and message in err

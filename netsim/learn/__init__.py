@@ -10,6 +10,7 @@ from ..initializers import INITIALIZERS, initialize
 from .backprop import Gradient, Plan, gradient
 from .classic import RuleResult, delta_rule, perceptron_rule
 from .data import Samples, Standardizer, read_samples, standardize
+from .fold import fold_standardizer
 from .hebb import hebb
 from .losses import LOSSES, Loss, get_loss
 from .metrics import (
@@ -65,6 +66,7 @@ __all__ = [
     "delta_rule",
     "error_rate",
     "evaluate",
+    "fold_standardizer",
     "get_loss",
     "get_optimizer",
     "gradient",

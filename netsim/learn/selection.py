@@ -12,11 +12,13 @@
 
 A network is given either as a :class:`~netsim.Network` (every fold or member starts
 from a copy of it, the same initial weights) or as a callable returning a fresh one,
-called as ``make(i)`` with the fold or member index ``i``.
+called as ``make(i)`` with the fold or member index ``i``. An optimizer object in the
+training arguments is copied afresh (its state reset) for every fold or member.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -245,6 +247,19 @@ def _train_kwargs(train_kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
+def _fresh(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` with a fresh copy of an optimizer object, so that no fold or member
+    inherits another's velocities or accumulators."""
+    from .optimizers import Optimizer
+
+    opt = kwargs.get("optimizer")
+    if not isinstance(opt, Optimizer):
+        return kwargs
+    fresh = copy.deepcopy(opt)
+    fresh.reset()
+    return {**kwargs, "optimizer": fresh}
+
+
 @dataclass
 class CrossValidation:
     """The result of :func:`kfold`.
@@ -351,7 +366,8 @@ def kfold(
         tr = np.setdiff1d(everything, val, assume_unique=True)
         model = make(i)
         fold_seed = None if seed is None else seed + i
-        h = train(model, x[tr], d[tr], validation=(x[val], d[val]), seed=fold_seed, **kwargs)
+        h = train(model, x[tr], d[tr], validation=(x[val], d[val]), seed=fold_seed,
+                  **_fresh(kwargs))
         nets.append(model)
         histories.append(h)
         evaluations.append(evaluate(model, x[val], d[val], loss=kwargs.get("loss", "mse"),
@@ -469,7 +485,7 @@ def bagging(
         idx = rng.integers(0, len(x), size=len(x))
         model = make(i)
         member_seed = None if seed is None else seed + i
-        histories.append(train(model, x[idx], d[idx], seed=member_seed, **kwargs))
+        histories.append(train(model, x[idx], d[idx], seed=member_seed, **_fresh(kwargs)))
         nets.append(model)
         samples.append(idx)
     return Ensemble(nets, samples, histories, task)
