@@ -17,6 +17,7 @@ __all__ = [
     "FormatError",
     "MissingExtraError",
     "NetsimError",
+    "NetsimWarning",
     "NetworkError",
     "NeuronNotFoundError",
     "NotDifferentiableError",
@@ -90,3 +91,7 @@ def did_you_mean(name: object, choices: Sequence[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
     matches = get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+class NetsimWarning(UserWarning):
+    """A result that is computed but may not mean what the textbook says."""

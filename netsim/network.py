@@ -29,6 +29,7 @@ value, so their bias never matters and is not part of the configuration.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -39,6 +40,7 @@ import numpy as np
 
 from .errors import (
     CycleError,
+    NetsimWarning,
     NetworkError,
     NeuronNotFoundError,
     ParameterError,
@@ -914,13 +916,32 @@ class Network:
         :mod:`netsim.columns`). With ``as_frame=True`` the outputs come back as a
         DataFrame whose columns are the output neurons (and whose index is the
         input DataFrame's); otherwise as an array ``(k_out,)`` or ``(B, k_out)``.
+
+        The network function is defined only where the network stops: when a run
+        until stable (no ``steps`` given) does not converge on some input — a
+        recurrent network that cycles or is still moving at ``max_steps`` — the outputs
+        of its last state are returned with a :class:`~netsim.NetsimWarning` saying on
+        how many inputs it did not stop.
         """
-        output = self.run(inputs, **options).output
+        run = self.run(inputs, **options)
+        if options.get("steps") is None:
+            stopped = np.asarray(run.converged, dtype=bool)
+            if not stopped.all():
+                missed = int(stopped.size - stopped.sum())
+                where = "the input" if stopped.ndim == 0 else f"{missed} of {stopped.size} inputs"
+                who = f"network {self.name!r}" if self.name else "the network"
+                warnings.warn(
+                    f"{who} did not stop on {where} (rule {run.rule!r}); "
+                    "the network function is defined only where it stops, so these outputs "
+                    "are only the last state's",
+                    NetsimWarning,
+                    stacklevel=2,
+                )
         if not as_frame:
-            return output
+            return run.output
         from .columns import to_frame
 
-        return to_frame(output, self._outputs, getattr(inputs, "index", None)
+        return to_frame(run.output, self._outputs, getattr(inputs, "index", None)
                         if hasattr(inputs, "columns") else None)
 
     def to_dot(self, **options: Any) -> graphviz.Digraph:

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import NetsimWarning
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
 
@@ -40,10 +41,6 @@ Array = np.ndarray
 
 SYMMETRY_TOL = 1e-12
 _THRESHOLD = {"step", "sign"}
-
-
-class NetsimWarning(UserWarning):
-    """A result that is computed but may not mean what the textbook says."""
 
 
 def _warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:

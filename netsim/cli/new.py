@@ -131,6 +131,10 @@ def add_parser(subparsers: Any) -> None:
     add_json_option(zoo)
     zoo.set_defaults(func=_new_zoo)
 
+    from .new_boolean import add_kind as add_boolean  # its own module (one kind, one job)
+
+    add_boolean(kinds)
+
 
 def _new_mlp(args: argparse.Namespace) -> int:
     check_output(args.output, suffixes=(".json",))
