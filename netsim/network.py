@@ -46,6 +46,7 @@ from .errors import (
 )
 from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
 from .graph import NeuronGraph
+from .limits import MAX_LAYER, describe
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import graphviz
@@ -99,9 +100,12 @@ def check_neuron_id(neuron_id: object, where: str = "neuron id") -> NeuronId:
 
 def _finite(value: object, what: str) -> float:
     bad = isinstance(value, bool) or not isinstance(value, int | float | np.number)
-    number = math.nan if bad else float(value)  # type: ignore[arg-type]
+    try:
+        number = math.nan if bad else float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int beyond the float range (10**400)
+        number = math.inf
     if not math.isfinite(number):
-        raise ParameterError(f"{what} must be a finite number, got {value!r}")
+        raise ParameterError(f"{what} must be a finite number, got {describe(value)}")
     return number
 
 
@@ -334,9 +338,11 @@ class Network:
         act, act_params = resolve_function(activation, ACTIVATIONS, where, params)
         pot, pot_params = resolve_function(potential, POTENTIALS, where)
         if layer is not None and (
-            isinstance(layer, bool) or not isinstance(layer, int | np.integer) or layer < 0
+            isinstance(layer, bool) or not isinstance(layer, int | np.integer)
+            or not 0 <= layer <= MAX_LAYER
         ):
-            raise ParameterError(f"{where}: layer must be a non-negative integer, got {layer!r}")
+            raise ParameterError(f"{where}: layer must be an integer between 0 and {MAX_LAYER} "
+                                 f"(one step of the layered rule each), got {describe(layer)}")
         if label is not None and not isinstance(label, str):
             raise ParameterError(f"{where}: label must be a string, got {label!r}")
         if group is not None:
