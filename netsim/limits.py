@@ -26,7 +26,7 @@ MAX_NEURONS         10,000,000     neurons asked of a builder (``mlp`` sizes, Ho
                                    patterns): each costs a graph node
 MAX_FILE_BYTES      256 MiB        a network file; its parsed form takes ~10x
 MAX_CSV_BYTES       256 MiB        a CSV file (inputs, samples)
-MAX_DEPTH           64             nesting of a JSON document (a valid one needs 4)
+MAX_FRAMES          1,000          frames ``render_trace`` writes (one file each)
 ==================  =============  ======================================================
 """
 
@@ -40,9 +40,9 @@ from .errors import ParameterError, SizeLimitError
 
 __all__ = [
     "MAX_CSV_BYTES",
-    "MAX_DEPTH",
     "MAX_EPOCHS",
     "MAX_FILE_BYTES",
+    "MAX_FRAMES",
     "MAX_LAYER",
     "MAX_NEURONS",
     "MAX_STEPS",
@@ -61,7 +61,7 @@ MAX_SWEEPS = 100_000_000
 MAX_NEURONS = 10_000_000
 MAX_FILE_BYTES = 256 * 2**20
 MAX_CSV_BYTES = 256 * 2**20
-MAX_DEPTH = 64
+MAX_FRAMES = 1_000
 
 
 def check_count(value: Any, name: str, low: int = 0, high: int | None = None) -> int:

@@ -58,11 +58,13 @@ from typing import TYPE_CHECKING, Any
 import graphviz
 
 from ..errors import NetsimError, ParameterError, RenderError
+from ..limits import MAX_FRAMES
 from . import palette
 from ._dottext import body_lines, make_options
-from ._plan import make_plan, safe_name
+from ._plan import make_plan
 from ._state import state_vector, trace_frames
 from .atomic import atomic_write_bytes
+from .quoting import graphviz_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
@@ -170,7 +172,7 @@ def to_dot(
         summary=opts.summary,
     )
     body = body_lines(net, plan, opts, values, scale)
-    return graphviz.Digraph(name=safe_name(net.name or "network"), body=body)
+    return graphviz.Digraph(name=graphviz_name(net.name or "network"), body=body)
 
 
 # --- writing and rendering -------------------------------------------------------------
@@ -381,6 +383,10 @@ def render_trace(
     ['frame_0.dot', 'frame_1.dot']
     """
     frames = trace_frames(net, trace, sample)
+    if len(frames) > MAX_FRAMES:
+        raise ParameterError(
+            f"render_trace would write {len(frames):,} frames (one per step); the limit is "
+            f"{MAX_FRAMES:,}: record fewer steps")
     if format not in FORMATS:
         raise ParameterError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     scale = palette.choose_scale(frames.ravel().tolist(), state_range)
