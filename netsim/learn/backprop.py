@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order
 from scipy.special import expit
 
+from ..checks import check_network, keywords
 from ..compile import Program, Stage
 from ..errors import NetworkError, NeuronNotFoundError, NotDifferentiableError, ParameterError
 from ..functions import ACTIVATIONS, Activation, Potential
@@ -624,6 +625,7 @@ class Gradient:
         return f"<Gradient: {len(self.vector)} values, loss {self.loss:.6g}>"
 
 
+@keywords
 def gradient(net: Any, X: Any, D: Any, loss: Any = "mse") -> Gradient:
     """∂E/∂w for every weight and bias of an acyclic network, by backpropagation.
 
@@ -661,6 +663,7 @@ def gradient(net: Any, X: Any, D: Any, loss: Any = "mse") -> Gradient:
     """
     from .losses import get_loss
 
+    check_network(net, "gradient")
     plan = get_plan(net)
     prog = net.compile()
     x, d = check_data(prog, X, D)

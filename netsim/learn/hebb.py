@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError, NetworkError
+from ..limits import describe
 from ..network import Network, NeuronId
 
 __all__ = ["hebb", "hebb_weights"]
@@ -26,7 +27,11 @@ Array = np.ndarray
 
 
 def _patterns(patterns: Any, n: int | None = None) -> Array:
-    x = np.asarray(patterns, dtype=np.float64)
+    try:
+        x = np.asarray(patterns, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):  # ragged rows, text, 10**400
+        raise DataError("patterns must be a (P, N) array of numbers, every row of the same "
+                        f"length, got {describe(patterns)}") from None
     if x.ndim == 1:
         x = x[None, :]
     if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
