@@ -102,7 +102,7 @@ def read_csv(
     text = read_text(name, limit=MAX_CSV_BYTES, error=DataError, what="CSV file")
     # at most one float (8 bytes) per 2 characters, plus the text being parsed
     check_memory(5 * len(text), f"reading {name}")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     header_line: int | None = None
     width = -1
