@@ -98,6 +98,10 @@ def check_neuron_id(neuron_id: object, where: str = "neuron id") -> NeuronId:
     return neuron_id
 
 
+# add_neuron's own keywords (the rest of its keywords are activation parameters)
+_NEURON_KEYWORDS = ("activation", "potential", "bias", "initial", "layer", "label", "group")
+
+
 def _finite(value: object, what: str) -> float:
     bad = isinstance(value, bool) or not isinstance(value, int | float | np.number)
     try:
@@ -335,7 +339,16 @@ class Network:
         params: Mapping[str, Any],
     ) -> dict[str, Any]:
         where = f"neuron {neuron_id!r}"
-        act, act_params = resolve_function(activation, ACTIVATIONS, where, params)
+        try:
+            act, act_params = resolve_function(activation, ACTIVATIONS, where, params)
+        except ParameterError:
+            # a misspelt keyword lands among the activation parameters: say so
+            for key in params:
+                hint = did_you_mean(key, _NEURON_KEYWORDS)
+                if hint:
+                    raise ParameterError(
+                        f"{where}: add_neuron() has no parameter {key!r}{hint}") from None
+            raise
         pot, pot_params = resolve_function(potential, POTENTIALS, where)
         if layer is not None and (
             isinstance(layer, bool) or not isinstance(layer, int | np.integer)

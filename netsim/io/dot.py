@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
+from ..checks import check_network, keywords
 from ..errors import NetsimError, ParameterError, RenderError
 from ..limits import MAX_FRAMES
 from . import palette
@@ -88,6 +89,7 @@ INSTALL_HINT = (
 # --- the diagram -----------------------------------------------------------------------
 
 
+@keywords
 def to_dot(
     net: Network,
     *,
@@ -154,6 +156,7 @@ def to_dot(
     >>> "rankdir=\\"TB\\"" in dot.source and "newrank" in dot.source
     True
     """
+    check_network(net, "to_dot")
     opts = make_options(direction, weights, min_weight, clusters, legend, max_layer_width,
                         keep, max_nodes, max_edges, summary, title)
     values = None if state is None else state_vector(net, state, sample)

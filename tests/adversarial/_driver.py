@@ -11,7 +11,9 @@ a JSON list of cases on stdin and prints one JSON result per line:
   the result names the exception type raised (``raised``) and whether it is a
   ``NetsimError`` (``netsim_error``) and its message.
 
-Every case has ``seconds`` (default 20) of wall time (SIGALRM), reported as
+A case may set environment variables for its duration (``"env"``, e.g.
+``NETSIM_MEMORY_LIMIT`` to make a memory refusal quick to reach). Every case has
+``seconds`` (default 20) of wall time (SIGALRM), reported as
 ``"escaped": "Timeout"``.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import sys
 import time
@@ -87,6 +90,8 @@ def main() -> None:
     for case in cases:
         start = time.monotonic()
         signal.alarm(int(case.get("seconds", 20)))
+        saved_env = dict(os.environ)
+        os.environ.update(case.get("env", {}))
         try:
             result = run_argv(case["argv"]) if "argv" in case else run_python(case["python"])
         except Timeout:
@@ -95,6 +100,8 @@ def main() -> None:
             result = {"escaped": "MemoryError"}
         finally:
             signal.alarm(0)
+            os.environ.clear()
+            os.environ.update(saved_env)
         result["seconds"] = round(time.monotonic() - start, 3)
         print(json.dumps(result), flush=True)
 
