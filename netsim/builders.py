@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .checks import keywords
 from .errors import ParameterError, SizeLimitError
 from .functions import ACTIVATIONS
 from .initializers import initialize
@@ -64,6 +65,7 @@ def mlp_neuron_ids(sizes: Sequence[int]) -> list[list[str]]:
     return ids
 
 
+@keywords
 def mlp(
     sizes: str | Sequence[int],
     *,

@@ -26,37 +26,76 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def keywords(func: F) -> F:
-    """Refuse unknown keyword arguments of ``func`` with a did-you-mean.
+    """Declare a public function's parameters once, by its signature.
+
+    - an unknown keyword argument is a :class:`ParameterError` with a did-you-mean
+      (Python would raise ``TypeError`` with no hint);
+    - an ``OverflowError`` from an integer argument too large for a float (``10**400``,
+      also inside a list or a mapping) becomes a :class:`ParameterError` naming it.
 
     Examples
     --------
     >>> from netsim.checks import keywords
     >>> @keywords
     ... def run(net, *, steps=None, max_steps=None):
-    ...     return steps
+    ...     return float(steps)
     >>> run(None, stpes=3)
     Traceback (most recent call last):
     ...
     netsim.errors.ParameterError: run() has no parameter 'stpes' (did you mean 'steps'?); ...
+    >>> run(None, steps=10**400)
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: run(): steps holds a number too large for a float (...)
     """
-    params = inspect.signature(func).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        raise TypeError(f"@keywords needs a function without **kwargs: {func.__name__}")
+    signature = inspect.signature(func)
+    params = signature.parameters
+    open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     allowed = frozenset(name for name, p in params.items()
                         if p.kind is not inspect.Parameter.POSITIONAL_ONLY)
-    names = list(params)
+    names = [n for n, p in params.items() if p.kind not in (
+        inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)]
     label = func.__name__
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if kwargs and not allowed.issuperset(kwargs):
+        if kwargs and not open_ended and not allowed.issuperset(kwargs):
             bad = next(k for k in kwargs if k not in allowed)
             raise ParameterError(f"{label}() has no parameter {bad!r}"
                                  f"{did_you_mean(bad, names)}; its parameters: "
-                                 f"{', '.join(names)}")
-        return func(*args, **kwargs)
+                                 f"{', '.join(n for n in names if n != 'self')}")
+        try:
+            return func(*args, **kwargs)
+        except OverflowError:
+            given = {**dict(zip(names, args, strict=False)), **kwargs}
+            for name, value in given.items():
+                huge = _huge(value)
+                if huge is not None:
+                    raise ParameterError(f"{label}(): {name} holds a number too large for a "
+                                         f"float ({describe(huge)})") from None
+            raise
 
     return wrapper  # type: ignore[return-value]
+
+
+_FLOAT_MAX = 2**1024
+
+
+def _huge(value: Any, depth: int = 2) -> Any:
+    """An integer beyond the float range in ``value`` (or in its first items), or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if abs(value) >= _FLOAT_MAX else None
+    if depth and isinstance(value, list | tuple):
+        for item in value[:10_000]:
+            found = _huge(item, depth - 1)
+            if found is not None:
+                return found
+    if depth and isinstance(value, dict):
+        for item in list(value.values())[:10_000]:
+            found = _huge(item, depth - 1)
+            if found is not None:
+                return found
+    return None
 
 
 def check_network(net: Any, where: str, *, program: bool = False) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .checks import keywords
 from .errors import DataError, ParameterError
 from .learn.hebb import _patterns, hebb_weights
 from .limits import check_network_size
@@ -39,6 +40,7 @@ def pseudo_inverse_weights(patterns: Any) -> np.ndarray:
     return w
 
 
+@keywords
 def hopfield(
     patterns: Any,
     rule: str = "hebb",

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from .checks import keywords
 from .errors import (
     CycleError,
     NetworkError,
@@ -390,6 +391,7 @@ class Network:
 
     # --- connections ----------------------------------------------------------------
 
+    @keywords
     def connect(self, source: NeuronId, target: NeuronId, weight: float = 1.0) -> None:
         """Add the connection ``source → target`` with ``weight`` (w_target,source)."""
         graph = self.graph
@@ -460,6 +462,7 @@ class Network:
         source, target = self._require_connection(source, target)
         return float(self.graph._succ[source][target].get("weight", 1.0))
 
+    @keywords
     def set_weight(self, source: NeuronId, target: NeuronId, weight: float) -> None:
         """Change the weight of an existing connection."""
         source, target = self._require_connection(source, target)
@@ -640,6 +643,7 @@ class Network:
             values.extend(pred[i].get("weight", 1.0) for i in sources)
         return np.array(values, dtype=np.float64)
 
+    @keywords
     def set_weights(self, vector: Sequence[float] | np.ndarray) -> None:
         """Write a configuration vector back into the network's biases and weights."""
         try:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_network
+from ..checks import check_network, keywords
 from ..compile import evaluate_stage
 from ..errors import ParameterError, SizeLimitError
 from ..limits import check_count, check_memory
@@ -45,6 +45,7 @@ MAX_FRONTIER = 1 << 16
 _MONOTONE = {"step", "sign"}
 
 
+@keywords
 def is_fixed_point(
     net: Network, states: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> bool | Array:
@@ -78,6 +79,7 @@ def is_fixed_point(
     return bool(out[0]) if single else out
 
 
+@keywords
 def fixed_points(
     net: Network,
     clamp: Mapping[NeuronId, float] | None = None,

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from ..checks import check_network, check_seed
+from ..checks import check_network, check_seed, keywords
 from ..errors import ParameterError
 from ..limits import MAX_NEURONS, MAX_SWEEPS, check_count, check_memory, describe
 from ..network import Network, NeuronId
@@ -119,6 +119,7 @@ class Recall:
         return np.argmax(self.overlaps[-1], axis=-1)
 
 
+@keywords
 def recall(
     net: Network,
     probes: Any,
@@ -227,6 +228,7 @@ class GlauberRun:
     temperature: float
 
 
+@keywords
 def glauber(
     net: Network,
     states: Any,
@@ -318,6 +320,7 @@ class CapacityResult:
         return float(self.loads[above[0]]) if len(above) else None
 
 
+@keywords
 def capacity_experiment(
     n: int = 200,
     loads: Sequence[float] = (0.05, 0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.25),

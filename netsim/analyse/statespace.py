@@ -39,7 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
-from ..checks import check_network
+from ..checks import check_network, keywords
 from ..compile import evaluate_stage
 from ..errors import NetworkError, ParameterError
 from ..limits import check_memory
@@ -343,6 +343,7 @@ class StateSpaceAnalysis:
         return to_dot(self.graph(max_free=max_free), **options)
 
 
+@keywords
 def attractors(
     net: Network,
     rule: str = "parallel",

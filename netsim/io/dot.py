@@ -181,6 +181,7 @@ def to_dot(
 # --- writing and rendering -------------------------------------------------------------
 
 
+@keywords
 def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the DOT text of the diagram (needs no Graphviz program).
 
@@ -251,6 +252,7 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
     return done.stdout
 
 
+@keywords
 def render(
     net: Network,
     path: str | os.PathLike[str],
@@ -335,6 +337,7 @@ def repr_mimebundle(
 # --- traces ----------------------------------------------------------------------------
 
 
+@keywords
 def render_trace(
     net: Network,
     trace: Any,

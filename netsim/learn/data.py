@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import keywords
 from ..csvfile import read_csv
 from ..errors import DataError, ParameterError, did_you_mean
 
@@ -127,6 +128,7 @@ def _check_targets(targets: Any) -> int | list[str]:
     return names
 
 
+@keywords
 def read_samples(
     path: str | os.PathLike[str],
     targets: int | Sequence[str] | str = 1,

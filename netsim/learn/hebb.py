@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import keywords
 from ..errors import DataError, NetworkError
 from ..limits import describe
 from ..network import Network, NeuronId
@@ -61,6 +62,7 @@ def hebb_weights(patterns: Any, normalize: bool = True) -> Array:
     return w
 
 
+@keywords
 def hebb(
     net: Network,
     patterns: Any,
