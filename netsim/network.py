@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import networkx as nx
 import numpy as np
 
+from .checks import keywords
 from .errors import (
     CycleError,
     NetsimWarning,
@@ -49,6 +50,7 @@ from .errors import (
 )
 from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
 from .graph import NeuronGraph
+from .limits import MAX_LAYER, describe
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import graphviz
@@ -101,11 +103,18 @@ def check_neuron_id(neuron_id: object, where: str = "neuron id") -> NeuronId:
     return neuron_id
 
 
+# add_neuron's own keywords (the rest of its keywords are activation parameters)
+_NEURON_KEYWORDS = ("activation", "potential", "bias", "initial", "layer", "label", "group")
+
+
 def _finite(value: object, what: str) -> float:
     bad = isinstance(value, bool) or not isinstance(value, int | float | np.number)
-    number = math.nan if bad else float(value)  # type: ignore[arg-type]
+    try:
+        number = math.nan if bad else float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int beyond the float range (10**400)
+        number = math.inf
     if not math.isfinite(number):
-        raise ParameterError(f"{what} must be a finite number, got {value!r}")
+        raise ParameterError(f"{what} must be a finite number, got {describe(value)}")
     return number
 
 
@@ -335,12 +344,23 @@ class Network:
         params: Mapping[str, Any],
     ) -> dict[str, Any]:
         where = f"neuron {neuron_id!r}"
-        act, act_params = resolve_function(activation, ACTIVATIONS, where, params)
+        try:
+            act, act_params = resolve_function(activation, ACTIVATIONS, where, params)
+        except ParameterError:
+            # a misspelt keyword lands among the activation parameters: say so
+            for key in params:
+                hint = did_you_mean(key, _NEURON_KEYWORDS)
+                if hint:
+                    raise ParameterError(
+                        f"{where}: add_neuron() has no parameter {key!r}{hint}") from None
+            raise
         pot, pot_params = resolve_function(potential, POTENTIALS, where)
         if layer is not None and (
-            isinstance(layer, bool) or not isinstance(layer, int | np.integer) or layer < 0
+            isinstance(layer, bool) or not isinstance(layer, int | np.integer)
+            or not 0 <= layer <= MAX_LAYER
         ):
-            raise ParameterError(f"{where}: layer must be a non-negative integer, got {layer!r}")
+            raise ParameterError(f"{where}: layer must be an integer between 0 and {MAX_LAYER} "
+                                 f"(one step of the layered rule each), got {describe(layer)}")
         if label is not None and not isinstance(label, str):
             raise ParameterError(f"{where}: label must be a string, got {label!r}")
         if group is not None:
@@ -375,6 +395,7 @@ class Network:
 
     # --- connections ----------------------------------------------------------------
 
+    @keywords
     def connect(self, source: NeuronId, target: NeuronId, weight: float = 1.0) -> None:
         """Add the connection ``source → target`` with ``weight`` (w_target,source)."""
         graph = self.graph
@@ -445,6 +466,7 @@ class Network:
         source, target = self._require_connection(source, target)
         return float(self.graph._succ[source][target].get("weight", 1.0))
 
+    @keywords
     def set_weight(self, source: NeuronId, target: NeuronId, weight: float) -> None:
         """Change the weight of an existing connection."""
         source, target = self._require_connection(source, target)
@@ -625,6 +647,7 @@ class Network:
             values.extend(pred[i].get("weight", 1.0) for i in sources)
         return np.array(values, dtype=np.float64)
 
+    @keywords
     def set_weights(self, vector: Sequence[float] | np.ndarray) -> None:
         """Write a configuration vector back into the network's biases and weights."""
         try:

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import keywords
 from ..errors import NetsimWarning
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
@@ -58,6 +59,7 @@ def _warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
         )
 
 
+@keywords
 def energy(
     net: Network, states: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> float | Array:
@@ -81,6 +83,7 @@ def energy(
     return float(e[0]) if arr.ndim == 1 else e.reshape(shape)
 
 
+@keywords
 def energy_trace(
     net: Network, run: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> Array:
@@ -126,6 +129,7 @@ class EnergyCheck:
         return "\n".join(lines + self.notes)
 
 
+@keywords
 def check_energy(net: Network, clamp: Mapping[NeuronId, float] | None = None) -> EnergyCheck:
     """Report the convergence guarantees that apply (and warn when W is not symmetric).
 

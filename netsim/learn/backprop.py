@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order
 from scipy.special import expit
 
+from ..checks import check_network, keywords
 from ..columns import by_name
 from ..compile import Program, Stage
 from ..errors import NetworkError, NeuronNotFoundError, NotDifferentiableError, ParameterError
@@ -627,6 +628,7 @@ class Gradient:
         return f"<Gradient: {len(self.vector)} values, loss {self.loss:.6g}>"
 
 
+@keywords
 def gradient(
     net: Any, X: Any, D: Any, loss: Any = "mse", *, reduction: str = "mean"
 ) -> Gradient:
@@ -669,6 +671,7 @@ def gradient(
     """
     from .losses import apply_reduction, check_reduction, get_loss
 
+    check_network(net, "gradient")
     reduction = check_reduction(reduction)
     plan = get_plan(net)
     prog = net.compile()
