@@ -25,6 +25,7 @@ from .errors import (
     CycleError,
     DataError,
     FormatError,
+    MissingExtraError,
     NetsimError,
     NetworkError,
     NeuronNotFoundError,
@@ -69,6 +70,7 @@ from .learn import (
 )
 from .learn.hebb import hebb
 from .network import Network, Neuron
+from .plot import plot_decision_regions, plot_patterns, plot_recall
 from .simulate import ORDERS, RULES, Run, run
 
 __version__ = "0.1.0"
@@ -87,6 +89,7 @@ __all__ = [
     "FormatError",
     "Gradient",
     "History",
+    "MissingExtraError",
     "Momentum",
     "NetsimError",
     "NetsimWarning",
@@ -128,6 +131,9 @@ __all__ = [
     "mlp",
     "parse_sizes",
     "perceptron_rule",
+    "plot_decision_regions",
+    "plot_patterns",
+    "plot_recall",
     "read_samples",
     "recall",
     "register_activation",

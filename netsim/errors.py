@@ -15,6 +15,7 @@ __all__ = [
     "CycleError",
     "DataError",
     "FormatError",
+    "MissingExtraError",
     "NetsimError",
     "NetworkError",
     "NeuronNotFoundError",
@@ -79,6 +80,10 @@ class SizeLimitError(NetsimError, ValueError):
 
 class RenderError(NetsimError, RuntimeError):
     """A diagram could not be rendered (e.g. Graphviz's ``dot`` is missing)."""
+
+
+class MissingExtraError(NetsimError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
 
 
 def did_you_mean(name: object, choices: Sequence[str]) -> str:

@@ -834,6 +834,15 @@ class Network:
         """The outputs only, for one input or a batch."""
         return self.run(inputs, **options).output
 
+    def summary(self) -> Any:
+        """Neurons by role and layer, functions, parameter count (see :mod:`netsim.describe`).
+
+        Prints as the text of ``netsim info``; shows as a table in a notebook.
+        """
+        from .describe import NetworkSummary, summarize
+
+        return NetworkSummary(summarize(self))
+
     def to_dot(self, **options: Any) -> graphviz.Digraph:
         """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""
         from .io.dot import to_dot

@@ -183,6 +183,10 @@ class Attractor:
             f"terminal component of {self.size} states"
         )
 
+    def __repr__(self) -> str:
+        shown = ", ".join(self.labels[:4]) + (", …" if self.size > 4 else "")
+        return f"<Attractor {self.index}: {self.kind}, basin {self.basin}, states [{shown}]>"
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "index": self.index,
@@ -327,6 +331,16 @@ class StateSpaceAnalysis:
         if len(self.attractors) > max_rows:
             rows.append(f"... {len(self.attractors) - max_rows} more attractors")
         return "\n".join([*head, *rows])
+
+    def __repr__(self) -> str:
+        from ..io.display import analysis_text
+
+        return analysis_text(self)
+
+    def _repr_html_(self) -> str:
+        from ..io.display import analysis_html
+
+        return analysis_html(self)
 
     def graph(self, max_free: int = 16) -> nx.DiGraph:
         """The state transition graph (see :func:`netsim.analyse.state_graph`)."""

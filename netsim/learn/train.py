@@ -91,6 +91,17 @@ class History:
         out.update({f"val_{k}": v for k, v in self.val_metrics.items()})
         return out
 
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """Loss and metrics per epoch (see :func:`netsim.plot.plot_history`)."""
+        from ..plot import plot_history
+
+        return plot_history(self, ax, **options)
+
+    def _repr_html_(self) -> str:
+        from ..io.display import history_html
+
+        return history_html(self)
+
     def __repr__(self) -> str:
         last = f", loss {self.loss[-1]:.6g}" if self.loss else ""
         return f"<History: {self.epochs} epochs{last}, best epoch {self.best_epoch}>"
@@ -117,9 +128,18 @@ def _metric_names(metrics: Any, loss_name: str) -> list[str]:
     return names
 
 
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (where tqdm.auto draws a notebook widget)."""
+    shell = sys.modules.get("IPython")
+    get = getattr(shell, "get_ipython", None)
+    ip = get() if callable(get) else None
+    return ip is not None and hasattr(ip, "kernel")
+
+
 def _progress_enabled(progress: bool | None) -> bool:
+    """``None``: on in a notebook or when stderr is a terminal, off otherwise."""
     if progress is None:
-        return bool(getattr(sys.stderr, "isatty", lambda: False)())
+        return in_notebook() or bool(getattr(sys.stderr, "isatty", lambda: False)())
     return bool(progress)
 
 
@@ -175,7 +195,8 @@ def train(
         Seeds the shuffling and the validation split: the same seed gives the same
         history and weights.
     progress : bool or None
-        A tqdm progress bar (loss, speed) on stderr; ``None``: on when stderr is a TTY.
+        A tqdm progress bar (loss, speed); ``None``: on in a Jupyter notebook (a
+        widget, through ``tqdm.auto``) or when stderr is a terminal, off otherwise.
     callbacks : iterable of callables
         Each called as ``cb(epoch, logs)`` after every epoch (``logs`` holds the
         epoch's loss, val_loss, metrics and lr); returning ``True`` stops training.

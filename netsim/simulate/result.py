@@ -170,6 +170,17 @@ class Run:
             out["trace"] = plain(self.trace)
         return out
 
+    def _repr_html_(self) -> str:
+        from ..io.display import run_html
+
+        return run_html(self)
+
+    def plot(self, ax: Any = None, **options: Any) -> Any:
+        """The trace as a heatmap or raster (see :func:`netsim.plot.plot_run`)."""
+        from ..plot import plot_run
+
+        return plot_run(self, ax, **options)
+
     def __repr__(self) -> str:
         shape = f"batch of {self.output.shape[0]}" if self.batched else "single input"
         return (
