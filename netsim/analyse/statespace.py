@@ -348,11 +348,16 @@ class StateSpaceAnalysis:
 
         return state_graph(self, max_free=max_free)
 
-    def to_dot(self, max_free: int = 10, **options: Any) -> graphviz.Digraph:
-        """The state transition graph as a ``graphviz.Digraph``."""
-        from .stategraph import to_dot
+    def to_dot(self, max_free: int | None = None, **options: Any) -> graphviz.Digraph:
+        """The state graph as a ``graphviz.Digraph``, with a title and legend: every state
+        up to ``max_states`` (64) states, else one node per attractor with its basin
+        (see :func:`netsim.io.statedot.state_diagram` for ``options``). ``max_free``
+        also asks for the condensed view beyond that many free neurons."""
+        from ..io.statedot import state_diagram
 
-        return to_dot(self.graph(max_free=max_free), **options)
+        if max_free is not None and self.space.n > max_free:
+            options.setdefault("condensed", True)
+        return state_diagram(self, **options)
 
 
 def attractors(

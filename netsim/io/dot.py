@@ -94,7 +94,7 @@ def to_dot(
     min_weight: float = 0.0,
     clusters: bool = False,
     legend: bool = True,
-    max_layer_width: int | None = 16,
+    max_layer_width: int | str | None = "auto",
     keep: int = 3,
     max_nodes: int = 150,
     max_edges: int = 500,
@@ -103,6 +103,7 @@ def to_dot(
     sample: int | None = None,
     state_range: Sequence[float] | None = None,
     title: str | None = None,
+    layout: str = "auto",
 ) -> graphviz.Digraph:
     """The network as a ``graphviz.Digraph`` (DOT text; needs no Graphviz program).
 
@@ -123,7 +124,8 @@ def to_dot(
         A small legend under the diagram.
     max_layer_width, keep : int
         A layer wider than ``max_layer_width`` shows its first and last ``keep``
-        neurons and one "⋯ (+N)" node; ``None`` never collapses.
+        neurons and one "⋯ (+N)" node; ``None`` never collapses; ``"auto"``: 16, but
+        never for a recurrent network of at most 64 neurons.
     max_nodes, max_edges : int
         Budget after collapsing: more nodes, or a layout cost (nodes plus edge
         segments, an edge spanning s ranks counting s) above ``max_edges``, switch to
@@ -138,6 +140,12 @@ def to_dot(
         Fix the colour scale (see :func:`netsim.io.palette.choose_scale`).
     title : str, optional
         A caption line in the legend (e.g. the step of a trace frame).
+    layout : {"auto", "layered", "circle", "grid", "spring"}
+        ``layered``: Graphviz dot by layers; ``circle`` / ``grid``: neurons at fixed
+        positions in neuron order (on a circle clockwise from the top / row by row),
+        straight edges; ``spring``: neato's force-directed placement. ``auto``:
+        layered, except for recurrent networks without a pipeline of pure inputs
+        (see :mod:`netsim.io._plan`), which get a circle.
 
     Returns
     -------
@@ -153,7 +161,7 @@ def to_dot(
     True
     """
     opts = make_options(direction, weights, min_weight, clusters, legend, max_layer_width,
-                        keep, max_nodes, max_edges, summary, title)
+                        keep, max_nodes, max_edges, summary, title, layout)
     values = None if state is None else state_vector(net, state, sample)
     scale = None
     if values is not None:
@@ -168,6 +176,7 @@ def to_dot(
         max_nodes=opts.max_nodes,
         max_edges=opts.max_edges,
         summary=opts.summary,
+        layout=opts.layout,
     )
     body = body_lines(net, plan, opts, values, scale)
     return graphviz.Digraph(name=safe_name(net.name or "network"), body=body)
