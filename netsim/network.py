@@ -843,6 +843,19 @@ class Network:
 
         return NetworkSummary(summarize(self))
 
+    def view(self, run: Any, path: Any = None, **options: Any) -> Any:
+        """The interactive page stepping through a recorded run (see :mod:`netsim.io.view`).
+
+        Returns a ``View`` (shown inline in Jupyter); with ``path`` the page is also
+        written there. Options: ``sample``, ``title``, ``interval`` and the diagram's.
+        """
+        from .io.view import View, view_page
+
+        page = View(view_page(self, run, **options))
+        if path is not None:
+            page.save(path)
+        return page
+
     def to_dot(self, **options: Any) -> graphviz.Digraph:
         """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""
         from .io.dot import to_dot
