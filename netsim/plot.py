@@ -104,6 +104,7 @@ def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -
     if 0 <= history.best_epoch < len(history.loss):
         ax.axvline(history.best_epoch + 1, color="#888888", linestyle=":", linewidth=1,
                    label=f"best epoch ({history.best_epoch + 1})")
+    _integer_steps(ax)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     handles, labels = ax.get_legend_handles_labels()
@@ -126,6 +127,13 @@ def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -
     ax.legend(handles, labels, fontsize="small", loc="best")
     ax.set_title(f"training: {history.epochs} epochs")
     return ax
+
+
+def _integer_steps(ax: Any) -> None:
+    """Whole numbers only on the x axis (steps, sweeps, epochs)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def history_png(history: History, dpi: int = 72) -> str | None:
@@ -504,6 +512,7 @@ def plot_recall(
         ax.plot(steps, overlaps[:, p], marker="o", markersize=3, label=name)
     ax.set_ylim(-1.05, 1.05)
     unit = "sweep" if result.rule == "sequential" else "step"
+    _integer_steps(ax)
     ax.set_xlabel(unit)
     ax.set_ylabel("overlap")
     handles, names = ax.get_legend_handles_labels()

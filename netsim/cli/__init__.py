@@ -19,7 +19,7 @@ from ..errors import NetsimError
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # Subcommand modules, in the order ``netsim --help`` lists them.
-COMMANDS = ["new", "info", "validate", "run", "train", "render", "attractors", "demo"]
+COMMANDS = ["new", "info", "validate", "run", "train", "render", "view", "attractors", "demo"]
 
 EXIT_USAGE = 2
 

@@ -49,8 +49,14 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--clusters", action="store_true", help="draw a box around each layer")
     parser.add_argument("--no-legend", dest="legend", action="store_false",
                         help="leave out the legend")
-    parser.add_argument("--max-layer-width", type=int, default=16, metavar="N",
-                        help="collapse layers wider than N (default 16)")
+    parser.add_argument("--max-layer-width", type=int, default=None, metavar="N",
+                        help="collapse layers wider than N (default 16; recurrent networks "
+                        "of up to 64 neurons are never collapsed)")
+    parser.add_argument("--layout", choices=("auto", "layered", "circle", "grid", "spring"),
+                        default="auto",
+                        help="layered (dot), circle or grid (fixed positions in neuron "
+                        "order) or spring (neato); default auto: layered, or a circle for "
+                        "recurrent networks without a pipeline of inputs")
     parser.add_argument("--summary", action=argparse.BooleanOptionalAction, default=None,
                         help="one node per layer (default: only for large networks)")
     parser.add_argument("--input", type=float, nargs="+", metavar="X",
@@ -84,8 +90,9 @@ def _render(args: argparse.Namespace) -> int:
         "min_weight": args.min_weight,
         "clusters": args.clusters,
         "legend": args.legend,
-        "max_layer_width": args.max_layer_width,
+        "max_layer_width": "auto" if args.max_layer_width is None else args.max_layer_width,
         "summary": args.summary,
+        "layout": args.layout,
     }
     if args.trace and args.input is None:
         raise ns.ParameterError("--trace needs --input (the input to run the network on)")
