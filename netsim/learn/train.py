@@ -136,6 +136,18 @@ def in_notebook() -> bool:
     return ip is not None and hasattr(ip, "kernel")
 
 
+def progress_bar_class() -> Any:
+    """``tqdm.auto.tqdm`` (a widget in a notebook) when ipywidgets is installed, else the
+    text bar, which a notebook shows too (tqdm.auto would fail there without it)."""
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        from tqdm import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm
+
+
 def _progress_enabled(progress: bool | None) -> bool:
     """``None``: on in a notebook or when stderr is a terminal, off otherwise."""
     if progress is None:
@@ -294,8 +306,7 @@ def train(
     cbs = list(callbacks)
     bar = None
     if _progress_enabled(progress):
-        from tqdm.auto import tqdm
-
+        tqdm = progress_bar_class()
         bar = tqdm(total=epochs, unit="epoch", file=sys.stderr, leave=True, dynamic_ncols=True)
     busy = 0.0
     seen = 0
