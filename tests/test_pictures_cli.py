@@ -104,3 +104,18 @@ def test_render_layout_option(tmp_path, capsys):
                               "--layout", "grid")
     assert code == 0, err
     assert 'pos="0.000,0.000!"' in (tmp_path / "h.dot").read_text("utf-8")
+
+
+def test_render_trace_as_gif(tmp_path, xor_file, capsys):
+    import shutil
+
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz's dot")
+    pytest.importorskip("PIL")
+    out = tmp_path / "xor.gif"
+    code, text, err = run_cli(capsys, "render", xor_file, "--input", "1", "0", "--trace",
+                              "-o", out)
+    assert code == 0, err
+    assert text == f"wrote {out} (3 frames)\n" and out.read_bytes().startswith(b"GIF89a")
+    code, _text, err = run_cli(capsys, "render", xor_file, "-o", out)
+    assert code == 2 and "add --input ... --trace" in err

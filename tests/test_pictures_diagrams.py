@@ -154,3 +154,40 @@ def test_state_graph_of_8_neurons_renders_at_a_sane_size(tmp_path):
     png = run_dot(ns.attractors(random_sign(8, 1)).to_dot().source, "png")
     width, height = struct.unpack(">II", png[16:24])
     assert width < 1600 and height < 1600
+
+
+def test_weight_labels_on_a_circle_only_when_few():
+    assert "label=\"+1\"" in hopfield(4).to_dot().source  # 6 edges
+    assert "label=\"" not in hopfield(6).to_dot().source.split("\tedge [")[1].replace(
+        'label=<', '')  # 15 edges: tooltips only
+    assert 'label="' in hopfield(6).to_dot(weights=True).source
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+def test_trace_as_one_animated_gif(tmp_path):
+    image = pytest.importorskip("PIL.Image")
+    x = np.array([[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1]])
+    net = ns.hopfield(x)
+    run = net.run([-1, -1, 1, -1, 1, -1], rule="sequential", record=True)
+    (path,) = ns.render_trace(net, run, tmp_path / "recall", format="gif")
+    assert path.name == "recall.gif"
+    with image.open(path) as gif:
+        assert gif.n_frames == len(run.trace)
+        sizes = set()
+        for t in range(gif.n_frames):
+            gif.seek(t)
+            sizes.add(gif.size)
+        assert len(sizes) == 1
+    (inside,) = ns.render_trace(net, run, tmp_path, format="gif")
+    assert inside == tmp_path / "trace.gif"
+    with pytest.raises(ns.ParameterError, match="seconds"):
+        ns.render_trace(net, run, tmp_path / "x.gif", format="gif", seconds=0)
+
+
+def test_gif_without_pillow_names_the_extra(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    net = ns.zoo.xor()
+    with pytest.raises(ns.MissingExtraError, match=r"netsim\[plot\]"):
+        ns.render_trace(net, net.run([1, 0], record=True), tmp_path / "x.gif", format="gif")

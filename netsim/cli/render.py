@@ -39,7 +39,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("network", metavar="NET", help="network JSON file")
     parser.add_argument("-o", "--output", required=True, metavar="FILE",
                         help="output file (or, with --trace, a directory or file prefix)")
-    parser.add_argument("--format", choices=FORMATS, help="output format (default: suffix)")
+    parser.add_argument("--format", choices=(*FORMATS, "gif"),
+                        help="output format (default: suffix); gif: with --trace, one "
+                        "animated file")
     parser.add_argument("--direction", type=_direction, default="LR", metavar="LR|TB",
                         help="left to right (default) or top to bottom")
     parser.add_argument("--weights", action=argparse.BooleanOptionalAction, default=None,
@@ -114,10 +116,16 @@ def _render(args: argparse.Namespace) -> int:
                 "--input needs the simulation engine (netsim.simulate), which is not "
                 "available in this installation"
             ) from None
+    gif = args.format == "gif" or (args.format is None and args.output.endswith(".gif"))
+    if gif and not args.trace:
+        raise ns.ParameterError("a GIF animates a run: add --input ... --trace")
     if args.trace:
-        paths = ns.render_trace(net, run, args.output, format=args.format or "svg",
-                                **options)
-        print(f"wrote {len(paths)} frames: {paths[0]} ... {paths[-1]}")
+        fmt = "gif" if gif else args.format or "svg"
+        paths = ns.render_trace(net, run, args.output, format=fmt, **options)
+        if gif:
+            print(f"wrote {paths[0]} ({len(run.trace)} frames)")
+        else:
+            print(f"wrote {len(paths)} frames: {paths[0]} ... {paths[-1]}")
         return 0
     path = net.render(args.output, format=args.format, state=run, **options)
     print(f"wrote {path}")

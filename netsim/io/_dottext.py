@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Options", "body_lines", "make_options"]
 
 WEIGHT_LABEL_LIMIT = 30
+PINNED_LABEL_LIMIT = 10
 MIN_PENWIDTH, MAX_PENWIDTH = 0.4, 4.0
 
 _SHAPES = {
@@ -201,7 +202,9 @@ class _Emitter:
         self.values, self.scale = values, scale
         self.data = [net.graph.nodes[n] for n in plan.ids]
         singles = sum(1 for e in plan.edges if e.single)
-        auto = plan.mode == "full" and singles <= WEIGHT_LABEL_LIMIT
+        # straight edges of a circle or grid meet in the middle, where labels would pile up
+        limit = WEIGHT_LABEL_LIMIT if plan.layout not in PINNED else PINNED_LABEL_LIMIT
+        auto = plan.mode == "full" and singles <= limit
         self.weight_labels = auto if opts.weights is None else opts.weights
         self.layer_numbers = plan.layer_numbers
         # Every rank group is a cluster (invisible unless clusters=True): with

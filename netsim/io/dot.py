@@ -362,7 +362,10 @@ def render_trace(
         An existing directory (frames are ``frame_0.svg``, ...) or a path prefix
         (``out/xor`` gives ``out/xor_0.svg``, ...; missing folders are created). Step
         numbers are zero-padded to the width of the last one (``_00`` ... ``_12``).
-    format : {"svg", "png", "pdf", "dot"}
+    format : {"svg", "png", "pdf", "dot", "gif"}
+        ``"gif"`` writes one animated GIF instead of a file per step: ``prefix`` is
+        its path (``.gif`` added when missing; ``trace.gif`` in a directory); see
+        :func:`netsim.io.animate.render_gif` (needs Pillow, ``netsim[plot]``).
     sample : int, optional
         The sample of a batch trace.
     state_range : (low, high), optional
@@ -389,6 +392,8 @@ def render_trace(
     >>> [p.name for p in ns.render_trace(net, [[0, 0], [1, 0.5]], out, format="dot")]
     ['frame_0.dot', 'frame_1.dot']
     """
+    if format == "gif":  # one animated file (netsim.io.animate)
+        return [_gif(net, trace, Path(prefix), sample, state_range, timeout, options)]
     frames = trace_frames(net, trace, sample)
     if format not in FORMATS:
         raise ParameterError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
@@ -417,3 +422,16 @@ def render_trace(
             f"{INSTALL_HINT}"
         )
     return paths
+
+
+def _gif(net: Network, trace: Any, base: Path, sample: int | None,
+         state_range: Sequence[float] | None, timeout: float, options: dict) -> Path:
+    from .animate import render_gif
+
+    if base.is_dir():
+        target = base / "trace.gif"
+    else:
+        target = base if base.suffix == ".gif" else base.with_name(base.name + ".gif")
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return render_gif(net, trace, target, sample=sample, state_range=state_range,
+                      timeout=timeout, **options)
