@@ -844,14 +844,18 @@ class Network:
         return NetworkSummary(summarize(self))
 
     def view(self, run: Any, path: Any = None, **options: Any) -> Any:
-        """The interactive page stepping through a recorded run (see :mod:`netsim.io.view`).
+        """The interactive page stepping through a recorded run (see :mod:`netsim.io.view`),
+        or, given ``ns.attractors(net)``, the state graph with the basin table.
 
         Returns a ``View`` (shown inline in Jupyter); with ``path`` the page is also
         written there. Options: ``sample``, ``title``, ``interval`` and the diagram's.
         """
-        from .io.view import View, view_page
+        from .io.view import View, analysis_page, view_page
 
-        page = View(view_page(self, run, **options))
+        if hasattr(run, "attractors") and hasattr(run, "space"):  # ns.attractors(self)
+            page = View(analysis_page(run, **options))
+        else:
+            page = View(view_page(self, run, **options))
         if path is not None:
             page.save(path)
         return page

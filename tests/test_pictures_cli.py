@@ -119,3 +119,21 @@ def test_render_trace_as_gif(tmp_path, xor_file, capsys):
     assert text == f"wrote {out} (3 frames)\n" and out.read_bytes().startswith(b"GIF89a")
     code, _text, err = run_cli(capsys, "render", xor_file, "-o", out)
     assert code == 2 and "add --input ... --trace" in err
+
+
+def test_view_of_the_attractors(tmp_path, capsys):
+    net = ns.Network(name="pair")
+    net.add_neuron("a", activation="sign")
+    net.add_neuron("b", activation="sign")
+    net.connect("a", "b", 1.0)
+    net.connect("b", "a", 1.0)
+    path = tmp_path / "pair.json"
+    ns.save(net, path)
+    out = tmp_path / "basins.html"
+    code, text, err = run_cli(capsys, "view", path, "--attractors", "-o", out)
+    assert code == 0, err
+    assert text == f"wrote {out} (4 states, 3 attractors)\n"
+    assert out.read_text("utf-8").count("<tr data-attractor=") == 3
+    code, _text, err = run_cli(capsys, "view", path, "--attractors", "--rule", "layered",
+                               "-o", out)
+    assert code == 2 and "parallel or sequential" in err

@@ -214,3 +214,62 @@ def test_nothing_from_a_file_runs_in_the_browser(browser, tmp_path, name):
     browser.find_element("id", "next").click()
     assert browser.execute_script("return window.pwned === undefined")
     assert browser.find_element("id", "step").text == "step 1 of 1"
+
+
+def ring_of_five() -> ns.Network:
+    net = ns.Network(name="ring of five")
+    ids = ["a", "b", "c", "d", "e"]
+    for k in ids:
+        net.add_neuron(k, activation="sign")
+    for k, target in enumerate(ids):
+        net.connect(ids[k - 1], target, 1.0)
+    net.connect("a", "c", -2.0)
+    return net
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+def test_attractor_page_highlights_a_basin(browser, tmp_path):
+    net = ring_of_five()
+    analysis = ns.attractors(net)
+    path = tmp_path / "basins.html"
+    net.view(analysis, path)
+    browser.get(path.as_uri())
+    opacity = ("var out = {}; document.querySelectorAll('#diagram g[data-state]').forEach("
+               "function (g) { out[g.getAttribute('data-state')] = g.getAttribute('opacity'); "
+               "}); return out;")
+    rows = browser.find_elements("css selector", "#basins tr[data-attractor]")
+    assert len(rows) == 2
+    picked = int(rows[1].get_attribute("data-attractor"))
+    rows[1].click()
+    shown = browser.execute_script(opacity)
+    assert len(shown) == 32
+    for code in range(32):
+        label = analysis.label(code)
+        inside = int(analysis.attractor_of[code]) == picked
+        assert shown[label] == ("1" if inside else "0.15"), label
+    rows[1].click()  # again: everything shown
+    assert set(browser.execute_script(opacity).values()) == {"1"}
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+def test_attractor_page_beyond_64_states_highlights_attractor_nodes(browser, tmp_path):
+    rng = np.random.default_rng(1)
+    net = ns.Network(name="r")
+    for i in range(8):
+        net.add_neuron(f"n{i}", activation="sign")
+    for i in range(8):
+        for j in range(8):
+            if i != j and rng.random() < 0.4:
+                net.connect(f"n{i}", f"n{j}", float(rng.normal()))
+    path = tmp_path / "big.html"
+    net.view(ns.attractors(net), path)
+    browser.get(path.as_uri())
+    row = browser.find_elements("css selector", "#basins tr[data-attractor]")[0]
+    row.click()
+    shown = browser.execute_script(
+        "var out = {}; document.querySelectorAll('#diagram g[data-state]').forEach("
+        "function (g) { out[g.getAttribute('data-state')] = g.getAttribute('opacity'); });"
+        " return out;")
+    picked = row.get_attribute("data-attractor")
+    assert shown == {k: ("1" if k == f"attractor {picked}" else "0.15") for k in shown}
+    assert len(shown) == 4

@@ -9,6 +9,7 @@ Examples::
 
     netsim view xor.json --input 1 0 -o xor.html
     netsim view hopfield.json --input 1 -1 1 -1 --rule sequential -o recall.html
+    netsim view ring.json --attractors -o basins.html       # state graph + basin table
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 
 import netsim as ns
-from netsim.io.view import write_view
+from netsim.io.view import View, analysis_page, write_view
 
 from ._output import check_output, load_network
 from .run import read_inputs
@@ -44,6 +45,9 @@ def add_parser(subparsers: Any) -> None:
     source.add_argument("--input", nargs="*", type=float, metavar="V",
                         help="the input values, in input order")
     source.add_argument("--inputs", metavar="CSV", help="a CSV file of inputs (see netsim run)")
+    source.add_argument("--attractors", action="store_true",
+                        help="instead of a run: every attractor (as netsim attractors, "
+                        "--rule parallel or sequential), its state graph and basin table")
     p.add_argument("--sample", type=int, default=0, metavar="I",
                    help="with --inputs: the row to show (default 0)")
     p.add_argument("--rule", choices=ns.RULES,
@@ -67,6 +71,8 @@ def add_parser(subparsers: Any) -> None:
 def handler(args: argparse.Namespace) -> int:
     check_output(args.output)
     net = load_network(args.file)
+    if args.attractors:
+        return _attractors(net, args)
     if args.inputs is not None:
         x = read_inputs(args.inputs, list(net.inputs))
         if not 0 <= args.sample < len(x):
@@ -88,4 +94,13 @@ def handler(args: argparse.Namespace) -> int:
     path = write_view(net, run, args.output, title=args.title, interval=args.interval,
                       layout=args.layout)
     print(f"wrote {path} ({len(run.trace) - 1} steps, rule {run.rule})")
+    return 0
+
+
+def _attractors(net: ns.Network, args: argparse.Namespace) -> int:
+    if args.rule == "layered":
+        raise ns.ParameterError("--attractors: --rule must be parallel or sequential")
+    analysis = ns.attractors(net, rule=args.rule or "parallel")
+    path = View(analysis_page(analysis, title=args.title)).save(args.output)
+    print(f"wrote {path} ({analysis.n_states} states, {len(analysis.attractors)} attractors)")
     return 0

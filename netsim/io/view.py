@@ -43,7 +43,7 @@ from .html import escape, fmt, script_json
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
-__all__ = ["MAX_CELLS", "View", "potentials", "view_page", "write_view"]
+__all__ = ["MAX_CELLS", "View", "analysis_page", "potentials", "view_page", "write_view"]
 
 MAX_CELLS = 500_000  # steps × neurons of one page (a few MB of JSON)
 FULL_UP_TO = 64  # draw every neuron (no "⋯" collapse) up to this many neurons
@@ -210,16 +210,7 @@ def view_page(
         for k, n in enumerate(ids))
     legend = "".join(f'<span class="sw" style="background:{scale.color(t)}"></span>'
                      f'{escape(fmt(t, 3))} ' for t in scale.ticks())
-    script = _SCRIPT
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
-    csp = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-           f"script-src 'sha256-{digest}'")
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
-        f"<title>{escape(heading)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>{escape(heading)}</h1>"
-        f'<p class="facts">{escape(", ".join(f for f in facts if f))}</p>'
+    body = (
         '<div class="controls">'
         '<button id="first" title="first step">|◀</button>'
         '<button id="prev" title="step back (←)">◀</button>'
@@ -233,6 +224,97 @@ def view_page(
         '<table id="states"><thead><tr><th>neuron</th><th>label</th><th>role</th>'
         f"<th>ξ</th><th>y</th></tr></thead><tbody>{rows}</tbody></table></div>"
         '<div id="tip" hidden></div>'
+    )
+    return _document(heading, ", ".join(f for f in facts if f), body, data, _SCRIPT)
+
+
+def analysis_page(analysis: Any, *, title: str | None = None, **diagram: Any) -> str:
+    """The page of an attractor analysis: its state graph and the basin table.
+
+    Clicking a row of the table (an attractor) dims every state outside its basin in
+    the graph (and the edges leaving them); clicking it again shows all. Beyond 64
+    states the graph is the basin-level view of :func:`netsim.io.statedot.state_diagram`
+    (one node per attractor), whose nodes are highlighted the same way.
+
+    Parameters
+    ----------
+    analysis : StateSpaceAnalysis
+        From :func:`netsim.attractors`.
+    title : str, optional
+        The page title (default "attractors: RULE rule").
+    **diagram
+        Options of :func:`netsim.io.statedot.state_diagram` (``max_states``,
+        ``condensed``, ``direction``).
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> net = ns.Network()
+    >>> net.add_neuron("a", activation="sign"); net.add_neuron("b", activation="sign")
+    >>> net.connect("a", "b", 1.0); net.connect("b", "a", 1.0)
+    >>> page = analysis_page(ns.attractors(net))
+    >>> page.count('<tr data-attractor=')
+    3
+    """
+    from .dot import run_dot
+    from .statedot import state_diagram
+
+    heading = title if title is not None else f"attractors: {analysis.rule} rule"
+    dot = state_diagram(analysis, title=title, **diagram)
+    condensed = "layout=\"neato\"" in dot.source
+    try:
+        svg = run_dot(dot.source, "svg", timeout=60.0).decode("utf-8")
+        svg = re.sub(r"<!--.*?-->", "", svg[svg.find("<svg"):], flags=re.DOTALL)
+        note = ""
+    except RenderError as exc:
+        svg, note = "", f"no diagram: {exc}"
+    total = analysis.n_states
+    atts = sorted(analysis.attractors, key=lambda a: (-a.basin, a.index))
+    rows = []
+    for a in atts[:200]:
+        states = (" → " if analysis.rule == "parallel" else ", ").join(
+            label or "()" for label in a.labels[:6]) + (" …" if a.size > 6 else "")
+        kind = "fixed point" if a.is_fixed_point else (
+            f"cycle of {a.period}" if analysis.rule == "parallel" else f"component of {a.size}")
+        rows.append(f'<tr data-attractor="{a.index}"><td>#{a.index}</td><td>{escape(kind)}'
+                    f'</td><td class="st">{escape(states)}</td><td>{a.basin}</td>'
+                    f"<td>{100 * a.basin / total:.1f}%</td></tr>")
+    more = len(atts) - 200
+    if more > 0:
+        rows.append(f'<tr><td colspan="5">… {more} more attractors</td></tr>')
+    nodes: dict[str, int] = {}
+    if condensed:
+        nodes = {f"attractor {a.index}": a.index for a in analysis.attractors}
+    elif svg:
+        space = analysis.space
+        nodes = {space.label(c): int(k) for c, k in enumerate(analysis.attractor_of.tolist())}
+    free = ", ".join(str(n) for n in analysis.space.free_ids[:12])
+    facts = (f"{total} states, {len(analysis.attractors)} attractors, "
+             f"{len(analysis.fixed_points)} fixed points; states list {free}"
+             + (", …" if analysis.space.n > 12 else ""))
+    body = (
+        f'<p class="note">{escape(note)}</p>'
+        '<p class="note">Click an attractor to show its basin.</p>'
+        f'<div class="main"><div id="diagram">{svg}</div>'
+        '<table id="basins"><thead><tr><th>#</th><th>kind</th><th>states</th>'
+        f'<th>basin</th><th>share</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        "</div>"
+    )
+    data = {"nodes": nodes, "width": analysis.space.n, "condensed": condensed}
+    return _document(heading, facts, body, data, _BASIN_SCRIPT)
+
+
+def _document(heading: str, facts: str, body: str, data: Any, script: str) -> str:
+    """A complete page: escaped title and facts, the ``body`` HTML, the data as JSON in a
+    non-executed script element, and ``script``, the only one the CSP lets run."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    csp = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+           f"script-src 'sha256-{digest}'")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+        f"<title>{escape(heading)}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>{escape(heading)}</h1><p class=\"facts\">{escape(facts)}</p>{body}"
         f'<script id="netsim-data" type="application/json">{script_json(data)}</script>'
         f"<script>{script}</script></body></html>\n"
     )
@@ -288,6 +370,10 @@ vertical-align:middle}
 #tip{position:fixed;background:#fff;border:1px solid #888;padding:3px 6px;font-size:12px;
 pointer-events:none;white-space:pre}
 .netsim-value{font-size:10px;fill:#222}
+#basins{border-collapse:collapse;font-size:12px}
+#basins th,#basins td{padding:1px 6px;border-bottom:1px solid #ddd;text-align:right}
+#basins td.st{text-align:left;font-family:monospace}
+#basins tr[data-attractor]{cursor:pointer}#basins tr.picked td{background:#fff3b0}
 """
 
 # The page's only script. It writes text with textContent and attributes with
@@ -385,3 +471,40 @@ _SCRIPT = r"""
 })();
 """
 
+# The analysis page's script: highlight the basin of the attractor clicked.
+_BASIN_SCRIPT = r"""
+(function () {
+  "use strict";
+  var D = JSON.parse(document.getElementById("netsim-data").textContent);
+  var has = Object.prototype.hasOwnProperty, picked = null;
+  var nodes = [], edges = [];
+  document.querySelectorAll("#diagram g.node").forEach(function (g) {
+    var t = g.querySelector("title");
+    if (t && has.call(D.nodes, t.textContent)) {
+      g.setAttribute("data-state", t.textContent);
+      nodes.push({g: g, a: D.nodes[t.textContent]});
+    }
+  });
+  document.querySelectorAll("#diagram g.edge").forEach(function (g) {
+    var t = g.querySelector("title");
+    if (!t || D.condensed) return;
+    var tail = t.textContent.slice(0, D.width);  // every state label has the same length
+    if (has.call(D.nodes, tail)) edges.push({g: g, a: D.nodes[tail]});
+  });
+  function show(a) {
+    picked = a;
+    nodes.concat(edges).forEach(function (x) {
+      x.g.setAttribute("opacity", a === null || x.a === a ? "1" : "0.15");
+    });
+    document.querySelectorAll("#basins tr[data-attractor]").forEach(function (tr) {
+      tr.className = String(a) === tr.getAttribute("data-attractor") ? "picked" : "";
+    });
+  }
+  document.querySelectorAll("#basins tr[data-attractor]").forEach(function (tr) {
+    tr.addEventListener("click", function () {
+      var a = parseInt(tr.getAttribute("data-attractor"), 10);
+      show(picked === a ? null : a);
+    });
+  });
+})();
+"""
