@@ -191,3 +191,21 @@ def test_gif_without_pillow_names_the_extra(tmp_path, monkeypatch):
     net = ns.zoo.xor()
     with pytest.raises(ns.MissingExtraError, match=r"netsim\[plot\]"):
         ns.render_trace(net, net.run([1, 0], record=True), tmp_path / "x.gif", format="gif")
+
+
+@pytest.mark.parametrize("rule", ["parallel", "sequential"])
+def test_state_graph_quotes_hostile_ids(rule):
+    net = ns.Network()
+    a, b = '<b>x\x01"</b>', 'q\\ " -> {} <img src=x>'
+    net.add_neuron(a, activation="sign")
+    net.add_neuron(b, activation="sign")
+    net.connect(a, b, 1.0)
+    net.connect(b, a, -1.0)
+    source = ns.attractors(net, rule=rule).to_dot(title="<t>\x02").source
+    assert "<b>x" not in source and "<img" not in source and "<t>" not in source
+    assert "\x01" not in source and "\x02" not in source
+    if shutil.which("dot"):
+        from netsim.io.dot import run_dot
+
+        svg = run_dot(source, "svg").decode()
+        assert "<img" not in svg

@@ -273,3 +273,28 @@ def test_attractor_page_beyond_64_states_highlights_attractor_nodes(browser, tmp
     picked = row.get_attribute("data-attractor")
     assert shown == {k: ("1" if k == f"attractor {picked}" else "0.15") for k in shown}
     assert len(shown) == 4
+
+
+def test_page_size_is_bounded():
+    import netsim.io.view as view
+
+    net = ns.hopfield([[1, -1] * 50])
+    run = net.run(np.ones(100), rule="sequential", record=True)
+    assert run.trace.size > 5_000
+    old, view.MAX_CELLS = view.MAX_CELLS, 5_000
+    try:
+        with pytest.raises(ns.SizeLimitError, match="record fewer steps"):
+            view_page(net, run)
+    finally:
+        view.MAX_CELLS = old
+
+
+def test_potentials_of_distance_neurons_use_the_registry():
+    net = ns.Network()
+    net.add_input("a")
+    net.add_input("b")
+    net.add_output("r", potential="distance", activation="identity")
+    net.connect("a", "r", 3.0)
+    net.connect("b", "r", 4.0)
+    xi = potentials(net, [[0.0, 0.0, 0.0], [0.0, 0.0, 5.0]])
+    assert xi[1, 2] == pytest.approx(5.0)  # ‖(0, 0) − (3, 4)‖

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .html import escape, fmt, page_section, table
+from .html import fmt, page_section, table
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analyse.recall import CapacityResult, GlauberRun, Recall
@@ -258,8 +258,3 @@ def capacity_html(c: CapacityResult) -> str:
              "error > 5% from load " + ("— (never)" if breakdown is None
                                         else f"{breakdown:g}")]
     return page_section("Capacity", facts, table(header, rows, max_rows=40))
-
-
-def text_block(title: str, text: str) -> str:
-    """Plain text (escaped) in a ``<pre>`` under a title."""
-    return page_section(title, [], f"<pre>{escape(text)}</pre>")

@@ -24,7 +24,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ..errors import ParameterError
-from .html import escape
+from .html import escape as _escape
 
 if TYPE_CHECKING:  # pragma: no cover
     import graphviz
@@ -50,6 +50,11 @@ def quote(text: object) -> str:
     """
     body = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return '"' + "".join(ch if ch.isprintable() else " " for ch in body) + '"'
+
+
+def escape(text: object) -> str:
+    """HTML-escaped text for a DOT HTML-like label, control characters as spaces."""
+    return "".join(ch if ch.isprintable() else " " for ch in _escape(text))
 
 
 def _colour(k: int) -> str:

@@ -69,11 +69,12 @@ def potentials(net: Network, trace: np.ndarray) -> np.ndarray:
         return xi
     prev = trace[:-1]
     for k, neuron_id in enumerate(ids):
-        sources = list(net.graph.predecessors(neuron_id))
-        if not sources:
+        incoming = net.graph.pred[neuron_id]  # source -> edge data, in source order
+        if not incoming:
             continue
+        sources = list(incoming)
         neuron = net.neuron(neuron_id)
-        weights = [net.weight(s, neuron_id) for s in sources]
+        weights = [float(d.get("weight", 1.0)) for d in incoming.values()]
         inputs = prev[:, [index[s] for s in sources]]
         fn = get_potential(neuron.potential)
         xi[1:, k] = fn(inputs, weights, neuron.bias, **dict(neuron.potential_params or {}))
