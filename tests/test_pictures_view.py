@@ -298,3 +298,16 @@ def test_potentials_of_distance_neurons_use_the_registry():
     net.connect("b", "r", 4.0)
     xi = potentials(net, [[0.0, 0.0, 0.0], [0.0, 0.0, 5.0]])
     assert xi[1, 2] == pytest.approx(5.0)  # ‖(0, 0) − (3, 4)‖
+
+
+def test_recall_and_glauber_pages_step_by_sweep():
+    x = [[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1]]
+    net = ns.hopfield(x)
+    page = net.view(ns.recall(net, [-1, -1, 1, -1, 1, -1], x)).html
+    assert '<span id="step">sweep 0 of 2</span>' in page and "2 sweeps" in page
+    page = net.view(ns.recall(net, [-1, -1, 1, -1, 1, -1], x, rule="parallel")).html
+    assert '<span id="step">step 0 of' in page
+    page = net.view(ns.glauber(net, x[0], temperature=0.5, sweeps=3, seed=0)).html
+    assert '<span id="step">sweep 0 of 3</span>' in page
+    page = net.view(net.run(x[0], rule="sequential", record=True)).html
+    assert '<span id="step">step 0 of' in page

@@ -9,7 +9,9 @@ step; hovering a neuron shows its id, potential and state.
 
 **Potential shown at step t**: the potential computed from the state after step t−1,
 i.e. the one an update at step t uses (none at step 0, none for neurons without
-incoming connections).
+incoming connections). The results of :func:`netsim.recall` (sequential rule) and
+:func:`netsim.glauber` record one state per sweep: their pages step by sweep, and the
+potential shown is the one at the start of that sweep.
 
 **Self-contained and safe.** No network access: the page loads nothing (a
 Content-Security-Policy of ``default-src 'none'`` says so to the browser, and only the
@@ -184,6 +186,9 @@ def view_page(
     fills = [scale.color(v) if math.isfinite(v) else "#ffffff" for v in uniq.tolist()]
     svg, names, note = _svg(net, diagram)
     rule = getattr(run, "rule", None)
+    # ns.recall (sequential) and ns.glauber record one state per sweep, net.run per step
+    unit = "sweep" if not hasattr(run, "order") and (rule or "sequential") == "sequential" \
+        else "step"
     order = getattr(run, "order", None)
     rule_text = "" if rule is None else f"{rule}{'/' + order if order else ''}"
     data = {
@@ -196,11 +201,12 @@ def view_page(
         "palette": fills,
         "ink": [palette.text_color(f) for f in fills],
         "interval": round(interval * 1000),
+        "unit": unit,
     }
     name = net.name or "network"
     heading = title if title is not None else f"{name}: {rule_text or 'run'}"
     facts = [f"{len(ids)} neurons", f"{net.graph.number_of_edges()} connections",
-             f"rule {rule_text}" if rule_text else "", f"{len(trace) - 1} steps"]
+             f"rule {rule_text}" if rule_text else "", f"{len(trace) - 1} {unit}s"]
     if hasattr(run, "converged") and np.ndim(run.converged) == 0:
         facts.append("converged" if run.converged else "not converged")
         if getattr(run, "period", None) not in (None, 0):
@@ -218,7 +224,7 @@ def view_page(
         '<button id="play" title="play / pause (space)">▶ play</button>'
         '<button id="next" title="step forward (→)">▶|</button>'
         f'<input id="slider" type="range" min="0" max="{len(trace) - 1}" value="0" step="1">'
-        f'<span id="step">step 0 of {len(trace) - 1}</span>'
+        f'<span id="step">{unit} 0 of {len(trace) - 1}</span>'
         f'<span class="legend">state ({escape(scale.kind)}): {legend}</span></div>'
         f'<p class="note">{escape(note)}</p>'
         f'<div class="main"><div id="diagram">{svg}</div>'
@@ -428,7 +434,7 @@ _SCRIPT = r"""
   function show(step) {
     t = Math.max(0, Math.min(last, step));
     slider.value = String(t);
-    label.textContent = "step " + t + " of " + last;
+    label.textContent = D.unit + " " + t + " of " + last;
     for (var k = 0; k < n; k++) {
       var v = D.trace[t][k], changed = t > 0 && D.trace[t - 1][k] !== v;
       rows[k].y.textContent = fmt(v);
