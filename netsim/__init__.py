@@ -85,6 +85,7 @@ from .learn import (
 )
 from .learn.hebb import hebb
 from .network import Network, Neuron
+from .plot import plot_decision_regions, plot_patterns, plot_recall
 from .simulate import ORDERS, RULES, Run, run
 
 __version__ = "0.1.0"
@@ -161,6 +162,9 @@ __all__ = [
     "mlp_from_arrays",
     "parse_sizes",
     "perceptron_rule",
+    "plot_decision_regions",
+    "plot_patterns",
+    "plot_recall",
     "read_samples",
     "recall",
     "register_activation",

@@ -56,6 +56,9 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import graphviz
     import pandas
 
+    from .describe import NetworkSummary
+    from .io.view import View
+
 __all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id"]
 
 NeuronId = str | int
@@ -966,6 +969,32 @@ class Network:
 
         return to_frame(run.output, self._outputs, getattr(inputs, "index", None)
                         if hasattr(inputs, "columns") else None)
+
+    def summary(self) -> NetworkSummary:
+        """Neurons by role and layer, functions, parameter count (see :mod:`netsim.describe`).
+
+        Prints as the text of ``netsim info``; shows as a table in a notebook.
+        """
+        from .describe import NetworkSummary, summarize
+
+        return NetworkSummary(summarize(self))
+
+    def view(self, run: Any, path: Any = None, **options: Any) -> View:
+        """The interactive page stepping through a recorded run (see :mod:`netsim.io.view`),
+        or, given ``ns.attractors(net)``, the state graph with the basin table.
+
+        Returns a ``View`` (shown inline in Jupyter); with ``path`` the page is also
+        written there. Options: ``sample``, ``title``, ``interval`` and the diagram's.
+        """
+        from .io.view import View, analysis_page, view_page
+
+        if hasattr(run, "attractors") and hasattr(run, "space"):  # ns.attractors(self)
+            page = View(analysis_page(run, **options))
+        else:
+            page = View(view_page(self, run, **options))
+        if path is not None:
+            page.save(path)
+        return page
 
     def to_dot(self, **options: Any) -> graphviz.Digraph:
         """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""

@@ -107,6 +107,22 @@ class Recall:
     period: Array
     rule: str
 
+    def __repr__(self) -> str:
+        from ..io.display import recall_text
+
+        return recall_text(self)
+
+    def _repr_html_(self) -> str:
+        from ..io.display import recall_html
+
+        return recall_html(self)
+
+    def plot(self, net: Any = None, ax: Any = None, **options: Any) -> Any:
+        """Overlaps (and, given ``net``, energy) per step (see :func:`netsim.plot.plot_recall`)."""
+        from ..plot import plot_recall
+
+        return plot_recall(self, net, ax, **options)
+
     @property
     def final_overlaps(self) -> Array | None:
         return None if self.overlaps is None else self.overlaps[-1]
@@ -227,6 +243,11 @@ class GlauberRun:
     trace: Array
     temperature: float
 
+    def __repr__(self) -> str:
+        from ..io.display import glauber_text
+
+        return glauber_text(self)
+
 
 @keywords
 def glauber(
@@ -301,6 +322,16 @@ class CapacityResult:
     recalled: Array  # fraction of patterns recalled with at most `tolerance` wrong bits
     initial_error: Array  # fraction of bits unstable at the stored pattern (one update)
     tolerance: float
+
+    def __repr__(self) -> str:
+        from ..io.display import capacity_text
+
+        return capacity_text(self)
+
+    def _repr_html_(self) -> str:
+        from ..io.display import capacity_html
+
+        return capacity_html(self)
 
     def table(self) -> str:
         rows = [

@@ -112,6 +112,7 @@ def _train(args: argparse.Namespace) -> int:
     history = ns.train(net, x, samples.targets, progress=bar, **common,
                        **course.train_kwargs(args.optimizer, args.lr))
     course.finish(net)
+    labelled = _label_outputs(net, samples.target_names)
     ns.save(net, args.output)
     # The figures describe the saved weights: those of the best epoch when early
     # stopping restored them, else those of the last epoch.
@@ -132,7 +133,24 @@ def _train(args: argparse.Namespace) -> int:
         result[f"val_{name}"] = values[at]
     result.update(course.report())
     result["stopped_early"] = history.stopped_early
+    if labelled:
+        result["labels"] = labelled
     rows = [(k.replace("_", " "), f"{v:.6g}" if isinstance(v, float)
-             else yes_no(v) if isinstance(v, bool) else v) for k, v in result.items()]
+             else yes_no(v) if isinstance(v, bool)
+             else ", ".join(f"{o}: {name}" for o, name in v.items()) if isinstance(v, dict)
+             else v) for k, v in result.items()]
     emit(args, result, text_table(rows))
     return 0
+
+
+def _label_outputs(net: ns.Network, names: Any) -> dict[str, str]:
+    """Output k gets the label ``names[k]`` (the class or target column it learns), so
+    diagrams, ``netsim info`` and ``netsim run`` show which output is which."""
+    if not names:
+        return {}
+    labelled = {}
+    for neuron_id, name in zip(net.outputs, names, strict=True):
+        if str(name) != str(neuron_id):
+            net.set_neuron(neuron_id, label=str(name))
+            labelled[str(neuron_id)] = str(name)
+    return labelled
