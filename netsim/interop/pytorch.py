@@ -129,6 +129,14 @@ def _layer_activation(name: str, params: Mapping[str, np.ndarray], dtype: torch.
 class _Stage(nn.Module):
     """One layer of the layered rule: its targets' potentials and activations."""
 
+    # buffers (registered below), declared for type checkers
+    targets: torch.Tensor
+    ws_pos: torch.Tensor
+    ws_mask: torch.Tensor
+    dist_pos: torch.Tensor
+    dist_mask: torch.Tensor
+    dist_p: torch.Tensor
+
     def __init__(self, prog: Any, targets: np.ndarray, dtype: torch.dtype) -> None:
         super().__init__()
         n = prog.n_neurons
@@ -203,6 +211,10 @@ class NetsimModule(nn.Module):
     returns ``(B, k_out)`` outputs in its output order, evaluating the layers of the
     layered rule one after the other from the initial state.
     """
+
+    initial: torch.Tensor
+    inputs: torch.Tensor
+    outputs: torch.Tensor
 
     def __init__(self, net: Network, dtype: torch.dtype = torch.float64) -> None:
         super().__init__()
