@@ -109,6 +109,7 @@ class NetsimActivation(nn.Module):
                                                       dtype=dtype))
 
     def forward(self, xi: torch.Tensor) -> torch.Tensor:
+        """σ(ξ), elementwise, with each neuron's parameter values."""
         return _apply(self.name, xi, {k: getattr(self, k) for k in self.param_names})
 
     def extra_repr(self) -> str:
@@ -184,6 +185,7 @@ class _Stage(nn.Module):
             self.n_groups += 1
 
     def forward(self, state: torch.Tensor) -> torch.Tensor:
+        """The state ``(B, N)`` with this layer's neurons evaluated from it."""
         batch = state.shape[0]
         xi = state.new_zeros((batch, len(self.targets)))
         if len(self.ws_pos):
@@ -233,6 +235,7 @@ class NetsimModule(nn.Module):
         self.stages = nn.ModuleList(stages)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The outputs ``(B, k_out)`` for the inputs ``x`` ``(B, k_in)``."""
         state = self.initial.expand(x.shape[0], -1)
         state = state.index_copy(1, self.inputs, x.to(self.initial.dtype))
         for stage in self.stages:
