@@ -62,7 +62,7 @@ def test_returns_say_what_they_return():
 def test_predict_is_overloaded_on_as_frame():
     overloads = typing.get_overloads(ns.Network.predict)
     returns = [inspect.signature(f).return_annotation for f in overloads]
-    assert returns == ["np.ndarray", "pandas.DataFrame"]
+    assert returns == ["np.ndarray", "pandas.DataFrame", "np.ndarray | pandas.DataFrame"]
 
 
 def test_interop_names_return_concrete_types():

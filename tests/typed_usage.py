@@ -18,6 +18,9 @@ def main() -> None:
     net: ns.Network = ns.mlp("2-3-1", activation="tanh", seed=0)
     outputs = net.predict([[0.0, 1.0]])
     assert_type(outputs, np.ndarray)
+    flag = len(outputs) > 5
+    either = net.predict([[0.0, 1.0]], as_frame=flag)   # a bool known only at run time
+    assert isinstance(either, np.ndarray)
     weights, biases = net.layer_weights()
     assert_type(weights, list[np.ndarray])
     again = ns.mlp_from_arrays(weights, biases, activation="tanh")
