@@ -46,7 +46,7 @@ def test_cross_references_must_name_something():
     assert make_api.resolves("mlp_from_arrays", "netsim.sklearn", None)     # ns.<name>
     assert make_api.resolves("connect", "netsim.network", ns.Network)     # a sibling method
     assert make_api.resolves("weights", "netsim.compile", ns.Program)    # a dataclass field
-    assert make_api.resolves("netsim.interop.pytorch", "netsim", None)    # a module
+    assert make_api.resolves("netsim.interop.arrays", "netsim", None)     # a module
     assert not make_api.resolves("netsim.no_such_name", "netsim", None)
     assert not make_api.resolves("Network.no_such_method", "netsim.network", None)
     make_api.check_references(":func:`netsim.nothing`", "example", "netsim", None)
