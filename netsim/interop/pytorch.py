@@ -18,8 +18,10 @@ of the inputs (in input order) to the outputs (in output order):
 Both are built in float64 by default, where they agree with ``net.predict`` to
 rounding (1e−12); their weights are ``nn.Parameter`` objects, so they can be trained
 with torch. :func:`from_torch` reads an ``nn.Sequential`` of ``nn.Linear`` and the
-activations above back into a network. Threshold units (step, sign) compare in plain
-floating point in torch, while netsim decides ties exactly.
+activations above back into a network, and a :class:`NetsimModule` back into its
+network with the module's current values (:meth:`NetsimModule.to_network`).
+Threshold units (step, sign) compare in plain floating point in torch, while netsim
+decides ties exactly.
 
 This module imports torch; ``netsim.to_torch`` and ``netsim.from_torch`` import it
 only when called.
@@ -223,6 +225,7 @@ class NetsimModule(nn.Module):
         prog = net.compile()
         # the layered rule's own checks (e.g. a softmax group sits in one layer)
         prog.layer_stages  # noqa: B018
+        self.network = net.copy()  # the definition, for to_network
         self.neurons = list(prog.neurons)
         self.register_buffer("initial", torch.as_tensor(prog.initial, dtype=dtype))
         self.register_buffer("inputs", torch.as_tensor(prog.inputs, dtype=torch.long))
@@ -241,6 +244,32 @@ class NetsimModule(nn.Module):
         for stage in self.stages:
             state = stage(state)
         return state[:, self.outputs]
+
+    def to_network(self) -> Network:
+        """The network with the module's current weights, biases and centres.
+
+        After training the module in torch, this is the trained netsim network (a
+        copy of the one the module was made from, with the new values).
+        """
+        net = self.network.copy()
+        prog = net.compile()
+        weights = np.array(prog.weights, dtype=np.float64)
+        bias = np.array(prog.bias, dtype=np.float64)
+        for stage in self.stages:
+            assert isinstance(stage, _Stage)
+            targets = stage.targets.cpu().numpy()
+            for rows, matrix, biases in ((stage.ws_pos, stage.weight, stage.bias),
+                                         (stage.dist_pos, stage.centre, None)):
+                values = matrix.detach().cpu().to(torch.float64).numpy()
+                shift = None if biases is None else biases.detach().cpu().to(torch.float64)
+                for k, pos in enumerate(rows.cpu().numpy()):
+                    j = targets[pos]
+                    lo, hi = prog.indptr[j], prog.indptr[j + 1]
+                    weights[lo:hi] = values[k, prog.sources[lo:hi]]
+                    if shift is not None:
+                        bias[j] = float(shift[k])
+        net.set_weights(prog.configuration_vector(weights, bias))
+        return net
 
 
 def _sequential(net: Network, dtype: torch.dtype) -> nn.Sequential | None:
@@ -322,6 +351,11 @@ def from_torch(module: nn.Module, *, name: str | None = None) -> Network:
     """:func:`netsim.from_torch`, once torch is imported (documented there)."""
     if not isinstance(module, nn.Module):
         raise ParameterError(f"from_torch expects a torch.nn.Module, got {type(module).__name__}")
+    if isinstance(module, NetsimModule):
+        net = module.to_network()
+        if name is not None:
+            net.name = name
+        return net
     layers = _flatten(module)
     weights: list[np.ndarray] = []
     biases: list[np.ndarray] = []
