@@ -934,6 +934,10 @@ class Network:
     def predict(self, inputs: Any, *, as_frame: Literal[True], **options: Any
                 ) -> pandas.DataFrame: ...
 
+    @overload
+    def predict(self, inputs: Any, *, as_frame: bool, **options: Any
+                ) -> np.ndarray | pandas.DataFrame: ...
+
     def predict(self, inputs: Any, *, as_frame: bool = False, **options: Any) -> Any:
         """The outputs only, for one input or a batch.
 
