@@ -19,6 +19,7 @@ from .analyse import (
     is_fixed_point,
     recall,
 )
+from .analyse.random_networks import random_threshold_network
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
 from .errors import (
@@ -68,6 +69,7 @@ from .learn import (
     train,
 )
 from .learn.hebb import hebb
+from .matrices import from_matrix, read_matrix
 from .network import Network, Neuron
 from .simulate import ORDERS, RULES, Run, run
 
@@ -115,6 +117,7 @@ __all__ = [
     "energy_trace",
     "fixed_points",
     "from_dict",
+    "from_matrix",
     "get_activation",
     "get_potential",
     "glauber",
@@ -128,6 +131,8 @@ __all__ = [
     "mlp",
     "parse_sizes",
     "perceptron_rule",
+    "random_threshold_network",
+    "read_matrix",
     "read_samples",
     "recall",
     "register_activation",

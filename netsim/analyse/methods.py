@@ -1,0 +1,86 @@
+"""``attractors(net, method=...)``: one entry point for the attractor searches.
+
+- ``"exhaustive"`` (default): every state, with basins and transients
+  (:func:`netsim.analyse.statespace.attractors`, up to 24 free neurons);
+- ``"solver"``: every fixed point and cycle up to ``max_period`` of the parallel rule
+  with a constraint solver, for networks of any size
+  (:func:`netsim.analyse.solver.solver_attractors`, OR-Tools).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ParameterError, did_you_mean
+from ..network import Network, NeuronId
+from . import statespace
+
+__all__ = ["METHODS", "attractors"]
+
+METHODS = ("exhaustive", "solver")
+
+
+def attractors(
+    net: Network,
+    rule: str = "parallel",
+    clamp: Mapping[NeuronId, float] | None = None,
+    *,
+    method: str = "exhaustive",
+    max_period: int | None = None,
+    **solver_options: Any,
+) -> Any:
+    """The attractors of a discrete network, exhaustively or with a solver.
+
+    Parameters
+    ----------
+    net : Network
+    rule : {"parallel", "sequential"}
+        The solver handles the parallel rule (its fixed points are also those of
+        the sequential rule).
+    clamp : mapping, optional
+        Neuron id → value held fixed.
+    method : {"exhaustive", "solver"}
+        ``"exhaustive"`` returns a :class:`~netsim.analyse.StateSpaceAnalysis` (every
+        state, basins; at most 24 free neurons); ``"solver"`` a
+        :class:`~netsim.analyse.solver.SolverAnalysis` (every fixed point and cycle of
+        length ≤ ``max_period``, no basins, any size; needs ``netsim[solver]``).
+    max_period : int, optional
+        Solver only: the longest cycle searched (default 4).
+    **solver_options
+        Solver only: ``time_limit`` (seconds per period), ``max_solutions``.
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> net = ns.hopfield([[1, -1, 1, -1, 1, -1]])
+    >>> sorted(ns.attractors(net).periods) == ns.attractors(net, method="solver").periods
+    True
+    """
+    if method not in METHODS:
+        raise ParameterError(
+            f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}"
+            f"{did_you_mean(method, METHODS)}"
+        )
+    if method == "exhaustive":
+        if max_period is not None or solver_options:
+            extra = "max_period" if max_period is not None else next(iter(solver_options))
+            raise ParameterError(f"{extra} applies to method='solver' only")
+        return statespace.attractors(net, rule=rule, clamp=clamp)
+    from .solver import solver_attractors
+
+    if rule != "parallel":
+        raise ParameterError(
+            f"method='solver' searches the parallel rule, got rule={rule!r} (the fixed "
+            "points, max_period=1, are the same under both rules)"
+        )
+    allowed = ("time_limit", "max_solutions")
+    for key in solver_options:
+        if key not in allowed:
+            raise ParameterError(
+                f"attractors() got an unexpected keyword argument {key!r}"
+                f"{did_you_mean(key, allowed)}"
+            )
+    return solver_attractors(
+        net, clamp, max_period=4 if max_period is None else max_period, **solver_options
+    )
