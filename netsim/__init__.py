@@ -19,6 +19,8 @@ from .analyse import (
     is_fixed_point,
     recall,
 )
+from .analyse.derrida import derrida
+from .analyse.ensemble import ensemble_study
 from .analyse.random_networks import random_threshold_network
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
@@ -113,8 +115,10 @@ __all__ = [
     "check_energy",
     "compile_network",
     "delta_rule",
+    "derrida",
     "energy",
     "energy_trace",
+    "ensemble_study",
     "fixed_points",
     "from_dict",
     "from_matrix",
