@@ -19,6 +19,9 @@ from .analyse import (
     is_fixed_point,
     recall,
 )
+from .analyse.derrida import derrida
+from .analyse.ensemble import ensemble_study
+from .analyse.random_networks import random_threshold_network
 from .boolean import boolean_network
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
@@ -84,6 +87,7 @@ from .learn import (
     train,
 )
 from .learn.hebb import hebb
+from .matrices import from_matrix, read_matrix
 from .network import Network, Neuron
 from .plot import plot_decision_regions, plot_patterns, plot_recall
 from .simulate import ORDERS, RULES, Run, run
@@ -140,12 +144,15 @@ __all__ = [
     "confusion_matrix",
     "datasets",
     "delta_rule",
+    "derrida",
     "energy",
     "energy_trace",
+    "ensemble_study",
     "error_rate",
     "evaluate",
     "fixed_points",
     "from_dict",
+    "from_matrix",
     "from_torch",
     "get_activation",
     "get_potential",
@@ -165,6 +172,8 @@ __all__ = [
     "plot_decision_regions",
     "plot_patterns",
     "plot_recall",
+    "random_threshold_network",
+    "read_matrix",
     "read_samples",
     "recall",
     "register_activation",

@@ -55,6 +55,7 @@ from .limits import MAX_LAYER, describe
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import graphviz
     import pandas
+    import scipy.sparse
 
     from .describe import NetworkSummary
     from .io.view import View
@@ -496,6 +497,26 @@ class Network:
         ]
 
     # --- roles and order ------------------------------------------------------------
+
+    def weight_matrix(self, *, sparse: bool = False) -> np.ndarray | scipy.sparse.csr_matrix:
+        """The weights as a matrix ``W[j, i] = w_ji`` (target row, source column).
+
+        Rows and columns follow the neuron order; a missing connection is 0, so the
+        potentials are ``ξ = b + W y``. This is the transpose of networkx's adjacency
+        matrix (row = source). ``sparse=True`` gives a ``scipy.sparse.csr_matrix``.
+        :func:`netsim.from_matrix` is the inverse.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.Network()
+        >>> net.add_neuron("a"); net.add_neuron("b"); net.connect("a", "b", 2.0)
+        >>> net.weight_matrix().tolist()      # row b, column a
+        [[0.0, 0.0], [2.0, 0.0]]
+        """
+        from .matrices import weight_matrix
+
+        return weight_matrix(self, sparse=sparse)
 
     @property
     def neurons(self) -> list[NeuronId]:

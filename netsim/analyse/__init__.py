@@ -17,6 +17,7 @@ networks (step: 0/1, sign: −1/+1):
 from ._space import StateSpace, state_space
 from .energy import EnergyCheck, NetsimWarning, check_energy, energy, energy_trace
 from .fixed_points import fixed_points, is_fixed_point
+from .methods import attractors
 from .recall import (
     CapacityResult,
     GlauberRun,
@@ -32,7 +33,6 @@ from .statespace import (
     MAX_SEQUENTIAL,
     Attractor,
     StateSpaceAnalysis,
-    attractors,
     successors,
 )
 
