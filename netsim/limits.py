@@ -16,7 +16,7 @@ The bounds and their reasons (also in ``docs/format.md`` and ``docs/cli.md``):
 ==================  =============  ======================================================
 name                value          why
 ==================  =============  ======================================================
-MAX_LAYER           100,000        a layer number is one step of the layered rule; a
+MAX_LAYER           10,000         a layer number is one step of the layered rule; a
                                    gap of empty layers still costs a step each
 MAX_STEPS           100,000,000    ``steps``/``max_steps``: about a microsecond per
                                    step at best, so more is hours of work
@@ -58,7 +58,7 @@ __all__ = [
     "human_bytes",
 ]
 
-MAX_LAYER = 100_000
+MAX_LAYER = 10_000
 MAX_STEPS = 100_000_000
 MAX_EPOCHS = 10_000_000
 MAX_SWEEPS = 100_000_000
