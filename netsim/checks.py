@@ -25,8 +25,11 @@ __all__ = ["check_network", "check_seed", "keywords"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def keywords(func: F) -> F:
+def keywords(func: F | None = None, *, passes_to: Callable[..., Any] | None = None) -> Any:
     """Declare a public function's parameters once, by its signature.
+
+    ``@keywords(passes_to=g)`` is for a function whose ``**options`` go on to ``g``:
+    its own parameters and ``g``'s are the allowed keywords.
 
     - an unknown keyword argument is a :class:`ParameterError` with a did-you-mean
       (Python would raise ``TypeError`` with no hint);
@@ -48,13 +51,20 @@ def keywords(func: F) -> F:
     ...
     netsim.errors.ParameterError: run(): steps holds a number too large for a float (...)
     """
-    signature = inspect.signature(func)
-    params = signature.parameters
+    if func is None:
+        return functools.partial(keywords, passes_to=passes_to)
+    params = inspect.signature(func).parameters
     open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    allowed = frozenset(name for name, p in params.items()
-                        if p.kind is not inspect.Parameter.POSITIONAL_ONLY)
     names = [n for n, p in params.items() if p.kind not in (
         inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)]
+    if passes_to is not None:
+        inner = inspect.signature(inspect.unwrap(passes_to)).parameters
+        names += [n for n, p in inner.items() if n not in names and p.kind in (
+            inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            and n != next(iter(inner))]  # its first argument (the network) is ours
+        open_ended = False
+    allowed = frozenset(n for n in names if params.get(n) is None
+                        or params[n].kind is not inspect.Parameter.POSITIONAL_ONLY)
     label = func.__name__
 
     @functools.wraps(func)

@@ -181,7 +181,7 @@ def to_dot(
 # --- writing and rendering -------------------------------------------------------------
 
 
-@keywords
+@keywords(passes_to=to_dot)
 def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the DOT text of the diagram (needs no Graphviz program).
 
@@ -252,7 +252,7 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
     return done.stdout
 
 
-@keywords
+@keywords(passes_to=to_dot)
 def render(
     net: Network,
     path: str | os.PathLike[str],
@@ -337,7 +337,7 @@ def repr_mimebundle(
 # --- traces ----------------------------------------------------------------------------
 
 
-@keywords
+@keywords(passes_to=to_dot)
 def render_trace(
     net: Network,
     trace: Any,
