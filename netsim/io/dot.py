@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
-from ..checks import check_network, keywords
+from ..checks import check_network, check_path, keywords
 from ..errors import NetsimError, ParameterError, RenderError
 from ..limits import MAX_FRAMES
 from . import palette
@@ -181,7 +181,7 @@ def to_dot(
 # --- writing and rendering -------------------------------------------------------------
 
 
-@keywords(passes_to=to_dot)
+@keywords(passes_to=to_dot, network=True)
 def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the DOT text of the diagram (needs no Graphviz program).
 
@@ -205,6 +205,7 @@ def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Pat
     >>> ns.write_dot(ns.mlp([2, 1], seed=0), target).read_text().startswith("digraph")
     True
     """
+    check_path(path)
     target = Path(path)
     atomic_write_bytes(target, to_dot(net, **options).source.encode("utf-8"))
     return target
@@ -252,7 +253,7 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
     return done.stdout
 
 
-@keywords(passes_to=to_dot)
+@keywords(passes_to=to_dot, network=True)
 def render(
     net: Network,
     path: str | os.PathLike[str],
@@ -292,6 +293,7 @@ def render(
     >>> ns.mlp([2, 1], seed=0).render(target).suffix
     '.dot'
     """
+    check_path(path)
     target = Path(path)
     fmt = _format_of(target, format)
     source = to_dot(net, **options).source
@@ -337,7 +339,7 @@ def repr_mimebundle(
 # --- traces ----------------------------------------------------------------------------
 
 
-@keywords(passes_to=to_dot)
+@keywords(passes_to=to_dot, network=True)
 def render_trace(
     net: Network,
     trace: Any,
@@ -388,6 +390,7 @@ def render_trace(
     >>> [p.name for p in ns.render_trace(net, [[0, 0], [1, 0.5]], out, format="dot")]
     ['frame_0.dot', 'frame_1.dot']
     """
+    check_path(prefix, "prefix")
     frames = trace_frames(net, trace, sample)
     if len(frames) > MAX_FRAMES:
         raise ParameterError(

@@ -55,6 +55,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..checks import check_path, keywords
 from ..errors import FormatError, NetsimError, ParameterError, UnknownFunctionError, did_you_mean
 from ..files import decode_text, read_text
 from ..functions import ACTIVATIONS, POTENTIALS
@@ -661,6 +662,7 @@ def _header_dict(net: Network) -> dict[str, Any]:
     return out
 
 
+@keywords(network=True)
 def to_dict(net: Network) -> dict[str, Any]:
     """The network as a JSON-ready dict (format version 1), defaults omitted.
 
@@ -746,6 +748,7 @@ def _encode_bytes(net: Network) -> bytes:
         return _encode(net, ensure_ascii=True).encode("ascii")
 
 
+@keywords(network=True)
 def dumps(net: Network) -> str:
     """The file content :func:`save` writes, as a string.
 
@@ -773,6 +776,7 @@ def dumps(net: Network) -> str:
     return _encode_bytes(net).decode("utf-8")
 
 
+@keywords(network=True)
 def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Save a network as JSON (format version 1), atomically.
 
@@ -789,6 +793,5 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
     >>> ns.load(path) == ns.mlp("2-3-1", seed=0)
     True
     """
-    if not isinstance(net, Network):
-        raise ParameterError(f"save expects a Network, got {type(net).__name__}")
+    check_path(path)
     atomic_write_bytes(path, _encode_bytes(net))
