@@ -53,3 +53,36 @@ def test_hostile_arguments_give_a_netsim_error(name, f, required, tmp_path, monk
                 except Exception as exc:
                     pytest.fail(f"ns.{name}: {required[pos].name}={bad!r:.30}: "
                                 f"{type(exc).__name__}: {exc}")
+
+
+def _methods():
+    for name, method in inspect.getmembers(ns.Network, predicate=inspect.isfunction):
+        if name.startswith("_") or name in ("cached", "install"):  # cache plumbing
+            continue
+        params = list(inspect.signature(method).parameters.values())[1:]
+        required = [p for p in params if p.default is inspect.Parameter.empty
+                    and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if required:
+            yield name, required
+
+
+METHODS = list(_methods())
+
+
+@pytest.mark.parametrize(("name", "required"), METHODS, ids=[n for n, _ in METHODS])
+def test_hostile_arguments_to_network_methods(name, required, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for pos in range(len(required)):
+        for bad in HOSTILE:
+            net = ns.zoo.xor()
+            args = ["x1"] * len(required)
+            args[pos] = bad
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    getattr(net, name)(*args)
+                except (ns.NetsimError, FileNotFoundError):
+                    pass
+                except Exception as exc:
+                    pytest.fail(f"Network.{name}: {required[pos].name}={bad!r:.30}: "
+                                f"{type(exc).__name__}: {exc}")
