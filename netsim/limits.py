@@ -28,7 +28,7 @@ MAX_NEURONS         10,000,000     neurons asked of a builder (``mlp`` sizes, Ho
                                    patterns): each costs a graph node
 MAX_CONNECTIONS     10,000,000     connections asked of a builder: ~500 bytes each in
                                    the graph, and ~3 s per million to build
-MAX_FILE_BYTES      256 MiB        a network file; its parsed form takes ~10x
+MAX_FILE_BYTES      256 MiB        a network file; its parsed form takes 6-20x
 MAX_CSV_BYTES       256 MiB        a CSV file (inputs, samples)
 MAX_FRAMES          1,000          frames ``render_trace`` writes (one file each)
 ==================  =============  ======================================================

@@ -59,7 +59,7 @@ from ..checks import check_path, keywords
 from ..errors import FormatError, NetsimError, ParameterError, UnknownFunctionError, did_you_mean
 from ..files import decode_text, read_text
 from ..functions import ACTIVATIONS, POTENTIALS
-from ..limits import MAX_FILE_BYTES, MAX_LAYER, check_memory
+from ..limits import MAX_FILE_BYTES, MAX_LAYER, check_memory, check_network_size
 from ..network import Network, NeuronId
 from .atomic import atomic_write_bytes
 
@@ -356,8 +356,8 @@ def load(path: str | os.PathLike[str]) -> Network:
             f"load expects a file path (str or path-like), got {type(path).__name__}")
     source = os.fspath(path)
     text = read_text(source, limit=MAX_FILE_BYTES, error=FormatError, what="network file")
-    # the parsed document takes about ten times the text
-    check_memory(10 * len(text), f"loading {source}")
+    # the parsed document takes 6x (connections) to 20x (bare neurons) its text
+    check_memory(20 * len(text), f"loading {source}")
     return from_dict(_read_json(text, source), source=source)
 
 
@@ -513,6 +513,12 @@ class _Loader:
 
     def build(self, data: Any) -> Network:
         self._header(data)
+        sizes = [len(v) if isinstance(v, list) else 0
+                 for v in (data.get("neurons"), data.get("connections"))]
+        try:  # before anything is built from them
+            check_network_size(*sizes, f"the network of {self.source}")
+        except NetsimError as exc:
+            raise FormatError(str(exc)) from None
         neurons = self._items(data, "neurons", neuron_fields, "neuron")
         triples = self._items(data, "connections", connection_triple, "connection")
         roles = {key: self._items(data, key, neuron_id, "id") for key in ("inputs", "outputs")}
