@@ -135,7 +135,10 @@ class NetworkSummary:
             cycle = " -> ".join(repr(n) for n in [*s["cycle"], s["cycle"][0]])
             structure = f"recurrent (a cycle: {cycle})"
         elif s["layers"] is not None:
-            sizes = "-".join(map(str, s["layers"]))
+            layers = s["layers"]
+            sizes = "-".join(map(str, layers)) if len(layers) <= 30 else (
+                "-".join(map(str, layers[:10])) + f"-...({len(layers) - 20} more)-"
+                + "-".join(map(str, layers[-10:])))
             structure = f"feed-forward, {_plural(len(s['layers']), 'layer')}: {sizes}"
         else:
             structure = f"feed-forward; layers: {s.get('layer_error')}"

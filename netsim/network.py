@@ -421,6 +421,9 @@ class Network:
         faster for large batches. On any error the connections added so far are
         taken out again, so the network is unchanged.
         """
+        if not hasattr(connections, "__iter__") or isinstance(connections, str | bytes):
+            raise ParameterError("connect_many expects an iterable of (source, target, "
+                                 f"weight) triples, got {describe(connections)}")
         graph = self.graph
         succ, pred = graph._succ, graph._pred
         factory = graph.edge_attr_dict_factory
@@ -479,7 +482,11 @@ class Network:
         )
 
     def has_connection(self, source: NeuronId, target: NeuronId) -> bool:
-        return self.graph.has_edge(source, target)
+        try:
+            return self.graph.has_edge(source, target)
+        except TypeError:  # an unhashable value is no neuron id
+            raise ParameterError(f"neuron ids are strings or integers, got "
+                                 f"{describe(source)} -> {describe(target)}") from None
 
     def _require_connection(
         self, source: NeuronId, target: NeuronId
@@ -550,8 +557,9 @@ class Network:
         self.graph.version += 1
 
     def _role_list(self, neuron_ids: Iterable[NeuronId], role: str) -> list[NeuronId]:
-        if isinstance(neuron_ids, str | int):
-            raise ParameterError(f"{role} must be a sequence of neuron ids, got {neuron_ids!r}")
+        if isinstance(neuron_ids, str | int) or not hasattr(neuron_ids, "__iter__"):
+            raise ParameterError(f"{role} must be a sequence of neuron ids, got "
+                                 f"{describe(neuron_ids)}")
         ids = [self._require(n) for n in neuron_ids]
         if len(set(ids)) != len(ids):
             dup = next(n for n in ids if ids.count(n) > 1)

@@ -27,6 +27,7 @@ agree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from ..checks import check_network, check_seed, keywords
+from ..checks import as_floats, check_network, check_seed, keywords
 from ..errors import ParameterError
 from ..limits import MAX_NEURONS, MAX_SWEEPS, check_count, check_memory, describe
 from ..network import Network, NeuronId
@@ -135,7 +136,7 @@ class Recall:
         return np.argmax(self.overlaps[-1], axis=-1)
 
 
-@keywords
+@keywords(network=True)
 def recall(
     net: Network,
     probes: Any,
@@ -180,7 +181,7 @@ def recall(
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 0:
         raise ParameterError(f"max_steps must be a non-negative integer, got {max_steps!r}")
     dyn = DenseDynamics.build(net, clamp, what="recall")
-    arr = np.asarray(probes, dtype=np.float64)
+    arr = as_floats(probes, "probes")
     single = arr.ndim == 1
     full = dyn.prepare(arr)
     x = None
@@ -275,7 +276,7 @@ def glauber(
     [1.0, -1.0, 1.0, -1.0, 1.0, -1.0]
     """
     if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not (
-        temperature >= 0 and np.isfinite(temperature)
+        temperature >= 0 and math.isfinite(temperature)
     ):
         raise ParameterError(f"temperature must be a finite number >= 0, got {temperature!r}")
     check_network(net, "glauber")
@@ -284,7 +285,7 @@ def glauber(
     space = state_space(net, clamp, what="Glauber dynamics")
     lo, hi = space.alphabet
     dyn = DenseDynamics.build(net, clamp, what="Glauber dynamics")
-    arr = np.asarray(states, dtype=np.float64)
+    arr = as_floats(states, "states")
     single = arr.ndim == 1
     full = dyn.prepare(arr)
     check_memory(2 * (sweeps + 1) * full.size * 8,

@@ -8,6 +8,7 @@ from typing import Any
 
 import netsim as ns
 
+from ..limits import MAX_EPOCHS
 from ._output import (
     add_json_option,
     check_output,
@@ -25,6 +26,7 @@ __all__ = ["add_parser"]
 _batch_size = number(int, "a positive integer or 'full'", lambda v: v >= 1,
                      words=("full", "all", "none"))
 _positive_int = number(int, "a positive integer", lambda v: v >= 1)
+_epochs = number(int, f"an integer between 1 and {MAX_EPOCHS:,}", lambda v: 1 <= v <= MAX_EPOCHS)
 _rate = number(float, "a number > 0", lambda v: v > 0)
 _fraction = number(float, "a fraction in (0, 1)", lambda v: 0 < v < 1)
 
@@ -66,7 +68,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--lr", type=_rate, default=None,
                         help="learning rate (default: the optimizer's own: 0.1 for sgd, "
                         "momentum and nesterov, 0.01 for adagrad, 0.001 for rmsprop and adam)")
-    parser.add_argument("--epochs", type=_positive_int, default=100,
+    parser.add_argument("--epochs", type=_epochs, default=100,
                         help="passes over the training samples (default 100)")
     parser.add_argument("--batch-size", type=_batch_size, default=32, metavar="N|full",
                         help="minibatch size; 1 = online, 'full' = whole batch (default 32)")

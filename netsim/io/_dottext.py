@@ -1,6 +1,4 @@
-"""DOT text for a drawing plan: fixed number formats, options, the emitter.
-
-Every user text goes through :mod:`netsim.io.quoting`.
+"""DOT text for a drawing plan: quoting, fixed number formats, options, the emitter.
 
 Private to :mod:`netsim.io.dot`, which documents what the text means. Everything here
 is deterministic: the same plan and options always give the same lines.
@@ -40,6 +38,9 @@ _SHAPES = {
 
 
 # --- text helpers: quoting, escaping, fixed number formats ------------------------------
+
+
+# The quoting lives in netsim.io.quoting (one place for every user text in DOT/HTML).
 
 
 class _Html(str):

@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
-from ..checks import check_network, keywords
+from ..checks import check_network, check_path, keywords
 from ..errors import NetsimError, ParameterError, RenderError
 from ..limits import MAX_FRAMES
 from . import palette
@@ -190,7 +190,7 @@ def to_dot(
 # --- writing and rendering -------------------------------------------------------------
 
 
-@keywords
+@keywords(passes_to=to_dot, network=True)
 def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the DOT text of the diagram (needs no Graphviz program).
 
@@ -214,6 +214,7 @@ def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Pat
     >>> ns.write_dot(ns.mlp([2, 1], seed=0), target).read_text().startswith("digraph")
     True
     """
+    check_path(path)
     target = Path(path)
     atomic_write_bytes(target, to_dot(net, **options).source.encode("utf-8"))
     return target
@@ -261,7 +262,7 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
     return done.stdout
 
 
-@keywords
+@keywords(passes_to=to_dot, network=True)
 def render(
     net: Network,
     path: str | os.PathLike[str],
@@ -301,6 +302,7 @@ def render(
     >>> ns.mlp([2, 1], seed=0).render(target).suffix
     '.dot'
     """
+    check_path(path)
     target = Path(path)
     fmt = _format_of(target, format)
     source = to_dot(net, **options).source
@@ -346,7 +348,7 @@ def repr_mimebundle(
 # --- traces ----------------------------------------------------------------------------
 
 
-@keywords
+@keywords(passes_to=to_dot, network=True)
 def render_trace(
     net: Network,
     trace: Any,
@@ -400,6 +402,7 @@ def render_trace(
     >>> [p.name for p in ns.render_trace(net, [[0, 0], [1, 0.5]], out, format="dot")]
     ['frame_0.dot', 'frame_1.dot']
     """
+    check_path(prefix, "prefix")
     if format == "gif":  # one animated file (netsim.io.animate)
         return [_gif(net, trace, Path(prefix), sample, state_range, timeout, options)]
     frames = trace_frames(net, trace, sample)
