@@ -215,3 +215,34 @@ def test_bagging_classification_votes():
     assert np.mean(y == D) > 0.9
     with pytest.raises(ns.ParameterError, match="task must be"):
         ns.bagging(ns.mlp("2-1"), X, D, task="vote")
+
+
+def test_fold_standardizer_by_hand():
+    # y = 2·z + 1 with z = (x − 10)/4  ⇒  y = 0.5·x − 4
+    net = ns.Network()
+    net.add_input("x")
+    net.add_output("y", bias=1.0)
+    net.connect("x", "y", 2.0)
+    scaler = ns.Standardizer()
+    scaler.mean, scaler.std = np.array([10.0]), np.array([4.0])
+    ns.learn.fold_standardizer(net, scaler)
+    assert net.weight("x", "y") == 0.5 and net.neuron("y").bias == -4.0
+    rbf = ns.Network()
+    rbf.add_input("x")
+    rbf.add_output("c", potential="distance", activation="gaussian")
+    rbf.connect("x", "c", 1.0)
+    with pytest.raises(ns.NetworkError, match="only weighted-sum neurons"):
+        ns.learn.fold_standardizer(rbf, scaler)
+
+
+def test_kfold_gives_each_fold_a_fresh_optimizer_object():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 2))
+    D = X @ [[1.0], [0.5]]
+    opt = ns.Momentum(lr=0.05, momentum=0.9)
+    a = ns.kfold(ns.mlp("2-1", activation="identity", seed=0), X, D, k=4, optimizer=opt,
+                 epochs=5, batch_size=None)
+    b = ns.kfold(ns.mlp("2-1", activation="identity", seed=0), X, D, k=4,
+                 optimizer=ns.Momentum(lr=0.05, momentum=0.9), epochs=5, batch_size=None)
+    np.testing.assert_array_equal(a.val_loss, b.val_loss)
+    assert opt.t == 0  # the object given was not used itself
