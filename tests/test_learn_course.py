@@ -296,3 +296,14 @@ def test_predict_warns_where_the_network_does_not_stop():
         net.predict([[]], steps=3)  # a fixed number of steps was asked for: no warning
         net.predict([[]], rule="sequential")  # stops at a fixed point
         ns.zoo.xor().predict([[0, 1], [1, 1]])
+
+
+def test_recurrent_networks_are_refused_in_terms_of_training():
+    net = ns.zoo.elman()
+    with pytest.raises(ns.CycleError, match=r"^training needs an acyclic network "
+                       r"\(backpropagation\), but network 'elman' is recurrent \(it has the "
+                       r"cycle 'c1' -> 'h1' -> 'c1'\); training recurrent networks") as info:
+        ns.train(net, [[0.0]], [[0.0]], progress=False)
+    assert info.value.cycle == ["c1", "h1"]
+    with pytest.raises(ns.CycleError, match=r"^the gradient needs an acyclic network"):
+        ns.gradient(net, [[0.0]], [[0.0]])

@@ -41,7 +41,7 @@ import numpy as np
 
 from ..compile import install_program
 from ..errors import ParameterError
-from .backprop import PLAN_KEY, check_data, get_plan
+from .backprop import PLAN_KEY, check_data, get_plan, training_plan
 from .losses import apply_reduction, check_reduction, get_loss
 from .optimizers import get_optimizer, schedule
 
@@ -223,7 +223,7 @@ def train(
     >>> bool(h.loss[-1] < h.loss[0])
     True
     """
-    plan = get_plan(net)
+    plan = training_plan(net, "training")
     prog = net.compile()
     x, d = check_data(prog, X, D)
     loss_fn = get_loss(loss)
