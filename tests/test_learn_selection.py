@@ -246,3 +246,13 @@ def test_kfold_gives_each_fold_a_fresh_optimizer_object():
                  optimizer=ns.Momentum(lr=0.05, momentum=0.9), epochs=5, batch_size=None)
     np.testing.assert_array_equal(a.val_loss, b.val_loss)
     assert opt.t == 0  # the object given was not used itself
+
+
+def test_split_keeps_one_dimensional_labels():
+    X = np.arange(30.0)
+    labels = np.repeat([0, 1, 2], 10)
+    parts = ns.split(X, labels, seed=1, stratify=True)
+    for (x, lab), size in zip(parts, (6, 2, 2), strict=True):
+        assert x.ndim == 1 and lab.ndim == 1
+        assert np.bincount(lab.astype(int), minlength=3).tolist() == [size] * 3
+        np.testing.assert_array_equal(lab, x // 10)

@@ -41,17 +41,19 @@ __all__ = [
 Array = np.ndarray
 
 
-def _samples(X: Any, D: Any) -> tuple[Array, Array]:
+def _samples(X: Any, D: Any, *, columns: bool = True) -> tuple[Array, Array]:
+    """Inputs and targets as float arrays with one sample per row; ``columns``: a 1-D
+    array becomes one column (else it is kept, e.g. class labels for :func:`split`)."""
     try:
         x = np.asarray(X, dtype=np.float64)
         d = np.asarray(D, dtype=np.float64)
     except (TypeError, ValueError):
         raise ParameterError("inputs and targets must be numeric arrays") from None
-    if x.ndim == 1:
+    if columns and x.ndim == 1:
         x = x[:, None]
-    if d.ndim == 1:
+    if columns and d.ndim == 1:
         d = d[:, None]
-    if x.ndim != 2 or d.ndim != 2:
+    if not (1 <= x.ndim <= 2 and 1 <= d.ndim <= 2):
         raise ParameterError(
             f"inputs and targets must be 2-D (samples × columns), got shapes {x.shape} and "
             f"{d.shape}"
@@ -158,15 +160,17 @@ def split(
     Parameters
     ----------
     X, D : array_like
-        Inputs ``(B, k_in)`` and targets ``(B, k_out)``.
+        Inputs ``(B, k_in)`` and targets ``(B, k_out)``, or 1-D arrays of B values
+        (e.g. integer class labels ``D``), returned in the shape given.
     fractions : sequence of float
         The share of each part, positive, summing to 1 (default: the course's
         60/20/20). Sizes are rounded by the largest remainder, so they add up to B.
     seed : int or None
         Seeds the random assignment (the same seed gives the same parts).
     stratify : bool or array_like
-        ``True``: every class of the targets (argmax, or ≥ 0.5 for one column) is
-        split in the same proportions; or one label per sample to stratify by.
+        ``True``: every class of the targets (argmax, ≥ 0.5 for one column, or the
+        labels of a 1-D ``D``) is split in the same proportions; or one label per
+        sample to stratify by.
     shuffle : bool
         ``False`` keeps the sample order (the first 60 %, the next 20 %, ...).
 
@@ -182,7 +186,7 @@ def split(
     >>> len(Xt), len(Xv), len(Xs), Dt.sum(axis=0).tolist()
     (6, 2, 2, [3.0, 3.0])
     """
-    x, d = _samples(X, D)
+    x, d = _samples(X, D, columns=False)
     labels = _strata(stratify, d)
     parts = split_indices(len(x), fractions, seed=seed, labels=labels, shuffle=shuffle)
     return [(x[p], d[p]) for p in parts]
