@@ -159,8 +159,12 @@ def test_kfold_on_classes_reports_accuracy_and_uses_a_factory():
     assert made == [0, 1, 2, 3]
     assert cv.accuracy.shape == (4,) and cv.mean_accuracy > 0.85
     assert "4 folds" in repr(cv)
-    with pytest.raises(ns.ParameterError, match="validation is chosen"):
+    with pytest.raises(ns.ParameterError, match="kfold: validation is chosen by kfold"):
         ns.kfold(make, X, D, validation=(X, D))
+    with pytest.raises(ns.ParameterError, match=r"unknown argument 'epoch'.*'epochs'"):
+        ns.kfold(make, X, D, epoch=3)
+    with pytest.raises(ns.ParameterError, match="bagging got the unknown argument 'lrr'"):
+        ns.bagging(make, X, D, lrr=0.1)
 
 
 def test_one_bagging_round_by_hand():

@@ -19,13 +19,14 @@ training arguments is copied afresh (its state reset) for every fold or member.
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ParameterError, did_you_mean
 from .metrics import Evaluation, class_labels, evaluate, is_classification
 
 __all__ = [
@@ -242,10 +243,19 @@ def _factory(net: Any) -> Callable[[int], Any]:
     )
 
 
-def _train_kwargs(train_kwargs: dict[str, Any]) -> dict[str, Any]:
+def _train_kwargs(train_kwargs: dict[str, Any], what: str) -> dict[str, Any]:
+    from .train import train
+
     for bad in ("validation", "validation_split"):
         if bad in train_kwargs:
-            raise ParameterError(f"{bad} is chosen by the model-selection function; omit it")
+            raise ParameterError(f"{what}: {bad} is chosen by {what} itself; omit it")
+    known = [p for p in inspect.signature(train).parameters if p not in ("net", "X", "D")]
+    for name in train_kwargs:
+        if name not in known:
+            raise ParameterError(
+                f"{what} got the unknown argument {name!r} (its other arguments go to "
+                f"ns.train){did_you_mean(name, known)}"
+            )
     kwargs = dict(train_kwargs)
     kwargs.setdefault("progress", False)
     return kwargs
@@ -363,7 +373,7 @@ def kfold(
     labels = _strata(stratify, d)
     folds = fold_indices(len(x), k, seed=seed, labels=labels, shuffle=shuffle)
     make = _factory(net)
-    kwargs = _train_kwargs(train_kwargs)
+    kwargs = _train_kwargs(train_kwargs, "kfold")
     nets, histories, evaluations = [], [], []
     everything = np.arange(len(x))
     for i, val in enumerate(folds):
@@ -482,7 +492,7 @@ def bagging(
     if task == "auto":
         task = "classification" if is_classification(d) else "regression"
     make = _factory(net)
-    kwargs = _train_kwargs(train_kwargs)
+    kwargs = _train_kwargs(train_kwargs, "bagging")
     rng = np.random.default_rng(seed)
     nets, samples, histories = [], [], []
     for i in range(k):
