@@ -238,7 +238,9 @@ class Evaluation:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain Python values (for JSON)."""
-        out: dict[str, Any] = {"samples": self.samples, "loss": self.loss}
+        # an overflowing loss is null in JSON rather than a non-standard Infinity
+        loss = self.loss if np.isfinite(self.loss) else None
+        out: dict[str, Any] = {"samples": self.samples, "loss": loss}
         if self.scores is not None:
             out.update(self.scores.as_dict())
         return out
