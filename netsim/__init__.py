@@ -6,7 +6,7 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 Small textbook networks ready to use live in :mod:`netsim.zoo` (``ns.zoo.xor()``).
 """
 
-from . import io, zoo
+from . import datasets, io, zoo
 from .analyse import (
     NetsimWarning,
     attractors,
@@ -26,6 +26,7 @@ from .errors import (
     CycleError,
     DataError,
     FormatError,
+    MissingExtraError,
     NetsimError,
     NetworkError,
     NeuronNotFoundError,
@@ -47,6 +48,7 @@ from .functions import (
 )
 from .hopfield import hopfield
 from .initializers import initialize
+from .interop import from_torch, mlp_from_arrays, to_torch
 from .io import from_dict, load, save, to_dict
 from .io.dot import render_trace, write_dot
 from .learn import (
@@ -106,6 +108,7 @@ __all__ = [
     "FormatError",
     "Gradient",
     "History",
+    "MissingExtraError",
     "Momentum",
     "Nesterov",
     "NetsimError",
@@ -134,6 +137,7 @@ __all__ = [
     "classification_scores",
     "compile_network",
     "confusion_matrix",
+    "datasets",
     "delta_rule",
     "energy",
     "energy_trace",
@@ -141,6 +145,7 @@ __all__ = [
     "evaluate",
     "fixed_points",
     "from_dict",
+    "from_torch",
     "get_activation",
     "get_potential",
     "glauber",
@@ -153,6 +158,7 @@ __all__ = [
     "kfold",
     "load",
     "mlp",
+    "mlp_from_arrays",
     "parse_sizes",
     "perceptron_rule",
     "read_samples",
@@ -166,6 +172,7 @@ __all__ = [
     "standardize",
     "step_decay",
     "to_dict",
+    "to_torch",
     "train",
     "write_dot",
     "zoo",

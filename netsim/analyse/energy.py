@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import keywords
+from ..errors import NetsimWarning
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
 
@@ -40,10 +42,6 @@ Array = np.ndarray
 
 SYMMETRY_TOL = 1e-12
 _THRESHOLD = {"step", "sign"}
-
-
-class NetsimWarning(UserWarning):
-    """A result that is computed but may not mean what the textbook says."""
 
 
 def _warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
@@ -61,6 +59,7 @@ def _warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
         )
 
 
+@keywords
 def energy(
     net: Network, states: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> float | Array:
@@ -84,6 +83,7 @@ def energy(
     return float(e[0]) if arr.ndim == 1 else e.reshape(shape)
 
 
+@keywords
 def energy_trace(
     net: Network, run: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> Array:
@@ -129,6 +129,7 @@ class EnergyCheck:
         return "\n".join(lines + self.notes)
 
 
+@keywords
 def check_energy(net: Network, clamp: Mapping[NeuronId, float] | None = None) -> EnergyCheck:
     """Report the convergence guarantees that apply (and warn when W is not symmetric).
 

@@ -40,10 +40,14 @@ def parse_function(text: str) -> str | dict[str, Any]:
         if not isinstance(spec, dict) or "name" not in spec:
             raise ns.ParameterError(f"function spec {text!r} needs a \"name\" key")
         return spec
-    name, _, rest = text.partition(":")
+    name, sep, rest = text.partition(":")
     if not name:
         raise ns.ParameterError(f"function spec {text!r} has no name")
     params: dict[str, float] = {}
+    if sep and not rest.replace(",", "").strip():
+        raise ns.ParameterError(
+            f"function spec {text!r} has ':' but no parameters; write {name!r} alone or "
+            f"{name}:KEY=VALUE")
     for part in filter(None, (p.strip() for p in rest.split(","))):
         key, eq, value = part.partition("=")
         try:

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import numpy as np
 
 from ..errors import ParameterError, UnknownFunctionError, did_you_mean
+from ..limits import describe
 
 __all__ = ["Parameter", "ParametrisedEntry", "Registry", "validate_params"]
 
@@ -137,6 +138,15 @@ class Registry(Generic[T]):
     def add(self, name: str, entry: T, *, replace: bool = False) -> T:
         if not isinstance(name, str) or not name:
             raise ParameterError(f"{self.kind} name must be a non-empty string, got {name!r}")
+        forward = getattr(entry, "forward", None)
+        if not callable(forward):
+            raise ParameterError(f"{self.kind} {name!r}: forward must be a function, got "
+                                 f"{describe(forward)}")
+        for attr in ("derivative", "vjp", "gradient"):
+            f = getattr(entry, attr, None)
+            if f is not None and not callable(f):
+                raise ParameterError(f"{self.kind} {name!r}: {attr} must be a function or "
+                                     f"None, got {describe(f)}")
         if name in self._entries and not replace:
             raise ParameterError(
                 f"{self.kind} {name!r} is already registered; pass replace=True to replace it"

@@ -32,6 +32,8 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order
 from scipy.special import expit
 
+from ..checks import check_network, keywords
+from ..columns import by_name
 from ..compile import Program, Stage
 from ..errors import (
     CycleError,
@@ -546,6 +548,8 @@ def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Ar
     One sample may be given as ``(k_in,)`` and ``(k_out,)``.
     """
     name = f"network {prog.name!r}" if prog.name else "the network"
+    x = by_name(x, [prog.neurons[i] for i in prog.inputs], f"{what}inputs")
+    d = by_name(d, [prog.neurons[i] for i in prog.outputs], f"{what}targets")
     try:
         x_arr = np.asarray(x, dtype=np.float64)
         d_arr = np.asarray(d, dtype=np.float64)
@@ -649,6 +653,7 @@ class Gradient:
         return f"<Gradient: {len(self.vector)} values, loss {self.loss:.6g}>"
 
 
+@keywords
 def gradient(
     net: Any, X: Any, D: Any, loss: Any = "mse", *, reduction: str = "mean"
 ) -> Gradient:
@@ -691,6 +696,7 @@ def gradient(
     """
     from .losses import apply_reduction, check_reduction, get_loss
 
+    check_network(net, "gradient")
     reduction = check_reduction(reduction)
     plan = training_plan(net, "the gradient")
     prog = net.compile()

@@ -152,6 +152,13 @@ class ClassScores:
         Per class (0 where undefined).
     support : ndarray (n,)
         Samples of each true class.
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> s = ns.classification_scores([0, 1, 1], [0, 1, 0])
+    >>> s.confusion.tolist(), s.support.tolist(), round(s.error_rate, 3)
+    ([[1, 0], [1, 1]], [1, 2], 0.333)
     """
 
     confusion: Array
@@ -225,6 +232,13 @@ class Evaluation:
         The network's outputs.
     scores : ClassScores or None
         For classification targets (one-hot rows, or one 0/1 column).
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> ev = ns.evaluate(ns.zoo.xor(), [[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]])
+    >>> ev.loss, ev.samples, ev.accuracy
+    (0.0, 4, 1.0)
     """
 
     loss: float

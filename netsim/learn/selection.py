@@ -287,6 +287,15 @@ class CrossValidation:
     histories : list of History
     evaluations : list of Evaluation
         Each fold's network on its validation fold.
+
+    Examples
+    --------
+    >>> import numpy as np, netsim as ns
+    >>> X = np.linspace(-1, 1, 12)[:, None]; D = 2 * X + 1
+    >>> cv = ns.kfold(ns.mlp("1-1", activation="identity", seed=0), X, D, k=3,
+    ...               optimizer="sgd", lr=0.5, epochs=200, batch_size=None)
+    >>> [len(f) for f in cv.folds], bool(cv.val_loss.max() < 1e-6)
+    ([4, 4, 4], True)
     """
 
     folds: list[Array]
@@ -400,6 +409,15 @@ class Ensemble:
         The bootstrap indices each network was trained on.
     histories : list of History
     task : {"regression", "classification"}
+
+    Examples
+    --------
+    >>> import numpy as np, netsim as ns
+    >>> X = np.linspace(-1, 1, 10)[:, None]; D = 2 * X + 1
+    >>> ens = ns.bagging(ns.mlp("1-1", activation="identity", seed=0), X, D, k=2,
+    ...                  optimizer="sgd", lr=0.5, epochs=200, batch_size=None)
+    >>> len(ens.nets), ens.task, ens.outputs([[0.0]]).shape
+    (2, 'regression', (2, 1, 1))
     """
 
     nets: list[Any] = field(repr=False)

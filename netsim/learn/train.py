@@ -39,8 +39,10 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_network, check_seed, keywords
 from ..compile import install_program
 from ..errors import ParameterError
+from ..limits import MAX_EPOCHS, check_count, describe
 from .backprop import PLAN_KEY, check_data, get_plan, training_plan
 from .losses import apply_reduction, check_reduction, get_loss
 from .optimizers import get_optimizer, schedule
@@ -126,12 +128,32 @@ def _metric_names(metrics: Any, loss_name: str) -> list[str]:
     return names
 
 
+def _callbacks(callbacks: Any) -> list[Callable[[int, dict[str, Any]], Any]]:
+    """The callbacks as a list of callables, or a clear error."""
+    if callable(callbacks):
+        raise ParameterError("callbacks must be a list of functions; put the one function "
+                             "in a list: callbacks=[f]")
+    try:
+        cbs = list(callbacks)
+    except TypeError:
+        raise ParameterError(
+            f"callbacks must be a list of functions f(epoch, logs), got {describe(callbacks)}"
+        ) from None
+    for cb in cbs:
+        if not callable(cb):
+            raise ParameterError(f"callbacks must be functions f(epoch, logs), got "
+                                 f"{describe(cb)} in the list")
+    return cbs
+
+
 def _progress_enabled(progress: bool | None) -> bool:
     if progress is None:
         return bool(getattr(sys.stderr, "isatty", lambda: False)())
     return bool(progress)
 
 
+@keywords
+@np.errstate(all="ignore")  # the loss and the weights are checked for divergence
 def train(
     net: Any,
     X: Any,
@@ -223,13 +245,15 @@ def train(
     >>> bool(h.loss[-1] < h.loss[0])
     True
     """
+    check_network(net, "train")
+    epochs = check_count(epochs, "epochs", 1, MAX_EPOCHS)
+    seed = check_seed(seed)
+    cbs = _callbacks(callbacks)
     plan = training_plan(net, "training")
     prog = net.compile()
     x, d = check_data(prog, X, D)
     loss_fn = get_loss(loss)
     ctx = loss_fn.prepare(prog)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ParameterError(f"epochs must be a positive integer, got {epochs!r}")
     if batch_size is not None and (
         isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
     ):
@@ -312,7 +336,6 @@ def train(
     best = math.inf
     best_params: tuple[Array, Array] | None = None
     wait = 0
-    cbs = list(callbacks)
     bar = None
     if _progress_enabled(progress):
         from tqdm.auto import tqdm
