@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .checks import keywords
 from .errors import ParameterError, SizeLimitError
 from .network import Network
 from .zoo import gate_weights
@@ -109,6 +110,7 @@ def _names(given: Any, default: list[str], what: str) -> list[Any]:
     return names
 
 
+@keywords
 def boolean_network(
     truth: Any,
     *,

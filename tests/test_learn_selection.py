@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -260,3 +262,18 @@ def test_split_keeps_one_dimensional_labels():
         assert x.ndim == 1 and lab.ndim == 1
         assert np.bincount(lab.astype(int), minlength=3).tolist() == [size] * 3
         np.testing.assert_array_equal(lab, x // 10)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ns.split([[0.0]] * 5, [[0.0]] * 5, fraction=(0.5, 0.5)),
+     "split() has no parameter 'fraction' (did you mean 'fractions'?)"),
+    (lambda: ns.split([[0.0]] * 5, [[0.0]] * 5, seed=-1), "seed must be None or an integer"),
+    (lambda: ns.evaluate("net.json", [[0]], [[0]]), "ns.evaluate expects a Network"),
+    (lambda: ns.confusion_matrix([0], [0], classes=2), "did you mean 'n_classes'"),
+    (lambda: ns.boolean_network([[0, 1]], n_input=1), "did you mean 'n_inputs'"),
+    (lambda: ns.zoo.gate("and", inputs=3), "gate() has no parameter 'inputs'"),
+    (lambda: ns.kfold("net", [[0.0]] * 4, [[0.0]] * 4, k=2), "net must be a Network"),
+])
+def test_entry_point_mistakes_are_parameter_errors(call, message):
+    with pytest.raises(ns.ParameterError, match=re.escape(message)):
+        call()

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_seed, keywords
 from ..errors import ParameterError, did_you_mean
 from .metrics import Evaluation, class_labels, evaluate, is_classification
 
@@ -116,7 +117,7 @@ def split_indices(
         raise ParameterError(
             f"fractions must be two or more positive numbers summing to 1, got {fractions!r}"
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if labels is None:
         groups = [rng.permutation(n) if shuffle else np.arange(n)]
     else:
@@ -152,6 +153,7 @@ def split_indices(
     return out
 
 
+@keywords
 def split(
     X: Any, D: Any, fractions: Sequence[float] = (0.6, 0.2, 0.2), *, seed: int | None = 0,
     stratify: Any = False, shuffle: bool = True,
@@ -209,7 +211,7 @@ def fold_indices(
         raise ParameterError(f"k must be an integer >= 2, got {k!r}")
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < k:
         raise ParameterError(f"k={k} folds need at least {k} samples, got {n}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if labels is None:
         order = rng.permutation(n) if shuffle else np.arange(n)
     else:
@@ -335,6 +337,7 @@ class CrossValidation:
                 f"{self.mean_loss:.6g} ± {self.std_loss:.2g}{tail}>")
 
 
+@keywords
 def kfold(
     net: Any, X: Any, D: Any, k: int = 5, *, seed: int | None = 0, stratify: Any = False,
     shuffle: bool = True, **train_kwargs: Any,
@@ -465,6 +468,7 @@ class Ensemble:
         return f"<Ensemble: {len(self.nets)} networks, {self.task}>"
 
 
+@keywords
 def bagging(
     net: Any, X: Any, D: Any, k: int = 10, *, seed: int | None = 0, task: str = "auto",
     **train_kwargs: Any,
@@ -511,7 +515,7 @@ def bagging(
         task = "classification" if is_classification(d) else "regression"
     make = _factory(net)
     kwargs = _train_kwargs(train_kwargs, "bagging")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     nets, samples, histories = [], [], []
     for i in range(k):
         idx = rng.integers(0, len(x), size=len(x))
