@@ -54,6 +54,26 @@ def test_new_matrix_options(matrix_files, capsys):
     assert net.neuron("a").activation == "step"
 
 
+def test_sample(matrix_files, capsys):
+    d = matrix_files
+    run_cli(capsys, "new", "matrix", d / "W.csv", "--bias", d / "b.csv", "-o", d / "m.json")
+    code, out, _ = run_cli(capsys, "attractors", d / "m.json", "--sample", 400, "--seed", 3,
+                           "--json")
+    data = json.loads(out)
+    assert code == 0 and data["samples"] == 400 and data["unresolved"] == 0
+    # by hand: +++, -++, +-- and --- go to ++- (basin 5 of 8); --+ -> -+- (basin 3)
+    exhaustive = ns.attractors(ns.load(d / "m.json"))
+    assert {tuple(a.labels): a.basin for a in exhaustive.attractors} == {
+        ("++-",): 5, ("-+-", "+-+"): 3}
+    by_label = {tuple(a["states"]): a for a in data["attractors"]}
+    assert set(by_label) == {("++-",), ("-+-", "+-+")}
+    assert sum(a["count"] for a in by_label.values()) == 400
+    lo, hi = by_label[("++-",)]["interval"]
+    assert lo < 5 / 8 < hi
+    code, out, _ = run_cli(capsys, "attractors", d / "m.json", "--sample", 50)
+    assert code == 0 and "50 samples" in out
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -66,6 +86,9 @@ def test_new_matrix_options(matrix_files, capsys):
          "must be an integer >= 1, got '0'"),
         (["attractors", "m.json", "--solver", "--dot", "s.dot"], "cannot go with --solver"),
         (["attractors", "m.json", "--solver", "--rule", "sequential"], "parallel rule"),
+        (["attractors", "m.json", "--solver", "--sample", "5"], "choose one"),
+        (["attractors", "m.json", "--sample", "0"], "must be an integer >= 1, got '0'"),
+        (["attractors", "m.json", "--sample", "5", "--dot", "s.dot"], "cannot go with --sample"),
     ],
 )
 def test_errors_are_one_line(matrix_files, capsys, monkeypatch, argv, message):
