@@ -126,3 +126,12 @@ def test_recall_plot_overlaps_and_energy():
     assert energy[-1] <= energy[0]  # the energy never rises under the sequential rule
     with pytest.raises(ns.ParameterError, match="patterns"):
         ns.recall(net, x[0]).plot()
+
+
+def test_capacity_plot():
+    result = ns.capacity_experiment(n=30, loads=(0.05, 0.1, 0.2), trials=1, seed=0)
+    ax = result.plot()
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert np.allclose(lines["bit error rate"].get_ydata(), result.error_rate)
+    assert np.allclose(lines["patterns recalled"].get_xdata(), result.loads)
+    assert list(lines["α_c ≈ 0.138"].get_xdata()) == [0.138, 0.138]
