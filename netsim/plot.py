@@ -12,7 +12,8 @@ raises :class:`~netsim.MissingExtraError` naming ``pip install netsim[plot]``.
   separating lines ``w1·x1 + w2·x2 + b = 0`` (the course's pictures);
 - :func:`plot_patterns` — states as small images (``shape=(7, 7)``);
 - :func:`plot_recall` — overlaps with the stored patterns and, given the network, the
-  energy, per step of a recall.
+  energy, per step of a recall;
+- :func:`plot_capacity` — the error rate of a Hopfield network against its load.
 """
 
 from __future__ import annotations
@@ -24,19 +25,23 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .checks import check_network
 from .errors import MissingExtraError, NeuronNotFoundError, ParameterError
+from .limits import describe
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .analyse.recall import Recall
+    from .analyse.recall import CapacityResult, Recall
     from .learn.train import History
     from .network import Network
     from .simulate.result import Run
 
 __all__ = [
+    "as_floats",
     "history_png",
+    "plot_capacity",
     "plot_decision_regions",
     "plot_history",
     "plot_patterns",
@@ -48,6 +53,16 @@ __all__ = [
 MAX_LABELLED = 40  # neuron names on an axis beyond this would overlap
 # Class k has the same colour as a region (pale) and as a sample (full): tab10.
 _CLASS_COLOURS = {"cmap": "tab10", "vmin": -0.5, "vmax": 9.5}
+
+
+def as_floats(value: Any, name: str) -> np.ndarray:
+    """``value`` as a float array, or a :class:`ParameterError` naming ``name`` (text,
+    ragged rows, objects, numbers beyond the float range)."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"{name} must be numbers in a regular array (rows of one "
+                             f"length), got {describe(value)}") from None
 
 
 def pyplot() -> Any:
@@ -308,10 +323,12 @@ def plot_decision_regions(
     >>> sorted(t.get_text() for t in ax.texts)   # the two hidden neurons' lines
     ['h1', 'h2']
     """
+    check_network(net, "plot_decision_regions")
     x1, x2 = _two_inputs(net)
-    pts = np.asarray(X, dtype=float)
-    if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) == 0:
-        raise ParameterError(f"X must have shape (B, 2) with B >= 1, got {pts.shape}")
+    pts = as_floats(X, "X")
+    if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) == 0 or not np.isfinite(pts).all():
+        raise ParameterError(f"X must be finite numbers of shape (B, 2) with B >= 1, got "
+                             f"shape {pts.shape}")
     if isinstance(resolution, bool) or not isinstance(resolution, int) or not (
             2 <= resolution <= 2000):
         raise ParameterError(f"resolution must be an integer in 2..2000, got {resolution!r}")
@@ -339,7 +356,10 @@ def plot_decision_regions(
                   **_CLASS_COLOURS, alpha=0.3)
         title = "argmax of the outputs"
     if D is not None:
-        d = np.asarray(D, dtype=float)
+        d = as_floats(D, "D")
+        if d.ndim not in (1, 2):
+            raise ParameterError(f"D must have one target per sample ({len(pts)}): class "
+                                 f"numbers or rows of targets, got shape {d.shape}")
         if d.ndim == 2 and d.shape[1] > 1:
             classes = np.argmax(d, axis=1)
         else:
@@ -424,7 +444,7 @@ def plot_patterns(
     >>> len(fig.axes)
     2
     """
-    arr = np.asarray(states, dtype=float)
+    arr = as_floats(states, "states")
     arr = arr[None, :] if arr.ndim == 1 else arr
     if arr.ndim != 2 or arr.shape[0] == 0:
         raise ParameterError(f"states must have shape (N,) or (B, N), got {arr.shape}")
@@ -496,6 +516,13 @@ def plot_recall(
     >>> [line.get_label() for line in ax.get_lines()]
     ['pattern 0', 'pattern 1']
     """
+    from .analyse.recall import Recall
+
+    if not isinstance(result, Recall):
+        raise ParameterError(f"plot_recall expects the Recall of ns.recall, got "
+                             f"{describe(result)}")
+    if net is not None:
+        check_network(net, "plot_recall")
     if result.overlaps is None:
         raise ParameterError("this recall has no overlaps; pass patterns to ns.recall")
     overlaps = np.asarray(result.overlaps, dtype=float)
@@ -531,4 +558,43 @@ def plot_recall(
         ax.right_ax = right
     ax.legend(handles, names, fontsize="small", loc="best")
     ax.set_title(f"recall ({result.rule} rule)")
+    return ax
+
+
+def plot_capacity(result: CapacityResult, ax: Axes | None = None) -> Axes:
+    """The error rate against the load α = P/N of :func:`netsim.capacity_experiment`.
+
+    Bit error rate after recall from each stored pattern, the fraction of patterns
+    recalled, and the fraction of bits unstable at the stored pattern, with the
+    theoretical capacity α_c ≈ 0.138 (Amit, Gutfreund and Sompolinsky) dotted.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import netsim as ns
+    >>> result = ns.capacity_experiment(n=20, loads=(0.05, 0.1), trials=1, seed=0)
+    >>> [line.get_label() for line in result.plot().get_lines()][:2]
+    ['bit error rate', 'patterns recalled']
+    """
+    from .analyse.recall import CapacityResult
+
+    if not isinstance(result, CapacityResult):
+        raise ParameterError(f"plot_capacity expects the result of ns.capacity_experiment, "
+                             f"got {describe(result)}")
+    ax = _axes(ax)
+    loads = np.asarray(result.loads, dtype=float)
+    ax.plot(loads, result.error_rate, marker="o", color="#b2182b", label="bit error rate")
+    ax.plot(loads, result.recalled, marker="s", color="#2166ac", label="patterns recalled")
+    ax.plot(loads, result.initial_error, marker=".", linestyle="--", color="#888888",
+            label="bits unstable at the pattern")
+    ax.axvline(0.138, color="#333333", linestyle=":", linewidth=1, label="α_c ≈ 0.138")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("load α = P / N")
+    ax.set_ylabel("fraction")
+    ax.set_title(f"Hopfield capacity, N = {result.n}")
+    ax.legend(fontsize="small", loc="best")
     return ax

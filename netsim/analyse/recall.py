@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.special import expit
@@ -41,6 +41,9 @@ from ..limits import MAX_NEURONS, MAX_SWEEPS, check_count, check_memory, describ
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
 from ._space import state_space
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["CapacityResult", "GlauberRun", "Recall", "capacity_experiment", "glauber", "recall"]
 
@@ -333,6 +336,12 @@ class CapacityResult:
         from ..io.display import capacity_html
 
         return capacity_html(self)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Error rate against the load (see :func:`netsim.plot.plot_capacity`)."""
+        from ..plot import plot_capacity
+
+        return plot_capacity(self, ax)
 
     def table(self) -> str:
         rows = [
