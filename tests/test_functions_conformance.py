@@ -33,6 +33,7 @@ import numpy as np
 import pytest
 
 import netsim as ns
+from netsim.core import evaluate_stage, parallel_stage
 from netsim.functions import ACTIVATIONS, POTENTIALS, Parameter
 
 # --- user entries registered for the duration of this module ------------------------
@@ -154,9 +155,9 @@ def test_user_entries_are_registered_and_usable_in_a_network(user_entries):
     with pytest.raises(ns.ParameterError, match="already registered"):
         ns.register_activation("conformance_softplus", _softplus)
     prog = net.compile()
-    stage = prog.parallel_stage
+    stage = parallel_stage(prog)
     state = np.array([[3.0, 0.0]])
-    xi, y = ns.compile.evaluate_stage(prog, stage, state)
+    xi, y = evaluate_stage(prog, stage, state)
     assert xi[0, 0] == pytest.approx(0.5 * 2.0 * 9.0)
     assert y[0, 0] == pytest.approx(np.log1p(np.exp(2.0 * 9.0)) / 2.0)
 

@@ -19,7 +19,9 @@ from functools import cached_property
 import numpy as np
 
 from ..compile import Program, compile_network
+from ..core import activate_into
 from ..errors import NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from ..functions import Activation
 from ..network import Network, NeuronId
 
 __all__ = ["DenseDynamics", "dense_weights"]
@@ -34,30 +36,6 @@ def dense_weights(prog: Program) -> Array:
     rows = np.repeat(np.arange(n), np.diff(prog.indptr))
     w[rows, prog.sources] = prog.weights
     return w
-
-
-def _sign_up(xi: Array) -> Array:
-    return np.where(xi >= 0, 1.0, -1.0)
-
-
-def _sign_down(xi: Array) -> Array:
-    return np.where(xi > 0, 1.0, -1.0)
-
-
-def _step(xi: Array) -> Array:
-    return np.where(xi >= 0, 1.0, 0.0)
-
-
-def _fast(name: str, params: dict[str, float]) -> tuple[Callable[..., Array], dict] | None:
-    """One-pass forms of step and two-valued sign for single-neuron updates (hot loop).
-
-    Same values as the registered functions (tests compare recall with ``net.run``).
-    """
-    if name == "step":
-        return _step, {}
-    if name == "sign" and params.get("zero", 1.0) in (1.0, -1.0):
-        return (_sign_up if params.get("zero", 1.0) == 1.0 else _sign_down), {}
-    return None
 
 
 @dataclass(eq=False)
@@ -153,13 +131,13 @@ class DenseDynamics:
         return out
 
     @cached_property
-    def _single(self) -> list[tuple[Callable[..., Array], dict[str, float]]]:
+    def _single(self) -> list[tuple[Activation, dict[str, float]]]:
         prog = self.program
         out = []
         for j in self.free.tolist():
             act = prog.activations[int(prog.activation_ids[j])]
             params = {k: float(v[j]) for k, v in prog.activation_params[act.name].items()}
-            out.append(_fast(act.name, params) or (act.forward, params))
+            out.append((act, params))
         return out
 
     def activate(self, xi: Array) -> Array:
@@ -171,8 +149,10 @@ class DenseDynamics:
 
     def activate_one(self, k: int, xi: Array) -> Array:
         """Output of free neuron ``k`` (position in ``free``) from potentials ``(B,)``."""
-        forward, params = self._single[k]
-        return forward(xi, **params)
+        act, params = self._single[k]
+        out = np.empty_like(xi)
+        activate_into(act, xi, out, params)  # the entry's in-place kernel (hot loop)
+        return out
 
     def energy(self, y: Array) -> Array:
         """E = −½ y_fᵀ W_ff y_f − (b_f + W_fc y_c)ᵀ y_f for full states ``(B, N)``."""

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..compile import evaluate_stage
+from ..core import evaluate_stage, stage
 from ..errors import ParameterError, SizeLimitError
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
@@ -71,7 +71,7 @@ def is_fixed_point(
     if space.n == 0:
         out = np.ones(len(y), dtype=bool)
     else:
-        _xi, new = evaluate_stage(prog, prog.stage(space.free), y)
+        _xi, new = evaluate_stage(prog, stage(prog, space.free), y)
         out = np.all(new == y[:, space.free], axis=1)
     return bool(out[0]) if single else out
 
@@ -121,12 +121,12 @@ def _sweep(net: Network, clamp: Mapping[NeuronId, float] | None) -> Array:
     prog = space.program
     if space.n == 0:
         return space.states(np.zeros(1, dtype=np.int64))
-    stage = prog.stage(space.free)
+    st = stage(prog, space.free)
     found = []
     for part in chunks(space.size, CHUNK):
         codes = np.arange(part.start, part.stop, dtype=np.int64)
         y = space.states(codes)
-        _xi, new = evaluate_stage(prog, stage, y)
+        _xi, new = evaluate_stage(prog, st, y)
         found.append(codes[np.all(new == y[:, space.free], axis=1)])
     return space.states(np.concatenate(found))
 

@@ -291,13 +291,6 @@ def _lazy_public(rule: Rule, work: Any) -> Any:
     return build
 
 
-def _output_names(prog: Program) -> tuple:
-    names = prog._derived.get("output_names")
-    if names is None:
-        names = prog._derived["output_names"] = tuple(prog.neurons[i] for i in prog.outputs)
-    return names
-
-
 def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
              seed: int | None) -> Run:
     state = r["state"]
@@ -305,7 +298,7 @@ def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
     trace = r["trace"]
     common = dict(
         neurons=prog.neurons,
-        outputs=_output_names(prog),
+        outputs=prog.output_names,
         rule=rule.name,
         order=rule.order,
         seed=seed,

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from ..compile import Program
+from ..core import Plan, derived, plan_for
 from ..errors import ParameterError, did_you_mean
-from .plan import Plan, plan_for
 
 __all__ = [
     "ORDERS",
@@ -126,9 +126,8 @@ class Layered(_Synchronous):
 
     def prepare(self, prog: Program) -> None:
         self.prog = prog
-        stages = prog.layer_stages  # raises CycleError naming a cycle
-        self.plan = plan_for(prog, "layered", lambda: [s.targets for s in stages],
-                             allow_bn=True)
+        targets = prog.layer_targets  # raises CycleError naming a cycle
+        self.plan = plan_for(prog, "layered", lambda: targets, allow_bn=True)
         self.unit = len(self.plan.stages)
 
     def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
@@ -220,10 +219,9 @@ class Parallel(_Synchronous):
         self.plan = plan_for(prog, "parallel", lambda: [prog.updated])
         self.stage = self.plan.stages[0]
         self.unit = 1 if len(self.stage.acts) else 0  # no neuron with inputs: nothing to do
-        if "two_values" not in prog._derived:
-            prog._derived["two_values"] = _two_values(
-                prog, self.plan.perm[self.stage.lo : self.stage.hi])
-        self.two = prog._derived["two_values"]  # (low, high, mid) columns, or None
+        neurons = self.plan.perm[self.stage.lo : self.stage.hi]
+        # (low, high, mid) columns, or None
+        self.two = derived(prog, "two_values", lambda: _two_values(prog, neurons))
 
     def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
         self.tol, self.record = tol, record

@@ -40,8 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from ..compile import Program, evaluate_stage
-from .plan import plan_for
+from ..compile import Program
+from ..core import activate_into, derived, evaluate_stage, parallel_stage, plan_for, stage
 from .rules import Advance, Rule, digest_rows
 
 __all__ = ["Sequential"]
@@ -58,21 +58,20 @@ BLOCK = 32
 
 def _out_csr(prog: Program) -> tuple[Array, Array, Array]:
     """Outgoing connections (CSR by source): indptr, targets, weights (cached)."""
-    cache = prog._derived
-    if "out_csr" not in cache:
+
+    def build() -> tuple[Array, Array, Array]:
         n = prog.n_neurons
         row_of = np.repeat(np.arange(n), prog.in_degree)
         order = np.argsort(prog.sources, kind="stable")
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(prog.sources, minlength=n), out=indptr[1:])
-        cache["out_csr"] = (indptr, row_of[order], prog.weights[order])
-    return cache["out_csr"]
+        return indptr, row_of[order], prog.weights[order]
+
+    return derived(prog, "out_csr", build)
 
 
 def _static(prog: Program) -> dict[str, Any]:
     """What the sequential rule derives from a program once (cached on it)."""
-    from .plan import _FAST, _is_builtin
-
     upd = prog.updated.astype(np.int64)
     ws = [k for k, p in enumerate(prog.potentials) if p.name == "weighted_sum"]
     acts = np.unique(prog.activation_ids[upd])
@@ -93,11 +92,8 @@ def _static(prog: Program) -> dict[str, Any]:
         params = {k: v[upd] for k, v in prog.activation_params[act.name].items()}
         if all(len(v) == 0 or np.all(v == v[0]) for v in params.values()):
             scalars = {k: float(v[0]) for k, v in params.items()}
-            kernel = _FAST.get(act.name) if _is_builtin(act) else None
-            out["uniform"] = (act, scalars, kernel)
-            if kernel is not None and (
-                act.name == "step" or (act.name == "sign" and scalars.get("zero") == 1.0)
-            ):
+            out["uniform"] = (act, scalars)
+            if act.name == "step" or (act.name == "sign" and scalars.get("zero") == 1.0):
                 out["threshold"] = (0.0, 1.0) if act.name == "step" else (-1.0, 1.0)
     if prog.discrete:
         row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
@@ -149,21 +145,16 @@ class Sequential(Rule):
 
     def prepare(self, prog: Program) -> None:
         self.prog = prog
-        static = prog._derived.get("sequential")
-        if static is None:
-            static = prog._derived["sequential"] = _static(prog)
-        self.__dict__.update(static)
+        self.__dict__.update(derived(prog, "sequential", lambda: _static(prog)))
         self.unit = len(self.upd)
 
     def _sigma(self, idx: Array, xi: Array) -> Array:
         """σ_j(ξ_j) for the neurons ``idx`` (1-D), elementwise activations only."""
         if self.uniform is not None:
-            act, params, fast = self.uniform
-            if fast is not None:
-                out = np.empty_like(xi)
-                fast(xi, out, params)
-                return out
-            return act.forward(xi, **params)
+            act, params = self.uniform
+            out = np.empty_like(xi)
+            activate_into(act, xi, out, params)
+            return out
         prog = self.prog
         out = np.empty_like(xi)
         ids = prog.activation_ids[idx]
@@ -172,7 +163,7 @@ class Sequential(Rule):
             if m.any():
                 act = prog.activations[int(a)]
                 params = {k: v[idx[m]] for k, v in prog.activation_params[act.name].items()}
-                out[m] = act.forward(xi[m], **params)
+                out[m] = act.forward(xi[m], **params)  # a fancy-indexed copy: no kernel
         return out
 
     def _unstable(self, w: dict, idx: Array) -> Array:
@@ -540,9 +531,9 @@ class Sequential(Rule):
         events: list[tuple] = []
         for pos in range(p0, p1):
             j = int(order[pos])
-            stage = self.prog.stage([j])  # the neuron, or its whole softmax group
-            _xi, new = evaluate_stage(self.prog, stage, y[None, :])
-            for t, v in zip(stage.targets.tolist(), new[0].tolist(), strict=True):
+            st = stage(self.prog, [j])  # the neuron, or its whole softmax group
+            _xi, new = evaluate_stage(self.prog, st, y[None, :])
+            for t, v in zip(st.targets.tolist(), new[0].tolist(), strict=True):
                 if v != y[t]:
                     events.append((pos, t, v, abs(v - y[t]) > self.tol))
                     y[t] = v
@@ -552,8 +543,9 @@ class Sequential(Rule):
         """No neuron with inputs would change by more than tol (fresh evaluation)."""
         prog, y = self.prog, w["y"]
         if not self.fast:
-            _xi, new = evaluate_stage(prog, prog.parallel_stage, y[None, :])
-            return not np.any(np.abs(new[0] - y[prog.parallel_stage.targets]) > self.tol)
+            st = parallel_stage(prog)
+            _xi, new = evaluate_stage(prog, st, y[None, :])
+            return not np.any(np.abs(new[0] - y[st.targets]) > self.tol)
         threshold = self.threshold is not None
         flagged = w["side"] * w["xi"] <= w["margin"] if threshold else w["uns"]
         for j in self.upd[flagged[self.upd]].tolist():  # only the flagged ones

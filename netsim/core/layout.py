@@ -1,7 +1,7 @@
-"""Execution plans: the compiled program laid out for fast evaluation of stages.
+"""Execution layouts: the compiled program laid out for fast evaluation of stages.
 
-A :class:`Plan` is built once per (program, rule) and cached on the program. It is
-an engine-private layout choice, invisible to callers:
+A :class:`Plan` is built once per (program, set of stages) and kept beside the program
+(:func:`netsim.core.derived`). It is a private layout choice, invisible to callers:
 
 - the state is held as ``(N, B)`` (neurons first), so a stage's rows are contiguous
   and matrix products read and write whole blocks;
@@ -12,8 +12,8 @@ an engine-private layout choice, invisible to callers:
 - the weighted-sum part of a stage is one dense matrix (a plain ``matmul``) when at
   least :data:`DENSE_FILL` of its (rows × distinct sources) block is filled, and a
   ``scipy.sparse`` CSR matrix otherwise; other potentials use their registered CSR
-  function; activations run on contiguous slices, with in-place kernels for the
-  built-ins.
+  function; activations run on contiguous slices, with the in-place kernels their
+  registry entries carry (:func:`netsim.core.kernels.activate_into`).
 
 The public state order is the network's neuron order; :attr:`Plan.perm` maps
 internal rows to neuron indices (``internal = public[perm]``).
@@ -32,70 +32,12 @@ import scipy.sparse as sp
 
 from ..compile import Program, gather_ranges
 from ..functions import Activation, Potential
+from .cache import derived
+from .kernels import DENSE_FILL, activate_into, column
 
-__all__ = ["DENSE_FILL", "Plan", "StagePlan", "build_plan", "gather_ranges"]
+__all__ = ["ActKernel", "Plan", "StagePlan", "build_plan", "plan_for"]
 
 Array = np.ndarray
-
-DENSE_FILL = 0.5
-
-
-# --- activation kernels: write σ(ξ) into ``out`` (both (rows, B)) --------------------
-
-
-def _column(values: Array) -> Array | float:
-    """A per-row parameter as a broadcastable column, or a scalar when uniform."""
-    if len(values) and np.all(values == values[0]):
-        return float(values[0])
-    return values[:, None]
-
-
-def _k_identity(xi: Array, out: Array, p: dict) -> None:
-    out[...] = xi
-
-
-def _k_step(xi: Array, out: Array, p: dict) -> None:
-    np.greater_equal(xi, 0, out=out)
-
-
-def _k_sign(xi: Array, out: Array, p: dict) -> None:
-    np.sign(xi, out=out)
-    zero = p.get("zero", 1.0)
-    if np.ndim(zero) == 0 and zero == 0.0:
-        return
-    at_zero = xi == 0
-    if at_zero.any():
-        out[at_zero] = np.broadcast_to(zero, xi.shape)[at_zero]
-
-
-def _k_sigmoid(xi: Array, out: Array, p: dict) -> None:
-    from scipy.special import expit
-
-    s = p.get("steepness", 1.0)
-    if np.ndim(s) == 0 and s == 1.0:
-        expit(xi, out=out)
-    else:
-        np.multiply(xi, s, out=out)
-        expit(out, out=out)
-
-
-def _k_tanh(xi: Array, out: Array, p: dict) -> None:
-    np.tanh(xi, out=out)
-
-
-def _k_relu(xi: Array, out: Array, p: dict) -> None:
-    np.maximum(xi, 0.0, out=out)
-
-
-_FAST: dict[str, Callable[[Array, Array, dict], None]] = {
-    "identity": _k_identity,
-    "step": _k_step,
-    "sign": _k_sign,
-    "sigmoid": _k_sigmoid,
-    "tanh": _k_tanh,
-    "relu": _k_relu,
-}
-
 
 @dataclass(frozen=True, eq=False)
 class ActKernel:
@@ -105,7 +47,6 @@ class ActKernel:
     hi: int
     activation: Activation
     params: dict[str, Any]  # scalars or (rows, 1) columns: the (N, B) layout
-    raw_params: dict[str, Array]  # one value per row: the registry's (B, N) layout
     # group functions: the positions of each group (a slice, or indices when the
     # group is split), relative to lo; one parameter set per group
     groups: tuple[slice | Array, ...] = ()
@@ -117,13 +58,7 @@ class ActKernel:
             for g, params in zip(self.groups, self.group_params, strict=True):
                 out[g] = act.forward(xi[g].T, **params).T
             return
-        fast = _FAST.get(act.name)
-        if fast is not None and _is_builtin(act):
-            fast(xi, out, self.params)
-        elif all(np.ndim(v) == 0 for v in self.params.values()):
-            out[...] = act.forward(xi, **self.params)
-        else:  # per-neuron parameters: the registry's (B, neurons) convention
-            out[...] = act.forward(xi.T, **self.raw_params).T
+        activate_into(act, xi, out, self.params, rows_last=False)
 
     def bn(self, xi: Array, out: Array) -> None:
         """The same in the ``(B, N)`` layout (rows on the last axis)."""
@@ -133,17 +68,7 @@ class ActKernel:
                 out[:, g] = act.forward(xi[:, g], **params)
             return
         params = {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
-        fast = _FAST.get(act.name)
-        if fast is not None and _is_builtin(act):
-            fast(xi, out, params)
-        else:
-            out[...] = act.forward(xi, **params)
-
-
-def _is_builtin(act: Activation) -> bool:
-    from ..functions import activations as module
-
-    return act.forward.__module__ == module.__name__
+        activate_into(act, xi, out, params)
 
 
 @dataclass(frozen=True, eq=False)
@@ -430,8 +355,7 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
         seg = neurons[a:b]
         raw = {k: v[seg] for k, v in prog.activation_params[act.name].items()}
         acts.append(ActKernel(lo=a, hi=b, activation=act,
-                              params={k: _column(v) for k, v in raw.items()},
-                              raw_params=raw))
+                              params={k: column(v) for k, v in raw.items()}))
     stage_groups = prog.groups[neurons]
     for aid in np.unique(act_ids):
         act = prog.activations[int(aid)]
@@ -446,7 +370,7 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
             groups.append(slice(int(idx[0]), int(idx[-1]) + 1) if contiguous else idx)
             group_params.append({k: float(v[neurons[idx[0]]])  # one value per group
                                  for k, v in prog.activation_params[act.name].items()})
-        acts.append(ActKernel(lo=0, hi=hi - lo, activation=act, params={}, raw_params={},
+        acts.append(ActKernel(lo=0, hi=hi - lo, activation=act, params={},
                               groups=tuple(groups), group_params=tuple(group_params)))
     return StagePlan(
         lo=lo,
@@ -465,10 +389,5 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
 def plan_for(
     prog: Program, key: str, stages: Callable[[], Sequence[Array]], allow_bn: bool = False
 ) -> Plan:
-    """The plan cached on ``prog`` under ``key`` (built on first use)."""
-    cache = prog._derived
-    plan = cache.get(key)
-    if plan is None:
-        plan = build_plan(prog, stages(), allow_bn)
-        cache[key] = plan
-    return plan
+    """The plan of ``prog`` named ``key`` (built on first use, kept beside it)."""
+    return derived(prog, ("plan", key), lambda: build_plan(prog, stages(), allow_bn))
