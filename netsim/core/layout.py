@@ -32,6 +32,7 @@ import scipy.sparse as sp
 
 from ..compile import Program, gather_ranges
 from ..functions import Activation, Potential
+from .backend import get_backend
 from .cache import derived
 from .kernels import DENSE_FILL, activate_into, column
 
@@ -314,9 +315,9 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
             local_indptr = np.zeros(nrows + 1, dtype=np.int64)
             np.cumsum(counts, out=local_indptr[1:])
             idx_dtype = np.int32 if prog.n_neurons < 2**31 and len(pos) < 2**31 else np.int64
-            sparse = sp.csr_matrix(
-                (data, cols.astype(idx_dtype), local_indptr.astype(idx_dtype)),
-                shape=(nrows, prog.n_neurons),
+            sparse = get_backend().csr(
+                data, cols.astype(idx_dtype), local_indptr.astype(idx_dtype),
+                (nrows, prog.n_neurons),
             )
             sparse.sort_indices()
     bias = None

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..compile import Program, as_index
 from ..errors import ParameterError
 from ..functions import Activation, Potential
+from .backend import get_backend
 from .cache import derived
 from .kernels import DENSE_FILL, activate_into
 
@@ -310,7 +310,7 @@ def _block_matrix(prog: Program, block: LinearBlock, w: Array) -> tuple[Array | 
         matrix = np.zeros((rows, len(cols)), dtype=w.dtype)
         matrix[np.repeat(np.arange(rows), np.diff(block.indptr)), inverse] = w
         return cols, matrix
-    return None, sp.csr_matrix((w, block.indices, block.indptr), shape=(rows, prog.n_neurons))
+    return None, get_backend().csr(w, block.indices, block.indptr, (rows, prog.n_neurons))
 
 
 def apply_activation(seg: ActivationSegment, xi: Array) -> Array:

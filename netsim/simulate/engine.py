@@ -14,7 +14,7 @@ import numpy as np
 from ..compile import Program, compile_network
 from ..errors import ParameterError
 from .result import Run
-from .rules import Layered, Rule, make_rule
+from .rules import Rule, make_rule
 
 __all__ = ["run"]
 
@@ -176,7 +176,8 @@ def run(
     x, single = _inputs(prog, inputs, dt)
     rule_obj = make_rule(rule, order, prog)
     if max_steps is None:
-        max_steps = DEFAULT_MAX_STEPS * (rule_obj.unit if rule_obj.name == "sequential" else 1)
+        # a bound in sweeps for a rule whose unit is a sweep
+        max_steps = DEFAULT_MAX_STEPS * (rule_obj.unit if rule_obj.info.unit == "sweep" else 1)
     result = _loop(prog, rule_obj, Initial(prog, x), steps, max_steps, float(tol), seed, record)
     return _package(prog, rule_obj, result, single, seed)
 
@@ -216,7 +217,7 @@ def _loop(
     work = rule.start(init, seed, tol, record)
     active = np.arange(batch)
     # A repeated state is a cycle only for deterministic rules on discrete states.
-    cycles = rule.deterministic and prog.discrete and not isinstance(rule, Layered)
+    cycles = rule.deterministic and prog.discrete and rule.info.compares_states
     seen: list[dict[bytes, int]] = [{} for _ in range(batch)] if cycles else []
     if cycles:
         for b, key in zip(active.tolist(), rule.keys(work), strict=True):
@@ -235,7 +236,7 @@ def _loop(
         converged[hit] = True
         period[hit] = 1
         transient[hit] = last_change[hit]
-        if cycles and t % rule.unit == 0:  # sequential: repeats only at sweep ends
+        if cycles and t % rule.unit == 0:  # a sweep rule: repeats only at sweep ends
             for i, key in enumerate(rule.keys(work)):
                 b = int(active[i])
                 if period[b]:

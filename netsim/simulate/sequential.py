@@ -35,13 +35,15 @@ so the result is the float64 run's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
 import numpy as np
 
 from ..compile import Program
-from ..core import activate_into, derived, evaluate_stage, parallel_stage, plan_for, stage
+from ..core import Plan, activate_into, derived, evaluate_stage, parallel_stage, plan_for, stage
+from ..functions import Activation
 from .rules import Advance, Rule, digest_rows
 
 __all__ = ["Sequential"]
@@ -70,7 +72,40 @@ def _out_csr(prog: Program) -> tuple[Array, Array, Array]:
     return derived(prog, "out_csr", build)
 
 
-def _static(prog: Program) -> dict[str, Any]:
+@dataclass
+class SequentialTables:
+    """What the sequential rule derives from a program once (kept beside it)."""
+
+    upd: Array  # neurons with inputs
+    fast: bool  # weighted sums and elementwise activations: incremental potentials
+    act_ids: Array  # activations of the updated neurons
+    discrete: bool
+    uniform: tuple[Activation, dict[str, float]] | None = None  # one activation, params
+    threshold: tuple[float, float] | None = None  # (low, high): a jump at ξ = 0
+    dense: Array | None = None  # dense weights, row i = out of neuron i
+    dense32: Array | None = None  # its float32 copy for screening
+    out: tuple[Array, Array, Array] | None = None  # outgoing CSR
+    plan: Plan | None = None  # the parallel layout (fresh potentials)
+    absrow: Array | None = None  # Σ_i |w_ji| per neuron
+    vmax: float = 0.0  # the largest |value| of a discrete activation
+
+
+@dataclass
+class SampleWork:
+    """One sample's state under the sequential rule: the state ``y`` and, on the fast
+    paths, the incremental potentials ``xi`` with their rounding ``margin``, the side
+    of the jump (threshold path) or the marks of neurons that may change (``uns``),
+    and the number of changes since the last fresh computation."""
+
+    y: Array
+    xi: Array | None = None
+    margin: Array | None = None
+    side: Array | None = None
+    uns: Array | None = None
+    changes: int = 0
+
+
+def _static(prog: Program) -> SequentialTables:
     """What the sequential rule derives from a program once (cached on it)."""
     upd = prog.updated.astype(np.int64)
     ws = [k for k, p in enumerate(prog.potentials) if p.name == "weighted_sum"]
@@ -80,42 +115,40 @@ def _static(prog: Program) -> dict[str, Any]:
         and np.isin(prog.potential_ids[upd], ws).all()
         and not any(prog.activations[int(a)].group for a in acts)
     )
-    out: dict[str, Any] = {"upd": upd, "fast": fast, "act_ids": acts, "uniform": None,
-                           "threshold": None, "discrete": prog.discrete, "dense": None,
-                           "dense32": None}
+    out = SequentialTables(upd=upd, fast=fast, act_ids=acts, discrete=prog.discrete)
     if not fast:
         return out
-    out["out"] = _out_csr(prog)
-    out["plan"] = plan_for(prog, "parallel", lambda: [prog.updated])
+    out.out = _out_csr(prog)
+    out.plan = plan_for(prog, "parallel", lambda: [prog.updated])
     if len(acts) == 1:
         act = prog.activations[int(acts[0])]
         params = {k: v[upd] for k, v in prog.activation_params[act.name].items()}
         if all(len(v) == 0 or np.all(v == v[0]) for v in params.values()):
             scalars = {k: float(v[0]) for k, v in params.items()}
-            out["uniform"] = (act, scalars)
+            out.uniform = (act, scalars)
             if act.name == "step" or (act.name == "sign" and scalars.get("zero") == 1.0):
-                out["threshold"] = (0.0, 1.0) if act.name == "step" else (-1.0, 1.0)
+                out.threshold = (0.0, 1.0) if act.name == "step" else (-1.0, 1.0)
     if prog.discrete:
         row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
-        out["absrow"] = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
+        out.absrow = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
                                     minlength=prog.n_neurons)
     n = prog.n_neurons
-    if (out["threshold"] is not None and n <= DENSE_MAX_NEURONS
+    if (out.threshold is not None and n <= DENSE_MAX_NEURONS
             and prog.n_connections >= 0.5 * n * n):
         # dense weights in neuron order, for batches of changes (see _sweep_threshold_dense)
         row_of = np.repeat(np.arange(n), prog.in_degree)
         # transposed: row i holds the weights out of neuron i (gathered by rows)
         dense_t = np.zeros((n, n), dtype=prog.dtype)
         dense_t[prog.sources, row_of] = prog.weights
-        out["dense"] = dense_t
+        out.dense = dense_t
         aw = np.abs(prog.weights[prog.weights != 0])
         f32 = np.finfo(np.float32)
         if prog.dtype == np.float64 and len(aw) and (
-            aw.min() >= float(f32.tiny) and float(out["absrow"].max()) < float(f32.max) / 4
+            aw.min() >= float(f32.tiny) and float(out.absrow.max()) < float(f32.max) / 4
         ):
             # a float32 copy screens the full potential products (see _resync); only
             # for weights whose float32 rounding is relative (no underflow, no overflow)
-            out["dense32"] = dense_t.astype(np.float32)
+            out.dense32 = dense_t.astype(np.float32)
     if prog.discrete:
         vmax = 0.0
         for a in acts:
@@ -128,7 +161,7 @@ def _static(prog: Program) -> dict[str, Any]:
                     vmax = max(vmax, max(abs(v) for v in vals))
             else:
                 vmax = max(vmax, max(abs(v) for v in act.values({})))
-        out["vmax"] = vmax
+        out.vmax = vmax
     return out
 
 
@@ -145,20 +178,20 @@ class Sequential(Rule):
 
     def prepare(self, prog: Program) -> None:
         self.prog = prog
-        self.__dict__.update(derived(prog, "sequential", lambda: _static(prog)))
-        self.unit = len(self.upd)
+        self.tab = derived(prog, "sequential", lambda: _static(prog))
+        self.unit = len(self.tab.upd)
 
     def _sigma(self, idx: Array, xi: Array) -> Array:
         """σ_j(ξ_j) for the neurons ``idx`` (1-D), elementwise activations only."""
-        if self.uniform is not None:
-            act, params = self.uniform
+        if self.tab.uniform is not None:
+            act, params = self.tab.uniform
             out = np.empty_like(xi)
             activate_into(act, xi, out, params)
             return out
         prog = self.prog
         out = np.empty_like(xi)
         ids = prog.activation_ids[idx]
-        for a in self.act_ids:
+        for a in self.tab.act_ids:
             m = ids == a
             if m.any():
                 act = prog.activations[int(a)]
@@ -166,34 +199,34 @@ class Sequential(Rule):
                 out[m] = act.forward(xi[m], **params)  # a fancy-indexed copy: no kernel
         return out
 
-    def _unstable(self, w: dict, idx: Array) -> Array:
+    def _unstable(self, w: SampleWork, idx: Array) -> Array:
         """Neurons of ``idx`` that may change when selected (see module docstring)."""
-        xi, y = w["xi"][idx], w["y"][idx]
-        if self.threshold is not None:  # step / sign: 'high' iff ξ >= 0, jump at 0
-            low, high = self.threshold
-            return ((xi >= 0) != (y == high)) | (np.abs(xi) <= w["margin"][idx]) | (
+        xi, y = w.xi[idx], w.y[idx]
+        if self.tab.threshold is not None:  # step / sign: 'high' iff ξ >= 0, jump at 0
+            low, high = self.tab.threshold
+            return ((xi >= 0) != (y == high)) | (np.abs(xi) <= w.margin[idx]) | (
                 (y != low) & (y != high))
         out = self._sigma(idx, xi) != y
-        if self.discrete:
-            m = w["margin"][idx]
+        if self.tab.discrete:
+            m = w.margin[idx]
             out |= (self._sigma(idx, xi + m) != y) | (self._sigma(idx, xi - m) != y)
         return out
 
     # --- work --------------------------------------------------------------------------
 
-    def start(self, init: Any, seed: Any, tol: float, record: bool) -> list[dict]:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> list[SampleWork]:
         state = init.public()
         self.tol, self.record = tol, record
         self.rng = np.random.default_rng(seed)
         self.orders: list[Array] = []
         self.t = 0
-        work = [{"y": state[b].copy()} for b in range(state.shape[0])]
-        if self.fast:
+        work = [SampleWork(state[b].copy()) for b in range(state.shape[0])]
+        if self.tab.fast:
             for w in work:
                 self._resync(w)
         return work
 
-    def _resync(self, w: dict) -> None:
+    def _resync(self, w: SampleWork) -> None:
         """Fresh potentials of every neuron with inputs, margins, unstable marks.
 
         Arrays already in ``w`` are overwritten in place, so a sweep holding them stays
@@ -201,79 +234,80 @@ class Sequential(Rule):
         """
 
         def put(key: str, value: Array) -> None:
-            if key in w:
-                w[key][...] = value
+            held = getattr(w, key)
+            if held is None:
+                setattr(w, key, value)
             else:
-                w[key] = value
+                held[...] = value
 
-        y = w["y"]
+        y = w.y
         screened = False
-        if self.dense32 is not None:
+        if self.tab.dense32 is not None:
             # states on the two values only: the products are ±w or 0, exactly
-            low, high = self.threshold
+            low, high = self.tab.threshold
             screened = bool(np.all((y == low) | (y == high)))
         if screened:
             # Potentials in float32 from the float32 weights: half the memory traffic
             # of the one full product. The error bound below joins the margins, so a
             # neuron they leave uncertain is decided on a fresh float64 sum, as always.
-            xi = (y.astype(np.float32) @ self.dense32).astype(y.dtype)
-            xi[self.upd] += self.prog.bias[self.upd]
+            xi = (y.astype(np.float32) @ self.tab.dense32).astype(y.dtype)
+            xi[self.tab.upd] += self.prog.bias[self.tab.upd]
         else:
-            st = self.plan.stages[0]
-            internal = self.plan.to_internal(y[None, :])
+            st = self.tab.plan.stages[0]
+            internal = self.tab.plan.to_internal(y[None, :])
             xi = np.zeros(self.prog.n_neurons, dtype=y.dtype)
-            xi[self.plan.perm[st.lo : st.hi]] = st.potentials(internal)[:, 0]
+            xi[self.tab.plan.perm[st.lo : st.hi]] = st.potentials(internal)[:, 0]
         put("xi", xi)
-        w["changes"] = 0
-        if self.discrete:
-            ymax = max(self.vmax, float(np.max(np.abs(y), initial=0.0)))
-            scale = np.abs(self.prog.bias) + self.absrow * ymax
+        w.changes = 0
+        if self.tab.discrete:
+            ymax = max(self.tab.vmax, float(np.max(np.abs(y), initial=0.0)))
+            scale = np.abs(self.prog.bias) + self.tab.absrow * ymax
             margin = 1000 * np.finfo(y.dtype).eps * scale
             if screened:
                 # |fl32(Σ w·y) − Σ w·y| ≤ γ_(n+1)·Σ|w·y| (rounding of w, then of the
                 # n-term sum in any order), γ_k = k·u/(1 − k·u), u = 2⁻²⁴; doubled
                 k = (self.prog.n_neurons + 1) * 2.0**-24
-                margin += 2 * k / (1 - k) * self.absrow * ymax
+                margin += 2 * k / (1 - k) * self.tab.absrow * ymax
             put("margin", margin.astype(y.dtype))
-        if self.threshold is not None:
-            low, high = self.threshold
+        if self.tab.threshold is not None:
+            low, high = self.tab.threshold
             # side = ±1 for the two values; 0 for any other value (always re-evaluated)
             put("side", np.where(y == high, 1.0, np.where(y == low, -1.0, 0.0)).astype(y.dtype))
             return
         uns = np.zeros(self.prog.n_neurons, dtype=bool)
-        uns[self.upd] = self._unstable(w, self.upd)
+        uns[self.tab.upd] = self._unstable(w, self.tab.upd)
         put("uns", uns)
 
     def _sweep_order(self, s: int) -> Array:
         if self.order == "cyclic":
-            return self.upd
+            return self.tab.upd
         while len(self.orders) <= s:  # shared by every sample: same seed, same run
-            n = len(self.upd)
+            n = len(self.tab.upd)
             if self.order == "random":
-                self.orders.append(self.upd[self.rng.permutation(n)])
+                self.orders.append(self.tab.upd[self.rng.permutation(n)])
             else:
-                self.orders.append(self.upd[self.rng.integers(0, n, size=n)])
+                self.orders.append(self.tab.upd[self.rng.integers(0, n, size=n)])
         return self.orders[s]
 
-    def advance(self, work: list[dict], steps: int) -> Advance:
+    def advance(self, work: list[SampleWork], steps: int) -> Advance:
         n = self.unit
         s, p0 = divmod(self.t, n) if n else (0, 0)
-        order = self._sweep_order(s) if n else self.upd
+        order = self._sweep_order(s) if n else self.tab.upd
         p1 = p0 + steps
         b = len(work)
         changed = np.zeros(b, dtype=bool)
         last = np.zeros(b, dtype=np.int64)
         stable = np.zeros(b, dtype=bool)
-        records = np.empty((steps, b, self.prog.n_neurons), dtype=work[0]["y"].dtype) \
+        records = np.empty((steps, b, self.prog.n_neurons), dtype=work[0].y.dtype) \
             if self.record and b else None
         for k, w in enumerate(work):
-            y0 = w["y"].copy() if records is not None else None
-            if self.threshold is not None:
+            y0 = w.y.copy() if records is not None else None
+            if self.tab.threshold is not None:
                 sweep = (self._sweep_threshold if self.order == "random-replacement"
-                         else self._sweep_threshold_dense if self.dense is not None
+                         else self._sweep_threshold_dense if self.tab.dense is not None
                          else self._sweep_threshold_perm)
             else:
-                sweep = self._sweep_fast if self.fast else self._sweep_slow
+                sweep = self._sweep_fast if self.tab.fast else self._sweep_slow
             events = sweep(w, order, p0, p1)
             big = [e for e in events if e[3]]
             changed[k] = bool(big)
@@ -288,12 +322,12 @@ class Sequential(Rule):
         self.t += steps
         return Advance(steps, changed, last, stable, records)
 
-    def _sweep_fast(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+    def _sweep_fast(self, w: SampleWork, order: Array, p0: int, p1: int) -> list[tuple]:
         prog = self.prog
         indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
-        oip, otg, ow = self.out
-        y, uns = w["y"], w["uns"]
-        threshold = self.threshold
+        oip, otg, ow = self.tab.out
+        y, uns = w.y, w.uns
+        threshold = self.tab.threshold
         events: list[tuple] = []
         p = p0
         while p < p1:
@@ -310,7 +344,7 @@ class Sequential(Rule):
                 new = y.dtype.type(threshold[1] if xj >= 0 else threshold[0])
             else:
                 new = self._sigma(one, np.array([xj], dtype=y.dtype))[0]
-            xi = w["xi"]
+            xi = w.xi
             xi[j] = xj
             old = y[j]
             if new != old:
@@ -321,15 +355,15 @@ class Sequential(Rule):
                 xi[targets] += delta * ow[c:d]
                 uns[targets] = self._unstable(w, targets)
                 events.append((pos, j, new, abs(delta) > self.tol))
-                w["changes"] += 1
+                w.changes += 1
             uns[j] = self._unstable(w, one)[0]
-            if w["changes"] >= RESYNC_CHANGES:
+            if w.changes >= RESYNC_CHANGES:
                 self._resync(w)
-                uns = w["uns"]
+                uns = w.uns
             p = pos + 1
         return events
 
-    def _sweep_threshold(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+    def _sweep_threshold(self, w: SampleWork, order: Array, p0: int, p1: int) -> list[tuple]:
         """``_sweep_fast`` for one step/sign activation (jump at ξ = 0), leaner.
 
         With ``s_j = ±1`` (the side of the jump ``y_j`` is on) the neurons that may
@@ -338,9 +372,9 @@ class Sequential(Rule):
         """
         prog = self.prog
         indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
-        oip, otg, ow = self.out
-        low, high = self.threshold
-        y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
+        oip, otg, ow = self.tab.out
+        low, high = self.tab.threshold
+        y, xi, side, margin = w.y, w.xi, w.side, w.margin
         events: list[tuple] = []
         sel = order[p0:p1]
         p, end = 0, p1 - p0
@@ -363,14 +397,14 @@ class Sequential(Rule):
                 c, d = oip[j], oip[j + 1]
                 xi[otg[c:d]] += delta * ow[c:d]
                 events.append((p0 + pos, j, new, abs(delta) > self.tol))
-                w["changes"] += 1
-                if w["changes"] >= RESYNC_CHANGES:
+                w.changes += 1
+                if w.changes >= RESYNC_CHANGES:
                     self._resync(w)
-                    xi, side, margin = w["xi"], w["side"], w["margin"]
+                    xi, side, margin = w.xi, w.side, w.margin
             p = pos + 1
         return events
 
-    def _sweep_threshold_perm(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+    def _sweep_threshold_perm(self, w: SampleWork, order: Array, p0: int, p1: int) -> list[tuple]:
         """``_sweep_threshold`` for a sweep that selects each neuron once (cyclic, random).
 
         The potentials, sides and margins are laid out in the sweep's order, so the
@@ -381,9 +415,9 @@ class Sequential(Rule):
         """
         prog = self.prog
         indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
-        oip, otg, ow = self.out
-        low, high = self.threshold
-        y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
+        oip, otg, ow = self.tab.out
+        low, high = self.tab.threshold
+        y, xi, side, margin = w.y, w.xi, w.side, w.margin
         sel = order[p0:p1]
         end = len(sel)
         partial = end < self.unit
@@ -418,14 +452,14 @@ class Sequential(Rule):
                 if partial:  # successors outside this (last, partial) sweep
                     xi[otg[c:d]] += change
                 events.append((p0 + pos, j, new, abs(delta) > self.tol))
-                w["changes"] += 1
+                w.changes += 1
             p = pos + 1
         xi[sel] = xo[:end]
-        if w["changes"] >= RESYNC_CHANGES:
+        if w.changes >= RESYNC_CHANGES:
             self._resync(w)
         return events
 
-    def _sweep_threshold_dense(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
+    def _sweep_threshold_dense(self, w: SampleWork, order: Array, p0: int, p1: int) -> list[tuple]:
         """The threshold sweep on a dense network, deciding up to BLOCK changes at once.
 
         From position p, take the next candidates c_1 < ... < c_K (neurons on the wrong
@@ -439,10 +473,10 @@ class Sequential(Rule):
         of the jump is decided alone on a fresh sum.
         """
         prog = self.prog
-        dense = self.dense
-        low, high = self.threshold
+        dense = self.tab.dense
+        low, high = self.tab.threshold
         jump = high - low
-        y, xi, side, margin = w["y"], w["xi"], w["side"], w["margin"]
+        y, xi, side, margin = w.y, w.xi, w.side, w.margin
         sel = order[p0:p1]
         end = len(sel)
         events: list[tuple] = []
@@ -507,7 +541,7 @@ class Sequential(Rule):
             p += int(cand[-1]) + 1
         return events
 
-    def _apply(self, w: dict, js: Array, delta: Array, rows: Array | None = None,
+    def _apply(self, w: SampleWork, js: Array, delta: Array, rows: Array | None = None,
                new: Array | None = None) -> None:
         """Flip neurons ``js`` by ``delta`` and update every potential (dense).
 
@@ -515,19 +549,19 @@ class Sequential(Rule):
         new values when the old ones may lie off the two values (``old + delta`` may
         then round off them).
         """
-        y, xi, side = w["y"], w["xi"], w["side"]
+        y, xi, side = w.y, w.xi, w.side
         if new is None:
             y[js] += delta  # exact: ±(high − low) from one of the two values
         else:
             y[js] = new
-        side[js] = np.where(y[js] == self.threshold[1], 1.0, -1.0)
-        xi += delta @ (self.dense[js] if rows is None else rows)
-        w["changes"] += len(js)
-        if w["changes"] >= RESYNC_CHANGES:
+        side[js] = np.where(y[js] == self.tab.threshold[1], 1.0, -1.0)
+        xi += delta @ (self.tab.dense[js] if rows is None else rows)
+        w.changes += len(js)
+        if w.changes >= RESYNC_CHANGES:
             self._resync(w)
 
-    def _sweep_slow(self, w: dict, order: Array, p0: int, p1: int) -> list[tuple]:
-        y = w["y"]
+    def _sweep_slow(self, w: SampleWork, order: Array, p0: int, p1: int) -> list[tuple]:
+        y = w.y
         events: list[tuple] = []
         for pos in range(p0, p1):
             j = int(order[pos])
@@ -539,16 +573,16 @@ class Sequential(Rule):
                     y[t] = v
         return events
 
-    def _is_fixed_point(self, w: dict) -> bool:
+    def _is_fixed_point(self, w: SampleWork) -> bool:
         """No neuron with inputs would change by more than tol (fresh evaluation)."""
-        prog, y = self.prog, w["y"]
-        if not self.fast:
+        prog, y = self.prog, w.y
+        if not self.tab.fast:
             st = parallel_stage(prog)
             _xi, new = evaluate_stage(prog, st, y[None, :])
             return not np.any(np.abs(new[0] - y[st.targets]) > self.tol)
-        threshold = self.threshold is not None
-        flagged = w["side"] * w["xi"] <= w["margin"] if threshold else w["uns"]
-        for j in self.upd[flagged[self.upd]].tolist():  # only the flagged ones
+        threshold = self.tab.threshold is not None
+        flagged = w.side * w.xi <= w.margin if threshold else w.uns
+        for j in self.tab.upd[flagged[self.tab.upd]].tolist():  # only the flagged ones
             a, e = prog.indptr[j], prog.indptr[j + 1]
             xj = prog.bias[j] + np.dot(prog.weights[a:e], y[prog.sources[a:e]])
             new = self._sigma(np.array([j]), np.array([xj], dtype=y.dtype))[0]
@@ -556,13 +590,13 @@ class Sequential(Rule):
                 return False
         return True
 
-    def keys(self, work: list[dict]) -> list[bytes]:
+    def keys(self, work: list[SampleWork]) -> list[bytes]:
         if not work:
             return []
-        return digest_rows(np.stack([w["y"][self.upd] for w in work]))
+        return digest_rows(np.stack([w.y[self.tab.upd] for w in work]))
 
-    def compact(self, work: list[dict], keep: Array) -> list[dict]:
+    def compact(self, work: list[SampleWork], keep: Array) -> list[SampleWork]:
         return [work[i] for i in np.asarray(keep).tolist()]
 
-    def public(self, work: list[dict], owned: bool = False) -> Array:
-        return np.stack([w["y"] for w in work])
+    def public(self, work: list[SampleWork], owned: bool = False) -> Array:
+        return np.stack([w.y for w in work])
