@@ -26,6 +26,7 @@ import scipy.sparse as sp
 
 from .errors import NetworkError, ParameterError
 from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
+from .functions.registry import numeric
 from .network import Network, NeuronId
 
 __all__ = [
@@ -327,7 +328,7 @@ def _param_arrays(
         arrays = {p.name: np.full(n, p.default, dtype=dtype) for p in entry.params}
         for j in np.flatnonzero(ids == fid):
             for key, value in per_neuron[j].items():
-                arrays[key][j] = value
+                arrays[key][j] = numeric(value)  # a word ("keep") as its code
         out[name] = arrays
     return out
 

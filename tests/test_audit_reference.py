@@ -8,7 +8,11 @@ and applies σ_j from the registry's ``forward`` with that neuron's parameters (
 over the members of its group). The rules, the stopping rules, step counting, periods
 and transients follow docs/simulation.md. Weights, biases, inputs and initial values lie
 on a grid of quarters, so weighted sums of grid values are exact in float64 and float32
-and decisions at ξ = 0 (the step and sign zero rules) are exercised exactly.
+and decisions at ξ = 0 (the step and sign zero rules, including ``zero="keep"``: the
+neuron keeps its value) are exercised exactly. Weights off the grid (multiples of 1/10,
+which binary floats round) exercise the rule that rounding never decides a threshold:
+the reference sums threshold neurons' potentials exactly (fractions), the engine must
+agree.
 
 Hand-checked cases (the reference must agree with them, and so must the engine):
 
@@ -29,6 +33,7 @@ Hand-checked cases (the reference must agree with them, and so must the engine):
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -42,6 +47,7 @@ from netsim.functions import ACTIVATIONS
 # --- the network description and its construction ------------------------------------
 
 GRID = st.integers(-8, 8).map(lambda k: k / 4)
+TENTHS = st.integers(-8, 8).map(lambda k: k / 10)  # rounded in binary: near-ties
 DISCRETE = ("step", "sign")
 CONTINUOUS = ("identity", "sigmoid", "tanh", "scaled_tanh", "relu", "saturated",
               "gaussian", "softmax")
@@ -57,12 +63,14 @@ def _activation(draw, name):
     elif name == "gaussian":
         params["width"] = draw(st.sampled_from([0.5, 1.0, 3.0]))
     elif name == "sign":
-        params["zero"] = draw(st.sampled_from([-1.0, 0.0, 1.0]))
+        params["zero"] = draw(st.sampled_from([-1.0, 0.0, 1.0, "keep"]))
+    elif name == "step" and draw(st.booleans()):
+        params["zero"] = draw(st.sampled_from([0.0, 1.0, "keep"]))
     return params
 
 
 @st.composite
-def networks(draw, acyclic: bool, discrete: bool = False, max_n: int = 6):
+def networks(draw, acyclic: bool, discrete: bool = False, max_n: int = 6, weights=GRID):
     n = draw(st.integers(1, max_n))
     acts = DISCRETE if discrete else DISCRETE + CONTINUOUS
     neurons = []
@@ -82,7 +90,7 @@ def networks(draw, acyclic: bool, discrete: bool = False, max_n: int = 6):
             if acyclic and rank[i] >= rank[j]:
                 continue
             if draw(st.integers(0, 2)) == 0:
-                edges[(i, j)] = draw(GRID)
+                edges[(i, j)] = draw(weights)
     # A softmax member without inputs would keep its value; keep groups evaluable.
     for j, nd in enumerate(neurons):
         if nd["act"] == "softmax" and not any(t == j for _s, t in edges):
@@ -142,6 +150,11 @@ class Ref:
         if nd["pot"] == "distance":  # ‖y − w‖_p over the incoming connections; no bias
             p = nd["p"]
             return sum(abs(s[i] - w) ** p for i, w in self.preds[j]) ** (1 / p)
+        if nd["act"] in DISCRETE:  # the exact sum: rounding never decides a threshold
+            exact = Fraction(nd["bias"]) + sum(Fraction(w) * Fraction(float(s[i]))
+                                               for i, w in self.preds[j])
+            return float(exact) if exact == 0 or float(exact) != 0 else math.copysign(
+                5e-324, exact)  # a tiny exact sum keeps its sign
         return nd["bias"] + sum(w * s[i] for i, w in self.preds[j])
 
     def evaluate(self, members, s):
@@ -150,8 +163,11 @@ class Ref:
         act = ACTIVATIONS.get(self.nd[members[0]]["act"])
         if act.group:
             return np.asarray(act.forward(xis[None, :]), dtype=float)[0]
-        return np.array([float(act.forward(np.array([x]), **self.nd[j]["params"])[0])
-                         for j, x in zip(members, xis, strict=True)])
+        out = np.array([float(act(np.array([x]), **self.nd[j]["params"])[0])
+                        for j, x in zip(members, xis, strict=True)])
+        keep = np.isnan(out)  # zero="keep" at ξ = 0: the neuron keeps its value
+        out[keep] = s[np.asarray(members)[keep]]
+        return out
 
     def initial(self, x):
         s = np.array([nd["initial"] for nd in self.nd], dtype=float)
@@ -428,6 +444,60 @@ def test_float32_close_to_reference(data):
     if any(ref.nd[j]["act"] in DISCRETE for j in ref.updatable):
         return
     check(run, refs, False, atol=1e-3, rtol=1e-3, exact_flow=False)
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_threshold_decisions_are_exact_off_the_grid(data):
+    """Weights in tenths: the float sums of near-ties round either way; every rule must
+    decide on the exact sum of the stored weights times the state."""
+    rule, order = data.draw(st.sampled_from([("parallel", "cyclic"), ("sequential", "cyclic"),
+                                             ("sequential", "random"),
+                                             ("sequential", "random-replacement")]))
+    desc = data.draw(networks(acyclic=data.draw(st.booleans()), discrete=True, max_n=6,
+                              weights=TENTHS))
+    ref = Ref(desc)
+    batch = data.draw(st.sampled_from([0, 2]))
+    x = inputs_for(data.draw, desc, batch)
+    seed = data.draw(st.integers(0, 2**16))
+    steps = data.draw(st.sampled_from([None, 6]))
+    run = build(desc).run(x, rule=rule, order=order, seed=seed, steps=steps, max_steps=40,
+                          record=True)
+    refs = ref_runs(ref, x, rule=rule, order=order, seed=seed, steps=steps, max_steps=40)
+    check(run, refs, batch == 0, atol=0, rtol=0)
+
+
+def test_keep_hand_case():
+    """a, b sign with zero="keep", a → b weight 1, b → a weight −1, a starts at +1, b at 0
+    (off the two values). Parallel: ξ_a = −b = 0 → a keeps +1; ξ_b = a = 1 → +1:
+    (1, 1). Then ξ_a = −1 → −1, ξ_b = 1 → 1: (−1, 1); then (−1, −1); then (1, −1) ..."""
+    net = ns.Network()
+    net.add_neuron("a", activation="sign", zero="keep", initial=1.0)
+    net.add_neuron("b", activation="sign", zero="keep", initial=0.0)
+    net.connect("a", "b", 1.0)
+    net.connect("b", "a", -1.0)
+    run = net.run([], rule="parallel", steps=4, record=True)
+    np.testing.assert_array_equal(run.trace, [[1, 0], [1, 1], [-1, 1], [-1, -1], [1, -1]])
+    # sequential cyclic: a sees b = 0 → keeps 1; b sees a = 1 → 1
+    run = net.run([], rule="sequential", steps=2, record=True)
+    np.testing.assert_array_equal(run.trace, [[1, 0], [1, 0], [1, 1]])
+    desc = dict(neurons=[dict(id="a", act="sign", params={"zero": "keep"}, pot="weighted_sum",
+                              p=None, bias=0.0, initial=1.0, layer=None, group=None),
+                         dict(id="b", act="sign", params={"zero": "keep"}, pot="weighted_sum",
+                              p=None, bias=0.0, initial=0.0, layer=None, group=None)],
+                edges={(0, 1): 1.0, (1, 0): -1.0}, inputs=[], outputs=[])
+    ref = Ref(desc).run(np.zeros(0), rule="parallel", steps=4)
+    np.testing.assert_array_equal(ref["trace"], [[1, 0], [1, 1], [-1, 1], [-1, -1], [1, -1]])
+
+
+def test_layered_keep_keeps_the_initial_value():
+    """x → y (step, zero="keep", initial 0.5 off the two values): input 0 gives ξ = 0, so
+    y keeps 0.5; input 1 gives 1."""
+    net = ns.Network()
+    net.add_input("x")
+    net.add_output("y", activation="step", zero="keep", initial=0.5)
+    net.connect("x", "y", 1.0)
+    np.testing.assert_array_equal(net.run([[0.0], [1.0], [-1.0]]).output, [[0.5], [1.0], [0.0]])
 
 
 # --- hand-checked cases --------------------------------------------------------------------

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..compile import Program, compile_network
 from ..core import activate_into
+from ..core.threshold import exact_sign, gamma
 from ..errors import NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
 from ..functions import Activation
 from ..network import Network, NeuronId
@@ -140,19 +141,87 @@ class DenseDynamics:
             out.append((act, params))
         return out
 
-    def activate(self, xi: Array) -> Array:
-        """Outputs of all free neurons from their potentials ``(B, n)``."""
-        y = np.empty_like(xi)
-        for cols, forward, params in self._segments:
-            y[:, cols] = forward(xi[:, cols], **params)
-        return y
+    def activate(self, xi: Array, y: Array | None = None, const: Array | None = None,
+                 bound: float | None = None) -> Array:
+        """Outputs of all free neurons from their potentials ``(B, n)``.
 
-    def activate_one(self, k: int, xi: Array) -> Array:
-        """Output of free neuron ``k`` (position in ``free``) from potentials ``(B,)``."""
+        With the current free states ``y`` ``(B, n)`` and the other neurons' values
+        ``const`` ``(B, N − n)``, threshold neurons are decided exactly where rounding
+        could decide their side, and a tie kept by the neuron keeps ``y`` (see
+        :mod:`netsim.core.threshold`); without them, ``keep`` ties come out as NaN.
+        ``bound``: a bound of every ``|y|`` and ``|const|`` (see :meth:`value_bound`),
+        else computed from them.
+        """
+        out = np.empty_like(xi)
+        for cols, forward, params in self._segments:
+            out[:, cols] = forward(xi[:, cols], **params)
+        if y is not None and self._exact.any():
+            self._settle(np.flatnonzero(self._exact), xi, out, y, const, bound)
+        return out
+
+    def activate_one(self, k: int, xi: Array, y: Array | None = None,
+                     const: Array | None = None, bound: float | None = None) -> Array:
+        """Output of free neuron ``k`` (position in ``free``) from potentials ``(B,)``
+        (``y``, ``const``: as for :meth:`activate`)."""
         act, params = self._single[k]
         out = np.empty_like(xi)
         activate_into(act, xi, out, params)  # the entry's in-place kernel (hot loop)
+        if y is not None and self._exact[k]:
+            self._settle(np.array([k]), xi[:, None], out[:, None], y, const, bound)
         return out
+
+    def value_bound(self, full: Array) -> float | None:
+        """A bound of every |value| during dynamics from the states ``full`` ``(B, N)``
+        when every free neuron is discrete (its values are then bounded), else None."""
+        vmax = 0.0
+        for act, params in self._single:
+            if act.values is None:
+                return None
+            vmax = max(vmax, *(abs(v) for v in act.values(params)))
+        return max(vmax, float(np.max(np.abs(full), initial=0.0)))
+
+    @cached_property
+    def _exact(self) -> Array:
+        """Free neurons with a threshold activation (a ``jump``)."""
+        prog = self.program
+        return np.array([prog.activations[int(prog.activation_ids[j])].jump is not None
+                         for j in self.free.tolist()], dtype=bool)
+
+    @cached_property
+    def _jumps(self) -> Array:
+        """``(3, n)``: low, high, value at 0 (NaN: keep) of the threshold neurons."""
+        out = np.full((3, self.n), np.nan)
+        for k in np.flatnonzero(self._exact).tolist():
+            act, params = self._single[k]
+            out[:, k] = act.jump(params)
+        return out
+
+    @cached_property
+    def _slack(self) -> tuple[Array, Array]:
+        """γ·|b| and γ·(Σ|w|) per free neuron (times a value bound: the rounding bound)."""
+        g = gamma(self.program.n_neurons + 2, np.float64)
+        return (g * np.abs(self.b_f),
+                g * (np.abs(self.w_ff).sum(axis=1) + np.abs(self.w_fc).sum(axis=1)))
+
+    def _settle(self, ks: Array, xi: Array, out: Array, y: Array, const: Array | None,
+                bound: float | None) -> None:
+        """Exact decisions and the tie rule for the free neurons ``ks``; ``xi``/``out``
+        hold their columns in the same order."""
+        n_c = len(self.const)
+        c = np.zeros((y.shape[0], n_c)) if const is None else const
+        if bound is None:
+            bound = max(float(np.max(np.abs(y), initial=0.0)),
+                        float(np.max(np.abs(c), initial=0.0)))
+        sb, sw = self._slack
+        tol = sb[ks] + sw[ks] * bound
+        near = np.abs(xi) <= tol
+        for b, i in np.argwhere(near).tolist():
+            k = int(ks[i])
+            s = exact_sign(float(self.b_f[k]), np.concatenate([self.w_ff[k], self.w_fc[k]]),
+                           np.concatenate([y[b], c[b]]))
+            low, high, tie = self._jumps[:, k]
+            value = high if s > 0 else low if s < 0 else tie
+            out[b, i] = y[b, k] if value != value else value
 
     def energy(self, y: Array) -> Array:
         """E = −½ y_fᵀ W_ff y_f − (b_f + W_fc y_c)ᵀ y_f for full states ``(B, N)``."""

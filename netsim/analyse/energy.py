@@ -39,7 +39,6 @@ __all__ = ["EnergyCheck", "NetsimWarning", "check_energy", "energy", "energy_tra
 Array = np.ndarray
 
 SYMMETRY_TOL = 1e-12
-_THRESHOLD = {"step", "sign"}
 
 
 class NetsimWarning(UserWarning):
@@ -149,7 +148,7 @@ def check_energy(net: Network, clamp: Mapping[NeuronId, float] | None = None) ->
     for j in dyn.free.tolist():
         act = prog.activations[int(prog.activation_ids[j])]
         params = {k: float(v[j]) for k, v in prog.activation_params[act.name].items()}
-        if act.name not in _THRESHOLD or len(act.values(params)) != 2:  # type: ignore[misc]
+        if act.jump is None or len(act.values(params)) != 2:  # type: ignore[misc]
             threshold = False
             notes.append(
                 f"neuron {prog.neurons[j]!r} ({act.name}) is not a two-valued threshold unit"

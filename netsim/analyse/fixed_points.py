@@ -40,7 +40,6 @@ Array = np.ndarray
 
 SWEEP_LIMIT = 20
 MAX_FRONTIER = 1 << 16
-_MONOTONE = {"step", "sign"}
 
 
 def is_fixed_point(
@@ -148,8 +147,9 @@ def _search(net: Network, clamp: Mapping[NeuronId, float] | None, max_frontier: 
     rest_min[:-1] = np.cumsum(cmin[:, ::-1], axis=1)[:, ::-1].T
     rest_max[:-1] = np.cumsum(cmax[:, ::-1], axis=1)[:, ::-1].T
     eps = 1e-9 * (1.0 + np.abs(w).sum(axis=1) + np.abs(c))  # rounding margin
+    # threshold units (a jump in their entry) are monotone: low below 0, high above
     monotone = np.array(
-        [prog.activation_names[int(prog.activation_ids[j])] in _MONOTONE for j in space.free]
+        [prog.activations[int(prog.activation_ids[j])].jump is not None for j in space.free]
     )
     values = np.zeros((1, 0))
     xi = c[None, :].copy()  # partial potentials of every free neuron
@@ -175,9 +175,11 @@ def _search(net: Network, clamp: Mapping[NeuronId, float] | None, max_frontier: 
         low_out = dyn.activate(_pad(lo_xi, n))[:, :m]
         high_out = dyn.activate(_pad(hi_xi, n))[:, :m]
         assigned = values[:, :m]
-        feasible_mono = (low_out <= assigned) & (assigned <= high_out)
+        # NaN: a tie kept by the neuron (ξ = 0 at that end): any value is possible there
+        feasible_mono = ((low_out <= assigned) | np.isnan(low_out)) & (
+            (assigned <= high_out) | np.isnan(high_out))
         exact_out = dyn.activate(_pad(xi[:, :m], n))[:, :m]
-        feasible_exact = exact_out == assigned
+        feasible_exact = (exact_out == assigned) | np.isnan(exact_out)
         check = np.where(
             monotone[:m], feasible_mono, np.where(exact, feasible_exact, True)
         )

@@ -176,6 +176,12 @@ def recall(
     bias = dyn.bias_f(full)
     seq_bias = bias if np.any(bias) else None
     y = np.ascontiguousarray(full[:, dyn.free])
+    const = full[:, dyn.const]
+    bound = dyn.value_bound(full)
+
+    def update(k: int, xi: Array) -> Array:  # y: the array the sweep updates in place
+        return dyn.activate_one(k, xi, y, const, bound)
+
     batch = y.shape[0]
     steps = np.zeros(batch, dtype=np.int64)
     converged = np.zeros(batch, dtype=bool)
@@ -184,11 +190,9 @@ def recall(
     prev2: Array | None = None
     for t in range(1, max_steps + 1):
         if rule == "sequential":
-            changed = sweep(
-                y, seq_bias, dyn.w_ff, dyn.activate_one, _rng_order(order, dyn.n, rng)
-            )
+            changed = sweep(y, seq_bias, dyn.w_ff, update, _rng_order(order, dyn.n, rng))
         else:
-            new = dyn.activate(y @ dyn.w_ff.T + bias)
+            new = dyn.activate(y @ dyn.w_ff.T + bias, y, const, bound)
             changed = np.any(new != y, axis=1)
             if prev2 is not None:  # back to the state of two steps ago: a 2-cycle
                 cyc = changed & np.all(new == prev2, axis=1) & (period == 0)
@@ -264,11 +268,13 @@ def glauber(
     rng = np.random.default_rng(seed)
     bias = dyn.bias_f(full)
     y = np.ascontiguousarray(full[:, dyn.free])
+    const = full[:, dyn.const]
+    bound = dyn.value_bound(full)
     t = float(temperature)
 
     def update(k: int, xi: Array) -> Array:
         if t == 0:
-            return dyn.activate_one(k, xi)
+            return dyn.activate_one(k, xi, y, const, bound)
         p_high = expit((hi - lo) * xi / t)
         return np.where(rng.random(xi.shape) < p_high, hi, lo)
 

@@ -35,6 +35,7 @@ from ..functions import Activation, Potential
 from .backend import get_backend
 from .cache import derived
 from .kernels import DENSE_FILL, activate_into, column
+from .threshold import ExactRows
 
 __all__ = ["ActKernel", "Plan", "StagePlan", "build_plan", "plan_for"]
 
@@ -111,6 +112,7 @@ class StagePlan:
     bias: Array | None  # (rows, 1), None when all zero
     others: tuple[OtherPotential, ...]
     acts: tuple[ActKernel, ...]
+    exact: ExactRows | None = None  # threshold rows: exact decisions, the tie rule
 
     @cached_property
     def bias_row(self) -> Array:
@@ -119,9 +121,10 @@ class StagePlan:
 
     @property
     def plain_dense(self) -> bool:
-        """Only weighted sums, as one dense matrix."""
+        """Only weighted sums, as one dense matrix, and no threshold rows (those are
+        decided exactly in the ``(N, B)`` layout)."""
         return (self.dense is not None and not self.others and self.lin_lo == 0
-                and self.lin_hi == self.hi - self.lo)
+                and self.lin_hi == self.hi - self.lo and self.exact is None)
 
     def evaluate_bn(self, state: Array | None, blocks: dict[tuple[int, int], Array]) -> None:
         """In the ``(B, N)`` layout: ``state[:, lo:hi] = σ(state[:, src] @ Wᵀ + b)``.
@@ -175,8 +178,17 @@ class StagePlan:
             k(xi[k.lo : k.hi], out[k.lo : k.hi])
 
     def evaluate(self, state: Array, out: Array) -> None:
-        """``out[:] = σ(ξ(state))`` for the stage's rows."""
-        self.activate(self.potentials(state), out)
+        """``out[:] = σ(ξ(state))`` for the stage's rows (exact at threshold jumps)."""
+        xi = self.potentials(state)
+        ex = self.exact
+        if ex is None:
+            self.activate(xi, out)
+            return
+        # before ``out`` (which may be a view of the state) is overwritten
+        old = state[self.lo + ex.rows] if ex.keep else None
+        ymax = _ymax(state)
+        self.activate(xi, out)
+        ex.settle(xi, out, old, lambda src, b: state[src, b], ymax, rows_first=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -243,6 +255,11 @@ class Plan:
         if self.identity:
             return internal.T if owned else internal.T.copy()
         return internal[self.inv].T
+
+
+def _ymax(state: Array) -> float:
+    """A bound of every |value| a stage's sums read (the largest in the state)."""
+    return float(np.max(np.abs(state), initial=0.0))
 
 
 def build_plan(prog: Program, stages: Sequence[Array], allow_bn: bool = False) -> Plan:
@@ -384,6 +401,7 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
         bias=bias,
         others=tuple(others),
         acts=tuple(acts),
+        exact=ExactRows.build(prog, neurons, np.arange(len(neurons)), is_ws, inv),
     )
 
 

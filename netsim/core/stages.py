@@ -27,6 +27,7 @@ from ..functions import Activation, Potential
 from .backend import get_backend
 from .cache import derived
 from .kernels import DENSE_FILL, activate_into
+from .threshold import ExactRows
 
 __all__ = [
     "ActivationSegment",
@@ -93,6 +94,7 @@ class Stage:
     others: tuple[PotentialSegment, ...]
     activations: tuple[ActivationSegment, ...]
     bias: Array  # (len(targets),): biases of the targets (0 where no bias)
+    exact: ExactRows | None = None  # threshold rows: exact decisions, the tie rule
     # sparse blocks' matrices for the program's own weights, by block position
     matrices: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -191,12 +193,15 @@ def _build_stage(prog: Program, targets: Array) -> Stage:
                 for k, v in params.items()
             }
         activations.append(ActivationSegment(as_index(rows), act, params, groups))
+    ws = np.array([p.name == "weighted_sum" for p in prog.potentials], dtype=bool)
     return Stage(
         targets=targets,
         linear=tuple(linear),
         others=tuple(others),
         activations=tuple(activations),
         bias=prog.bias[targets],
+        exact=ExactRows.build(prog, targets, rows_all, ws[prog.potential_ids[targets]],
+                              np.arange(prog.n_neurons)),
     )
 
 
@@ -275,6 +280,13 @@ def evaluate_stage(
     y = np.empty_like(xi)
     for seg in stage.activations:
         y[:, seg.rows] = apply_activation(seg, xi[:, seg.rows])
+    ex = stage.exact
+    if ex is not None:  # threshold rows: decided exactly near the jump, ties kept
+        if weights is not prog.weights or bias is not None:
+            ex = ex.with_values(weights, prog.bias if bias is None else bias)
+        old = state[:, stage.targets[ex.rows]] if ex.keep else None
+        ymax = float(np.max(np.abs(state), initial=0.0))
+        ex.settle(xi, y, old, lambda src, b: state[b, src], ymax, rows_first=False)
     return xi, y
 
 

@@ -68,6 +68,12 @@ class Activation(ParametrisedEntry):
     inplace_backward : callable or None
         Optional fused kernel ``inplace_backward(xi, y, grad_y, out, **params)``
         writing ``derivative(xi, y)·grad_y`` into ``out`` (elementwise only).
+    jump : callable or None
+        For a threshold function: ``jump(params) -> (low, high, at_zero)``, the value
+        below 0, above 0 and at exactly ξ = 0 (:data:`~netsim.functions.KEEP`, NaN:
+        the neuron keeps its current value). The core then decides every ξ near 0
+        exactly (rounding never decides a threshold) and applies the tie rule; the
+        forward function returns NaN where the neuron keeps its value.
     """
 
     name: str
@@ -81,6 +87,7 @@ class Activation(ParametrisedEntry):
     doc: str = ""
     inplace: Callable[..., None] | None = None
     inplace_backward: Callable[..., None] | None = None
+    jump: Callable[[Mapping[str, float]], tuple[float, float, float]] | None = None
     _defaults: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     kind: ClassVar[str] = "activation"
@@ -130,6 +137,7 @@ def register_activation(
     doc: str = "",
     inplace: Callable[..., None] | None = None,
     inplace_backward: Callable[..., None] | None = None,
+    jump: Callable[[Mapping[str, float]], tuple[float, float, float]] | None = None,
     replace: bool = False,
 ) -> Activation:
     """Register a user activation so networks (and JSON files) can name it.
@@ -151,6 +159,9 @@ def register_activation(
     inplace, inplace_backward : callable, optional
         Fast kernels (see :class:`Activation`): the simulation and backpropagation use
         them exactly as they use the built-ins'.
+    jump : callable, optional
+        For a threshold function, its ``(low, high, at_zero)`` (see
+        :class:`Activation`): exact decisions near 0 and the tie rule, as for step.
     replace : bool
         Allow replacing an existing entry.
 
@@ -188,6 +199,7 @@ def register_activation(
         doc=doc,
         inplace=inplace,
         inplace_backward=inplace_backward,
+        jump=jump,
     )
     return ACTIVATIONS.add(name, entry, replace=replace)
 
@@ -207,12 +219,28 @@ def _identity_k(xi: Array, out: Array) -> None:
     out[...] = xi
 
 
-def _step(xi: Array) -> Array:
-    return (xi >= 0).astype(xi.dtype)
+def _at_zero(xi: Array, out: Array, zero: Array | float, default: float) -> None:
+    """Write the tie value ``zero`` (NaN: keep) where ξ is exactly 0."""
+    if np.ndim(zero) == 0 and zero == default:
+        return
+    at_zero = xi == 0
+    if at_zero.any():
+        out[at_zero] = np.broadcast_to(zero, xi.shape)[at_zero]
 
 
-def _step_k(xi: Array, out: Array) -> None:
+def _step(xi: Array, zero: Array | float = 1.0) -> Array:
+    out = (xi >= 0).astype(xi.dtype)
+    _at_zero(xi, out, zero, 1.0)
+    return out
+
+
+def _step_k(xi: Array, out: Array, zero: Array | float = 1.0) -> None:
     np.greater_equal(xi, 0, out=out)
+    _at_zero(xi, out, zero, 1.0)
+
+
+def _step_jump(params: Mapping[str, float]) -> tuple[float, float, float]:
+    return 0.0, 1.0, float(params.get("zero", 1.0))
 
 
 def _sign(xi: Array, zero: Array | float = 1.0) -> Array:
@@ -221,11 +249,11 @@ def _sign(xi: Array, zero: Array | float = 1.0) -> Array:
 
 def _sign_k(xi: Array, out: Array, zero: Array | float = 1.0) -> None:
     np.sign(xi, out=out)
-    if np.ndim(zero) == 0 and zero == 0.0:
-        return
-    at_zero = xi == 0
-    if at_zero.any():
-        out[at_zero] = np.broadcast_to(zero, xi.shape)[at_zero]
+    _at_zero(xi, out, zero, 0.0)
+
+
+def _sign_jump(params: Mapping[str, float]) -> tuple[float, float, float]:
+    return -1.0, 1.0, float(params.get("zero", 1.0))
 
 
 def _sign_values(params: Mapping[str, float]) -> tuple[float, ...]:
@@ -324,19 +352,30 @@ _BUILTINS = [
     Activation("identity", _identity, _identity_d, symbol="id", doc="σ(ξ) = ξ",
                inplace=_identity_k),
     Activation(
-        "step", _step, values=lambda p: (0.0, 1.0), symbol="H", doc="σ(ξ) = 1 if ξ ≥ 0 else 0",
+        "step",
+        _step,
+        params=(
+            Parameter("zero", 1.0, choices=(0.0, 1.0), words=("keep",),
+                      doc="the output at ξ = 0 ('keep': the neuron keeps its value)"),
+        ),
+        values=lambda p: (0.0, 1.0),
+        symbol="H",
+        doc="σ(ξ) = 1 if ξ > 0, 0 if ξ < 0, `zero` (default 1; 'keep': unchanged) if ξ = 0",
         inplace=_step_k,
+        jump=_step_jump,
     ),
     Activation(
         "sign",
         _sign,
         params=(
-            Parameter("zero", 1.0, choices=(-1.0, 0.0, 1.0), doc="the output at ξ = 0"),
+            Parameter("zero", 1.0, choices=(-1.0, 0.0, 1.0), words=("keep",),
+                      doc="the output at ξ = 0 ('keep': the neuron keeps its value)"),
         ),
         values=_sign_values,
         symbol="sgn",
-        doc="σ(ξ) = +1 if ξ > 0, −1 if ξ < 0, `zero` (default +1) if ξ = 0",
+        doc="σ(ξ) = +1 if ξ > 0, −1 if ξ < 0, `zero` (default +1; 'keep': unchanged) if ξ = 0",
         inplace=_sign_k,
+        jump=_sign_jump,
     ),
     Activation(
         "sigmoid",

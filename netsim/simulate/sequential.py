@@ -43,6 +43,7 @@ import numpy as np
 
 from ..compile import Program
 from ..core import Plan, activate_into, derived, evaluate_stage, parallel_stage, plan_for, stage
+from ..core.threshold import exact_sign, gamma, jump_arrays
 from ..functions import Activation
 from .rules import Advance, Rule, digest_rows
 
@@ -82,6 +83,9 @@ class SequentialTables:
     discrete: bool
     uniform: tuple[Activation, dict[str, float]] | None = None  # one activation, params
     threshold: tuple[float, float] | None = None  # (low, high): a jump at ξ = 0
+    # per neuron: the jump of a threshold activation (low, high, at ξ = 0; NaN: keep)
+    has_jump: Array | None = None
+    jumps: Array | None = None  # (3, N)
     dense: Array | None = None  # dense weights, row i = out of neuron i
     dense32: Array | None = None  # its float32 copy for screening
     out: tuple[Array, Array, Array] | None = None  # outgoing CSR
@@ -102,6 +106,7 @@ class SampleWork:
     margin: Array | None = None
     side: Array | None = None
     uns: Array | None = None
+    fresh: Array | None = None  # rounding bound of a fresh potential (threshold neurons)
     changes: int = 0
 
 
@@ -126,8 +131,19 @@ def _static(prog: Program) -> SequentialTables:
         if all(len(v) == 0 or np.all(v == v[0]) for v in params.values()):
             scalars = {k: float(v[0]) for k, v in params.items()}
             out.uniform = (act, scalars)
-            if act.name == "step" or (act.name == "sign" and scalars.get("zero") == 1.0):
-                out.threshold = (0.0, 1.0) if act.name == "step" else (-1.0, 1.0)
+            if act.jump is not None:
+                low, high, tie = act.jump(scalars)
+                if tie != tie or tie in (low, high):  # two values: the threshold path
+                    out.threshold = (low, high)
+    out.has_jump = np.zeros(prog.n_neurons, dtype=bool)
+    out.jumps = np.full((3, prog.n_neurons), np.nan)
+    for a in acts:
+        act = prog.activations[int(a)]
+        if act.jump is not None:
+            at = upd[prog.activation_ids[upd] == a]
+            params = {k: v[at] for k, v in prog.activation_params[act.name].items()}
+            out.has_jump[at] = True
+            out.jumps[:, at] = np.stack(jump_arrays(act, params, len(at)))
     if prog.discrete:
         row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
         out.absrow = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
@@ -199,6 +215,28 @@ class Sequential(Rule):
                 out[m] = act.forward(xi[m], **params)  # a fancy-indexed copy: no kernel
         return out
 
+    def _decide(self, w: SampleWork, j: int, xj: float) -> float:
+        """The new value of threshold neuron ``j`` from its fresh potential ``xj``: exact
+        where rounding could decide the side (:mod:`netsim.core.threshold`), the tie
+        rule at exactly 0 (a value, or NaN: keep)."""
+        prog = self.prog
+        a, e = prog.indptr[j], prog.indptr[j + 1]
+        if w.fresh is not None:
+            bound = w.fresh[j]
+        else:  # values without a bound (continuous neurons): the row's own
+            row = np.abs(prog.weights[a:e]) @ np.abs(w.y[prog.sources[a:e]])
+            bound = gamma(e - a + 1, w.y.dtype) * (abs(prog.bias[j]) + row)
+        if abs(xj) <= bound:
+            sgn = exact_sign(float(prog.bias[j]), prog.weights[a:e], w.y[prog.sources[a:e]])
+        else:
+            sgn = 1 if xj > 0 else -1 if xj < 0 else 0
+        low, high, tie = self.tab.jumps[:, j]
+        if sgn > 0:
+            return high
+        if sgn < 0:
+            return low
+        return w.y[j] if tie != tie else tie
+
     def _unstable(self, w: SampleWork, idx: Array) -> Array:
         """Neurons of ``idx`` that may change when selected (see module docstring)."""
         xi, y = w.xi[idx], w.y[idx]
@@ -262,7 +300,10 @@ class Sequential(Rule):
         if self.tab.discrete:
             ymax = max(self.tab.vmax, float(np.max(np.abs(y), initial=0.0)))
             scale = np.abs(self.prog.bias) + self.tab.absrow * ymax
-            margin = 1000 * np.finfo(y.dtype).eps * scale
+            # a fresh sum's rounding is below γ_(n+1)·scale: within it, decide exactly
+            fresh = gamma(self.prog.in_degree + 1, y.dtype) * scale
+            put("fresh", fresh)
+            margin = np.maximum(1000 * np.finfo(y.dtype).eps * scale, 2 * fresh)
             if screened:
                 # |fl32(Σ w·y) − Σ w·y| ≤ γ_(n+1)·Σ|w·y| (rounding of w, then of the
                 # n-term sum in any order), γ_k = k·u/(1 − k·u), u = 2⁻²⁴; doubled
@@ -327,7 +368,6 @@ class Sequential(Rule):
         indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
         oip, otg, ow = self.tab.out
         y, uns = w.y, w.uns
-        threshold = self.tab.threshold
         events: list[tuple] = []
         p = p0
         while p < p1:
@@ -340,8 +380,8 @@ class Sequential(Rule):
             a, e = indptr[j], indptr[j + 1]
             xj = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
             one = np.array([j])
-            if threshold is not None:
-                new = y.dtype.type(threshold[1] if xj >= 0 else threshold[0])
+            if self.tab.has_jump[j]:
+                new = y.dtype.type(self._decide(w, j, xj))
             else:
                 new = self._sigma(one, np.array([xj], dtype=y.dtype))[0]
             xi = w.xi
@@ -373,7 +413,7 @@ class Sequential(Rule):
         prog = self.prog
         indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
         oip, otg, ow = self.tab.out
-        low, high = self.tab.threshold
+        _low, high = self.tab.threshold
         y, xi, side, margin = w.y, w.xi, w.side, w.margin
         events: list[tuple] = []
         sel = order[p0:p1]
@@ -389,7 +429,7 @@ class Sequential(Rule):
             a, e = indptr[j], indptr[j + 1]
             xj = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
             xi[j] = xj
-            new = high if xj >= 0 else low
+            new = self._decide(w, j, xj)
             if new != y[j]:
                 delta = new - y[j]
                 y[j] = new
@@ -440,7 +480,9 @@ class Sequential(Rule):
                 a, e = indptr[j], indptr[j + 1]
                 x_inc = bias[j] + np.dot(weights[a:e], y[sources[a:e]])
                 xo[pos] = x_inc
-            new = high if x_inc >= 0 else low
+                new = self._decide(w, j, x_inc)
+            else:  # clearly on one side
+                new = high if x_inc > 0 else low
             if new != y[j]:
                 delta = new - y[j]
                 y[j] = new
@@ -492,7 +534,7 @@ class Sequential(Rule):
             if side[j] == 0 or abs(xi[j]) <= margin[j]:  # decide this one alone, fresh
                 a, e = prog.indptr[j], prog.indptr[j + 1]
                 xj = prog.bias[j] + np.dot(prog.weights[a:e], y[prog.sources[a:e]])
-                new = high if xj >= 0 else low
+                new = self._decide(w, j, xj)
                 xi[j] = xj
                 if new != y[j]:
                     self._apply(w, np.array([j]), np.array([new - y[j]], dtype=y.dtype),
@@ -585,7 +627,10 @@ class Sequential(Rule):
         for j in self.tab.upd[flagged[self.tab.upd]].tolist():  # only the flagged ones
             a, e = prog.indptr[j], prog.indptr[j + 1]
             xj = prog.bias[j] + np.dot(prog.weights[a:e], y[prog.sources[a:e]])
-            new = self._sigma(np.array([j]), np.array([xj], dtype=y.dtype))[0]
+            if self.tab.has_jump[j]:
+                new = self._decide(w, j, xj)
+            else:
+                new = self._sigma(np.array([j]), np.array([xj], dtype=y.dtype))[0]
             if abs(new - y[j]) > self.tol:
                 return False
         return True
