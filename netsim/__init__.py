@@ -6,7 +6,7 @@ Define a network (:class:`Network`, :func:`mlp`), run it under an update rule
 Small textbook networks ready to use live in :mod:`netsim.zoo` (``ns.zoo.xor()``).
 """
 
-from . import io, zoo
+from . import datasets, io, zoo
 from .analyse import (
     NetsimWarning,
     attractors,
@@ -19,12 +19,14 @@ from .analyse import (
     is_fixed_point,
     recall,
 )
+from .boolean import boolean_network
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
 from .errors import (
     CycleError,
     DataError,
     FormatError,
+    MissingExtraError,
     NetsimError,
     NetworkError,
     NeuronNotFoundError,
@@ -46,23 +48,37 @@ from .functions import (
 )
 from .hopfield import hopfield
 from .initializers import initialize
+from .interop import from_torch, mlp_from_arrays, to_torch
 from .io import from_dict, load, save, to_dict
 from .io.dot import render_trace, write_dot
 from .learn import (
     SGD,
     AdaGrad,
     Adam,
+    AdaptiveLR,
+    ClassScores,
+    CrossValidation,
+    Ensemble,
+    Evaluation,
     Gradient,
     History,
     Momentum,
+    Nesterov,
     Optimizer,
     RMSProp,
     RuleResult,
     Standardizer,
+    bagging,
+    classification_scores,
+    confusion_matrix,
     delta_rule,
+    error_rate,
+    evaluate,
     gradient,
+    kfold,
     perceptron_rule,
     read_samples,
+    split,
     standardize,
     step_decay,
     train,
@@ -82,12 +98,19 @@ __all__ = [
     "Activation",
     "AdaGrad",
     "Adam",
+    "AdaptiveLR",
+    "ClassScores",
+    "CrossValidation",
     "CycleError",
     "DataError",
+    "Ensemble",
+    "Evaluation",
     "FormatError",
     "Gradient",
     "History",
+    "MissingExtraError",
     "Momentum",
+    "Nesterov",
     "NetsimError",
     "NetsimWarning",
     "Network",
@@ -107,14 +130,22 @@ __all__ = [
     "Standardizer",
     "UnknownFunctionError",
     "attractors",
+    "bagging",
+    "boolean_network",
     "capacity_experiment",
     "check_energy",
+    "classification_scores",
     "compile_network",
+    "confusion_matrix",
+    "datasets",
     "delta_rule",
     "energy",
     "energy_trace",
+    "error_rate",
+    "evaluate",
     "fixed_points",
     "from_dict",
+    "from_torch",
     "get_activation",
     "get_potential",
     "glauber",
@@ -124,8 +155,10 @@ __all__ = [
     "initialize",
     "io",
     "is_fixed_point",
+    "kfold",
     "load",
     "mlp",
+    "mlp_from_arrays",
     "parse_sizes",
     "perceptron_rule",
     "read_samples",
@@ -135,9 +168,11 @@ __all__ = [
     "render_trace",
     "run",
     "save",
+    "split",
     "standardize",
     "step_decay",
     "to_dict",
+    "to_torch",
     "train",
     "write_dot",
     "zoo",

@@ -9,9 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ParameterError
+from .checks import keywords
+from .errors import ParameterError, SizeLimitError
 from .functions import ACTIVATIONS
 from .initializers import initialize
+from .limits import MAX_NEURONS, check_network_size, describe
 from .network import Network, resolve_function
 
 __all__ = ["mlp", "mlp_neuron_ids", "parse_sizes"]
@@ -40,6 +42,12 @@ def parse_sizes(sizes: str | Sequence[int]) -> list[int]:
         raise ParameterError(
             f"sizes must list at least two layers of at least one neuron, got {values!r}"
         )
+    big = next((v for v in values if v > MAX_NEURONS), None)
+    if big is not None:
+        raise SizeLimitError(f"a layer of {describe(big)} neurons is above the limit of "
+                             f"{MAX_NEURONS:,} neurons")
+    check_network_size(sum(values), sum(a * b for a, b in pairwise(values)),
+                       f"an MLP {'-'.join(map(str, values))}")
     return values
 
 
@@ -57,6 +65,7 @@ def mlp_neuron_ids(sizes: Sequence[int]) -> list[list[str]]:
     return ids
 
 
+@keywords
 def mlp(
     sizes: str | Sequence[int],
     *,

@@ -15,7 +15,9 @@ __all__ = [
     "CycleError",
     "DataError",
     "FormatError",
+    "MissingExtraError",
     "NetsimError",
+    "NetsimWarning",
     "NetworkError",
     "NeuronNotFoundError",
     "NotDifferentiableError",
@@ -81,7 +83,15 @@ class RenderError(NetsimError, RuntimeError):
     """A diagram could not be rendered (e.g. Graphviz's ``dot`` is missing)."""
 
 
+class MissingExtraError(NetsimError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+
 def did_you_mean(name: object, choices: Sequence[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
     matches = get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+class NetsimWarning(UserWarning):
+    """A result that is computed but may not mean what the textbook says."""

@@ -20,8 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from .checks import keywords
 from .errors import DataError, ParameterError
 from .learn.hebb import _patterns, hebb_weights
+from .limits import check_network_size
 from .network import Network, NeuronId
 
 __all__ = ["hopfield", "pseudo_inverse_weights"]
@@ -38,6 +40,7 @@ def pseudo_inverse_weights(patterns: Any) -> np.ndarray:
     return w
 
 
+@keywords
 def hopfield(
     patterns: Any,
     rule: str = "hebb",
@@ -72,6 +75,8 @@ def hopfield(
     0.0
     """
     x = _patterns(patterns)
+    n = x.shape[1]
+    check_network_size(n, n * (n - 1), f"hopfield(patterns of {n} values)")
     if not np.all(np.abs(x) == 1.0):
         bad = x[np.abs(x) != 1.0][0]
         raise DataError(

@@ -29,15 +29,19 @@ value, so their bias never matters and is not part of the configuration.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import networkx as nx
 import numpy as np
 
+from .checks import keywords
 from .errors import (
     CycleError,
+    NetsimWarning,
     NetworkError,
     NeuronNotFoundError,
     ParameterError,
@@ -46,9 +50,11 @@ from .errors import (
 )
 from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
 from .graph import NeuronGraph
+from .limits import MAX_LAYER, describe
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import graphviz
+    import pandas
 
 __all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id"]
 
@@ -97,11 +103,18 @@ def check_neuron_id(neuron_id: object, where: str = "neuron id") -> NeuronId:
     return neuron_id
 
 
+# add_neuron's own keywords (the rest of its keywords are activation parameters)
+_NEURON_KEYWORDS = ("activation", "potential", "bias", "initial", "layer", "label", "group")
+
+
 def _finite(value: object, what: str) -> float:
     bad = isinstance(value, bool) or not isinstance(value, int | float | np.number)
-    number = math.nan if bad else float(value)  # type: ignore[arg-type]
+    try:
+        number = math.nan if bad else float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int beyond the float range (10**400)
+        number = math.inf
     if not math.isfinite(number):
-        raise ParameterError(f"{what} must be a finite number, got {value!r}")
+        raise ParameterError(f"{what} must be a finite number, got {describe(value)}")
     return number
 
 
@@ -331,12 +344,23 @@ class Network:
         params: Mapping[str, Any],
     ) -> dict[str, Any]:
         where = f"neuron {neuron_id!r}"
-        act, act_params = resolve_function(activation, ACTIVATIONS, where, params)
+        try:
+            act, act_params = resolve_function(activation, ACTIVATIONS, where, params)
+        except ParameterError:
+            # a misspelt keyword lands among the activation parameters: say so
+            for key in params:
+                hint = did_you_mean(key, _NEURON_KEYWORDS)
+                if hint:
+                    raise ParameterError(
+                        f"{where}: add_neuron() has no parameter {key!r}{hint}") from None
+            raise
         pot, pot_params = resolve_function(potential, POTENTIALS, where)
         if layer is not None and (
-            isinstance(layer, bool) or not isinstance(layer, int | np.integer) or layer < 0
+            isinstance(layer, bool) or not isinstance(layer, int | np.integer)
+            or not 0 <= layer <= MAX_LAYER
         ):
-            raise ParameterError(f"{where}: layer must be a non-negative integer, got {layer!r}")
+            raise ParameterError(f"{where}: layer must be an integer between 0 and {MAX_LAYER} "
+                                 f"(one step of the layered rule each), got {describe(layer)}")
         if label is not None and not isinstance(label, str):
             raise ParameterError(f"{where}: label must be a string, got {label!r}")
         if group is not None:
@@ -371,6 +395,7 @@ class Network:
 
     # --- connections ----------------------------------------------------------------
 
+    @keywords
     def connect(self, source: NeuronId, target: NeuronId, weight: float = 1.0) -> None:
         """Add the connection ``source → target`` with ``weight`` (w_target,source)."""
         graph = self.graph
@@ -441,6 +466,7 @@ class Network:
         source, target = self._require_connection(source, target)
         return float(self.graph._succ[source][target].get("weight", 1.0))
 
+    @keywords
     def set_weight(self, source: NeuronId, target: NeuronId, weight: float) -> None:
         """Change the weight of an existing connection."""
         source, target = self._require_connection(source, target)
@@ -621,6 +647,7 @@ class Network:
             values.extend(pred[i].get("weight", 1.0) for i in sources)
         return np.array(values, dtype=np.float64)
 
+    @keywords
     def set_weights(self, vector: Sequence[float] | np.ndarray) -> None:
         """Write a configuration vector back into the network's biases and weights."""
         try:
@@ -654,6 +681,72 @@ class Network:
             for i in sources:
                 setitem(pred[i], "weight", next(values))
         graph.version += 1
+
+    def layer_weights(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The weights and biases layer by layer, as scikit-learn and Keras hold them.
+
+        For a layered network whose every connection goes from one layer to the
+        next (a multilayer perceptron, possibly with missing connections), returns
+        ``(weights, biases)``: ``weights[ℓ]`` has shape ``(n_ℓ, n_ℓ+1)`` with
+        ``weights[ℓ][i, j] = w_ji`` (0 where there is no connection) and
+        ``biases[ℓ]`` shape ``(n_ℓ+1,)`` — scikit-learn's ``coefs_`` and
+        ``intercepts_``. Rows of the first matrix follow the input order when
+        layer 0 holds exactly the inputs, columns of the last one the output order
+        when the last layer holds exactly the outputs; other layers follow the
+        neuron order. :func:`netsim.mlp_from_arrays` is the inverse.
+
+        Raises
+        ------
+        NetworkError
+            A connection skips a layer, a neuron has a potential other than
+            ``weighted_sum``, or the network has fewer than two layers.
+        CycleError
+            The network is recurrent.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.mlp("2-3-1", seed=0)
+        >>> weights, biases = net.layer_weights()
+        >>> [w.shape for w in weights], [b.shape for b in biases]
+        ([(2, 3), (3, 1)], [(3,), (1,)])
+        >>> float(weights[0][1, 2]) == net.weight("x2", "h1_3")
+        True
+        """
+        numbers = self.layer_numbers()
+        layers = self.layers()
+        if len(layers) < 2:
+            raise NetworkError(
+                f"layer_weights needs at least two layers; network {self._display_name()} "
+                f"has {len(layers)}"
+            )
+        for roles, end in ((self._inputs, 0), (self._outputs, -1)):
+            if len(roles) == len(layers[end]) and set(roles) == set(layers[end]):
+                layers[end] = list(roles)
+        graph = self.graph
+        for n in self.graph.nodes:
+            potential = graph.nodes[n].get("potential", "weighted_sum")
+            if numbers[n] > 0 and potential != "weighted_sum":
+                raise NetworkError(
+                    f"layer_weights needs weighted-sum neurons; neuron {n!r} has the "
+                    f"{potential!r} potential"
+                )
+        for u, v in graph.edges:
+            if numbers[v] != numbers[u] + 1:
+                raise NetworkError(
+                    f"layer_weights needs connections between consecutive layers only; "
+                    f"{u!r} (layer {numbers[u]}) -> {v!r} (layer {numbers[v]}) skips a layer"
+                )
+        weights, biases = [], []
+        for before, after in pairwise(layers):
+            row = {n: k for k, n in enumerate(before)}
+            w = np.zeros((len(before), len(after)))
+            for col, v in enumerate(after):
+                for u, data in graph._pred[v].items():
+                    w[row[u], col] = data.get("weight", 1.0)
+            weights.append(w)
+            biases.append(np.array([graph.nodes[v].get("bias", 0.0) for v in after], float))
+        return weights, biases
 
     # --- conversion, copies, comparison ---------------------------------------------
 
@@ -830,9 +923,49 @@ class Network:
 
         return run(self, inputs, **options)
 
-    def predict(self, inputs: Any, **options: Any) -> np.ndarray:
-        """The outputs only, for one input or a batch."""
-        return self.run(inputs, **options).output
+    @overload
+    def predict(self, inputs: Any, *, as_frame: Literal[False] = False,
+                **options: Any) -> np.ndarray: ...
+
+    @overload
+    def predict(self, inputs: Any, *, as_frame: Literal[True], **options: Any
+                ) -> pandas.DataFrame: ...
+
+    def predict(self, inputs: Any, *, as_frame: bool = False, **options: Any) -> Any:
+        """The outputs only, for one input or a batch.
+
+        ``inputs`` may be a pandas DataFrame (or Series, or ``{neuron: value}``):
+        its columns are matched to the input neurons by name (see
+        :mod:`netsim.columns`). With ``as_frame=True`` the outputs come back as a
+        DataFrame whose columns are the output neurons (and whose index is the
+        input DataFrame's); otherwise as an array ``(k_out,)`` or ``(B, k_out)``.
+
+        The network function is defined only where the network stops: when a run
+        until stable (no ``steps`` given) does not converge on some input — a
+        recurrent network that cycles or is still moving at ``max_steps`` — the outputs
+        of its last state are returned with a :class:`~netsim.NetsimWarning` saying on
+        how many inputs it did not stop.
+        """
+        run = self.run(inputs, **options)
+        if options.get("steps") is None:
+            stopped = np.asarray(run.converged, dtype=bool)
+            if not stopped.all():
+                missed = int(stopped.size - stopped.sum())
+                where = "the input" if stopped.ndim == 0 else f"{missed} of {stopped.size} inputs"
+                who = f"network {self.name!r}" if self.name else "the network"
+                warnings.warn(
+                    f"{who} did not stop on {where} (rule {run.rule!r}); "
+                    "the network function is defined only where it stops, so these outputs "
+                    "are only the last state's",
+                    NetsimWarning,
+                    stacklevel=2,
+                )
+        if not as_frame:
+            return run.output
+        from .columns import to_frame
+
+        return to_frame(run.output, self._outputs, getattr(inputs, "index", None)
+                        if hasattr(inputs, "columns") else None)
 
     def to_dot(self, **options: Any) -> graphviz.Digraph:
         """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""

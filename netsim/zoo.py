@@ -4,7 +4,8 @@ Each function builds a fresh :class:`~netsim.network.Network` (change it freely)
 are the networks the demo, the examples, the figures and the tests share:
 
 - :func:`xor` — XOR from three step neurons (h1 = OR, h2 = NAND, y = AND of both);
-- :func:`gate` — one step neuron computing AND, OR, NAND, NOR or NOT;
+- :func:`gate` — one step neuron computing AND, OR, NAND, NOR (of any number of
+  inputs) or NOT;
 - :func:`pair` — two neurons a and b connected both ways (a two-neuron recurrent net);
 - :func:`mutual_inhibition` — two sign neurons inhibiting each other: a 2-cycle under
   the parallel rule, a fixed point under the sequential rule;
@@ -24,19 +25,51 @@ __all__ = [
     "build",
     "elman",
     "gate",
+    "gate_weights",
     "mutual_inhibition",
     "pair",
     "sr_latch",
     "xor",
 ]
 
-# gate → (bias, weight of each input): step(bias + Σ w x) with step(ξ) = 1 if ξ ≥ 0
+_GATE_KINDS = ("and", "or", "nand", "nor", "not")
+# Largest n_inputs a gate accepts (a guard against absurd sizes, not a limit of the idea).
+MAX_GATE_INPUTS = 1_000_000
+
+
+def gate_weights(kind: str, n_inputs: int | None = None) -> tuple[float, tuple[float, ...]]:
+    """``(bias, weights)`` of the step neuron computing ``kind`` on ``n_inputs`` bits.
+
+    The course's constructions, with step(ξ) = 1 if ξ ≥ 0: AND has weights 1 and bias
+    −n (all inputs on), OR weights 1 and bias −1 (some input on), NOT weight −1 and
+    bias 0; NAND and NOR negate AND and OR: weights −1 and bias n − 1, resp. 0.
+
+    Examples
+    --------
+    >>> from netsim.zoo import gate_weights
+    >>> gate_weights("and", 3)
+    (-3.0, (1.0, 1.0, 1.0))
+    """
+    if kind not in _GATE_KINDS:
+        raise ParameterError(
+            f"gate must be one of {', '.join(map(repr, _GATE_KINDS))}, got {kind!r}"
+            f"{did_you_mean(kind, _GATE_KINDS)}"
+        )
+    n = (1 if kind == "not" else 2) if n_inputs is None else n_inputs
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_GATE_INPUTS:
+        raise ParameterError(
+            f"n_inputs must be an integer in [1, {MAX_GATE_INPUTS}], got {n_inputs!r}"
+        )
+    if kind == "not" and n != 1:
+        raise ParameterError(f"gate 'not' has one input, got n_inputs={n_inputs!r}")
+    bias = {"and": -float(n), "or": -1.0, "nand": float(n - 1), "nor": 0.0, "not": 0.0}[kind]
+    weight = 1.0 if kind in ("and", "or") else -1.0
+    return bias, (weight,) * n
+
+
+# gate → (bias, weight of each input) for the usual two inputs (NOT: one)
 GATES: dict[str, tuple[float, tuple[float, ...]]] = {
-    "and": (-2.0, (1.0, 1.0)),
-    "or": (-1.0, (1.0, 1.0)),
-    "nand": (1.0, (-1.0, -1.0)),
-    "nor": (0.0, (-1.0, -1.0)),
-    "not": (0.0, (-1.0,)),
+    kind: gate_weights(kind) for kind in _GATE_KINDS
 }
 
 
@@ -75,20 +108,23 @@ def xor() -> Network:
     return net
 
 
-def gate(kind: str) -> Network:
+def gate(kind: str, n_inputs: int | None = None) -> Network:
     """One step neuron computing a logic gate on 0/1 inputs.
 
-    The threshold h sits in the bias b = −h: AND is ``[−2 + x1 + x2 ≥ 0]``, OR is
-    ``[−1 + x1 + x2 ≥ 0]``, NAND and NOR negate the weights, NOT is ``[−x ≥ 0]``.
+    The threshold h sits in the bias b = −h: AND is ``[−n + Σ x ≥ 0]``, OR is
+    ``[−1 + Σ x ≥ 0]``, NAND is ``[n − 1 − Σ x ≥ 0]``, NOR ``[−Σ x ≥ 0]``, NOT is
+    ``[−x ≥ 0]`` (:func:`gate_weights`).
 
     Parameters
     ----------
     kind : {"and", "or", "nand", "nor", "not"}
+    n_inputs : int, optional
+        Number of inputs (default 2; NOT has exactly 1).
 
     Returns
     -------
     Network
-        Inputs ``x1`` (and ``x2``), output ``y``; named after the gate.
+        Inputs ``x1`` … ``xn``, output ``y``; named after the gate.
 
     Examples
     --------
@@ -97,18 +133,16 @@ def gate(kind: str) -> Network:
     [1.0, 1.0, 1.0, 0.0]
     >>> ns.zoo.gate("not").predict([[0], [1]]).ravel().tolist()
     [1.0, 0.0]
+    >>> ns.zoo.gate("and", n_inputs=3).predict([[1, 1, 0], [1, 1, 1]]).ravel().tolist()
+    [0.0, 1.0]
     """
-    if kind not in GATES:
-        raise ParameterError(
-            f"gate must be one of {', '.join(map(repr, GATES))}, got {kind!r}"
-        )
-    bias, weights = GATES[kind]
+    bias, weights = gate_weights(kind, n_inputs)
     net = Network(name=kind)
-    for k in range(len(weights)):
-        net.add_input(f"x{k + 1}")
+    names = [f"x{k + 1}" for k in range(len(weights))]
+    for name in names:
+        net.add_input(name)
     net.add_output("y", activation="step", bias=bias)
-    for k, w in enumerate(weights):
-        net.connect(f"x{k + 1}", "y", w)
+    net.connect_many(zip(names, ["y"] * len(names), weights, strict=True))
     return net
 
 

@@ -1,8 +1,8 @@
 """Every ``$ netsim ...`` session shown in docs/cli.md runs as shown.
 
 The sessions run in order in one directory that holds the files the page names
-(``xor.json``, ``x.csv``, ``osc.json``, ``broken.json``, ``bad.csv`` and
-``examples/iris.csv``). Expected text is compared exactly; a JSON document is compared
+(``xor.json``, ``x.csv``, ``osc.json``, ``broken.json``, ``bad.csv``, ``majority.csv``
+and ``examples/iris.csv``). Expected text is compared exactly; a JSON document is compared
 as data; an error line must be the command's only stderr line, with exit status 2.
 """
 
@@ -71,6 +71,8 @@ def workdir(tmp_path_factory):
     ns.save(ns.zoo.xor(), d / "xor.json")
     (d / "x.csv").write_text("x1,x2\n0,0\n0,1\n1,0\n1,1\n", encoding="utf-8")
     (d / "bad.csv").write_text("a,b\n1,zz\n", encoding="utf-8")
+    (d / "majority.csv").write_text("a,b,c,majority\n0,1,1,1\n1,0,1,1\n1,1,0,1\n1,1,1,1\n",
+                                    encoding="utf-8")
     (osc,) = fenced("json")
     (d / "osc.json").write_text(osc, encoding="utf-8")
     assert ns.to_dict(ns.load(d / "osc.json")) == ns.to_dict(ns.zoo.mutual_inhibition())

@@ -55,7 +55,7 @@ def one_error(capsys, *argv: str) -> str:
         (["run", "xor.json", "--input", "1", "0", "--sample", "3"],
          "--sample picks the row of --inputs whose --trace is shown"),
         (["demo", "--epochs", "0"], "netsim demo: error: argument --epochs: must be a positive"),
-        (["run", "xor.json", "--inputs", "bad.csv"], "bad.csv, line 3, column 2: 'zz'"),
+        (["run", "xor.json", "--inputs", "bad.csv"], "bad.csv, line 3, column 2 (x2): 'zz'"),
         (["run", "xor.json", "--inputs", "data.csv", "extra.csv"],
          "netsim run: error: unrecognized arguments: extra.csv (see 'netsim run --help')"),
         (["new", "mlp", "2-2-1", "-o", "a.json", "b.json"],

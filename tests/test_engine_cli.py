@@ -96,11 +96,11 @@ def test_layered_on_recurrent_names_cycle(capsys, osc):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("1,0\n1\n", "line 2: expected 2 values"),
+        ("1,0\n1\n", "line 2: 1 column, expected 2"),
         ("1,0\n1,zz\n", "line 2, column 2: 'zz' is not a number"),
-        ("x1,x3\n1,0\n", "unknown input neuron 'x3'"),
-        ("x1,x2\n", "no input rows"),
-        ("1,inf\n", "is not finite"),
+        ("x1,x3\n1,0\n", "unknown column 'x3'"),
+        ("x1,x2\n", "no samples"),
+        ("1,inf\n", "is not a finite number"),
     ],
 )
 def test_bad_csv(capsys, xor, tmp_path, text, message):

@@ -26,7 +26,7 @@ def test_concepts_page_has_its_examples():
 
 
 BUILTINS = ["identity", "step", "sign", "sigmoid", "tanh", "scaled_tanh", "relu", "saturated",
-            "gaussian", "softmax", "weighted_sum", "distance"]
+            "gaussian", "bipolar_sigmoid", "softmax", "weighted_sum", "distance"]
 
 
 @pytest.mark.parametrize("name", BUILTINS)

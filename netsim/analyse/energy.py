@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import keywords
+from ..errors import NetsimWarning
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
 
@@ -39,10 +41,6 @@ __all__ = ["EnergyCheck", "NetsimWarning", "check_energy", "energy", "energy_tra
 Array = np.ndarray
 
 SYMMETRY_TOL = 1e-12
-
-
-class NetsimWarning(UserWarning):
-    """A result that is computed but may not mean what the textbook says."""
 
 
 def _warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
@@ -60,6 +58,7 @@ def _warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
         )
 
 
+@keywords
 def energy(
     net: Network, states: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> float | Array:
@@ -83,6 +82,7 @@ def energy(
     return float(e[0]) if arr.ndim == 1 else e.reshape(shape)
 
 
+@keywords
 def energy_trace(
     net: Network, run: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> Array:
@@ -128,6 +128,7 @@ class EnergyCheck:
         return "\n".join(lines + self.notes)
 
 
+@keywords
 def check_energy(net: Network, clamp: Mapping[NeuronId, float] | None = None) -> EnergyCheck:
     """Report the convergence guarantees that apply (and warn when W is not symmetric).
 

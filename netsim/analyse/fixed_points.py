@@ -27,8 +27,10 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_network, keywords
 from ..core import evaluate_stage, stage
 from ..errors import ParameterError, SizeLimitError
+from ..limits import check_count, check_memory
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
 from ._space import chunks, state_space
@@ -42,6 +44,7 @@ SWEEP_LIMIT = 20
 MAX_FRONTIER = 1 << 16
 
 
+@keywords
 def is_fixed_point(
     net: Network, states: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> bool | Array:
@@ -75,6 +78,7 @@ def is_fixed_point(
     return bool(out[0]) if single else out
 
 
+@keywords
 def fixed_points(
     net: Network,
     clamp: Mapping[NeuronId, float] | None = None,
@@ -105,6 +109,8 @@ def fixed_points(
     >>> ns.fixed_points(net, method="search").tolist()
     [[-1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0], [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0]]
     """
+    check_network(net, "fixed_points")
+    max_frontier = check_count(max_frontier, "max_frontier", 1)
     if method not in ("auto", "sweep", "search"):
         raise ParameterError(f"method must be 'auto', 'sweep' or 'search', got {method!r}")
     space = state_space(net, clamp, what="fixed-point enumeration")
@@ -160,6 +166,10 @@ def _search(net: Network, clamp: Mapping[NeuronId, float] | None, max_frontier: 
                 f"partial assignments at neuron {k + 1} of {n}; the network prunes badly "
                 "(raise max_frontier or clamp neurons)"
             )
+        # the doubled frontier: values and potentials, and their working copies
+        check_memory(6 * 8 * 2 * len(values) * (n + 1),
+                     f"the fixed-point search (max_frontier={max_frontier}) at neuron {k + 1} "
+                     f"of {n}")
         values = np.concatenate(
             [
                 np.hstack([values, np.full((len(values), 1), lo_v)]),

@@ -34,7 +34,9 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
+from ..checks import check_network, check_seed, keywords
 from ..errors import ParameterError
+from ..limits import MAX_NEURONS, MAX_SWEEPS, check_count, check_memory, describe
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
 from ._space import state_space
@@ -117,6 +119,7 @@ class Recall:
         return np.argmax(self.overlaps[-1], axis=-1)
 
 
+@keywords
 def recall(
     net: Network,
     probes: Any,
@@ -229,6 +232,7 @@ class GlauberRun:
     temperature: float
 
 
+@keywords
 def glauber(
     net: Network,
     states: Any,
@@ -257,14 +261,17 @@ def glauber(
         temperature >= 0 and np.isfinite(temperature)
     ):
         raise ParameterError(f"temperature must be a finite number >= 0, got {temperature!r}")
-    if isinstance(sweeps, bool) or not isinstance(sweeps, int) or sweeps < 0:
-        raise ParameterError(f"sweeps must be a non-negative integer, got {sweeps!r}")
+    check_network(net, "glauber")
+    sweeps = check_count(sweeps, "sweeps", 0, MAX_SWEEPS)
+    seed = check_seed(seed)
     space = state_space(net, clamp, what="Glauber dynamics")
     lo, hi = space.alphabet
     dyn = DenseDynamics.build(net, clamp, what="Glauber dynamics")
     arr = np.asarray(states, dtype=np.float64)
     single = arr.ndim == 1
     full = dyn.prepare(arr)
+    check_memory(2 * (sweeps + 1) * full.size * 8,
+                 f"glauber(sweeps={sweeps}): the trace of {full.size:,} values per sweep")
     rng = np.random.default_rng(seed)
     bias = dyn.bias_f(full)
     y = np.ascontiguousarray(full[:, dyn.free])
@@ -319,6 +326,7 @@ class CapacityResult:
         return float(self.loads[above[0]]) if len(above) else None
 
 
+@keywords
 def capacity_experiment(
     n: int = 200,
     loads: Sequence[float] = (0.05, 0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.25),
@@ -355,13 +363,24 @@ def capacity_experiment(
     """
     from ..learn.hebb import hebb_weights
 
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ParameterError(f"n must be an integer >= 2, got {n!r}")
+    n = check_count(n, "n", 2, MAX_NEURONS)
+    trials = check_count(trials, "trials", 1, MAX_SWEEPS)
+    max_sweeps = check_count(max_sweeps, "max_sweeps", 0, MAX_SWEEPS)
+    seed = check_seed(seed)
     rng = np.random.default_rng(seed)
-    loads_a = np.asarray(loads, dtype=np.float64)
-    if loads_a.ndim != 1 or np.any(loads_a <= 0):
-        raise ParameterError(f"loads must be positive numbers, got {loads!r}")
+    try:
+        loads_a = np.asarray(loads, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"loads must be positive numbers, got {describe(loads)}") from None
+    if loads_a.ndim != 1 or not np.all(np.isfinite(loads_a)) or np.any(loads_a <= 0) or (
+            np.any(loads_a > 100)):
+        raise ParameterError(f"loads must be numbers in (0, 100] (P/N), got {describe(loads)}")
     counts = np.maximum(1, np.rint(loads_a * n)).astype(np.int64)
+    p_max = int(counts.max())
+    # the weights (and their product), the patterns, their recall and potentials
+    check_memory(8 * (2 * n * n + 4 * p_max * n),
+                 f"capacity_experiment(n={n}, loads up to {loads_a.max():g}): the {n} x {n} "
+                 f"weights and {p_max} patterns")
     err = np.zeros(len(loads_a))
     ok = np.zeros(len(loads_a))
     init = np.zeros(len(loads_a))

@@ -89,7 +89,10 @@ def to_dot(graph: nx.DiGraph, name: str = "states", **graph_attr: str) -> graphv
     """
     import graphviz
 
-    dot = graphviz.Digraph(name=name, graph_attr={"rankdir": "LR", **graph_attr})
+    from ..io.quoting import graphviz_name  # a leaf module: the one quoting of user text
+
+    graph_attr = {k: graphviz_name(v) for k, v in graph_attr.items()}
+    dot = graphviz.Digraph(name=graphviz_name(name), graph_attr={"rankdir": "LR", **graph_attr})
     dot.attr("node", shape="box", style="rounded", fontname="monospace")
     for node, data in graph.nodes(data=True):
         attrs = {}
@@ -98,8 +101,9 @@ def to_dot(graph: nx.DiGraph, name: str = "states", **graph_attr: str) -> graphv
             attrs = {"style": "rounded,filled", "fillcolor": colour, "penwidth": "2"}
         elif data.get("garden_of_eden"):
             attrs = {"style": "rounded,dashed"}
-        dot.node(str(node), **attrs)
+        dot.node(graphviz_name(node), **attrs)
     for u, v, data in graph.edges(data=True):
         label = data.get("neuron")
-        dot.edge(str(u), str(v), **({"label": str(label)} if label is not None else {}))
+        dot.edge(graphviz_name(u), graphviz_name(v),
+                 **({"label": graphviz_name(label)} if label is not None else {}))
     return dot

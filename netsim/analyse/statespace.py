@@ -39,8 +39,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
+from ..checks import check_network, keywords
 from ..core import evaluate_stage, stage
 from ..errors import NetworkError, ParameterError
+from ..limits import check_memory
 from ..network import Network, NeuronId
 from ._space import StateSpace, chunks, state_space
 
@@ -341,6 +343,7 @@ class StateSpaceAnalysis:
         return to_dot(self.graph(max_free=max_free), **options)
 
 
+@keywords
 def attractors(
     net: Network,
     rule: str = "parallel",
@@ -379,10 +382,16 @@ def attractors(
     >>> [(a.labels, a.period, a.basin) for a in result.attractors]
     [(['--', '+-', '++', '-+'], 4, 4)]
     """
+    check_network(net, "attractors")
     if rule not in ("parallel", "sequential"):
         raise ParameterError(f"rule must be 'parallel' or 'sequential', got {rule!r}")
     limit = MAX_PARALLEL if rule == "parallel" else MAX_SEQUENTIAL
     space = state_space(net, clamp, max_free=limit, what=f"exhaustive {rule} analysis")
+    # successor codes, labels, basins and the graph's index arrays, per state (and per
+    # neuron for the sequential rule's one-flip successors)
+    per_state = 64 + (8 * space.n if rule == "sequential" else 0)
+    check_memory(space.size * per_state,
+                 f"attractors(rule={rule!r}): {space.n} free neurons, {space.size:,} states")
     succ = successors(space)
     if rule == "parallel":
         return _parallel(space, succ)

@@ -9,17 +9,23 @@ line on stderr and exits with status 2; there is never a traceback for it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
+import threading
+import warnings
 from collections.abc import Sequence
+
+import numpy as np
 
 from ..errors import NetsimError
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # Subcommand modules, in the order ``netsim --help`` lists them.
-COMMANDS = ["new", "info", "validate", "run", "train", "render", "attractors", "demo"]
+COMMANDS = ["new", "info", "validate", "run", "train", "evaluate", "render", "attractors", "demo"]
 
 EXIT_USAGE = 2
 
@@ -48,8 +54,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _safe_streams() -> None:
+    """Never fail on output: a neuron id may hold a lone surrogate (JSON allows
+    ``"\\ud800"``), which no encoding can write; it is printed escaped (``\\ud800``)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM becomes an exception, so that every `finally` (and the atomic writer's
+    # cleanup of its temporary file) runs before the process exits.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 1 failure, 2 bad input)."""
+    """Run the command line; returns the exit status (0 ok, 1 failure, 2 bad input).
+
+    Floating-point warnings of numpy are not printed: every command checks its
+    results (a diverging training is an error; a run prints ``inf`` or ``nan``).
+    """
+    _safe_streams()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(ValueError, OSError):
+            previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=RuntimeWarning, module="numpy")
+            return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args, extra = parser.parse_known_args(argv)
@@ -76,6 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("netsim: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:  # a last line of defence: sizes are estimated before allocating
+        print("netsim: error: out of memory (the request is too large for this machine)",
+              file=sys.stderr)
+    except RecursionError:  # a last line of defence: nesting is refused by the loaders
+        print("netsim: error: the input is nested too deeply", file=sys.stderr)
     return EXIT_USAGE
 
 

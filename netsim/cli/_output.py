@@ -112,7 +112,8 @@ def yes_no(flag: object) -> str:
 
 
 def check_output(path: str, option: str = "-o", suffixes: Sequence[str] = ()) -> None:
-    """Refuse an output path before any work is done: a missing directory or a wrong suffix.
+    """Refuse an output path before any work is done: a directory, a missing directory or
+    a wrong suffix.
 
     >>> check_output("net.json", suffixes=(".json",))
     >>> check_output("net.txt", suffixes=(".json",))
@@ -125,6 +126,8 @@ def check_output(path: str, option: str = "-o", suffixes: Sequence[str] = ()) ->
         raise ParameterError(
             f"{option} {path}: a network file is JSON; give a name ending in {wanted}"
         )
+    if os.path.isdir(path):
+        raise ParameterError(f"{option} {path}: is a directory; give a file name")
     folder = os.path.dirname(os.fspath(path)) or "."
     if not os.path.isdir(folder):
         raise ParameterError(f"{option} {path}: the directory {folder!r} does not exist")

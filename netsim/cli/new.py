@@ -40,10 +40,14 @@ def parse_function(text: str) -> str | dict[str, Any]:
         if not isinstance(spec, dict) or "name" not in spec:
             raise ns.ParameterError(f"function spec {text!r} needs a \"name\" key")
         return spec
-    name, _, rest = text.partition(":")
+    name, sep, rest = text.partition(":")
     if not name:
         raise ns.ParameterError(f"function spec {text!r} has no name")
     params: dict[str, float] = {}
+    if sep and not rest.replace(",", "").strip():
+        raise ns.ParameterError(
+            f"function spec {text!r} has ':' but no parameters; write {name!r} alone or "
+            f"{name}:KEY=VALUE")
     for part in filter(None, (p.strip() for p in rest.split(","))):
         key, eq, value = part.partition("=")
         try:
@@ -130,6 +134,10 @@ def add_parser(subparsers: Any) -> None:
                      help="the JSON file to write (replaced atomically if it exists)")
     add_json_option(zoo)
     zoo.set_defaults(func=_new_zoo)
+
+    from .new_boolean import add_kind as add_boolean  # its own module (one kind, one job)
+
+    add_boolean(kinds)
 
 
 def _new_mlp(args: argparse.Namespace) -> int:

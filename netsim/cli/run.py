@@ -9,13 +9,14 @@ Examples::
 
 A CSV of inputs has one row per sample and one column per input neuron, in input
 order; an optional first row naming the input neurons (in any order) selects the
-columns by name. Blank lines and lines starting with ``#`` are skipped.
+columns by name. The file follows the rules of :mod:`netsim.csvfile` (the same as
+``netsim train``): blank lines and lines starting with ``#`` are skipped, a first row
+with any non-numeric field is the header.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import numpy as np
 
 import netsim as ns
 
+from ..csvfile import read_csv
 from ._output import add_json_option, emit, load_network
 
 __all__ = ["add_parser", "read_inputs"]
@@ -63,58 +65,12 @@ def add_parser(subparsers: Any) -> None:
 
 
 def read_inputs(path: str | Path, input_ids: list[Any]) -> np.ndarray:
-    """The ``(B, k)`` inputs of a CSV file (see the module docstring)."""
-    path = Path(path)
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = [(n, r) for n, r in enumerate(csv.reader(fh), start=1)
-                if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
-    k = len(input_ids)
-    names = [str(i) for i in input_ids]
-    columns = list(range(k))
-    if rows and not _numeric(rows[0][1]):
-        line, header = rows.pop(0)
-        header = [c.strip() for c in header]
-        unknown = [h for h in header if h not in names]
-        if unknown or sorted(header) != sorted(names):
-            what = (f"unknown input neuron {unknown[0]!r}" + _did_you_mean(unknown[0], names)
-                    + f"; the inputs are {', '.join(names)}"
-                    if unknown else f"the header must name each input once: {names}")
-            raise ns.DataError(f"{path}, line {line}: {what}")
-        columns = [header.index(n) for n in names]
-    if not rows:
-        raise ns.DataError(f"{path}: no input rows")
-    out = np.empty((len(rows), k))
-    for b, (line, row) in enumerate(rows):
-        if len(row) != k:
-            raise ns.DataError(f"{path}, line {line}: expected {k} value{'s' * (k != 1)} (one per "
-                            f"input neuron), got {len(row)}")
-        for c, col in enumerate(columns):
-            text = row[col].strip()
-            try:
-                value = float(text)
-            except ValueError:
-                raise ns.DataError(f"{path}, line {line}, column {col + 1}: {text!r} is not a "
-                                "number") from None
-            if not math.isfinite(value):
-                raise ns.DataError(
-                    f"{path}, line {line}, column {col + 1}: {text!r} is not finite")
-            out[b, c] = value
-    return out
+    """The ``(B, k)`` inputs of a CSV file (the rules of :mod:`netsim.csvfile`).
 
-
-def _did_you_mean(name: str, choices: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _numeric(row: list[str]) -> bool:
-    try:
-        [float(c) for c in row]
-    except ValueError:
-        return False
-    return True
+    Without a header the columns are the inputs in input order; a header must name
+    each input neuron once, in any order.
+    """
+    return read_csv(path, columns=[str(i) for i in input_ids]).values
 
 
 def _plain(value: Any) -> Any:

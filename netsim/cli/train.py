@@ -17,6 +17,7 @@ from ._output import (
     text_table,
     yes_no,
 )
+from .train_options import CourseOptions, add_options
 
 __all__ = ["add_parser"]
 
@@ -59,10 +60,12 @@ def add_parser(subparsers: Any) -> None:
         "binary_cross_entropy (outputs in (0, 1)), cross_entropy (softmax outputs)",
     )
     parser.add_argument(
-        "--optimizer", default="sgd", choices=["sgd", "momentum", "adagrad", "rmsprop", "adam"],
+        "--optimizer", default="sgd", choices=list(ns.learn.OPTIMIZERS),
         help="weight update rule (default sgd: plain gradient descent)",
     )
-    parser.add_argument("--lr", type=_rate, default=0.1, help="learning rate (default 0.1)")
+    parser.add_argument("--lr", type=_rate, default=None,
+                        help="learning rate (default: the optimizer's own: 0.1 for sgd, "
+                        "momentum and nesterov, 0.01 for adagrad, 0.001 for rmsprop and adam)")
     parser.add_argument("--epochs", type=_positive_int, default=100,
                         help="passes over the training samples (default 100)")
     parser.add_argument("--batch-size", type=_batch_size, default=32, metavar="N|full",
@@ -77,6 +80,7 @@ def add_parser(subparsers: Any) -> None:
                           help="show a progress bar (default: when stderr is a terminal)")
     progress.add_argument("--no-progress", dest="progress", action="store_false",
                           help="never show a progress bar")
+    add_options(parser)
     add_json_option(parser)
     parser.set_defaults(func=_train)
 
@@ -98,20 +102,16 @@ def _train(args: argparse.Namespace) -> int:
             "outputs (choose the target columns with --targets)"
         )
     bar = args.progress if args.progress is not None else sys.stderr.isatty()
-    history = ns.train(
-        net,
-        samples.inputs,
-        samples.targets,
-        loss=args.loss,
-        optimizer=args.optimizer,
-        lr=args.lr,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        validation_split=args.validation_split,
-        early_stopping=args.early_stopping,
-        seed=args.seed,
-        progress=bar,
-    )
+    course = CourseOptions(args)
+    x = course.inputs(samples.inputs)
+    common = {"loss": args.loss, "epochs": args.epochs, "batch_size": args.batch_size,
+              "validation_split": args.validation_split,
+              "early_stopping": args.early_stopping, "seed": args.seed}
+    course.cross_validate(net, x, samples.targets, **common,
+                          **course.train_kwargs(args.optimizer, args.lr))
+    history = ns.train(net, x, samples.targets, progress=bar, **common,
+                       **course.train_kwargs(args.optimizer, args.lr))
+    course.finish(net)
     ns.save(net, args.output)
     # The figures describe the saved weights: those of the best epoch when early
     # stopping restored them, else those of the last epoch.
@@ -130,6 +130,7 @@ def _train(args: argparse.Namespace) -> int:
         result[name] = values[at]
     for name, values in history.val_metrics.items():
         result[f"val_{name}"] = values[at]
+    result.update(course.report())
     result["stopped_early"] = history.stopped_early
     rows = [(k.replace("_", " "), f"{v:.6g}" if isinstance(v, float)
              else yes_no(v) if isinstance(v, bool) else v) for k, v in result.items()]

@@ -298,6 +298,15 @@ def _tanh_k(xi: Array, out: Array) -> None:
     np.tanh(xi, out=out)
 
 
+def _bipolar_sigmoid(xi: Array, steepness: Array | float = 1.0) -> Array:
+    # (1 − e^(−λξ)) / (1 + e^(−λξ)) = tanh(λξ/2): tanh never overflows for large |ξ|
+    return np.tanh(0.5 * steepness * xi)
+
+
+def _bipolar_sigmoid_d(xi: Array, y: Array, steepness: Array | float = 1.0) -> Array:
+    return 0.5 * steepness * (1.0 - y * y)
+
+
 def _scaled_tanh(xi: Array, a: Array | float = 1.7159, b: Array | float = 2 / 3) -> Array:
     return a * np.tanh(b * xi)
 
@@ -388,6 +397,15 @@ _BUILTINS = [
         inplace_backward=_sigmoid_kb,
     ),
     Activation("tanh", _tanh, _tanh_d, symbol="tanh", doc="σ(ξ) = tanh ξ", inplace=_tanh_k),
+    Activation(
+        "bipolar_sigmoid",
+        _bipolar_sigmoid,
+        _bipolar_sigmoid_d,
+        params=(Parameter("steepness", 1.0, low=0.0, low_inclusive=False, doc="λ"),),
+        symbol="σ±",
+        doc="σ(ξ) = (1 − e^(−λξ)) / (1 + e^(−λξ)) = tanh(λξ/2), the course's "
+        "'hyperbolic tangens', steepness λ > 0 (default 1)",
+    ),
     Activation(
         "scaled_tanh",
         _scaled_tanh,

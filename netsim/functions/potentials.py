@@ -144,24 +144,41 @@ def _weighted_sum_grad(values: Array, weights: Array, indptr: Array, xi: Array):
     return np.broadcast_to(weights, values.shape), values
 
 
+def segment_max(values: Array, indptr: Array) -> Array:
+    """The maximum of ``values`` (>= 0) along its last axis per CSR segment; 0 if empty."""
+    indptr = np.asarray(indptr)
+    n = len(indptr) - 1
+    out = np.zeros((*values.shape[:-1], n), dtype=values.dtype)
+    if values.shape[-1] == 0 or n == 0:
+        return out
+    nonempty = np.flatnonzero(indptr[:-1] < indptr[1:])
+    out[..., nonempty] = np.maximum.reduceat(values, indptr[:-1][nonempty], axis=-1)
+    return out
+
+
 def _distance(
     values: Array, weights: Array, indptr: Array, bias: Array, p: Array | float = 2.0
 ) -> Array:
     diff = np.abs(values - weights)
     if np.ndim(p) == 0 and p == 2.0:
         return np.sqrt(segment_sum(diff * diff, indptr))
+    # ‖d‖_p = m·‖d/m‖_p with m = max|d_i|: the scaled terms are <= 1, so a huge p
+    # neither overflows nor underflows and tends to the max-norm, as it should.
+    m = segment_max(diff, indptr)
+    safe = np.where(m > 0, m, 1.0)
+    scaled = diff / np.repeat(safe, np.diff(indptr), axis=-1)
     pc = per_connection(p, indptr)
-    return segment_sum(diff**pc, indptr) ** (1.0 / np.asarray(p))
+    return m * segment_sum(scaled**pc, indptr) ** (1.0 / np.asarray(p))
 
 
 def _distance_grad(values: Array, weights: Array, indptr: Array, xi: Array, p=2.0):
-    # ∂ξ/∂y_i = sign(d_i)·|d_i|^(p−1) / ξ^(p−1) with d = y − w; at ξ = 0 every d_i = 0
-    # and we take the subgradient 0 (the minimum of the norm).
+    # ∂ξ/∂y_i = sign(d_i)·(|d_i|/ξ)^(p−1) with d = y − w (|d_i| <= ξ, so no overflow for
+    # a huge p); at ξ = 0 every d_i = 0 and we take the subgradient 0 (the minimum).
     diff = values - weights
     pc = per_connection(p, indptr)
     xi_c = np.repeat(xi, np.diff(indptr), axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        d_values = np.sign(diff) * np.abs(diff) ** (pc - 1.0) / xi_c ** (pc - 1.0)
+        d_values = np.sign(diff) * (np.abs(diff) / xi_c) ** (pc - 1.0)
     d_values = np.where(xi_c > 0, d_values, 0.0)
     return d_values, -d_values
 

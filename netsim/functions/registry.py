@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import numpy as np
 
 from ..errors import ParameterError, UnknownFunctionError, did_you_mean
+from ..limits import describe
 
 __all__ = ["KEEP", "Parameter", "ParametrisedEntry", "Registry", "numeric", "validate_params"]
 
@@ -128,6 +129,15 @@ class ParametrisedEntry:
     _defaults: dict[str, float]
 
     def __post_init__(self) -> None:
+        forward = getattr(self, "forward", None)
+        if not callable(forward):
+            raise ParameterError(f"{self.kind} {self.name!r}: forward must be a function, "
+                                 f"got {describe(forward)}")
+        for attr in ("derivative", "vjp", "gradient"):
+            f = getattr(self, attr, None)
+            if f is not None and not callable(f):
+                raise ParameterError(f"{self.kind} {self.name!r}: {attr} must be a function "
+                                     f"or None, got {describe(f)}")
         object.__setattr__(self, "_defaults", {p.name: p.default for p in self.params})
 
     def defaults(self) -> dict[str, float]:

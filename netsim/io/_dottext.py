@@ -1,4 +1,6 @@
-"""DOT text for a drawing plan: quoting, fixed number formats, options, the emitter.
+"""DOT text for a drawing plan: fixed number formats, options, the emitter.
+
+Every user text goes through :mod:`netsim.io.quoting`.
 
 Private to :mod:`netsim.io.dot`, which documents what the text means. Everything here
 is deterministic: the same plan and options always give the same lines.
@@ -18,6 +20,7 @@ from ..errors import ParameterError
 from ..functions import ACTIVATIONS, POTENTIALS
 from . import palette
 from ._plan import DrawnEdge, DrawnNode, Plan
+from .quoting import dot_id, dot_string, html_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
@@ -38,23 +41,6 @@ _SHAPES = {
 # --- text helpers: quoting, escaping, fixed number formats ------------------------------
 
 
-def _id(name: str) -> str:
-    """A DOT double-quoted ID (names never contain backslashes, see _plan.safe_name)."""
-    return '"' + name.replace('"', '\\"') + '"'
-
-
-def _esc(text: str) -> str:
-    """A DOT escString attribute value, quoted; newlines become ``\\n``."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return '"' + "".join(ch if ch.isprintable() else " " for ch in text) + '"'
-
-
-def _html(text: str) -> str:
-    """Text for an HTML-like label."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join(ch if ch.isprintable() else " " for ch in text.replace('"', "&quot;"))
-
-
 class _Html(str):
     """An HTML-like attribute value, emitted as ``<...>``."""
 
@@ -65,7 +51,7 @@ def _attrs(pairs: Sequence[tuple[str, object]]) -> str:
         if isinstance(value, _Html):
             parts.append(f"{key}=<{value}>")
         else:
-            parts.append(f"{key}={_esc(str(value))}")
+            parts.append(f"{key}={dot_string(str(value))}")
     return " [" + " ".join(parts) + "]" if parts else ""
 
 
@@ -230,9 +216,9 @@ class _Emitter:
         for r, row in enumerate(plan.ranks):
             node_lines = [self._node(plan.nodes[d]) for d in row]
             if self.clusters:
-                out.append(f"\tsubgraph {_id(f'cluster_{r}')} {{\n")
+                out.append(f"\tsubgraph {dot_id(f'cluster_{r}')} {{\n")
                 if self.opts.clusters:
-                    caption = _esc(self._group_caption(r))
+                    caption = dot_string(self._group_caption(r))
                     out.append(f'\t\tgraph [label={caption} labelloc="t" labeljust="l" '
                                'style="rounded,dashed" color="#b0b0b0" fontsize="10"]\n')
                 else:
@@ -246,7 +232,7 @@ class _Emitter:
         if len(plan.ranks) > 1:
             # An invisible spine through the first node of each group puts the groups on
             # successive ranks; dot (2.43) ignores rank=source/sink under newrank=true.
-            spine = " -> ".join(_id(plan.nodes[row[0]].name) for row in plan.ranks)
+            spine = " -> ".join(dot_id(plan.nodes[row[0]].name) for row in plan.ranks)
             out.append(f'\t{spine} [style="invis"]\n')
         out.extend(self._edge(e) for e in plan.edges)
         return out
@@ -260,7 +246,7 @@ class _Emitter:
             kind = "source"
         elif last > 0 and r == last:
             kind = "sink"
-        names = [_id(self.plan.nodes[d].name) for d in row]
+        names = [dot_id(self.plan.nodes[d].name) for d in row]
         lines = [f"\t{{ rank={kind}; " + "; ".join(names) + "; }\n"]
         if len(names) > 1:  # invisible chain: keeps the neuron order across the rank
             chain = names[::-1] if self.clusters and self.opts.direction == "LR" else names
@@ -304,7 +290,7 @@ class _Emitter:
             fill = self.scale.color(value)  # type: ignore[union-attr]
             attrs += [("fillcolor", fill), ("fontcolor", palette.text_color(fill))]
         attrs += [("label", _Html(label)), ("tooltip", tooltip)]
-        return f"\t{_id(node.name)}{_attrs(attrs)}\n"
+        return f"\t{dot_id(node.name)}{_attrs(attrs)}\n"
 
     def _value(self, node: DrawnNode) -> float | None:
         if self.values is None:
@@ -330,11 +316,11 @@ class _Emitter:
     def _neuron_label(self, k: int) -> str:
         data = self.data[k]
         shown = data.get("label") or str(self.plan.ids[k])
-        rows = [f"<b>{_html(shown)}</b>"]
+        rows = [f"<b>{html_text(shown)}</b>"]
         if self.plan.has_incoming[k]:
-            rows.append(f'<font point-size="9">{_html(self._function_text(k))}</font>')
+            rows.append(f'<font point-size="9">{html_text(self._function_text(k))}</font>')
         if self.values is not None and math.isfinite(self.values[k]):
-            rows.append(f'<font point-size="9">= {_html(_short(float(self.values[k])))}</font>')
+            rows.append(f'<font point-size="9">= {html_text(_short(float(self.values[k])))}</font>')
         return _join_rows(rows)
 
     def _neuron_tooltip(self, k: int) -> str:
@@ -364,7 +350,7 @@ class _Emitter:
         if self.values is not None:
             v = self._value(node)
             if v is not None:
-                label += f'<br/><font point-size="9">mean {_html(_short(v))}</font>'
+                label += f'<br/><font point-size="9">mean {html_text(_short(v))}</font>'
         return label
 
     def _activation_summary(self, members: list[int]) -> str:
@@ -384,12 +370,12 @@ class _Emitter:
     def _group_label(self, node: DrawnNode) -> str:
         caption = self._group_caption(node.rank)
         size = len(node.members)
-        rows = [f"<b>{_html(caption)}</b>", f"{size} neuron{'s' * (size != 1)}",
-                f'<font point-size="9">{_html(self._activation_summary(node.members))}</font>']
+        rows = [f"<b>{html_text(caption)}</b>", f"{size} neuron{'s' * (size != 1)}",
+                f'<font point-size="9">{html_text(self._activation_summary(node.members))}</font>']
         if self.values is not None:
             v = self._value(node)
             if v is not None:
-                rows.append(f'<font point-size="9">mean {_html(_short(v))}</font>')
+                rows.append(f'<font point-size="9">mean {html_text(_short(v))}</font>')
         return _join_rows(rows)
 
     def _members_tooltip(self, node: DrawnNode) -> str:
@@ -444,7 +430,7 @@ class _Emitter:
             if (edge.tail > edge.head) != reversed_chain:
                 first, second = head, tail
                 attrs.insert(0, ("dir", "back"))
-        return f"\t{_id(first.name)} -> {_id(second.name)}{_attrs(attrs)}\n"
+        return f"\t{dot_id(first.name)} -> {dot_id(second.name)}{_attrs(attrs)}\n"
 
     def _node_text(self, node: DrawnNode) -> str:
         if node.kind == "neuron":
@@ -463,10 +449,10 @@ class _Emitter:
 
     def _legend(self) -> str:
         plan, opts = self.plan, self.opts
-        head = f"<b>{_html(self.net.name or 'network')}</b>  {len(plan.ids)} neurons, " \
+        head = f"<b>{html_text(self.net.name or 'network')}</b>  {len(plan.ids)} neurons, " \
                f"{plan.n_connections} connections"
         if opts.title:
-            head = f"<b>{_html(opts.title)}</b>  " + head
+            head = f"<b>{html_text(opts.title)}</b>  " + head
         rows = [head]
         if plan.mode == "collapsed":
             rows.append(f"wide layers: first and last {opts.keep} neurons, ⋯ stands for the rest")
@@ -474,13 +460,13 @@ class _Emitter:
             rows.append("one node per layer; edges bundle all connections between layers")
         if plan.n_hidden_connections:
             rows.append(f"{plan.n_hidden_connections} connections with |w| &lt; "
-                        f"{_html(_short(opts.min_weight))} hidden")
+                        f"{html_text(_short(opts.min_weight))} hidden")
         rows.append("box: input   ellipse: hidden   double border: output (double box: both)")
         edges = (f'<font color="{palette.POSITIVE}">━ w &gt; 0</font>   '
                  f'<font color="{palette.NEGATIVE}">━ w &lt; 0</font>   '
                  f'<font color="{palette.NEUTRAL}">━ 0 or mixed</font>   dashed: feedback')
         if plan.max_abs_weight > 0:
-            edges += f"   width ∝ |w|, max {_html(_short(plan.max_abs_weight))}"
+            edges += f"   width ∝ |w|, max {html_text(_short(plan.max_abs_weight))}"
         rows.append(edges)
         table = "".join(f'<tr><td align="left">{row}</td></tr>' for row in rows)
         if self.scale is not None:
@@ -493,7 +479,7 @@ class _Emitter:
         for tick in scale.ticks():
             fill = scale.color(tick)
             cells.append(f'<td bgcolor="{fill}"><font color="{palette.text_color(fill)}">'
-                         f" {_html(_short(tick))} </font></td>")
+                         f" {html_text(_short(tick))} </font></td>")
         return (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
                 f'<td>value ({scale.kind}):</td>{"".join(cells)}</tr></table>')
 

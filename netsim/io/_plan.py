@@ -32,6 +32,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .quoting import dot_name
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network, NeuronId
 
@@ -108,9 +110,8 @@ class Plan:
 
 
 def safe_name(neuron_id: object) -> str:
-    """A DOT-safe node name: backslashes and control characters become '_'."""
-    text = str(neuron_id)
-    return "".join("_" if ch == "\\" or not ch.isprintable() else ch for ch in text)
+    """A DOT-safe node name (see :func:`netsim.io.quoting.dot_name`)."""
+    return dot_name(neuron_id)
 
 
 def _unique_names(ids: list[NeuronId]) -> list[str]:

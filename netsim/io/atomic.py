@@ -13,6 +13,12 @@ Three doors, from the simplest:
 - :func:`atomic_path` yields a temporary *path* for tools that write files themselves
   (e.g. Graphviz), and swaps it in when the block ends without an exception.
 
+A signal does not leave the temporary file behind: SIGINT raises
+``KeyboardInterrupt`` and, while a temporary file exists, SIGTERM raises
+``SystemExit(143)`` (when its action is the default), so the cleanup runs; the name
+of the temporary file is recorded before it is created. A write error (a full disk)
+names the destination, not the temporary file.
+
 The new file gets the permissions of the file it replaces, or the usual ``0o666``
 minus the umask for a new file. A destination that is a symbolic link is written
 through (the link's target is replaced, the link stays).
@@ -21,8 +27,11 @@ through (the link's target is replaced, the link stays).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import signal
+import threading
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -31,16 +40,25 @@ __all__ = ["atomic_open", "atomic_path", "atomic_write_bytes", "atomic_write_tex
 StrPath = str | os.PathLike[str]
 
 
-def _create_temp(final: str) -> tuple[int, str]:
-    """Create and open ``.<name>.<random>.tmp`` beside ``final`` (never an existing file)."""
+def _create_temp(final: str, made: list[str]) -> tuple[int, str]:
+    """Create and open ``.<name>.<random>.tmp`` beside ``final`` (never an existing file).
+
+    The name is appended to ``made`` *before* the file is created, so that an
+    exception at any point (a signal turned into one) leaves the caller a name to
+    remove.
+    """
     directory, name = os.path.split(final)
+    if os.path.isdir(final):  # name the user's mistake, not our temporary file
+        raise IsADirectoryError(errno.EISDIR, "is a directory; give a file name", final)
     for _ in range(100):
         tmp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+        made.append(tmp)
         try:
             # 0o666 lets the umask decide, as for any new file.
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                          0o666)
         except FileExistsError:  # pragma: no cover - 32 random bits collided
+            made.pop()
             continue
         except OSError as exc:  # name the file the user asked for, not our temporary
             reason = (
@@ -67,9 +85,35 @@ def _finish(tmp: str, final: str) -> None:
                 os.close(dfd)
 
 
-def _remove(tmp: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(tmp)
+def _remove(made: list[str]) -> None:
+    for tmp in made:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _raise_exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def _cleanup_on_signal() -> Iterator[None]:
+    """While a temporary file exists, SIGTERM raises ``SystemExit(143)`` instead of
+    killing the process outright, so the ``except`` below removes the file.
+
+    Only when SIGTERM has its default action and we are in the main thread (a
+    program's own handler is left alone). SIGINT already raises KeyboardInterrupt.
+    """
+    installed = False
+    if threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+                signal.signal(signal.SIGTERM, _raise_exit)
+                installed = True
+    try:
+        yield
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextlib.contextmanager
@@ -92,16 +136,18 @@ def atomic_path(path: StrPath) -> Iterator[str]:
     'hello'
     """
     final = os.path.realpath(os.fspath(path))
-    fd, tmp = _create_temp(final)
-    os.close(fd)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as f:  # the tool may not have synced its output
-            os.fsync(f.fileno())
-        _finish(tmp, final)
-    except BaseException:
-        _remove(tmp)
-        raise
+    made: list[str] = []
+    with _cleanup_on_signal():
+        try:
+            fd, tmp = _create_temp(final, made)
+            os.close(fd)
+            yield tmp
+            with open(tmp, "rb+") as f:  # the tool may not have synced its output
+                os.fsync(f.fileno())
+            _finish(tmp, final)
+        except BaseException:
+            _remove(made)
+            raise
 
 
 @contextlib.contextmanager
@@ -125,20 +171,27 @@ def atomic_open(
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open mode must be 'w' or 'wb', got {mode!r}")
     final = os.path.realpath(os.fspath(path))
-    fd, tmp = _create_temp(final)
-    try:
-        if mode == "wb":
-            f: IO[Any] = os.fdopen(fd, "wb")
-        else:
-            f = os.fdopen(fd, "w", encoding=encoding, newline=newline)
-        with f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        _finish(tmp, final)
-    except BaseException:
-        _remove(tmp)
-        raise
+    made: list[str] = []
+    with _cleanup_on_signal():
+        try:
+            fd, tmp = _create_temp(final, made)
+            if mode == "wb":
+                f: IO[Any] = os.fdopen(fd, "wb")
+            else:
+                f = os.fdopen(fd, "w", encoding=encoding, newline=newline)
+            with f:
+                yield f
+                f.flush()
+                os.fsync(f.fileno())
+            _finish(tmp, final)
+        except OSError as exc:
+            _remove(made)
+            if exc.filename in made or exc.filename is None:  # a full disk, ...: name the file
+                raise type(exc)(exc.errno, exc.strerror or str(exc), final) from None
+            raise
+        except BaseException:
+            _remove(made)
+            raise
 
 
 def atomic_write_bytes(path: StrPath, data: bytes) -> None:

@@ -57,12 +57,15 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
+from ..checks import check_network, keywords
 from ..errors import NetsimError, ParameterError, RenderError
+from ..limits import MAX_FRAMES
 from . import palette
 from ._dottext import body_lines, make_options
-from ._plan import make_plan, safe_name
+from ._plan import make_plan
 from ._state import state_vector, trace_frames
 from .atomic import atomic_write_bytes
+from .quoting import graphviz_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
@@ -86,6 +89,7 @@ INSTALL_HINT = (
 # --- the diagram -----------------------------------------------------------------------
 
 
+@keywords
 def to_dot(
     net: Network,
     *,
@@ -152,6 +156,7 @@ def to_dot(
     >>> "rankdir=\\"TB\\"" in dot.source and "newrank" in dot.source
     True
     """
+    check_network(net, "to_dot")
     opts = make_options(direction, weights, min_weight, clusters, legend, max_layer_width,
                         keep, max_nodes, max_edges, summary, title)
     values = None if state is None else state_vector(net, state, sample)
@@ -170,12 +175,13 @@ def to_dot(
         summary=opts.summary,
     )
     body = body_lines(net, plan, opts, values, scale)
-    return graphviz.Digraph(name=safe_name(net.name or "network"), body=body)
+    return graphviz.Digraph(name=graphviz_name(net.name or "network"), body=body)
 
 
 # --- writing and rendering -------------------------------------------------------------
 
 
+@keywords
 def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the DOT text of the diagram (needs no Graphviz program).
 
@@ -246,6 +252,7 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
     return done.stdout
 
 
+@keywords
 def render(
     net: Network,
     path: str | os.PathLike[str],
@@ -330,6 +337,7 @@ def repr_mimebundle(
 # --- traces ----------------------------------------------------------------------------
 
 
+@keywords
 def render_trace(
     net: Network,
     trace: Any,
@@ -381,6 +389,10 @@ def render_trace(
     ['frame_0.dot', 'frame_1.dot']
     """
     frames = trace_frames(net, trace, sample)
+    if len(frames) > MAX_FRAMES:
+        raise ParameterError(
+            f"render_trace would write {len(frames):,} frames (one per step); the limit is "
+            f"{MAX_FRAMES:,}: record fewer steps")
     if format not in FORMATS:
         raise ParameterError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     scale = palette.choose_scale(frames.ravel().tolist(), state_range)

@@ -56,7 +56,9 @@ from importlib import resources
 from typing import Any
 
 from ..errors import FormatError, NetsimError, ParameterError, UnknownFunctionError, did_you_mean
+from ..files import decode_text, read_text
 from ..functions import ACTIVATIONS, POTENTIALS
+from ..limits import MAX_FILE_BYTES, MAX_LAYER, check_memory
 from ..network import Network, NeuronId
 from .atomic import atomic_write_bytes
 
@@ -173,7 +175,7 @@ def neuron_fields(n: object) -> dict[str, Any] | None:
         elif key in ("bias", "initial"):
             ok = _is_number(value)
         elif key == "layer":
-            ok = _is_integer(value) and value >= 0  # type: ignore[operator]
+            ok = _is_integer(value) and 0 <= value <= MAX_LAYER  # type: ignore[operator]
             if ok:
                 out["layer"] = int(value)  # type: ignore[call-overload]
         elif key == "label":
@@ -298,6 +300,8 @@ def _schema_problem(error: Any) -> tuple[list[Any], str]:
         return path, "must not be empty"
     if kind == "minimum":
         return path, f"must be >= {value}, got {_short(inst)}"
+    if kind == "maximum":
+        return path, f"must be <= {value} (netsim's limit), got {_short(inst)}"
     if kind == "const":
         return path, f"must be {_short(value)}, got {_short(inst)}"
     return path, " ".join(str(error.message).split())[:200]
@@ -347,15 +351,13 @@ def load(path: str | os.PathLike[str]) -> Network:
     >>> ns.load(path)
     <Network 'mlp 2-2-1': 5 neurons (2 inputs, 1 output), 6 connections, feed-forward>
     """
+    if not isinstance(path, str | os.PathLike):
+        raise ParameterError(
+            f"load expects a file path (str or path-like), got {type(path).__name__}")
     source = os.fspath(path)
-    with open(source, "rb") as f:
-        raw = f.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(
-            f"{source}: not UTF-8 text (invalid byte at offset {exc.start})"
-        ) from None
+    text = read_text(source, limit=MAX_FILE_BYTES, error=FormatError, what="network file")
+    # the parsed document takes about ten times the text
+    check_memory(10 * len(text), f"loading {source}")
     return from_dict(_read_json(text, source), source=source)
 
 
@@ -372,12 +374,9 @@ def loads(text: str | bytes, source: str = "<string>") -> Network:
     [('a', 'b', 0.5)]
     """
     if isinstance(text, bytes | bytearray):
-        try:
-            text = bytes(text).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FormatError(
-                f"{source}: not UTF-8 text (invalid byte at offset {exc.start})"
-            ) from None
+        text = decode_text(bytes(text), source, FormatError)
+    elif not isinstance(text, str):
+        raise ParameterError(f"loads expects str or bytes, got {type(text).__name__}")
     return from_dict(_read_json(text, source), source=source)
 
 
@@ -403,7 +402,10 @@ def from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Network:
     ...
     netsim.errors.FormatError: <dict>: $.version: unsupported version 2; this netsim reads version 1
     """
-    return _Loader(source).build(data)
+    try:
+        return _Loader(source).build(data)
+    except RecursionError:  # a field holding arrays in arrays ... (a valid one needs 4)
+        raise FormatError(f"{source}: the document is nested too deeply") from None
 
 
 class _Loader:

@@ -31,6 +31,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order
 
+from ..checks import check_network, keywords
+from ..columns import by_name
 from ..compile import Program
 from ..core import Stage, activate_into, backward_into, column, layer_stages
 from ..errors import NetworkError, NeuronNotFoundError, NotDifferentiableError, ParameterError
@@ -514,6 +516,8 @@ def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Ar
     One sample may be given as ``(k_in,)`` and ``(k_out,)``.
     """
     name = f"network {prog.name!r}" if prog.name else "the network"
+    x = by_name(x, [prog.neurons[i] for i in prog.inputs], f"{what}inputs")
+    d = by_name(d, [prog.neurons[i] for i in prog.outputs], f"{what}targets")
     try:
         x_arr = np.asarray(x, dtype=np.float64)
         d_arr = np.asarray(d, dtype=np.float64)
@@ -617,7 +621,10 @@ class Gradient:
         return f"<Gradient: {len(self.vector)} values, loss {self.loss:.6g}>"
 
 
-def gradient(net: Any, X: Any, D: Any, loss: Any = "mse") -> Gradient:
+@keywords
+def gradient(
+    net: Any, X: Any, D: Any, loss: Any = "mse", *, reduction: str = "mean"
+) -> Gradient:
     """∂E/∂w for every weight and bias of an acyclic network, by backpropagation.
 
     Parameters
@@ -629,7 +636,10 @@ def gradient(net: Any, X: Any, D: Any, loss: Any = "mse") -> Gradient:
     D : array_like, shape (B, k_out) or (k_out,)
         Desired outputs.
     loss : {"mse", "binary_cross_entropy", "cross_entropy"} or Loss
-        See :mod:`netsim.learn.losses`; E is the mean over the batch.
+        See :mod:`netsim.learn.losses`.
+    reduction : {"mean", "sum"}
+        ``"mean"``: E = (1/B) Σ_k E_k (default); ``"sum"``: the course's E = Σ_k E_k,
+        whose gradient is the sum of the per-sample gradients.
 
     Returns
     -------
@@ -652,8 +662,10 @@ def gradient(net: Any, X: Any, D: Any, loss: Any = "mse") -> Gradient:
     >>> g.loss, g[("x", "y")], g["y"]
     (3.125, 2.5, 2.5)
     """
-    from .losses import get_loss
+    from .losses import apply_reduction, check_reduction, get_loss
 
+    check_network(net, "gradient")
+    reduction = check_reduction(reduction)
     plan = get_plan(net)
     prog = net.compile()
     x, d = check_data(prog, X, D)
@@ -661,8 +673,8 @@ def gradient(net: Any, X: Any, D: Any, loss: Any = "mse") -> Gradient:
     ctx = loss_fn.prepare(prog)
     state, xis = plan.forward(x, prog.weights, prog.bias)
     out = plan.outputs
-    value, grad_y, grad_xi = loss_fn.evaluate(
+    value, grad_y, grad_xi = apply_reduction(reduction, len(x), *loss_fn.evaluate(
         ctx, state[out].T, xis[out].T if loss_fn.fused else None, d
-    )
+    ))
     gw, gb = plan.backward(state, xis, grad_y, grad_xi, prog.weights)
     return Gradient(prog, net.configuration(), gw, gb, value)

@@ -213,7 +213,7 @@ def delta_rule(
     X: Any,
     D: Any,
     *,
-    lr: float = 0.01,
+    lr: Any = 0.01,
     max_epochs: int = 100,
     tol: float | None = None,
     shuffle: bool = False,
@@ -221,15 +221,18 @@ def delta_rule(
 ) -> RuleResult:
     """Train a single layer with the delta rule (ADALINE, Widrow–Hoff LMS).
 
-    Each sample updates ``w ← w + ε (d − ξ) x`` and ``b ← b + ε (d − ξ)`` (online).
+    Each sample updates ``w ← w + ε(t) (d − ξ) x`` and ``b ← b + ε(t) (d − ξ)``
+    (online), where ``t = 1, 2, ...`` counts the updates.
 
     Parameters
     ----------
     net : Network
         Weighted-sum outputs connected only from input neurons.
     X, D : array_like
-    lr : float
-        ε; for convergence it must be below ``2 / λ_max(E[x xᵀ])``.
+    lr : float, "1/t" or callable
+        A constant ε (for convergence below ``2 / λ_max(E[x xᵀ])``); ``"1/t"`` for
+        the rate ``ε(t) = 1/t`` of the Widrow–Hoff theorem (the weights converge to
+        the least-squares minimum); or a callable ``t -> ε(t)`` (t from 1).
     max_epochs : int
     tol : float, optional
         Stop (``converged=True``) once the epoch's mean ``½ Σ (d − ξ)²`` is below it.
@@ -252,7 +255,8 @@ def delta_rule(
     """
     layer = _Layer(net, "delta rule")
     x, d = check_data(layer.prog, X, D)
-    lr, max_epochs = _check_rate(lr, max_epochs)
+    rate = _rate_of(lr)
+    _lr, max_epochs = _check_rate(1.0 if rate is not None else lr, max_epochs)
     if tol is not None and not (isinstance(tol, int | float) and tol >= 0):
         raise ParameterError(f"tol must be a number >= 0 or None, got {tol!r}")
     rng = np.random.default_rng(seed)
@@ -262,15 +266,16 @@ def delta_rule(
     for _epoch in range(max_epochs):
         for k in _order(len(x), shuffle, rng):
             delta = d[k] - layer.potentials(x[k])
-            layer.w += lr * np.outer(delta, x[k]) * layer.mask
-            layer.b += lr * delta
             updates += 1
+            eps = _lr if rate is None else rate(updates)
+            layer.w += eps * np.outer(delta, x[k]) * layer.mask
+            layer.b += eps * delta
         residual = d - layer.potentials(x)
         error = 0.5 * float(np.mean(np.sum(residual * residual, axis=1)))
         if not np.isfinite(error):
             raise ParameterError(
                 f"the delta rule diverged in epoch {len(errors) + 1}; lower the learning rate "
-                f"(lr={lr:g})"
+                f"(lr={lr if rate is not None else format(_lr, 'g')})"
             )
         errors.append(error)
         if tol is not None and error <= tol:
@@ -278,6 +283,26 @@ def delta_rule(
             break
     vector = layer.write_back(net)
     return RuleResult(converged, len(errors), errors, updates, vector)
+
+
+def _rate_of(lr: Any) -> Any:
+    """``None`` for a constant rate, else the callable ``t -> ε(t)`` (t from 1)."""
+    if isinstance(lr, str):
+        if lr.replace(" ", "") != "1/t":
+            raise ParameterError(f"lr must be a number > 0, '1/t' or a callable, got {lr!r}")
+        return lambda t: 1.0 / t
+
+    if callable(lr):
+        def checked(t: int) -> float:
+            eps = lr(t)
+            if isinstance(eps, bool) or not isinstance(eps, int | float | np.number) or not (
+                np.isfinite(eps) and eps > 0
+            ):
+                raise ParameterError(f"lr(t) must return a number > 0, got {eps!r} for t={t}")
+            return float(eps)
+
+        return checked
+    return None
 
 
 def _check_rate(lr: Any, max_epochs: Any) -> tuple[float, int]:

@@ -9,8 +9,6 @@ splits its columns into inputs and targets; any malformed line is a one-line
 
 from __future__ import annotations
 
-import csv
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DataError, ParameterError
+from ..checks import keywords
+from ..csvfile import read_csv
+from ..errors import DataError, ParameterError, did_you_mean
 
 __all__ = ["Samples", "Standardizer", "read_samples", "standardize"]
 
@@ -100,14 +100,35 @@ class Samples:
     target_names: list[str]
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _check_targets(targets: Any) -> int | list[str]:
+    """``targets`` as a count or a list of distinct names (see :func:`read_samples`)."""
+    if isinstance(targets, str):
+        text = targets.strip()
+        if text.lstrip("-").isdigit():
+            targets = int(text)
+        else:
+            targets = [t.strip() for t in text.split(",") if t.strip()]
+    if isinstance(targets, bool) or not isinstance(targets, int | list | tuple):
+        raise ParameterError(
+            "targets must be a number of last columns (int) or column names (str or a list "
+            f"of str), got {targets!r}")
+    if isinstance(targets, int):
+        if targets < 1:
+            raise ParameterError(f"targets must be at least 1 column, got {targets}")
+        return targets
+    names = list(targets)
+    if not names:
+        raise ParameterError("targets names no column (an empty list); give at least one")
+    for t in names:
+        if not isinstance(t, str) or not t:
+            raise ParameterError(f"targets must be column names (non-empty str), got {t!r}")
+    dup = next((t for k, t in enumerate(names) if t in names[:k]), None)
+    if dup is not None:
+        raise ParameterError(f"targets names column {dup!r} twice")
+    return names
 
 
+@keywords
 def read_samples(
     path: str | os.PathLike[str],
     targets: int | Sequence[str] | str = 1,
@@ -120,8 +141,9 @@ def read_samples(
     ----------
     path : path
         A comma-separated file; every row has the same number of numeric columns. A
-        first line whose fields are all non-numeric is a header of column names.
-        Blank lines are skipped.
+        first line with any non-numeric field is a header of distinct column names.
+        Blank lines and lines starting with ``#`` are skipped (the rules of
+        :mod:`netsim.csvfile`, shared with ``netsim run --inputs``).
     targets : int, str or sequence of str
         The last ``targets`` columns are the desired outputs (an int), or the columns
         with these names (a comma-separated string or a sequence; needs a header).
@@ -145,61 +167,23 @@ def read_samples(
     >>> s.inputs.shape, s.targets.ravel().tolist(), s.target_names
     ((4, 2), [0.0, 1.0, 1.0, 0.0], ['y'])
     """
-    name = os.fspath(path)
-    try:
-        with open(name, newline="", encoding="utf-8") as handle:
-            rows = [(k + 1, row) for k, row in enumerate(csv.reader(handle))]
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{name}: not a UTF-8 text file ({exc.reason})") from None
-    except csv.Error as exc:
-        raise DataError(f"{name}: not a readable CSV file ({exc})") from None
-    rows = [(line, [f.strip() for f in row]) for line, row in rows if any(f.strip() for f in row)]
-    if not rows:
-        raise DataError(f"{name}: the file is empty (no samples)")
-    header: list[str] | None = None
-    if all(not _is_number(f) for f in rows[0][1]):
-        header = rows[0][1]
-        rows = rows[1:]
-        if not rows:
-            raise DataError(f"{name}: the file has a header line but no samples")
-    width = len(header) if header is not None else len(rows[0][1])
-    first = 1 if header is not None else rows[0][0]
-    names = header or [f"column {k + 1}" for k in range(width)]
-    label_col = -1
+    if not isinstance(path, str | os.PathLike):
+        raise ParameterError(f"read_samples expects a file path, got {type(path).__name__}")
+    if classes is not None and not isinstance(classes, str):
+        raise ParameterError(f"classes must be a column name (str), got {classes!r}")
+    targets = _check_targets(targets)
+    table = read_csv(path, text_column=classes)
+    name, header, data, names = table.source, table.header, table.values, table.names
+    width = data.shape[1]
     if classes is not None:
-        if header is None or classes not in header:
-            known = ", ".join(header) if header else "the file has no header"
-            raise DataError(f"{name}: no column named {classes!r} for the classes; {known}")
-        label_col = header.index(classes)
-    labels: list[str] = []
-    data = np.empty((len(rows), width), dtype=np.float64)
-    for r, (line, row) in enumerate(rows):
-        if len(row) != width:
-            raise DataError(
-                f"{name}, line {line}: {len(row)} columns, expected {width} (as on line {first})"
-            )
-        for c, text in enumerate(row):
-            if c == label_col:
-                labels.append(text)
-                data[r, c] = 0.0
-                continue
-            try:
-                value = float(text)
-            except ValueError:
-                raise DataError(
-                    f"{name}, line {line}, column {c + 1}"
-                    f"{f' ({names[c]})' if header else ''}: {text!r} is not a number"
-                ) from None
-            if not math.isfinite(value):
-                raise DataError(
-                    f"{name}, line {line}, column {c + 1}: {text!r} is not a finite number"
-                )
-            data[r, c] = value
-    if classes is not None:
+        labels = table.text
         kinds = list(dict.fromkeys(labels))
         if len(kinds) < 2:
             raise DataError(f"{name}: column {classes!r} has only one class ({kinds[0]!r})")
+        if width < 2:
+            raise DataError(f"{name}: no input column is left beside {classes!r}")
         index = {k: i for i, k in enumerate(kinds)}
+        label_col = names.index(classes)
         inputs = [c for c in range(width) if c != label_col]
         return Samples(
             inputs=data[:, inputs],
@@ -207,11 +191,7 @@ def read_samples(
             input_names=[names[c] for c in inputs],
             target_names=kinds,
         )
-    if isinstance(targets, str) and not targets.strip().lstrip("-").isdigit():
-        targets = [t.strip() for t in targets.split(",") if t.strip()]
-    elif isinstance(targets, str):
-        targets = int(targets)
-    if isinstance(targets, int) and not isinstance(targets, bool):
+    if isinstance(targets, int):
         if not 1 <= targets < width:
             raise DataError(
                 f"{name}: cannot take the last {targets} of {width} columns as targets "
@@ -219,15 +199,15 @@ def read_samples(
             )
         cols = list(range(width - targets, width))
     else:
-        wanted = list(targets)
         if header is None:
             raise DataError(f"{name}: target columns given by name but the file has no header")
-        missing = [t for t in wanted if t not in header]
+        missing = [t for t in targets if t not in header]
         if missing:
             raise DataError(
-                f"{name}: no column named {missing[0]!r}; columns: {', '.join(header)}"
+                f"{name}: no column named {missing[0]!r}{did_you_mean(missing[0], header)}; "
+                f"columns: {', '.join(header)}"
             )
-        cols = [header.index(t) for t in wanted]
+        cols = [header.index(t) for t in targets]
         if len(cols) >= width:
             raise DataError(f"{name}: every column is a target; no input column is left")
     inputs = [c for c in range(width) if c not in cols]

@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import keywords
 from ..errors import DataError, NetworkError
+from ..limits import describe
 from ..network import Network, NeuronId
 
 __all__ = ["hebb", "hebb_weights"]
@@ -26,7 +28,11 @@ Array = np.ndarray
 
 
 def _patterns(patterns: Any, n: int | None = None) -> Array:
-    x = np.asarray(patterns, dtype=np.float64)
+    try:
+        x = np.asarray(patterns, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):  # ragged rows, text, 10**400
+        raise DataError("patterns must be a (P, N) array of numbers, every row of the same "
+                        f"length, got {describe(patterns)}") from None
     if x.ndim == 1:
         x = x[None, :]
     if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
@@ -56,6 +62,7 @@ def hebb_weights(patterns: Any, normalize: bool = True) -> Array:
     return w
 
 
+@keywords
 def hebb(
     net: Network,
     patterns: Any,

@@ -19,6 +19,12 @@ Every loss is the mean over the batch of a per-sample error ``E_k``:
 
 A loss returns ``(value, grad_y, grad_xi)``: the batch-mean loss, ``∂E/∂y`` of the
 outputs and ``∂E/∂ξ`` of the outputs whose gradient is fused (either may be ``None``).
+
+Reduction: ``reduction="mean"`` (the default everywhere) keeps the batch mean
+``E = (1/B) Σ_k E_k``; ``reduction="sum"`` gives the course's ``E = Σ_k E_k`` and so
+the minibatch update ``Δw = −ε Σ_{k∈T} ∇E_k``. :func:`apply_reduction` turns a mean
+into a sum by scaling the value and both gradients by ``B`` (backpropagation is linear
+in them, so the gradients it returns scale the same way).
 """
 
 from __future__ import annotations
@@ -31,10 +37,52 @@ from scipy.special import expit
 
 from ..errors import ParameterError, did_you_mean
 
-__all__ = ["LOSSES", "Loss", "get_loss"]
+__all__ = ["LOSSES", "REDUCTIONS", "Loss", "apply_reduction", "check_reduction", "get_loss"]
 
 Array = np.ndarray
 _EPS = 1e-12
+
+REDUCTIONS = ("mean", "sum")
+
+
+def check_reduction(reduction: Any) -> str:
+    """``reduction`` checked: ``"mean"`` or ``"sum"`` (else ParameterError).
+
+    Examples
+    --------
+    >>> from netsim.learn.losses import check_reduction
+    >>> check_reduction("sum")
+    'sum'
+    """
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        raise ParameterError(
+            f"reduction must be 'mean' or 'sum', got {reduction!r}"
+            f"{did_you_mean(reduction, list(REDUCTIONS))}"
+        )
+    return reduction
+
+
+def apply_reduction(
+    reduction: str, batch: int, value: float, grad_y: Array | None, grad_xi: Array | None
+) -> tuple[float, Array | None, Array | None]:
+    """A loss result ``(value, grad_y, grad_xi)`` (batch mean) under ``reduction``.
+
+    ``"mean"`` returns it unchanged; ``"sum"`` multiplies all three by ``batch``, so
+    the value is ``Σ_k E_k`` and the gradients are those of the sum.
+
+    Examples
+    --------
+    >>> from netsim.learn.losses import apply_reduction
+    >>> apply_reduction("sum", 4, 0.5, None, None)
+    (2.0, None, None)
+    """
+    if reduction == "mean":
+        return value, grad_y, grad_xi
+    return (
+        value * batch,
+        None if grad_y is None else grad_y * batch,
+        None if grad_xi is None else grad_xi * batch,
+    )
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,35 @@ matching array of ``grads`` (∂E/∂param). State (velocities, accumulators) is
 per position in the list and created on the first step. With ``g`` the gradient and
 ``ε = lr``:
 
-``SGD``       ``w ← w − ε g``
-``Momentum``  ``v ← μ v − ε g``, ``w ← w + v``  (μ = ``momentum``, default 0.9)
-``AdaGrad``   ``G ← G + g²``, ``w ← w − ε g / (√G + eps)``
-``RMSProp``   ``s ← ρ s + (1 − ρ) g²``, ``w ← w − ε g / (√s + eps)``  (ρ = 0.9)
+``SGD``       ``w ← w − ε g``                                          (default ε 0.1)
+``Momentum``  ``v ← μ v − ε g``, ``w ← w + v``  (μ = ``momentum``, 0.9)  (default ε 0.1)
+``Nesterov``  ``v ← μ v − ε g``, ``w ← w + μ v − ε g``                  (default ε 0.1)
+``AdaGrad``   ``G ← G + g²``, ``w ← w − ε g / (√G + δ)``               (default ε 0.01)
+``RMSProp``   ``s ← ρ s + (1 − ρ) g²``, ``w ← w − ε g / (√s + δ)``      (default ε 0.001)
 ``Adam``      ``m ← β₁ m + (1 − β₁) g``, ``v ← β₂ v + (1 − β₂) g²``,
               ``w ← w − ε m̂ / (√v̂ + eps)`` with ``m̂ = m / (1 − β₁ᵗ)``,
-              ``v̂ = v / (1 − β₂ᵗ)`` (β₁ = 0.9, β₂ = 0.999, eps = 1e-8)
+              ``v̂ = v / (1 − β₂ᵗ)`` (β₁ = 0.9, β₂ = 0.999, eps = 1e-8)   (default ε 0.001)
+
+AdaGrad and RMSProp take ``eps_inside=True`` for the course's form
+``w ← w − ε g / √(G + δ)`` (δ inside the square root); the default puts δ outside, as
+PyTorch and Keras do. The default learning rates are the course's (0.1 to start plain
+descent, η = 0.01 for AdaGrad, Hinton's η = 0.001 for RMSProp) and Adam's paper's.
+
+Nesterov momentum evaluates the gradient at the look-ahead point ``w + μ v``. It is
+kept in the form that needs only the gradient at the stored weights: the stored
+weights *are* the look-ahead point ``φ = w + μ v``, and ``v ← μ v − ε ∇E(φ)``,
+``φ ← φ + μ v − ε ∇E(φ)`` is exactly Nesterov's ``v ← μ v − ε ∇E(w + μ v)``,
+``w ← w + v`` written in ``φ`` (Sutskever et al. 2013; PyTorch's ``nesterov=True``).
 
 Learning-rate schedules: :func:`schedule` turns a number, a per-epoch list or a
 callable ``epoch -> lr`` into a callable; :func:`step_decay` gives
-``lr₀ · drop^⌊epoch / every⌋``.
+``lr₀ · drop^⌊epoch / every⌋``; :class:`AdaptiveLR` is the course's adaptive rule
+(raise ε slightly while the error falls, cut it when the error rises).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,7 +47,9 @@ __all__ = [
     "SGD",
     "AdaGrad",
     "Adam",
+    "AdaptiveLR",
     "Momentum",
+    "Nesterov",
     "Optimizer",
     "RMSProp",
     "get_optimizer",
@@ -109,13 +125,27 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """Gradient descent with momentum: ``v ← μ v − ε g``, ``w ← w + v``."""
+    """Gradient descent with momentum: ``v ← μ v − ε g``, ``w ← w + v``.
+
+    The course's ``Δw(t) = −ε Σ_k ∇E_k + α Δw(t−1)`` with ``α = momentum``.
+    ``nesterov=True`` is :class:`Nesterov`.
+
+    Examples
+    --------
+    >>> import numpy as np, netsim as ns
+    >>> w = np.array([1.0]); opt = ns.Momentum(lr=0.1, momentum=0.5)
+    >>> opt.step([w], [np.array([1.0])]); opt.step([w], [np.array([1.0])]); w
+    array([0.75])
+    """
 
     name = "momentum"
 
-    def __init__(self, lr: float = 0.1, momentum: float = 0.9) -> None:
+    def __init__(self, lr: float = 0.1, momentum: float = 0.9, nesterov: bool = False) -> None:
         super().__init__(lr)
         self.momentum = _fraction(momentum, "momentum")
+        if not isinstance(nesterov, bool):
+            raise ParameterError(f"nesterov must be True or False, got {nesterov!r}")
+        self.nesterov = nesterov
 
     def _update(self, p, g, state):
         v = state.get("v")
@@ -127,35 +157,97 @@ class Momentum(Optimizer):
         v *= self.momentum
         np.multiply(g, self.lr, out=tmp)
         v -= tmp
-        p += v
+        if self.nesterov:  # φ ← φ + μ v − ε g (see the module docstring)
+            p -= tmp
+            tmp[...] = v
+            tmp *= self.momentum
+            p += tmp
+        else:
+            p += v
+
+
+class Nesterov(Momentum):
+    """Nesterov momentum: ``v ← μ v − ε g``, ``w ← w + μ v − ε g``.
+
+    The stored weights are the look-ahead point, so this is Nesterov's accelerated
+    gradient ``v ← μ v − ε ∇E(w + μ v)``, ``w ← w + v`` (module docstring).
+
+    Examples
+    --------
+    >>> import numpy as np, netsim as ns
+    >>> w = np.array([1.0]); opt = ns.Nesterov(lr=0.1, momentum=0.5)
+    >>> opt.step([w], [np.array([1.0])]); w     # v = −0.1; w = 1 − 0.05 − 0.1
+    array([0.85])
+    """
+
+    name = "nesterov"
+
+    def __init__(self, lr: float = 0.1, momentum: float = 0.9) -> None:
+        super().__init__(lr, momentum, nesterov=True)
+
+
+def _check_inside(eps_inside: Any) -> bool:
+    if not isinstance(eps_inside, bool):
+        raise ParameterError(f"eps_inside must be True or False, got {eps_inside!r}")
+    return eps_inside
+
+
+def _scaled_step(p: Array, g: Array, acc: Array, lr: float, eps: float, inside: bool) -> None:
+    """``p ← p − lr g / (√acc + eps)``, or ``/ √(acc + eps)`` with ``inside``."""
+    root = np.sqrt(acc + eps) if inside else np.sqrt(acc) + eps
+    p -= lr * g / root
 
 
 class AdaGrad(Optimizer):
-    """``G ← G + g²``, ``w ← w − ε g / (√G + eps)``."""
+    """``G ← G + g²``, ``w ← w − ε g / (√G + δ)``; ``eps_inside=True``: ``/ √(G + δ)``.
+
+    ``eps`` is the course's smoothing term δ; the course puts it inside the root
+    (``eps_inside=True``), PyTorch and Keras outside (the default).
+
+    Examples
+    --------
+    >>> import numpy as np, netsim as ns
+    >>> w = np.array([0.0]); ns.AdaGrad(lr=0.01, eps=1.0, eps_inside=True).step(
+    ...     [w], [np.array([3.0])]); w                   # 0.01·3/√(9 + 1)
+    array([-0.00948683])
+    """
 
     name = "adagrad"
 
-    def __init__(self, lr: float = 0.1, eps: float = 1e-8) -> None:
+    def __init__(self, lr: float = 0.01, eps: float = 1e-8, eps_inside: bool = False) -> None:
         super().__init__(lr)
         self.eps = _positive(eps, "eps")
+        self.eps_inside = _check_inside(eps_inside)
 
     def _update(self, p, g, state):
         acc = state.get("G")
         if acc is None:
             acc = state["G"] = np.zeros_like(p)
         acc += g * g
-        p -= self.lr * g / (np.sqrt(acc) + self.eps)
+        _scaled_step(p, g, acc, self.lr, self.eps, self.eps_inside)
 
 
 class RMSProp(Optimizer):
-    """``s ← ρ s + (1 − ρ) g²``, ``w ← w − ε g / (√s + eps)``."""
+    """``s ← ρ s + (1 − ρ) g²``, ``w ← w − ε g / (√s + δ)``; ``eps_inside=True``:
+    ``/ √(s + δ)``, the course's form.
+
+    Examples
+    --------
+    >>> import numpy as np, netsim as ns
+    >>> w = np.array([0.0]); ns.RMSProp(lr=0.001, rho=0.9).step([w], [np.array([2.0])])
+    >>> w.round(8)                                      # 0.001·2/√(0.1·4)
+    array([-0.00316228])
+    """
 
     name = "rmsprop"
 
-    def __init__(self, lr: float = 0.01, rho: float = 0.9, eps: float = 1e-8) -> None:
+    def __init__(
+        self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8, eps_inside: bool = False
+    ) -> None:
         super().__init__(lr)
         self.rho = _fraction(rho, "rho")
         self.eps = _positive(eps, "eps")
+        self.eps_inside = _check_inside(eps_inside)
 
     def _update(self, p, g, state):
         s = state.get("s")
@@ -163,7 +255,7 @@ class RMSProp(Optimizer):
             s = state["s"] = np.zeros_like(p)
         s *= self.rho
         s += (1 - self.rho) * g * g
-        p -= self.lr * g / (np.sqrt(s) + self.eps)
+        _scaled_step(p, g, s, self.lr, self.eps, self.eps_inside)
 
 
 class Adam(Optimizer):
@@ -195,13 +287,20 @@ class Adam(Optimizer):
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, Momentum, AdaGrad, RMSProp, Adam)
+    cls.name: cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)
+}
+
+#: The learning rate each optimizer uses when ``train`` is given none.
+DEFAULT_LR: dict[str, float] = {
+    name: inspect.signature(cls).parameters["lr"].default for name, cls in OPTIMIZERS.items()
 }
 
 
 def get_optimizer(optimizer: str | Optimizer, lr: float | None = None) -> Optimizer:
-    """An optimizer object from a name (``"sgd"``, ``"momentum"``, ``"adagrad"``,
-    ``"rmsprop"``, ``"adam"``) or an :class:`Optimizer` (returned as is).
+    """An optimizer object from a name (``"sgd"``, ``"momentum"``, ``"nesterov"``,
+    ``"adagrad"``, ``"rmsprop"``, ``"adam"``) or an :class:`Optimizer` (returned as is).
+
+    Without ``lr`` a named optimizer gets its own default rate (:data:`DEFAULT_LR`).
 
     Examples
     --------
@@ -235,6 +334,83 @@ def step_decay(lr: float, drop: float = 0.5, every: int = 10) -> Callable[[int],
     if isinstance(every, bool) or not isinstance(every, int) or every < 1:
         raise ParameterError(f"every must be a positive integer, got {every!r}")
     return lambda epoch: lr * drop ** (epoch // every)
+
+
+class AdaptiveLR:
+    """The course's adaptive learning rate: raise ε slightly while the error falls,
+    cut it when the error rises.
+
+    After every epoch :func:`~netsim.train` reports the epoch's training loss to
+    :meth:`observe`: when it is lower than the previous epoch's, ``ε ← up · ε``; when
+    it is higher, ``ε ← down · ε``; when equal, ε stays. ε is kept within
+    ``[min_lr, max_lr]``. Pass it as ``lr``: ``ns.train(..., lr=ns.AdaptiveLR(0.1))``.
+    It keeps state, so use a fresh one per training run (or call :meth:`reset`).
+
+    Parameters
+    ----------
+    lr : float
+        The starting rate ε(0) > 0.
+    up : float
+        Factor > 1 applied while the error falls (default 1.05: "increase slightly").
+    down : float
+        Factor in (0, 1) applied when the error rises (default 0.5).
+    min_lr, max_lr : float
+        Bounds for ε (defaults 1e-8 and 10).
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> rule = ns.AdaptiveLR(0.1, up=1.1, down=0.5)
+    >>> for loss in [1.0, 0.8, 0.9, 0.7]:
+    ...     rule.observe(loss)
+    >>> round(rule(4), 6)     # 0.1 · 1.1 (fell) · 0.5 (rose) · 1.1 (fell)
+    0.0605
+    """
+
+    def __init__(
+        self,
+        lr: float = 0.1,
+        up: float = 1.05,
+        down: float = 0.5,
+        min_lr: float = 1e-8,
+        max_lr: float = 10.0,
+    ) -> None:
+        self.initial = _positive(lr, "lr")
+        self.up = _positive(up, "up")
+        self.down = _positive(down, "down")
+        if self.up <= 1:
+            raise ParameterError(f"up must be a factor > 1, got {up!r}")
+        if self.down >= 1:
+            raise ParameterError(f"down must be a factor in (0, 1), got {down!r}")
+        self.min_lr = _positive(min_lr, "min_lr")
+        self.max_lr = _positive(max_lr, "max_lr")
+        if not self.min_lr <= self.initial <= self.max_lr:
+            raise ParameterError(
+                f"lr must lie in [min_lr, max_lr] = [{self.min_lr:g}, {self.max_lr:g}], "
+                f"got {lr!r}"
+            )
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the starting rate, with no error seen."""
+        self.lr = self.initial
+        self.previous: float | None = None
+
+    def observe(self, loss: float) -> None:
+        """Adapt ε to the error of the epoch just finished."""
+        loss = float(loss)
+        if self.previous is not None and np.isfinite(loss):
+            if loss < self.previous:
+                self.lr = min(self.lr * self.up, self.max_lr)
+            elif loss > self.previous:
+                self.lr = max(self.lr * self.down, self.min_lr)
+        self.previous = loss
+
+    def __call__(self, epoch: int) -> float:
+        return self.lr
+
+    def __repr__(self) -> str:
+        return f"<AdaptiveLR lr={self.lr:g} up={self.up:g} down={self.down:g}>"
 
 
 def schedule(lr: Any, epochs: int) -> Callable[[int], float]:

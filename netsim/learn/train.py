@@ -8,8 +8,17 @@ trained configuration is written back (:func:`write_back`, a bulk equivalent of
 One *epoch* visits every training sample once, in a fresh seeded permutation
 (``shuffle=True``) split into minibatches of ``batch_size`` (1 = online learning,
 ``None`` = the full batch). Each minibatch makes one optimizer step on the mean
-gradient of the batch (plus ``weight_decay · w`` for the connection weights: an L2
-penalty ``½λ‖w‖²``; biases are not decayed).
+gradient of the batch (``reduction="mean"``) or, as the course writes it, on the sum
+``Σ_{k∈T} ∇E_k`` (``reduction="sum"``).
+
+Regularisation, on the connection weights only unless ``decay_biases=True``:
+
+- ``weight_decay=λ``: the L2 penalty ``½λ‖w‖²`` (adds ``λ w`` to the gradient);
+- ``l1=λ₁``: the L1 penalty ``λ₁‖w‖₁`` (adds ``λ₁ sign(w)``);
+- ``multiplicative_decay=ζ``: the course's weight decay ``w ← (1 − ζ)(w + Δw)``
+  applied after every optimizer step. For plain SGD it is exactly an L2 step:
+  ``(1 − ζ)(w − εg) = w − ε'(g + λw)`` with ``ε' = ε(1 − ζ)`` and
+  ``λ = ζ / (ε(1 − ζ))`` (≈ ``ζ/ε`` for small ζ).
 
 The epoch's training ``loss`` is the mean of the minibatch losses, each measured
 before its own update (weighted by batch size); ``val_loss`` is measured on the whole
@@ -30,10 +39,12 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_network, check_seed, keywords
 from ..compile import install_program
 from ..errors import ParameterError
+from ..limits import MAX_EPOCHS, check_count, describe
 from .backprop import PLAN_KEY, check_data, get_plan
-from .losses import get_loss
+from .losses import apply_reduction, check_reduction, get_loss
 from .optimizers import get_optimizer, schedule
 
 __all__ = ["History", "train"]
@@ -117,12 +128,32 @@ def _metric_names(metrics: Any, loss_name: str) -> list[str]:
     return names
 
 
+def _callbacks(callbacks: Any) -> list[Callable[[int, dict[str, Any]], Any]]:
+    """The callbacks as a list of callables, or a clear error."""
+    if callable(callbacks):
+        raise ParameterError("callbacks must be a list of functions; put the one function "
+                             "in a list: callbacks=[f]")
+    try:
+        cbs = list(callbacks)
+    except TypeError:
+        raise ParameterError(
+            f"callbacks must be a list of functions f(epoch, logs), got {describe(callbacks)}"
+        ) from None
+    for cb in cbs:
+        if not callable(cb):
+            raise ParameterError(f"callbacks must be functions f(epoch, logs), got "
+                                 f"{describe(cb)} in the list")
+    return cbs
+
+
 def _progress_enabled(progress: bool | None) -> bool:
     if progress is None:
         return bool(getattr(sys.stderr, "isatty", lambda: False)())
     return bool(progress)
 
 
+@keywords
+@np.errstate(all="ignore")  # the loss and the weights are checked for divergence
 def train(
     net: Any,
     X: Any,
@@ -142,6 +173,10 @@ def train(
     callbacks: Iterable[Callable[[int, dict[str, Any]], Any]] = (),
     metrics: str | Sequence[str] | None = None,
     weight_decay: float = 0.0,
+    l1: float = 0.0,
+    multiplicative_decay: float = 0.0,
+    decay_biases: bool = False,
+    reduction: str = "mean",
 ) -> History:
     """Train an acyclic network by backpropagation and write the weights back.
 
@@ -152,13 +187,15 @@ def train(
     X, D : array_like, shapes (B, k_in) and (B, k_out)
         Training inputs and desired outputs.
     loss : {"mse", "binary_cross_entropy", "cross_entropy"} or Loss
-    optimizer : {"sgd", "momentum", "adagrad", "rmsprop", "adam"} or Optimizer
+    optimizer : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"} or Optimizer
         A name uses ``lr``; an optimizer object keeps its own settings, but a
         schedule given as ``lr`` still sets its rate each epoch.
-    lr : float, sequence or callable, optional
-        The learning rate: a number, one value per epoch, or ``epoch -> lr``
-        (e.g. :func:`netsim.step_decay`). Default: 0.1 for an optimizer given by
-        name, the object's own rate for an optimizer object.
+    lr : float, sequence, callable or AdaptiveLR, optional
+        The learning rate: a number, one value per epoch, ``epoch -> lr`` (e.g.
+        :func:`netsim.step_decay`) or the course's adaptive rule
+        (:class:`netsim.AdaptiveLR`, told each epoch's loss). Default: the
+        optimizer's own rate (sgd, momentum, nesterov 0.1; adagrad 0.01; rmsprop and
+        adam 0.001; an optimizer object keeps its rate).
     epochs : int
     batch_size : int or None
         1 = online, ``None`` = full batch.
@@ -182,7 +219,18 @@ def train(
     metrics : str or list of str, optional
         ``"accuracy"``; default: accuracy for the cross-entropy losses.
     weight_decay : float
-        L2 weight decay λ on connection weights (not biases).
+        L2 weight decay λ: adds ``λ w`` to the gradient (penalty ``½λ‖w‖²``).
+    l1 : float
+        L1 penalty λ₁: adds ``λ₁ sign(w)`` to the gradient (penalty ``λ₁‖w‖₁``).
+    multiplicative_decay : float
+        The course's weight decay ζ in [0, 1): ``w ← (1 − ζ)(w + Δw)`` after each step.
+    decay_biases : bool
+        Apply the three penalties to the biases too (default: weights only).
+    reduction : {"mean", "sum"}
+        ``"mean"`` (default): each step uses the batch mean gradient and the losses
+        in the history are means per sample; ``"sum"``: the course's
+        ``Δw = −ε Σ_{k∈T} ∇E_k``, and ``loss`` / ``val_loss`` are the sums
+        ``E = Σ_k E_k`` over the epoch's training samples / the validation set.
 
     Returns
     -------
@@ -197,13 +245,15 @@ def train(
     >>> bool(h.loss[-1] < h.loss[0])
     True
     """
+    check_network(net, "train")
+    epochs = check_count(epochs, "epochs", 1, MAX_EPOCHS)
+    seed = check_seed(seed)
+    cbs = _callbacks(callbacks)
     plan = get_plan(net)
     prog = net.compile()
     x, d = check_data(prog, X, D)
     loss_fn = get_loss(loss)
     ctx = loss_fn.prepare(prog)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ParameterError(f"epochs must be a positive integer, got {epochs!r}")
     if batch_size is not None and (
         isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
     ):
@@ -215,8 +265,19 @@ def train(
         raise ParameterError(
             f"early_stopping must be a positive number of epochs, got {early_stopping!r}"
         )
-    if not (isinstance(weight_decay, int | float) and weight_decay >= 0):
-        raise ParameterError(f"weight_decay must be a number >= 0, got {weight_decay!r}")
+    for name, value in (("weight_decay", weight_decay), ("l1", l1)):
+        if not (isinstance(value, int | float) and not isinstance(value, bool)
+                and math.isfinite(value) and value >= 0):
+            raise ParameterError(f"{name} must be a number >= 0, got {value!r}")
+    if not (isinstance(multiplicative_decay, int | float)
+            and not isinstance(multiplicative_decay, bool)
+            and 0 <= multiplicative_decay < 1):
+        raise ParameterError(
+            f"multiplicative_decay must be a number in [0, 1), got {multiplicative_decay!r}"
+        )
+    if not isinstance(decay_biases, bool):
+        raise ParameterError(f"decay_biases must be True or False, got {decay_biases!r}")
+    reduction = check_reduction(reduction)
     metric_names = _metric_names(metrics, loss_fn.name)
     rng = np.random.default_rng(seed)
 
@@ -250,8 +311,11 @@ def train(
     bias = np.array(prog.bias, dtype=np.float64)
     opt = get_optimizer(optimizer)
     if lr is None:
-        lr = opt.lr if not isinstance(optimizer, str) else 0.1
+        lr = opt.lr  # a name gets the optimizer's own default rate
     lr_of = schedule(lr, epochs)
+    if hasattr(lr_of, "reset"):
+        lr_of.reset()  # an adaptive rule starts afresh in every run
+    observe = getattr(lr_of, "observe", None)
     out = plan.outputs
     n = len(x)
     size = n if batch_size is None else min(batch_size, n)
@@ -261,7 +325,9 @@ def train(
     ) -> tuple[float, Array, Any, Any, Array, Array]:
         state, xis = plan.forward(xs, weights, bias, reuse=reuse)
         y = state[out].T
-        value, gy, gxi = loss_fn.evaluate(ctx, y, xis[out].T if loss_fn.fused else None, ds)
+        value, gy, gxi = apply_reduction(
+            reduction, len(xs), *loss_fn.evaluate(ctx, y, xis[out].T if loss_fn.fused else None, ds)
+        )
         return value, y, gy, gxi, state, xis
 
     history = History(metrics={m: [] for m in metric_names})
@@ -270,7 +336,6 @@ def train(
     best = math.inf
     best_params: tuple[Array, Array] | None = None
     wait = 0
-    cbs = list(callbacks)
     bar = None
     if _progress_enabled(progress):
         from tqdm.auto import tqdm
@@ -295,10 +360,15 @@ def train(
                         f"lower the learning rate (lr={opt.lr:g})"
                     )
                 gw, gb = plan.backward(state, xis, gy, gxi, weights, reuse=True)
-                if weight_decay:
-                    gw += weight_decay * weights
+                _penalise(gw, weights, weight_decay, l1)
+                if decay_biases:
+                    _penalise(gb, bias, weight_decay, l1)
                 opt.step([weights, bias], [gw, gb])
-                total += value * len(idx)
+                if multiplicative_decay:
+                    weights *= 1.0 - multiplicative_decay
+                    if decay_biases:
+                        bias *= 1.0 - multiplicative_decay
+                total += value if reduction == "sum" else value * len(idx)
                 for m in metric_names:
                     correct[m] += float(np.sum(METRICS[m](y, db)))
             busy += time.perf_counter() - start
@@ -308,13 +378,16 @@ def train(
                     f"training diverged in epoch {epoch + 1}: the weights became non-finite; "
                     f"lower the learning rate (lr={opt.lr:g})"
                 )
-            logs: dict[str, Any] = {"epoch": epoch, "loss": total / n, "lr": opt.lr}
-            history.loss.append(total / n)
+            epoch_loss = total if reduction == "sum" else total / n
+            logs: dict[str, Any] = {"epoch": epoch, "loss": epoch_loss, "lr": opt.lr}
+            history.loss.append(epoch_loss)
             history.lr.append(opt.lr)
             for m in metric_names:
                 history.metrics[m].append(correct[m] / n)
                 logs[m] = correct[m] / n
-            monitored = total / n
+            monitored = epoch_loss
+            if observe is not None:
+                observe(epoch_loss)
             if xv is not None:
                 v_value, v_y, *_ = evaluate(xv, dv)
                 history.val_loss.append(v_value)
@@ -354,6 +427,14 @@ def train(
     history.samples_per_second = seen / busy if busy > 0 else math.inf
     write_back(net, prog, weights, bias)
     return history
+
+
+def _penalise(grad: Array, params: Array, l2: float, l1: float) -> None:
+    """Add the L2 (``l2 · w``) and L1 (``l1 · sign(w)``) penalty gradients in place."""
+    if l2:
+        grad += l2 * params
+    if l1:
+        grad += l1 * np.sign(params)
 
 
 def write_back(net: Any, prog: Any, weights: Array, bias: Array) -> None:

@@ -11,8 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_network, keywords
+from ..columns import by_name
 from ..compile import Program, compile_network
 from ..errors import ParameterError
+from ..limits import MAX_STEPS, available_memory, check_count, check_memory
 from .result import Run
 from .rules import Rule, make_rule
 
@@ -43,16 +46,10 @@ class Initial:
         return self._public
 
 
-def _count(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ParameterError(f"{name} must be an integer >= {low}, got {value!r}")
-    if value < low:
-        raise ParameterError(f"{name} must be an integer >= {low}, got {value}")
-    return int(value)
-
-
 def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
     """``(B, k)`` float inputs and whether a single input was given."""
+    if not isinstance(inputs, np.ndarray | list | tuple):  # a DataFrame: match by name
+        inputs = by_name(inputs, [prog.neurons[i] for i in prog.inputs])
     try:
         x = np.asarray(inputs, dtype=np.float64)
     except (TypeError, ValueError):
@@ -94,6 +91,7 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
     return x.astype(dtype, copy=False), single
 
 
+@keywords
 def run(
     net: Any,
     inputs: Any,
@@ -159,18 +157,19 @@ def run(
     >>> r.converged, r.period, r.state
     (True, 1, array([-1.,  1.]))
     """
+    check_network(net, "run", program=True)
+    if steps is not None:
+        steps = check_count(steps, "steps", 0, MAX_STEPS)
+    if max_steps is not None:
+        max_steps = check_count(max_steps, "max_steps", 0, MAX_STEPS)
     prog = net if isinstance(net, Program) else compile_network(net, dtype=dtype)
     dt = prog.dtype
-    if steps is not None:
-        steps = _count(steps, "steps", 0)
-    if max_steps is not None:
-        max_steps = _count(max_steps, "max_steps", 0)
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (
         math.isfinite(tol) and tol >= 0
     ):
         raise ParameterError(f"tol must be a finite number >= 0, got {tol!r}")
     if seed is not None:
-        seed = _count(seed, "seed", 0)
+        seed = check_count(seed, "seed", 0)
     if not isinstance(record, bool):
         raise ParameterError(f"record must be True or False, got {record!r}")
     x, single = _inputs(prog, inputs, dt)
@@ -203,6 +202,14 @@ def _loop(
     last_change = np.zeros(batch, dtype=np.int64)
     chunks: list[tuple[int, Array, Array]] = []
 
+    # A trace keeps (T+1, B, N) values, twice while it is assembled from its chunks.
+    row_bytes = 2 * batch * n * np.dtype(prog.dtype).itemsize
+    memory = available_memory() if record else 0
+    if record and fixed:
+        check_memory((limit + 1) * row_bytes,
+                     f"run(record=True) with steps={limit}: the trace of {batch} x {n} values "
+                     "per step")
+
     if rule.unit == 0:  # nothing can ever change: a fixed point from the start
         converged[:] = True
         period[:] = 1
@@ -216,6 +223,8 @@ def _loop(
 
     work = rule.start(init, seed, tol, record)
     active = np.arange(batch)
+    settled_at = -1  # a fixed-steps run whose state can no longer change stops here
+    skipped = 0  # steps of a fixed-steps run known not to change the state
     # A repeated state is a cycle only for deterministic rules on discrete states.
     cycles = rule.deterministic and prog.discrete and rule.info.compares_states
     seen: list[dict[bytes, int]] = [{} for _ in range(batch)] if cycles else []
@@ -225,6 +234,10 @@ def _loop(
     t = 0
     while active.size and t < limit:
         k = min(rule.unit, limit - t)
+        if record and not fixed:
+            check_memory((t + k + 1) * row_bytes,
+                         f"run(record=True) with max_steps={limit}: the trace after step "
+                         f"{t + k} ({batch} x {n} values per step)", available=memory)
         adv = rule.advance(work, k)
         if record and adv.records is not None:
             chunks.append((t, active.copy(), adv.records))
@@ -247,6 +260,19 @@ def _loop(
                     transient[b] = first
                     converged[b] = period[b] == 1
         if fixed:
+            # A single-pass rule (layered) is done after its pass, and a deterministic
+            # rule at a repeated state (period 1) stays there: the remaining steps
+            # cannot change anything, so they are not stepped through one by one.
+            if (rule.info.unit == "pass" and adv.stable.all()) or (
+                    cycles and (period[active] == 1).all()):
+                settled_at, skipped = t, limit - t
+                break
+            if cycles and not record and (period[active] > 0).all() and not skipped:
+                # every sample is on a cycle: whole rounds of the common period leave
+                # the state unchanged; step only through the remainder
+                common = math.lcm(*{int(p) for p in period[active]})
+                skipped = (limit - t) // common * common
+                limit -= skipped
             continue
         stop = period[active] > 0
         if stop.all():
@@ -262,7 +288,7 @@ def _loop(
     if active.size == batch:  # nobody stopped early: the state is built only on demand
         output = rule.outputs(work)
         final = _lazy_public(rule, work)
-        n_steps[:] = t
+        n_steps[:] = t + skipped
     elif active.size:
         final[active] = rule.public(work)
         n_steps[active] = t
@@ -276,7 +302,8 @@ def _loop(
         if callable(final):
             final = final()
         for b in range(batch):  # a sample that stopped keeps its final state
-            trace[n_steps[b] + 1 :, b] = final[b]
+            first = n_steps[b] if settled_at < 0 else min(n_steps[b], settled_at)
+            trace[first + 1 :, b] = final[b]
     return dict(state=final, output=output, steps=n_steps, converged=converged, period=period,
                 transient=transient, trace=trace)
 

@@ -1,0 +1,135 @@
+"""Argument checks shared by the public entry points.
+
+- :func:`keywords` — a decorator: the function's signature is the one declaration of
+  its parameters; an unknown keyword argument is a :class:`ParameterError` with a
+  did-you-mean (``run(net, x, stpes=3)`` → "run() has no parameter 'stpes' (did you
+  mean 'steps'?)") instead of Python's ``TypeError``.
+- :func:`check_network` — the network argument is a :class:`Network` (or, where
+  accepted, a compiled ``Program``); anything else names what was given.
+- :func:`check_seed` — ``None`` or an integer ``>= 0`` (what numpy's generators take).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import numbers
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .errors import ParameterError, did_you_mean
+from .limits import describe
+
+__all__ = ["check_network", "check_seed", "keywords"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def keywords(func: F) -> F:
+    """Declare a public function's parameters once, by its signature.
+
+    - an unknown keyword argument is a :class:`ParameterError` with a did-you-mean
+      (Python would raise ``TypeError`` with no hint);
+    - an ``OverflowError`` from an integer argument too large for a float (``10**400``,
+      also inside a list or a mapping) becomes a :class:`ParameterError` naming it.
+
+    Examples
+    --------
+    >>> from netsim.checks import keywords
+    >>> @keywords
+    ... def run(net, *, steps=None, max_steps=None):
+    ...     return float(steps)
+    >>> run(None, stpes=3)
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: run() has no parameter 'stpes' (did you mean 'steps'?); ...
+    >>> run(None, steps=10**400)
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: run(): steps holds a number too large for a float (...)
+    """
+    signature = inspect.signature(func)
+    params = signature.parameters
+    open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    allowed = frozenset(name for name, p in params.items()
+                        if p.kind is not inspect.Parameter.POSITIONAL_ONLY)
+    names = [n for n, p in params.items() if p.kind not in (
+        inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)]
+    label = func.__name__
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if kwargs and not open_ended and not allowed.issuperset(kwargs):
+            bad = next(k for k in kwargs if k not in allowed)
+            raise ParameterError(f"{label}() has no parameter {bad!r}"
+                                 f"{did_you_mean(bad, names)}; its parameters: "
+                                 f"{', '.join(n for n in names if n != 'self')}")
+        try:
+            return func(*args, **kwargs)
+        except OverflowError:
+            given = {**dict(zip(names, args, strict=False)), **kwargs}
+            for name, value in given.items():
+                huge = _huge(value)
+                if huge is not None:
+                    raise ParameterError(f"{label}(): {name} holds a number too large for a "
+                                         f"float ({describe(huge)})") from None
+            raise
+
+    return wrapper  # type: ignore[return-value]
+
+
+_FLOAT_MAX = 2**1024
+
+
+def _huge(value: Any, depth: int = 2) -> Any:
+    """An integer beyond the float range in ``value`` (or in its first items), or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if abs(value) >= _FLOAT_MAX else None
+    if depth and isinstance(value, list | tuple):
+        for item in value[:10_000]:
+            found = _huge(item, depth - 1)
+            if found is not None:
+                return found
+    if depth and isinstance(value, dict):
+        for item in list(value.values())[:10_000]:
+            found = _huge(item, depth - 1)
+            if found is not None:
+                return found
+    return None
+
+
+def check_network(net: Any, where: str, *, program: bool = False) -> None:
+    """Raise :class:`ParameterError` unless ``net`` is a Network (or a Program).
+
+    >>> from netsim.checks import check_network
+    >>> check_network("xor.json", "ns.run")
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: ns.run expects a Network, got str 'xor.json' (load a file ...
+    """
+    from .compile import Program
+    from .network import Network
+
+    if isinstance(net, Network) or (program and isinstance(net, Program)):
+        return
+    wanted = "a Network or a compiled Program" if program else "a Network"
+    hint = " (load a file with ns.load first)" if isinstance(net, str) or hasattr(
+        net, "__fspath__") else ""
+    shown = "None" if net is None else f"{type(net).__name__} {describe(net)}"
+    raise ParameterError(f"{where} expects {wanted}, got {shown}{hint}")
+
+
+def check_seed(seed: Any, name: str = "seed") -> Any:
+    """``None`` or an integer ``>= 0`` (numpy's generators refuse negative seeds).
+
+    >>> from netsim.checks import check_seed
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: seed must be None or an integer >= 0, got -1
+    """
+    if seed is None or not isinstance(seed, bool | numbers.Number | str):
+        return seed  # a numpy Generator or SeedSequence: numpy checks it
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ParameterError(f"{name} must be None or an integer >= 0, got {describe(seed)}")
+    return int(seed)

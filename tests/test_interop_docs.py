@@ -1,0 +1,85 @@
+"""The interop docs: docs/interop.md and the README section run; docs/api.md is current.
+
+docs/api.md is generated from the docstrings (docs/make_api.py) and must be up to
+date; public names have examples.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib.util
+import inspect
+import re
+
+import pytest
+from _docs import DOCS, ROOT, run_page
+
+import netsim as ns
+
+# Public functions and classes of ``netsim`` whose docstrings have no ``>>>`` example
+# yet. This list may only shrink: a new public name comes with its example.
+WITHOUT_EXAMPLE = {
+    "SGD", "Activation", "AdaGrad", "Adam", "Gradient", "History", "Momentum",
+    "Neuron", "Optimizer", "Potential", "Program", "RMSProp", "RuleResult",
+    "energy_trace", "get_activation", "get_potential", "parse_sizes", "register_potential",
+}
+
+
+def test_api_reference_is_up_to_date():
+    pytest.importorskip("sklearn")
+    pytest.importorskip("torch")
+    spec = importlib.util.spec_from_file_location("make_api", DOCS / "make_api.py")
+    make_api = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_api)
+    current = (DOCS / "api.md").read_text(encoding="utf-8")
+    assert current == make_api.render(), "docs/api.md is out of date: python docs/make_api.py"
+
+
+def test_every_public_name_is_in_the_reference():
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    for name in ns.__all__:
+        if not inspect.ismodule(getattr(ns, name)):
+            assert f"`{name}`" in text, name
+    for name in ("netsim.sklearn.NetsimClassifier", "netsim.datasets.iris",
+                 "Network.layer_weights", "Network.predict"):
+        assert f"### `{name}`" in text or f"#### `{name}`" in text, name
+
+
+def test_public_names_have_runnable_examples():
+    missing = set()
+    for name in ns.__all__:
+        obj = getattr(ns, name)
+        if inspect.ismodule(obj) or not (inspect.isclass(obj) or inspect.isfunction(obj)):
+            continue
+        if inspect.isclass(obj) and issubclass(obj, Exception | Warning):
+            continue  # errors are shown by the examples that raise them
+        if ">>>" not in (inspect.getdoc(obj) or ""):
+            missing.add(name)
+    assert missing <= WITHOUT_EXAMPLE, sorted(missing - WITHOUT_EXAMPLE)
+
+
+def test_reference_blocks_are_balanced():
+    lines = (DOCS / "api.md").read_text(encoding="utf-8").splitlines()
+    fences = [line for line in lines if line.startswith("```")]
+    assert len(fences) % 2 == 0
+    assert all("```" not in line for line in lines if not line.startswith("```"))
+
+
+def test_interop_page_runs(tmp_path):
+    for library in ("sklearn", "torch", "pandas"):
+        pytest.importorskip(library)
+    done = run_page(DOCS / "interop.md", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "NetsimModule" in done.stdout
+    assert "inputs: the DataFrame has no column 'x2' for the neuron 'x2'" in done.stdout
+
+
+def test_readme_interop_session_runs():
+    for library in ("sklearn", "torch", "pandas"):
+        pytest.importorskip(library)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    (session,) = re.findall(r"^```pycon\n(.*?)^```", text, flags=re.S | re.M)
+    test = doctest.DocTestParser().get_doctest(session, {}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries == 8
