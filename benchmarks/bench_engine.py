@@ -141,8 +141,7 @@ def s2(quick: bool) -> list[Result]:
     prog = net.compile()
     x = np.random.default_rng(0).random((batch, sizes[0]))
     layers = []
-    for stage in prog.layer_stages:
-        t = stage.targets
+    for t in prog.layer_targets:
         src = np.unique(prog.sources[prog.indptr[t[0]]:prog.indptr[t[-1] + 1]])
         wmat = np.zeros((len(t), len(src)))
         for r, j in enumerate(t):

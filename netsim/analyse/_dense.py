@@ -50,6 +50,7 @@ class DenseDynamics:
     w_fc: Array
     b_f: Array
     clamp_values: dict[int, float]
+    _tol_for: tuple[float, Array] | None = None  # (value bound, rounding bounds)
 
     @classmethod
     def build(
@@ -163,12 +164,48 @@ class DenseDynamics:
                      const: Array | None = None, bound: float | None = None) -> Array:
         """Output of free neuron ``k`` (position in ``free``) from potentials ``(B,)``
         (``y``, ``const``: as for :meth:`activate`)."""
+        if y is not None and self._exact[k]:  # a threshold neuron (the hot loop)
+            low, high, _tie = self._jumps[:, k]
+            out = np.where(xi >= 0, high, low)
+            # only a potential within the rounding bound of 0 needs more
+            if bound is None or np.abs(xi).min() <= self._tolerance(bound)[k]:
+                self._settle(np.array([k]), xi[:, None], out[:, None], y, const, bound)
+            return out
         act, params = self._single[k]
         out = np.empty_like(xi)
-        activate_into(act, xi, out, params)  # the entry's in-place kernel (hot loop)
-        if y is not None and self._exact[k]:
-            self._settle(np.array([k]), xi[:, None], out[:, None], y, const, bound)
+        activate_into(act, xi, out, params)  # the entry's in-place kernel
         return out
+
+    def updater(self, y: Array, const: Array, bound: float | None
+                ) -> Callable[[int, Array], Array]:
+        """``update(k, xi)``: :meth:`activate_one` for the free states ``y`` (updated in
+        place by the caller) and constants ``const``, with per-neuron tables as plain
+        Python values (the sequential sweep's hot loop)."""
+        if bound is None:
+            return lambda k, xi: self.activate_one(k, xi, y, const, bound)
+        tol = self._tolerance(bound).tolist()
+        jumps = [(float(lo), float(hi)) if ex else None for ex, lo, hi in
+                 zip(self._exact.tolist(), self._jumps[0], self._jumps[1], strict=True)]
+        where, absolute = np.where, np.abs
+
+        def update(k: int, xi: Array) -> Array:
+            jump = jumps[k]
+            if jump is None:
+                return self.activate_one(k, xi)
+            out = where(xi >= 0, jump[1], jump[0])
+            if absolute(xi).min() <= tol[k]:  # within the rounding bound of 0
+                self._settle(np.array([k]), xi[:, None], out[:, None], y, const, bound)
+            return out
+
+        return update
+
+    def _tolerance(self, bound: float) -> Array:
+        """The rounding bound of every free neuron's potential for values ≤ ``bound``."""
+        hit = self._tol_for
+        if hit is None or hit[0] != bound:
+            sb, sw = self._slack
+            hit = self._tol_for = (bound, sb + sw * bound)
+        return hit[1]
 
     def value_bound(self, full: Array) -> float | None:
         """A bound of every |value| during dynamics from the states ``full`` ``(B, N)``
@@ -212,8 +249,7 @@ class DenseDynamics:
         if bound is None:
             bound = max(float(np.max(np.abs(y), initial=0.0)),
                         float(np.max(np.abs(c), initial=0.0)))
-        sb, sw = self._slack
-        tol = sb[ks] + sw[ks] * bound
+        tol = self._tolerance(bound)[ks]
         near = np.abs(xi) <= tol
         for b, i in np.argwhere(near).tolist():
             k = int(ks[i])

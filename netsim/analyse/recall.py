@@ -181,9 +181,7 @@ def recall(
     y = np.ascontiguousarray(full[:, dyn.free])
     const = full[:, dyn.const]
     bound = dyn.value_bound(full)
-
-    def update(k: int, xi: Array) -> Array:  # y: the array the sweep updates in place
-        return dyn.activate_one(k, xi, y, const, bound)
+    update = dyn.updater(y, const, bound)  # y: the array the sweep updates in place
 
     batch = y.shape[0]
     steps = np.zeros(batch, dtype=np.int64)
@@ -279,9 +277,11 @@ def glauber(
     bound = dyn.value_bound(full)
     t = float(temperature)
 
+    deterministic = dyn.updater(y, const, bound)
+
     def update(k: int, xi: Array) -> Array:
         if t == 0:
-            return dyn.activate_one(k, xi, y, const, bound)
+            return deterministic(k, xi)
         p_high = expit((hi - lo) * xi / t)
         return np.where(rng.random(xi.shape) < p_high, hi, lo)
 

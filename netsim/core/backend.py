@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["ArrayBackend", "NumpyBackend", "get_backend"]
+__all__ = ["ArrayBackend", "NumpyBackend", "get_backend", "set_backend"]
 
 
 class ArrayBackend(Protocol):
@@ -70,3 +70,14 @@ def get_backend() -> ArrayBackend:
     'numpy'
     """
     return _BACKEND
+
+
+def set_backend(backend: ArrayBackend) -> ArrayBackend:
+    """Make ``backend`` the core's array backend; return the previous one.
+
+    Layouts already built for a program keep the arrays they were built with: choose
+    the backend before the first run (or compile afresh).
+    """
+    global _BACKEND
+    previous, _BACKEND = _BACKEND, backend
+    return previous

@@ -35,7 +35,7 @@ from ..functions import Activation, Potential
 from .backend import get_backend
 from .cache import derived
 from .kernels import DENSE_FILL, activate_into, column
-from .threshold import ExactRows
+from .threshold import ExactRows, jump_arrays, threshold_near_into
 
 __all__ = ["ActKernel", "Plan", "StagePlan", "build_plan", "plan_for"]
 
@@ -53,6 +53,10 @@ class ActKernel:
     # group is split), relative to lo; one parameter set per group
     groups: tuple[slice | Array, ...] = ()
     group_params: tuple[dict[str, float], ...] = ()
+    # a threshold activation: (low, high) as scalars or columns, and its rows' largest
+    # rounding slack (see ExactRows.tolerance); the core decides these rows itself
+    jump: tuple[Any, Any] | None = None
+    tol: tuple[float, float] = (0.0, 0.0)
 
     def __call__(self, xi: Array, out: Array) -> None:
         act = self.activation
@@ -177,8 +181,11 @@ class StagePlan:
         for k in self.acts:
             k(xi[k.lo : k.hi], out[k.lo : k.hi])
 
-    def evaluate(self, state: Array, out: Array) -> None:
-        """``out[:] = σ(ξ(state))`` for the stage's rows (exact at threshold jumps)."""
+    def evaluate(self, state: Array, out: Array, ymax: float | None = None) -> None:
+        """``out[:] = σ(ξ(state))`` for the stage's rows (exact at threshold jumps).
+
+        ``ymax`` bounds every ``|value|`` in ``state`` (computed when not given).
+        """
         xi = self.potentials(state)
         ex = self.exact
         if ex is None:
@@ -186,9 +193,18 @@ class StagePlan:
             return
         # before ``out`` (which may be a view of the state) is overwritten
         old = state[self.lo + ex.rows] if ex.keep else None
-        ymax = _ymax(state)
-        self.activate(xi, out)
-        ex.settle(xi, out, old, lambda src, b: state[src, b], ymax, rows_first=True)
+        if ymax is None:
+            ymax = _ymax(state)
+        near = False
+        for k in self.acts:
+            if k.jump is None:
+                k(xi[k.lo : k.hi], out[k.lo : k.hi])
+                continue
+            tol = k.tol[0] * ymax + k.tol[1]
+            near |= threshold_near_into(xi[k.lo : k.hi], out[k.lo : k.hi], *k.jump, tol,
+                                        ex.scratch)
+        if near:  # some potential within rounding of 0 (a tie, or nearly): decide exactly
+            ex.settle(xi, out, old, lambda src, b: state[src, b], ymax, rows_first=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -364,6 +380,7 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
                 params={k: v[seg] for k, v in prog.potential_params[pot.name].items()},
             )
         )
+    exact = ExactRows.build(prog, neurons, np.arange(len(neurons)), is_ws, inv)
     acts = []
     act_ids = prog.activation_ids[neurons]
     for a, b in _runs(act_ids):
@@ -372,8 +389,13 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
             continue  # below: a group may span runs (members with different potentials)
         seg = neurons[a:b]
         raw = {k: v[seg] for k, v in prog.activation_params[act.name].items()}
+        jump = tol = None
+        if act.jump is not None:
+            low, high, _tie = jump_arrays(act, raw, b - a)
+            jump, tol = (column(low), column(high)), exact.tolerance(a, b)
         acts.append(ActKernel(lo=a, hi=b, activation=act,
-                              params={k: column(v) for k, v in raw.items()}))
+                              params={k: column(v) for k, v in raw.items()},
+                              jump=jump, tol=tol or (0.0, 0.0)))
     stage_groups = prog.groups[neurons]
     for aid in np.unique(act_ids):
         act = prog.activations[int(aid)]
@@ -401,7 +423,7 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
         bias=bias,
         others=tuple(others),
         acts=tuple(acts),
-        exact=ExactRows.build(prog, neurons, np.arange(len(neurons)), is_ws, inv),
+        exact=exact,
     )
 
 

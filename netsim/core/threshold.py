@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -30,7 +30,8 @@ import numpy as np
 
 from ..functions import Activation
 
-__all__ = ["ExactRows", "exact_sign", "gamma", "jump_arrays"]
+__all__ = ["ExactRows", "exact_sign", "gamma", "jump_arrays", "threshold_into",
+           "threshold_near_into", "value_bound"]
 
 Array = np.ndarray
 
@@ -110,6 +111,56 @@ def jump_arrays(act: Activation, params: Mapping[str, Array], rows: int
     return out[0], out[1], out[2]
 
 
+def threshold_into(xi: Array, out: Array, low: Any, high: Any) -> None:
+    """``out = high`` where ``ξ ≥ 0`` else ``low``, in one pass where possible.
+
+    ``low``/``high`` are scalars or columns broadcasting against ``xi``. Exact ties and
+    near-ties are then settled by :meth:`ExactRows.settle` (sign's 0 at ξ = 0 too).
+    """
+    if np.ndim(low) == 0 and np.ndim(high) == 0:
+        if low == -1.0 and high == 1.0:
+            np.sign(xi, out=out)
+            return
+        np.greater_equal(xi, 0, out=out)
+        if not (low == 0.0 and high == 1.0):
+            out *= high - low
+            out += low
+        return
+    out[...] = np.where(xi >= 0, high, low)
+
+
+_CHUNK = 1 << 15  # elements per block: the block's |ξ| stays in cache for the check
+
+
+def threshold_near_into(xi: Array, out: Array, low: Any, high: Any, tol: float,
+                        scratch: dict[tuple[int, ...], Array]) -> bool:
+    """:func:`threshold_into` over the rows of ``xi`` ``(rows, B)`` block by block, and
+    whether some ``|ξ| ≤ tol`` (a potential within rounding of the jump).
+
+    Blocks keep each one's ``|ξ|`` in cache, so the check costs little beyond the
+    decision itself; ``scratch`` holds the block buffer between calls.
+    """
+    rows = xi.shape[0]
+    if rows == 0:
+        return False
+    step = max(1, _CHUNK // max(1, xi[0].size))
+    shape = (min(step, rows), *xi.shape[1:])
+    buf = scratch.get(shape)
+    if buf is None:
+        scratch.clear()
+        buf = scratch[shape] = np.empty(shape, dtype=xi.dtype)
+    near = False
+    for a in range(0, rows, step):
+        b = min(rows, a + step)
+        threshold_into(xi[a:b], out[a:b], low[a:b] if np.ndim(low) else low,
+                       high[a:b] if np.ndim(high) else high)
+        if not near:
+            part = buf[: b - a]
+            np.abs(xi[a:b], out=part)
+            near = float(part.min()) <= tol
+    return near
+
+
 @dataclass(frozen=True, eq=False)
 class ExactRows:
     """The threshold rows of a stage and what deciding them exactly needs.
@@ -133,10 +184,30 @@ class ExactRows:
     neurons: Array  # neuron index of each row (into the program's bias)
     wpos: Array  # positions of ``weights`` in the program's weight array
     dtype: np.dtype
+    keep: bool = False  # some row keeps its value at a tie
+    scratch: dict[tuple[int, ...], Array] = field(default_factory=dict, repr=False)
 
-    @property
-    def keep(self) -> bool:
-        return bool(np.isnan(self.at_zero).any())
+    def tolerance(self, lo: int, hi: int) -> tuple[float, float]:
+        """``(w, b)``: the largest rounding slack of the rows ``lo:hi`` (stage positions),
+        so that ``w·max|y| + b`` bounds the rounding of every one of them."""
+        a, b = np.searchsorted(self.rows, [lo, hi])
+        if a == b:
+            return 0.0, 0.0
+        return float(self.slack[a:b].max()), float(self.slack_bias[a:b].max())
+
+    def near(self, xi: Array, lo: int, hi: int, tol: tuple[float, float], ymax: float,
+             rows_first: bool) -> bool:
+        """Whether some potential of the rows ``lo:hi`` may lie within rounding of 0
+        (one pass: the smallest |ξ| against the rows' largest bound)."""
+        x = xi[lo:hi] if rows_first else xi[:, lo:hi]
+        if not x.size:
+            return False
+        buf = self.scratch.get(x.shape)
+        if buf is None:  # kept: a fresh large array each step costs its page faults
+            self.scratch.clear()
+            buf = self.scratch[x.shape] = np.empty(x.shape, dtype=x.dtype)
+        np.abs(x, out=buf)
+        return float(buf.min()) <= tol[0] * ymax + tol[1]
 
     @classmethod
     def build(cls, prog: Any, neurons: Array, rows: Array, linear: Array, source_of: Array
@@ -172,7 +243,8 @@ class ExactRows:
                    at_zero=at_zero, linear=lin, bias=np.zeros(len(at)), indptr=indptr,
                    sources=np.asarray(source_of[prog.sources[wpos]], dtype=np.int64),
                    weights=np.zeros(len(wpos)), slack=np.zeros(len(at)),
-                   slack_bias=np.zeros(len(at)), neurons=seg, wpos=wpos, dtype=prog.dtype)
+                   slack_bias=np.zeros(len(at)), neurons=seg, wpos=wpos, dtype=prog.dtype,
+                   keep=bool(np.isnan(at_zero).any()))
         return base.with_values(prog.weights, prog.bias)
 
     def with_values(self, weights: Array, bias: Array) -> ExactRows:
@@ -183,7 +255,7 @@ class ExactRows:
         g = gamma(counts + 1, self.dtype)
         row_of = np.repeat(np.arange(len(self.rows)), counts)
         absrow = np.bincount(row_of, weights=np.abs(w), minlength=len(self.rows))
-        return dataclasses.replace(self, weights=w, bias=b,
+        return dataclasses.replace(self, weights=w, bias=b, scratch={},
                                    slack=np.where(self.linear, g * absrow, 0.0),
                                    slack_bias=g * np.abs(b))
 
@@ -217,3 +289,28 @@ class ExactRows:
                 out[self.rows[r], b] = value
             else:
                 out[b, self.rows[r]] = value
+
+
+def value_bound(prog: Any) -> float | None:
+    """The largest |value| any neuron with inputs can take, when every one of them has
+    a discrete activation (else None): with the initial state's largest |value| it
+    bounds every value a run reads, so the rounding bounds need no pass over the state.
+    """
+    from .cache import derived
+
+    def build() -> float | None:
+        upd = prog.updated
+        vmax = 0.0
+        for aid in np.unique(prog.activation_ids[upd]):
+            act = prog.activations[int(aid)]
+            if act.values is None:
+                return None
+            params = prog.activation_params[act.name]
+            rows = upd[prog.activation_ids[upd] == aid]
+            combos = {tuple(float(v[j]) for v in params.values()) for j in rows.tolist()}
+            for combo in combos:
+                values = act.values(dict(zip(params, combo, strict=True)))
+                vmax = max(vmax, *(abs(v) for v in values))
+        return vmax
+
+    return derived(prog, "value_bound", build)

@@ -28,6 +28,7 @@ import numpy as np
 
 from ..compile import Program
 from ..core import Plan, derived, plan_for
+from ..core.threshold import value_bound
 from ..errors import ParameterError, did_you_mean
 from ..functions.registry import Registry
 
@@ -301,6 +302,9 @@ class Parallel(_Synchronous):
         self.tol, self.record = tol, record
         self.bits = self.two is not None and tol == 0
         cur = self.plan.initial(self.prog, init.x)
+        # discrete neurons: one bound of every |value| for the whole run (rounding bounds)
+        vmax = value_bound(self.prog)
+        self.ymax = None if vmax is None else max(vmax, float(np.max(np.abs(cur), initial=0)))
         work = SyncWork(cur, cur.copy())
         if self.bits:
             block = cur[self.stage.lo : self.stage.hi]
@@ -318,7 +322,7 @@ class Parallel(_Synchronous):
         for k in range(steps):
             cur, nxt = work.cur, work.nxt
             new = nxt[st.lo : st.hi]
-            st.evaluate(cur, new)
+            st.evaluate(cur, new, self.ymax)
             if self.bits:
                 packed = np.packbits(new > self.two[2], axis=0)
                 if work.exact.all():
