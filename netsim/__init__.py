@@ -13,10 +13,12 @@ from .analyse import (
     capacity_experiment,
     check_energy,
     energy,
+    energy_monitor,
     energy_trace,
     fixed_points,
     glauber,
     is_fixed_point,
+    overlap_monitor,
     recall,
 )
 from .boolean import boolean_network
@@ -140,6 +142,7 @@ __all__ = [
     "datasets",
     "delta_rule",
     "energy",
+    "energy_monitor",
     "energy_trace",
     "error_rate",
     "evaluate",
@@ -159,6 +162,7 @@ __all__ = [
     "load",
     "mlp",
     "mlp_from_arrays",
+    "overlap_monitor",
     "parse_sizes",
     "perceptron_rule",
     "read_samples",

@@ -43,7 +43,8 @@ Array = np.ndarray
 SYMMETRY_TOL = 1e-12
 
 
-def _warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
+def warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
+    """Warn (NetsimWarning) when the free neurons' weights are not symmetric."""
     asym = dyn.asymmetry()
     if asym > SYMMETRY_TOL:
         i, j = np.unravel_index(np.argmax(np.abs(dyn.w_ff - dyn.w_ff.T)), dyn.w_ff.shape)
@@ -74,7 +75,7 @@ def energy(
     -1.5
     """
     dyn = DenseDynamics.build(net, clamp, what="energy")
-    _warn_asymmetric(dyn)
+    warn_asymmetric(dyn)
     arr = np.asarray(states, dtype=np.float64)
     shape = arr.shape[:-1]
     flat = dyn.prepare(arr.reshape(-1, arr.shape[-1]) if arr.ndim > 1 else arr)
@@ -156,7 +157,7 @@ def check_energy(net: Network, clamp: Mapping[NeuronId, float] | None = None) ->
             )
             break
     if not symmetric:
-        _warn_asymmetric(dyn)
+        warn_asymmetric(dyn)
     if symmetric and not diag_ok:
         notes.append("a negative self-weight allows sequential oscillation")
     return EnergyCheck(

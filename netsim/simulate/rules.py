@@ -43,6 +43,7 @@ __all__ = [
     "RuleInfo",
     "make_rule",
     "register_rule",
+    "two_values",
 ]
 
 Array = np.ndarray
@@ -70,6 +71,9 @@ class RuleInfo:
     compares_states : bool
         Whether a repeated state is a cycle (for a deterministic order on discrete
         states); the layered rule's state is final after its pass instead.
+    takes_temperature : bool
+        The rule has stochastic (Glauber) updates: ``run(..., temperature=T)`` sets
+        the rule object's ``temperature`` before :meth:`Rule.start`.
     """
 
     name: str
@@ -78,6 +82,7 @@ class RuleInfo:
     unit: str = "step"
     takes_order: bool = False
     compares_states: bool = True
+    takes_temperature: bool = False
 
 
 RULE_REGISTRY: Registry[RuleInfo] = Registry("rule")
@@ -137,6 +142,7 @@ class Rule:
     order: str | None = None
     deterministic: bool = True
     unit: int = 1  # steps per unit (set by prepare)
+    temperature: float | None = None  # Glauber updates (rules that take a temperature)
     info: RuleInfo  # the registered capabilities (set by make_rule)
 
     def prepare(self, prog: Program) -> None:  # pragma: no cover - interface
@@ -210,12 +216,15 @@ class Layered(_Synchronous):
         self.t = 0
         self.batch = init.x.shape[0]
         rows = self.plan.inv[self.prog.inputs]
-        if self.plan.layout == "bn" and len(rows) and np.array_equal(
-                rows, np.arange(rows[0], rows[0] + len(rows))):
+        if self.plan.layout == "bn" and len(rows) and not init.given and np.array_equal(
+                rows, np.arange(rows[0], rows[0] + len(rows))) and not (
+                self.prog.has_input[self.prog.inputs].any()):
             # dense layers: keep the inputs and each layer's outputs as contiguous
-            # blocks; the whole (B, N) state is assembled only if someone asks for it
+            # blocks; the whole (B, N) state is assembled only if someone asks for it.
+            # (Not when an input neuron is itself updated: a later layer must read
+            # its new value, not the input block.)
             return SyncWork(None, blocks={(int(rows[0]), int(rows[-1]) + 1): init.x})
-        return SyncWork(self.plan.initial(self.prog, init.x))
+        return SyncWork(init.internal(self.plan))
 
     def _state(self, work: SyncWork) -> Array:
         """The internal state, assembling it from the blocks when needed."""
@@ -296,12 +305,12 @@ class Parallel(_Synchronous):
         self.unit = 1 if len(self.stage.acts) else 0  # no neuron with inputs: nothing to do
         neurons = self.plan.perm[self.stage.lo : self.stage.hi]
         # (low, high, mid) columns, or None
-        self.two = derived(prog, "two_values", lambda: _two_values(prog, neurons))
+        self.two = derived(prog, "two_values", lambda: two_values(prog, neurons))
 
     def start(self, init: Any, seed: Any, tol: float, record: bool) -> SyncWork:
         self.tol, self.record = tol, record
         self.bits = self.two is not None and tol == 0
-        cur = self.plan.initial(self.prog, init.x)
+        cur = init.internal(self.plan)
         # discrete neurons: one bound of every |value| for the whole run (rounding bounds)
         vmax = value_bound(self.prog)
         self.ymax = None if vmax is None else max(vmax, float(np.max(np.abs(cur), initial=0)))
@@ -362,8 +371,9 @@ class Parallel(_Synchronous):
         return out
 
 
-def _two_values(prog: Program, neurons: Array) -> tuple[Array, Array, Array] | None:
-    """Per neuron, its two possible values and their midpoint (columns), if all have 2."""
+def two_values(prog: Program, neurons: Array) -> tuple[Array, Array, Array] | None:
+    """Per neuron of ``neurons``, its two possible values and their midpoint (columns
+    ``(n, 1)``), if every one has exactly two (else None)."""
     if not prog.discrete or len(neurons) == 0:
         return None
     low = np.empty(len(neurons))
@@ -422,7 +432,8 @@ def _sequential(order: str) -> Rule:
 register_rule(RuleInfo("layered", lambda _order: Layered(), needs_acyclic=True, unit="pass",
                        compares_states=False))
 register_rule(RuleInfo("parallel", lambda _order: Parallel()))
-register_rule(RuleInfo("sequential", _sequential, unit="sweep", takes_order=True))
+register_rule(RuleInfo("sequential", _sequential, unit="sweep", takes_order=True,
+                       takes_temperature=True))
 
 # The built-in rule names (the public tuple; RULE_REGISTRY also holds any added later).
 RULES = tuple(RULE_REGISTRY.names())

@@ -110,6 +110,19 @@ class SampleWork:
     changes: int = 0
 
 
+@dataclass
+class BatchWork:
+    """The whole batch's states ``y`` ``(B, N)``, advanced in lockstep (every sample
+    takes the same step at once): the path of Glauber updates, and of large batches
+    on dense threshold networks (one matrix-vector product per step for the batch)."""
+
+    y: Array
+
+
+# Batches at least this large on a dense threshold network run in lockstep.
+LOCKSTEP_BATCH = 8
+
+
 def _static(prog: Program) -> SequentialTables:
     """What the sequential rule derives from a program once (cached on it)."""
     upd = prog.updated.astype(np.int64)
@@ -121,6 +134,15 @@ def _static(prog: Program) -> SequentialTables:
         and not any(prog.activations[int(a)].group for a in acts)
     )
     out = SequentialTables(upd=upd, fast=fast, act_ids=acts, discrete=prog.discrete)
+    out.has_jump = np.zeros(prog.n_neurons, dtype=bool)
+    out.jumps = np.full((3, prog.n_neurons), np.nan)
+    for a in acts:
+        act = prog.activations[int(a)]
+        if act.jump is not None:
+            at = upd[prog.activation_ids[upd] == a]
+            params = {k: v[at] for k, v in prog.activation_params[act.name].items()}
+            out.has_jump[at] = True
+            out.jumps[:, at] = np.stack(jump_arrays(act, params, len(at)))
     if not fast:
         return out
     out.out = _out_csr(prog)
@@ -135,15 +157,6 @@ def _static(prog: Program) -> SequentialTables:
                 low, high, tie = act.jump(scalars)
                 if tie != tie or tie in (low, high):  # two values: the threshold path
                     out.threshold = (low, high)
-    out.has_jump = np.zeros(prog.n_neurons, dtype=bool)
-    out.jumps = np.full((3, prog.n_neurons), np.nan)
-    for a in acts:
-        act = prog.activations[int(a)]
-        if act.jump is not None:
-            at = upd[prog.activation_ids[upd] == a]
-            params = {k: v[at] for k, v in prog.activation_params[act.name].items()}
-            out.has_jump[at] = True
-            out.jumps[:, at] = np.stack(jump_arrays(act, params, len(at)))
     if prog.discrete:
         row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
         out.absrow = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
@@ -252,12 +265,21 @@ class Sequential(Rule):
 
     # --- work --------------------------------------------------------------------------
 
-    def start(self, init: Any, seed: Any, tol: float, record: bool) -> list[SampleWork]:
+    def start(self, init: Any, seed: Any, tol: float, record: bool
+              ) -> list[SampleWork] | BatchWork:
         state = init.public()
         self.tol, self.record = tol, record
         self.rng = np.random.default_rng(seed)
         self.orders: list[Array] = []
         self.t = 0
+        self.deterministic = self.order == "cyclic" and not self.temperature
+        if self.temperature or (
+                state.shape[0] >= LOCKSTEP_BATCH and self.tab.dense is not None
+                and self.order != "random-replacement"):
+            # discrete neurons: one bound of every |value| for the whole run
+            self.ymax = max(self.tab.vmax, float(np.max(np.abs(state), initial=0.0))) \
+                if self.tab.discrete and self.tab.fast else None
+            return BatchWork(np.array(state, order="C"))
         work = [SampleWork(state[b].copy()) for b in range(state.shape[0])]
         if self.tab.fast:
             for w in work:
@@ -330,11 +352,14 @@ class Sequential(Rule):
                 self.orders.append(self.tab.upd[self.rng.integers(0, n, size=n)])
         return self.orders[s]
 
-    def advance(self, work: list[SampleWork], steps: int) -> Advance:
+    def advance(self, work: list[SampleWork] | BatchWork, steps: int) -> Advance:
         n = self.unit
         s, p0 = divmod(self.t, n) if n else (0, 0)
         order = self._sweep_order(s) if n else self.tab.upd
         p1 = p0 + steps
+        if isinstance(work, BatchWork):
+            self.t += steps
+            return self._advance_batch(work, order, p0, p1)
         b = len(work)
         changed = np.zeros(b, dtype=bool)
         last = np.zeros(b, dtype=np.int64)
@@ -635,13 +660,138 @@ class Sequential(Rule):
                 return False
         return True
 
-    def keys(self, work: list[SampleWork]) -> list[bytes]:
+    def keys(self, work: list[SampleWork] | BatchWork) -> list[bytes]:
+        if isinstance(work, BatchWork):
+            return digest_rows(work.y[:, self.tab.upd])
         if not work:
             return []
         return digest_rows(np.stack([w.y[self.tab.upd] for w in work]))
 
-    def compact(self, work: list[SampleWork], keep: Array) -> list[SampleWork]:
+    def compact(self, work: list[SampleWork] | BatchWork, keep: Array
+                ) -> list[SampleWork] | BatchWork:
+        if isinstance(work, BatchWork):
+            return BatchWork(np.ascontiguousarray(work.y[keep]))
         return [work[i] for i in np.asarray(keep).tolist()]
 
-    def public(self, work: list[SampleWork], owned: bool = False) -> Array:
+    def public(self, work: list[SampleWork] | BatchWork, owned: bool = False) -> Array:
+        if isinstance(work, BatchWork):
+            return work.y if owned else work.y.copy()
         return np.stack([w.y for w in work])
+
+    # --- the whole batch in lockstep ---------------------------------------------------
+
+    def _advance_batch(self, work: BatchWork, order: Array, p0: int, p1: int) -> Advance:
+        """Steps ``p0:p1`` of the sweep ``order`` for every sample at once.
+
+        Each step evaluates the selected neuron for the whole batch from a fresh
+        potential (no incremental sums): deterministically (exact at the jump, as
+        :meth:`_decide`), or with a temperature the Glauber rule: high with probability
+        ``σ((hi − lo)·ξ/T)`` against one uniform draw per sample (``rng.random(B)``,
+        after the sweep's order was drawn).
+        """
+        y = work.y
+        b = y.shape[0]
+        steps = p1 - p0
+        changed = np.zeros(b, dtype=bool)
+        last = np.zeros(b, dtype=np.int64)
+        records = np.empty((steps, b, y.shape[1]), dtype=y.dtype) if self.record else None
+        potential = self._batch_potential()
+        temp = self.temperature
+        jumps = self.tab.jumps
+        tol = self.tol
+        if not temp and records is None and self.tab.threshold is not None and (
+                self.ymax is not None and self.tab.dense is not None):
+            self._sweep_batch_threshold(y, order, p0, p1, changed, last)
+            return Advance(steps, changed, last,
+                           ~changed if steps == self.unit else np.zeros(b, dtype=bool))
+        for pos in range(p0, p1):
+            j = int(order[pos])
+            xi = potential(y, j)
+            old = y[:, j]
+            if temp:
+                low, high = jumps[0, j], jumps[1, j]
+                # σ((hi − lo)·ξ/T) without overflow warnings: exp of a large
+                # negative argument is 0, of a large positive one inf → probability 0
+                with np.errstate(over="ignore"):
+                    p_high = 1.0 / (1.0 + np.exp(-(high - low) * xi / temp))
+                new = np.where(self.rng.random(b) < p_high, high, low).astype(y.dtype)
+            elif self.tab.has_jump[j]:
+                new = self._decide_batch(y, j, xi)
+            else:
+                new = self._sigma(np.full(b, j), xi)
+            moved = np.abs(new - old) > tol if tol else new != old
+            if moved.any():
+                changed |= moved
+                last[moved] = pos - p0 + 1
+            y[:, j] = new
+            if records is not None:
+                records[pos - p0] = y
+        stable = ~changed if steps == self.unit else np.zeros(b, dtype=bool)
+        return Advance(steps, changed, last, stable, records)
+
+    def _sweep_batch_threshold(self, y: Array, order: Array, p0: int, p1: int,
+                               changed: Array, last: Array) -> None:
+        """The deterministic lockstep sweep on a dense network of one step/sign
+        activation, with plain per-neuron tables (the hot loop)."""
+        prog = self.prog
+        win = derived(prog, "dense_in", lambda: np.ascontiguousarray(self.tab.dense.T))
+        low, high = self.tab.threshold
+        key = ("batch_bound", self.ymax)
+        # per neuron: the rounding bound of a fresh potential (values ≤ ymax)
+        bounds = derived(prog, key, lambda: (gamma(prog.in_degree + 1, y.dtype) * (
+            np.abs(prog.bias) + self.tab.absrow * self.ymax)).tolist())
+        bias = prog.bias.tolist()
+        where, absolute = np.where, np.abs
+        for pos in range(p0, p1):
+            j = int(order[pos])
+            xi = y @ win[j]
+            if bias[j]:
+                xi += bias[j]
+            new = where(xi >= 0, high, low)
+            if absolute(xi).min() <= bounds[j]:  # within rounding of the jump: exact
+                new = self._decide_batch(y, j, xi)
+            moved = new != y[:, j]
+            if moved.any():
+                changed |= moved
+                last[moved] = pos - p0 + 1
+                y[:, j] = new
+
+    def _batch_potential(self) -> Any:
+        """``potential(y, j)``: the fresh ``ξ_j`` of every sample ``(B,)``."""
+        prog = self.prog
+        if self.tab.dense is not None:
+            win = derived(prog, "dense_in", lambda: np.ascontiguousarray(self.tab.dense.T))
+            bias = prog.bias
+            return lambda y, j: y @ win[j] + bias[j]
+        if self.tab.fast:
+            indptr, sources, weights, bias = prog.indptr, prog.sources, prog.weights, prog.bias
+
+            def sparse(y: Array, j: int) -> Array:
+                a, e = indptr[j], indptr[j + 1]
+                return y[:, sources[a:e]] @ weights[a:e] + bias[j]
+
+            return sparse
+
+        def general(y: Array, j: int) -> Array:  # any potential: the core's stage
+            xi, _new = evaluate_stage(prog, stage(prog, [j]), y)
+            return xi[:, 0]
+
+        return general
+
+    def _decide_batch(self, y: Array, j: int, xi: Array) -> Array:
+        """:meth:`_decide` for the whole batch: the side of the jump, exact where
+        rounding could decide it, the tie rule at exactly 0."""
+        prog = self.prog
+        low, high, tie = self.tab.jumps[:, j]
+        new = np.where(xi >= 0, high, low).astype(y.dtype)
+        a, e = prog.indptr[j], prog.indptr[j + 1]
+        src, w = prog.sources[a:e], prog.weights[a:e]
+        # a bound of the values the sum reads: for the run, or per sample
+        ymax = self.ymax if self.ymax is not None else np.max(
+            np.abs(y[:, src]), axis=1, initial=0.0)
+        absrow = self.tab.absrow[j] if self.tab.absrow is not None else np.abs(w).sum()
+        bound = gamma(e - a + 1, y.dtype) * (abs(prog.bias[j]) + absrow * ymax)
+        for k in np.flatnonzero(np.abs(xi) <= bound).tolist():
+            sgn = exact_sign(float(prog.bias[j]), w, y[k, src])
+            new[k] = high if sgn > 0 else low if sgn < 0 else (y[k, j] if tie != tie else tie)
+        return new
