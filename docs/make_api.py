@@ -9,7 +9,8 @@ modules used by their own name (``netsim.zoo``, ``netsim.datasets``,
 public methods and properties. The numpydoc sections become bold headings and lists,
 examples become ``pycon`` blocks (the doctests run them: tests/test_doctests.py). A
 public name or class without a docstring is an error, so the reference cannot
-silently lose an entry (a method or property may go without). Needs only the
+silently lose an entry (a method or property may go without), and so is a
+cross-reference (``:func:`x```, ``:class:`x``` …) that names nothing. Needs only the
 standard library (and the optional libraries the bridges import: scikit-learn, torch).
 """
 
@@ -31,6 +32,43 @@ SECTIONS = ("Parameters", "Returns", "Yields", "Raises", "Attributes", "Examples
             "See Also", "Warns", "Other Parameters", "References")
 LISTS = ("Parameters", "Returns", "Yields", "Raises", "Attributes", "Warns",
          "Other Parameters")
+
+
+ROLE = re.compile(r":(?:func|class|meth|mod|attr|data|exc|obj):`~?([^`]+)`")
+
+
+def resolves(target: str, module: str, owner: Any) -> bool:
+    """Whether a cross-reference names something that exists (in context)."""
+    target = target.strip().removesuffix("()")
+    if owner is not None:  # a member of the documented class, or a dataclass field
+        fields = getattr(owner, "__dataclass_fields__", {})
+        head = target.split(".")[0]
+        if hasattr(owner, head) or head in fields:
+            return True
+    for candidate in (target, f"{module}.{target}", f"netsim.{target}"):
+        parts = candidate.split(".")
+        for k in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:k]))
+            except ImportError:
+                continue
+            try:
+                for part in parts[k:]:
+                    fields = getattr(obj, "__dataclass_fields__", {})
+                    obj = fields[part] if part in fields else getattr(obj, part)
+            except AttributeError:
+                break
+            return True
+    return False
+
+
+BROKEN: list[str] = []
+
+
+def check_references(doc: str, name: str, module: str, owner: Any) -> None:
+    for target in ROLE.findall(doc):
+        if not resolves(target, module, owner):
+            BROKEN.append(f"{name}: {target}")
 
 
 def inline(text: str) -> str:
@@ -96,11 +134,16 @@ def signature(obj: Any, name: str) -> str:
     return f"{name}{sig}"
 
 
-def entry(obj: Any, name: str, level: int, member: bool = False) -> list[str]:
+def entry(obj: Any, name: str, level: int, member: bool = False, owner: Any = None
+          ) -> list[str]:
     doc = inspect.getdoc(obj)
     if not doc and not member:  # methods and properties may be self-explanatory
         raise SystemExit(f"make_api: {name} has no docstring")
     doc = doc or ""
+    func = obj.fget if isinstance(obj, property) else obj
+    module = getattr(func, "__module__", None) or getattr(owner, "__module__", "netsim")
+    check_references(doc, name, module, owner if owner is not None else (
+        obj if inspect.isclass(obj) else None))
     head = "#" * level
     if isinstance(obj, property):
         return [f"{head} `{name}` (property)", "", *render_doc(doc), ""]
@@ -115,9 +158,9 @@ def entry(obj: Any, name: str, level: int, member: bool = False) -> list[str]:
                                                or isinstance(value, property)):
                 continue
             if isinstance(value, property):
-                out += entry(value, f"{name}.{member}", level + 1, member=True)
+                out += entry(value, f"{name}.{member}", level + 1, member=True, owner=obj)
             else:
-                sub = entry(value, f"{name}.{member}", level + 1, member=True)
+                sub = entry(value, f"{name}.{member}", level + 1, member=True, owner=obj)
                 sub[3] = sub[3].replace("(self, ", "(").replace("(self)", "()")
                 out += sub
     return out
@@ -129,6 +172,7 @@ def public(module: Any) -> list[tuple[str, Any]]:
 
 
 def render() -> str:
+    BROKEN.clear()
     netsim = importlib.import_module("netsim")
     out = [
         "# API reference",
@@ -167,10 +211,13 @@ def render() -> str:
             out += entry(obj, name, 3)
     for module_name in MODULES:
         module = importlib.import_module(module_name)
+        check_references(inspect.getdoc(module) or "", module_name, module_name, None)
         out += [f"## {module_name} (module)", "", *render_doc(inspect.getdoc(module) or ""), ""]
         for name, obj in public(module):
             if inspect.isclass(obj) or inspect.isfunction(obj):
                 out += entry(obj, f"{module_name}.{name}", 3)
+    if BROKEN:
+        raise SystemExit("make_api: references to nothing: " + "; ".join(BROKEN))
     text = "\n".join(out)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.rstrip() + "\n"

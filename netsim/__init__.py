@@ -21,6 +21,9 @@ from .analyse import (
     overlap_monitor,
     recall,
 )
+from .analyse.derrida import derrida
+from .analyse.ensemble import ensemble_study
+from .analyse.random_networks import random_threshold_network
 from .boolean import boolean_network
 from .builders import mlp, parse_sizes
 from .compile import Program, compile_network
@@ -86,7 +89,9 @@ from .learn import (
     train,
 )
 from .learn.hebb import hebb
+from .matrices import from_matrix, read_matrix
 from .network import Network, Neuron
+from .plot import plot_decision_regions, plot_patterns, plot_recall
 from .simulate import ORDERS, RULES, Run, run
 
 __version__ = "0.1.0"
@@ -141,13 +146,16 @@ __all__ = [
     "confusion_matrix",
     "datasets",
     "delta_rule",
+    "derrida",
     "energy",
     "energy_monitor",
     "energy_trace",
+    "ensemble_study",
     "error_rate",
     "evaluate",
     "fixed_points",
     "from_dict",
+    "from_matrix",
     "from_torch",
     "get_activation",
     "get_potential",
@@ -165,6 +173,11 @@ __all__ = [
     "overlap_monitor",
     "parse_sizes",
     "perceptron_rule",
+    "plot_decision_regions",
+    "plot_patterns",
+    "plot_recall",
+    "random_threshold_network",
+    "read_matrix",
     "read_samples",
     "recall",
     "register_activation",

@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from .checks import keywords
 from .errors import ParameterError, SizeLimitError
+from .limits import check_network_size
 from .network import Network
 from .zoo import gate_weights
 
@@ -109,6 +111,7 @@ def _names(given: Any, default: list[str], what: str) -> list[Any]:
     return names
 
 
+@keywords
 def boolean_network(
     truth: Any,
     *,
@@ -186,10 +189,12 @@ def boolean_network(
     out_names = _names(outputs, ["y"] if m == 1 else [f"y{j + 1}" for j in range(m)], "output")
     if set(in_names) & set(out_names):
         raise ParameterError("input and output names must differ")
+    true_rows = [k for k in range(len(keys)) if y_rows[k].any()]
+    check_network_size(n + len(true_rows) + m,
+                       n * len(true_rows) + int(y_rows.sum()), "boolean_network")
     net = Network(name=name)
     for x in in_names:
         net.add_input(x)
-    true_rows = [k for k in range(len(keys)) if y_rows[k].any()]
     hidden = [f"h_{keys[k]}" for k in true_rows]
     clash = set(hidden) & (set(in_names) | set(out_names))
     if clash:

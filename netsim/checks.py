@@ -20,13 +20,23 @@ from typing import Any, TypeVar
 from .errors import ParameterError, did_you_mean
 from .limits import describe
 
-__all__ = ["check_network", "check_seed", "keywords"]
+__all__ = ["as_floats", "check_network", "check_path", "check_seed", "keywords"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def keywords(func: F) -> F:
+def keywords(
+    func: F | None = None,
+    *,
+    passes_to: Callable[..., Any] | None = None,
+    network: bool | str = False,
+) -> Any:
     """Declare a public function's parameters once, by its signature.
+
+    ``@keywords(passes_to=g)`` is for a function whose ``**options`` go on to ``g``:
+    its own parameters and ``g``'s are the allowed keywords. ``@keywords(network=True)``
+    also checks that the first argument is a :class:`Network` (``network="program"``:
+    or a compiled ``Program``), see :func:`check_network`.
 
     - an unknown keyword argument is a :class:`ParameterError` with a did-you-mean
       (Python would raise ``TypeError`` with no hint);
@@ -48,17 +58,29 @@ def keywords(func: F) -> F:
     ...
     netsim.errors.ParameterError: run(): steps holds a number too large for a float (...)
     """
-    signature = inspect.signature(func)
-    params = signature.parameters
+    if func is None:
+        return functools.partial(keywords, passes_to=passes_to, network=network)
+    params = inspect.signature(func).parameters
     open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    allowed = frozenset(name for name, p in params.items()
-                        if p.kind is not inspect.Parameter.POSITIONAL_ONLY)
     names = [n for n, p in params.items() if p.kind not in (
         inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)]
+    if passes_to is not None:
+        inner = inspect.signature(inspect.unwrap(passes_to)).parameters
+        names += [n for n, p in inner.items() if n not in names and p.kind in (
+            inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            and n != next(iter(inner))]  # its first argument (the network) is ours
+        open_ended = False
+    allowed = frozenset(n for n in names if params.get(n) is None
+                        or params[n].kind is not inspect.Parameter.POSITIONAL_ONLY)
     label = func.__name__
+
+    first = names[0] if names else None
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if network:
+            net = args[0] if args else kwargs.get(first)  # type: ignore[arg-type]
+            check_network(net, label, program=network == "program")
         if kwargs and not open_ended and not allowed.issuperset(kwargs):
             bad = next(k for k in kwargs if k not in allowed)
             raise ParameterError(f"{label}() has no parameter {bad!r}"
@@ -133,3 +155,36 @@ def check_seed(seed: Any, name: str = "seed") -> Any:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ParameterError(f"{name} must be None or an integer >= 0, got {describe(seed)}")
     return int(seed)
+
+
+def check_path(path: Any, name: str = "path") -> None:
+    """Raise :class:`ParameterError` unless ``path`` is a str or a path-like object.
+
+    >>> from netsim.checks import check_path
+    >>> check_path(None, "path")
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: path must be a file name (str or path-like), got None
+    """
+    if not isinstance(path, str) and not hasattr(path, "__fspath__"):
+        shown = "None" if path is None else f"{type(path).__name__} {describe(path)}"
+        raise ParameterError(f"{name} must be a file name (str or path-like), got {shown}")
+
+
+def as_floats(value: Any, name: str, dtype: Any = None) -> Any:
+    """``np.asarray(value, dtype)`` (float64 by default), or a :class:`ParameterError`
+    naming ``name`` for text, ragged rows, objects or numbers beyond the float range.
+
+    >>> from netsim.checks import as_floats
+    >>> as_floats([[1, 0], [1]], "states")
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: states must be numbers in a regular array (rows of one ...
+    """
+    import numpy as np
+
+    try:
+        return np.asarray(value, dtype=np.float64 if dtype is None else dtype)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"{name} must be numbers in a regular array (rows of one "
+                             f"length), got {describe(value)}") from None

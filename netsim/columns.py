@@ -58,6 +58,13 @@ def _order(labels: list[Any], names: Sequence[Any], what: str, kind: str) -> lis
     return list(names)
 
 
+def _floats(values: Any, what: str) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(f"{what}: the table holds values that are not numbers") from None
+
+
 def by_name(data: Any, names: Sequence[Any], what: str = "inputs") -> Any:
     """``data`` as an array with its columns in the order of ``names`` when it has names.
 
@@ -99,13 +106,14 @@ def by_name(data: Any, names: Sequence[Any], what: str = "inputs") -> Any:
     if hasattr(data, "columns") and hasattr(data, "to_numpy"):  # a DataFrame
         labels = list(data.columns)
         by_label = all(isinstance(c, str) for c in labels) or set(labels) == set(names)
+        # to_numpy() without arguments: other table libraries (polars) take no dtype
         if not by_label:
-            return data.to_numpy(dtype=np.float64)
+            return _floats(data.to_numpy(), what)
         order = _order(labels, names, what, "DataFrame")
-        return data[order].to_numpy(dtype=np.float64)
+        return _floats(data[order].to_numpy(), what)
     if hasattr(data, "index") and hasattr(data, "to_numpy") and getattr(data, "ndim", 0) == 1:
         order = _order(list(data.index), names, what, "Series")
-        return data[order].to_numpy(dtype=np.float64)
+        return _floats(data[order].to_numpy(), what)
     if isinstance(data, Mapping):
         order = _order(list(data), names, what, "mapping")
         try:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .checks import keywords
 from .errors import NetworkError, ParameterError
 from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
 from .functions.registry import numeric
@@ -352,6 +353,7 @@ def _program_key(dt: np.dtype) -> tuple[str, str]:
     return ("program", dt.str)
 
 
+@keywords(network=True)
 def compile_network(net: Network, dtype: Any = np.float64) -> Program:
     """Compile ``net`` (cached on the network until its next change).
 

@@ -73,17 +73,19 @@ def read_bytes(
         if st.st_size > limit:
             raise error(
                 f"{source}: the {what} is {st.st_size:,} bytes; the limit is {limit:,} bytes")
-        chunks = []
-        total = 0
-        while True:
+        # one read of the announced size (the usual case), then until the end, in
+        # case the file grew; never more than the limit
+        chunks = [os.read(fd, st.st_size + 1)]
+        total = len(chunks[0])
+        while total <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
-            if total > limit:
-                raise error(f"{source}: the {what} is larger than the limit of {limit:,} bytes")
-        return b"".join(chunks)
+        if total > limit:
+            raise error(f"{source}: the {what} is larger than the limit of {limit:,} bytes")
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .checks import keywords
 from .errors import ParameterError
 from .network import Network
 
@@ -59,6 +60,7 @@ def _rng(seed: object) -> np.random.Generator:
     return np.random.default_rng(None if seed is None else int(seed))
 
 
+@keywords(network=True)
 def initialize(
     net: Network, method: str = "uniform", seed: int | np.random.Generator | None = None
 ) -> np.ndarray:

@@ -16,17 +16,19 @@ The bounds and their reasons (also in ``docs/format.md`` and ``docs/cli.md``):
 ==================  =============  ======================================================
 name                value          why
 ==================  =============  ======================================================
-MAX_LAYER           100,000        a layer number is one step of the layered rule; a
+MAX_LAYER           10,000         a layer number is one step of the layered rule; a
                                    gap of empty layers still costs a step each
 MAX_STEPS           100,000,000    ``steps``/``max_steps``: about a microsecond per
                                    step at best, so more is hours of work
-MAX_EPOCHS          10,000,000     training epochs, for the same reason
-MAX_SWEEPS          100,000,000    Glauber / sampling sweeps
+MAX_EPOCHS          1,000,000      training epochs: ~50 µs each for the smallest
+                                   network, so more is hours
+MAX_SWEEPS          1,000,000      Glauber sweeps (a Python loop over the neurons
+                                   each, and one kept frame per sweep)
 MAX_NEURONS         10,000,000     neurons asked of a builder (``mlp`` sizes, Hopfield
                                    patterns): each costs a graph node
 MAX_CONNECTIONS     10,000,000     connections asked of a builder: ~500 bytes each in
                                    the graph, and ~3 s per million to build
-MAX_FILE_BYTES      256 MiB        a network file; its parsed form takes ~10x
+MAX_FILE_BYTES      256 MiB        a network file; its parsed form takes 6-20x
 MAX_CSV_BYTES       256 MiB        a CSV file (inputs, samples)
 MAX_FRAMES          1,000          frames ``render_trace`` writes (one file each)
 ==================  =============  ======================================================
@@ -58,10 +60,10 @@ __all__ = [
     "human_bytes",
 ]
 
-MAX_LAYER = 100_000
+MAX_LAYER = 10_000
 MAX_STEPS = 100_000_000
-MAX_EPOCHS = 10_000_000
-MAX_SWEEPS = 100_000_000
+MAX_EPOCHS = 1_000_000
+MAX_SWEEPS = 1_000_000
 MAX_NEURONS = 10_000_000
 MAX_CONNECTIONS = 10_000_000
 MAX_FILE_BYTES = 256 * 2**20
@@ -79,10 +81,10 @@ def check_count(value: Any, name: str, low: int = 0, high: int | None = None) ->
     >>> from netsim.limits import check_count
     >>> check_count(3, "steps")
     3
-    >>> check_count(10**30, "epochs", 1, 10**7)
+    >>> check_count(10**30, "epochs", 1, 10**6)
     Traceback (most recent call last):
     ...
-    netsim.errors.ParameterError: epochs must be an integer between 1 and 10000000, got 100...
+    netsim.errors.ParameterError: epochs must be an integer between 1 and 1000000, got 100...
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         allowed = f"an integer >= {low}" if high is None else (

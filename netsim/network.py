@@ -55,6 +55,10 @@ from .limits import MAX_LAYER, describe
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import graphviz
     import pandas
+    import scipy.sparse
+
+    from .describe import NetworkSummary
+    from .io.view import View
 
 __all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id"]
 
@@ -417,6 +421,9 @@ class Network:
         faster for large batches. On any error the connections added so far are
         taken out again, so the network is unchanged.
         """
+        if not hasattr(connections, "__iter__") or isinstance(connections, str | bytes):
+            raise ParameterError("connect_many expects an iterable of (source, target, "
+                                 f"weight) triples, got {describe(connections)}")
         graph = self.graph
         succ, pred = graph._succ, graph._pred
         factory = graph.edge_attr_dict_factory
@@ -475,7 +482,11 @@ class Network:
         )
 
     def has_connection(self, source: NeuronId, target: NeuronId) -> bool:
-        return self.graph.has_edge(source, target)
+        try:
+            return self.graph.has_edge(source, target)
+        except TypeError:  # an unhashable value is no neuron id
+            raise ParameterError(f"neuron ids are strings or integers, got "
+                                 f"{describe(source)} -> {describe(target)}") from None
 
     def _require_connection(
         self, source: NeuronId, target: NeuronId
@@ -493,6 +504,26 @@ class Network:
         ]
 
     # --- roles and order ------------------------------------------------------------
+
+    def weight_matrix(self, *, sparse: bool = False) -> np.ndarray | scipy.sparse.csr_matrix:
+        """The weights as a matrix ``W[j, i] = w_ji`` (target row, source column).
+
+        Rows and columns follow the neuron order; a missing connection is 0, so the
+        potentials are ``ξ = b + W y``. This is the transpose of networkx's adjacency
+        matrix (row = source). ``sparse=True`` gives a ``scipy.sparse.csr_matrix``.
+        :func:`netsim.from_matrix` is the inverse.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.Network()
+        >>> net.add_neuron("a"); net.add_neuron("b"); net.connect("a", "b", 2.0)
+        >>> net.weight_matrix().tolist()      # row b, column a
+        [[0.0, 0.0], [2.0, 0.0]]
+        """
+        from .matrices import weight_matrix
+
+        return weight_matrix(self, sparse=sparse)
 
     @property
     def neurons(self) -> list[NeuronId]:
@@ -526,8 +557,9 @@ class Network:
         self.graph.version += 1
 
     def _role_list(self, neuron_ids: Iterable[NeuronId], role: str) -> list[NeuronId]:
-        if isinstance(neuron_ids, str | int):
-            raise ParameterError(f"{role} must be a sequence of neuron ids, got {neuron_ids!r}")
+        if isinstance(neuron_ids, str | int) or not hasattr(neuron_ids, "__iter__"):
+            raise ParameterError(f"{role} must be a sequence of neuron ids, got "
+                                 f"{describe(neuron_ids)}")
         ids = [self._require(n) for n in neuron_ids]
         if len(set(ids)) != len(ids):
             dup = next(n for n in ids if ids.count(n) > 1)
@@ -933,6 +965,10 @@ class Network:
     def predict(self, inputs: Any, *, as_frame: Literal[True], **options: Any
                 ) -> pandas.DataFrame: ...
 
+    @overload
+    def predict(self, inputs: Any, *, as_frame: bool, **options: Any
+                ) -> np.ndarray | pandas.DataFrame: ...
+
     def predict(self, inputs: Any, *, as_frame: bool = False, **options: Any) -> Any:
         """The outputs only, for one input or a batch.
 
@@ -968,6 +1004,32 @@ class Network:
 
         return to_frame(run.output, self._outputs, getattr(inputs, "index", None)
                         if hasattr(inputs, "columns") else None)
+
+    def summary(self) -> NetworkSummary:
+        """Neurons by role and layer, functions, parameter count (see :mod:`netsim.describe`).
+
+        Prints as the text of ``netsim info``; shows as a table in a notebook.
+        """
+        from .describe import NetworkSummary, summarize
+
+        return NetworkSummary(summarize(self))
+
+    def view(self, run: Any, path: Any = None, **options: Any) -> View:
+        """The interactive page stepping through a recorded run (see :mod:`netsim.io.view`),
+        or, given ``ns.attractors(net)``, the state graph with the basin table.
+
+        Returns a ``View`` (shown inline in Jupyter); with ``path`` the page is also
+        written there. Options: ``sample``, ``title``, ``interval`` and the diagram's.
+        """
+        from .io.view import View, analysis_page, view_page
+
+        if hasattr(run, "attractors") and hasattr(run, "space"):  # ns.attractors(self)
+            page = View(analysis_page(run, **options))
+        else:
+            page = View(view_page(self, run, **options))
+        if path is not None:
+            page.save(path)
+        return page
 
     def to_dot(self, **options: Any) -> graphviz.Digraph:
         """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""

@@ -54,7 +54,7 @@ def one_error(capsys, *argv: str) -> str:
          "is expected here)"),
         (["run", "xor.json", "--input", "1", "0", "--sample", "3"],
          "--sample picks the row of --inputs whose --trace is shown"),
-        (["demo", "--epochs", "0"], "netsim demo: error: argument --epochs: must be a positive"),
+        (["demo", "--epochs", "0"], "netsim demo: error: argument --epochs: must be an integer"),
         (["run", "xor.json", "--inputs", "bad.csv"], "bad.csv, line 3, column 2 (x2): 'zz'"),
         (["run", "xor.json", "--inputs", "data.csv", "extra.csv"],
          "netsim run: error: unrecognized arguments: extra.csv (see 'netsim run --help')"),

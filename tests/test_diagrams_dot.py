@@ -127,7 +127,8 @@ def test_recurrent_pseudo_layers_by_distance_from_inputs():
 
 
 def test_fully_recurrent_network_is_one_rank():
-    assert rank_lines(hopfield().to_dot().source) == [("same", ["s1", "s2", "s3", "s4"])]
+    source = hopfield().to_dot(layout="layered").source
+    assert rank_lines(source) == [("same", ["s1", "s2", "s3", "s4"])]
 
 
 def test_back_edges_and_self_loops_are_dashed_without_constraint():
@@ -349,16 +350,18 @@ def test_bad_options(option, message):
 
 def test_flat_feedback_is_written_along_the_chain():
     # TB: the chain is s1 -> s2 -> s3, so s2 -> s1 is written reversed with dir=back
-    source = hopfield(3).to_dot(direction="TB").source
-    assert ('\t\t"s1" -> "s2" [dir="back" color="#2166ac" penwidth="4.00" style="dashed" '
-            'constraint="false" label="+1" fontcolor="#2166ac" tooltip="s2 → s1\\nw = 1.0"]'
+    net = hopfield(3)
+    net.set_weight("s2", "s1", 0.5)  # not symmetric: s1 -> s2 and s2 -> s1 are drawn apart
+    source = net.to_dot(direction="TB", layout="layered").source
+    assert ('\t\t"s1" -> "s2" [dir="back" color="#2166ac" penwidth="2.00" style="dashed" '
+            'constraint="false" label="+0.5" fontcolor="#2166ac" tooltip="s2 → s1\\nw = 0.5"]'
             not in source)  # edges are top level, not inside the cluster
-    assert ('\t"s1" -> "s2" [dir="back" color="#2166ac" penwidth="4.00" style="dashed" '
-            'constraint="false" label="+1" fontcolor="#2166ac" tooltip="s2 → s1\\nw = 1.0"]'
+    assert ('\t"s1" -> "s2" [dir="back" color="#2166ac" penwidth="2.00" style="dashed" '
+            'constraint="false" label="+0.5" fontcolor="#2166ac" tooltip="s2 → s1\\nw = 0.5"]'
             in source)
     assert '\t"s1" -> "s2" [color="#2166ac"' in source  # s1 -> s2 itself, unchanged
     # LR: the chain is written s3 -> s2 -> s1, so it is s1 -> s2 that is reversed
-    source = hopfield(3).to_dot().source
+    source = net.to_dot(layout="layered").source
     assert '\t"s3" -> "s2" -> "s1" [style="invis"]' in source
     assert '\t"s2" -> "s1" [dir="back" color="#2166ac"' in source
     assert 'tooltip="s1 → s2\\nw = 1.0"' in source

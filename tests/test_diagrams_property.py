@@ -37,8 +37,8 @@ def ranks(source):
 @settings(max_examples=60)
 @given(networks())
 def test_random_network_diagram(net):
-    source = net.to_dot().source
-    assert net.copy().to_dot().source == source  # deterministic
+    source = net.to_dot(layout="layered").source
+    assert net.copy().to_dot(layout="layered").source == source  # deterministic
     groups = ranks(source)
     assert sorted(n for g in groups for n in g) == sorted(net.neurons)  # a partition
     rank = {n: r for r, g in enumerate(groups) for n in g}
@@ -51,14 +51,24 @@ def test_random_network_diagram(net):
     else:  # layers: exactly net.layers() without empty ones
         assert groups == [[str(n) for n in g] for g in net.layers() if g]
     drawn = {}
+    weight = {(u, v): w for u, v, w in net.connections}
     for a, b, attrs in EDGE.findall(source):
         if 'style="invis"' in attrs:
             continue
         if 'dir="back"' in attrs:  # a flat feedback edge written along the chain
             a, b = b, a
+        if 'dir="none"' in attrs:  # one undirected edge for a symmetric pair
+            assert a != b and weight[(a, b)] == weight[(b, a)]
+            tail, head = re.search(r'tooltip="(\S+) ↔ (\S+)\\n', attrs).groups()
+            drawn[(head, tail)] = drawn[(tail, head)] = attrs
+            continue
         drawn[(a, b)] = attrs
-    assert set(drawn) == {(u, v) for u, v, _w in net.connections}  # each exactly once
+    assert len(drawn) == len(weight) and set(drawn) == set(weight)  # each exactly once
     for (u, v), attrs in drawn.items():
+        if 'dir="none"' in attrs:  # drawn in its forward direction when it has one
+            feedback = rank[v] <= rank[u] and rank[u] <= rank[v]
+            assert ('style="dashed"' in attrs) == feedback
+            continue
         feedback = rank[v] <= rank[u]
         assert ('constraint="false"' in attrs) == feedback
         assert ('style="dashed"' in attrs) == feedback

@@ -31,7 +31,8 @@ def _modules_with_examples() -> list[str]:
 
 MODULES = _modules_with_examples()
 # modules whose examples use an optional library (beyond what importing them needs)
-NEEDS = {"netsim.interop": "torch"}
+NEEDS = {"netsim.interop": ("torch",), "netsim.columns": ("pandas",),
+         "netsim.sklearn": ("pandas",)}
 
 
 def test_the_walk_finds_the_documented_modules():
@@ -41,8 +42,8 @@ def test_the_walk_finds_the_documented_modules():
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
-    if name in NEEDS:
-        pytest.importorskip(NEEDS[name])
+    for library in NEEDS.get(name, ()):
+        pytest.importorskip(library)
     try:
         module = importlib.import_module(name)
     except ImportError as exc:  # a bridge to an optional library that is not installed

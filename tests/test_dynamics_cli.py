@@ -58,7 +58,8 @@ def test_dot_file(latch, tmp_path, capsys):
     code, _out, _ = run_cli(capsys, "attractors", latch, "--dot", dot)
     assert code == 0
     text = dot.read_text()
-    assert text.startswith("digraph") and "00 -> 11" in text and "11 -> 00" in text
+    assert text.startswith("digraph") and '"00" -> "11"' in text and '"11" -> "00"' in text
+    assert "garden of Eden" in text  # the legend
 
 
 @pytest.mark.parametrize(

@@ -25,14 +25,32 @@ WITHOUT_EXAMPLE = {
 }
 
 
-def test_api_reference_is_up_to_date():
-    pytest.importorskip("sklearn")
-    pytest.importorskip("torch")
+def load_make_api():
     spec = importlib.util.spec_from_file_location("make_api", DOCS / "make_api.py")
     make_api = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make_api)
+    return make_api
+
+
+def test_api_reference_is_up_to_date():
+    pytest.importorskip("sklearn")
+    pytest.importorskip("torch")
+    make_api = load_make_api()
     current = (DOCS / "api.md").read_text(encoding="utf-8")
     assert current == make_api.render(), "docs/api.md is out of date: python docs/make_api.py"
+
+
+def test_cross_references_must_name_something():
+    make_api = load_make_api()
+    assert make_api.resolves("netsim.mlp", "netsim", None)
+    assert make_api.resolves("mlp_from_arrays", "netsim.sklearn", None)     # ns.<name>
+    assert make_api.resolves("connect", "netsim.network", ns.Network)     # a sibling method
+    assert make_api.resolves("weights", "netsim.compile", ns.Program)    # a dataclass field
+    assert make_api.resolves("netsim.interop.arrays", "netsim", None)     # a module
+    assert not make_api.resolves("netsim.no_such_name", "netsim", None)
+    assert not make_api.resolves("Network.no_such_method", "netsim.network", None)
+    make_api.check_references(":func:`netsim.nothing`", "example", "netsim", None)
+    assert make_api.BROKEN == ["example: netsim.nothing"]
 
 
 def test_every_public_name_is_in_the_reference():

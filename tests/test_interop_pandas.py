@@ -54,6 +54,11 @@ def test_missing_or_extra_columns_are_errors_naming_them(net, columns, message):
         net.predict(pd.DataFrame(columns))
 
 
+def test_text_in_a_column_is_an_error(net):
+    with pytest.raises(ns.DataError, match="values that are not numbers"):
+        net.predict(pd.DataFrame({"x1": ["a"], "x2": [1.0]}))
+
+
 def test_duplicate_columns_are_an_error(net):
     frame = pd.DataFrame([[1.0, 2.0, 3.0]], columns=["x1", "x2", "x2"])
     with pytest.raises(ns.DataError, match="names 'x2' twice"):

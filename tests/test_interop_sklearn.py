@@ -128,3 +128,11 @@ def test_bad_parameters_are_clear_errors(iris):
         NetsimClassifier(activation="tanhh").fit(X, y)
     with pytest.raises(ns.ParameterError, match="epochs"):
         NetsimClassifier(epochs=0).fit(X, y)
+
+
+def test_early_stopping_on_a_held_out_split(iris):
+    X, y = iris
+    clf = NetsimClassifier((4,), epochs=500, lr=0.05, early_stopping=5,
+                           validation_split=0.2).fit(X, y)
+    assert clf.history_.val_loss and clf.n_iter_ == clf.history_.epochs
+    assert clf.history_.stopped_early and clf.n_iter_ < 500

@@ -229,6 +229,27 @@ def test_a_module_trained_in_torch_comes_back_with_its_new_weights():
     assert np.array_equal(back.get_weights(), net.get_weights())  # net itself untouched
 
 
+def test_a_general_module_trained_in_torch_comes_back_as_its_network():
+    net = shortcut_network()
+    module = ns.to_torch(net)
+    assert np.array_equal(ns.from_torch(module).get_weights(), net.get_weights())
+    opt = torch.optim.SGD(module.parameters(), lr=0.5)
+    X = torch.as_tensor(np.random.default_rng(5).normal(size=(8, 2)))
+    for _ in range(3):
+        opt.zero_grad()
+        (module(X) ** 2).sum().backward()
+        opt.step()
+    trained = ns.from_torch(module, name="trained")
+    assert trained.name == "trained" and trained.neurons == net.neurons
+    assert trained.connections != net.connections          # the values moved
+    assert {(u, v) for u, v, _ in trained.connections} == {
+        (u, v) for u, v, _ in net.connections}                # the structure did not
+    assert trained.neuron("r").potential == "distance"
+    np.testing.assert_allclose(trained.predict(X.numpy()), forward(module, X.numpy()),
+                               rtol=0, atol=TOL)
+    assert net == shortcut_network()                            # the original is untouched
+
+
 def test_general_module_batch_equals_per_sample():
     net = shortcut_network()
     module = ns.to_torch(net)

@@ -84,7 +84,8 @@ def test_cli_block_runs_in_order_on_the_files_it_names(tmp_path):
         assert done.returncode == 0 and done.stderr == "", (argv, done.stderr)
         outputs[" ".join(argv[:2])] = done.stdout
     assert (tmp_path / "trained.json").exists()
-    y1 = outputs["run trained.json"].split("y1=")[1].split()[0]
+    # the outputs carry the class names as labels: "y1 (setosa)=0.99"
+    y1 = outputs["run trained.json"].split("y1 (setosa)=")[1].split()[0]
     assert float(y1) > 0.9                      # the setosa is recognised
     assert "ok" in outputs["validate iris.json"]
     table = outputs["attractors osc.json"]

@@ -18,6 +18,7 @@ networks (step: 0/1, sign: −1/+1):
 from ._space import StateSpace, state_space
 from .energy import EnergyCheck, NetsimWarning, check_energy, energy, energy_trace
 from .fixed_points import fixed_points, is_fixed_point
+from .methods import attractors
 from .monitors import energy_monitor, overlap_monitor
 from .recall import (
     CapacityResult,
@@ -34,7 +35,6 @@ from .statespace import (
     MAX_SEQUENTIAL,
     Attractor,
     StateSpaceAnalysis,
-    attractors,
     successors,
 )
 

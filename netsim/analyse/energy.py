@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import keywords
+from ..checks import as_floats, keywords
 from ..errors import NetsimWarning
 from ..network import Network, NeuronId
 from ._dense import DenseDynamics
@@ -59,7 +59,7 @@ def warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
         )
 
 
-@keywords
+@keywords(network=True)
 def energy(
     net: Network, states: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> float | Array:
@@ -76,14 +76,14 @@ def energy(
     """
     dyn = DenseDynamics.build(net, clamp, what="energy")
     warn_asymmetric(dyn)
-    arr = np.asarray(states, dtype=np.float64)
+    arr = as_floats(states, "states")
     shape = arr.shape[:-1]
     flat = dyn.prepare(arr.reshape(-1, arr.shape[-1]) if arr.ndim > 1 else arr)
     e = dyn.energy(flat)
     return float(e[0]) if arr.ndim == 1 else e.reshape(shape)
 
 
-@keywords
+@keywords(network=True)
 def energy_trace(
     net: Network, run: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> Array:
@@ -129,7 +129,7 @@ class EnergyCheck:
         return "\n".join(lines + self.notes)
 
 
-@keywords
+@keywords(network=True)
 def check_energy(net: Network, clamp: Mapping[NeuronId, float] | None = None) -> EnergyCheck:
     """Report the convergence guarantees that apply (and warn when W is not symmetric).
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_network, keywords
+from ..checks import as_floats, check_network, keywords
 from ..core import evaluate_stage, stage
 from ..errors import ParameterError, SizeLimitError
 from ..limits import check_count, check_memory
@@ -44,7 +44,7 @@ SWEEP_LIMIT = 20
 MAX_FRONTIER = 1 << 16
 
 
-@keywords
+@keywords(network=True)
 def is_fixed_point(
     net: Network, states: Any, clamp: Mapping[NeuronId, float] | None = None
 ) -> bool | Array:
@@ -61,7 +61,7 @@ def is_fixed_point(
     """
     space = state_space(net, clamp, what="the fixed-point check")
     prog = space.program
-    arr = np.asarray(states, dtype=prog.dtype)
+    arr = as_floats(states, "states", prog.dtype)
     single = arr.ndim == 1
     y = np.atleast_2d(arr).copy()
     if y.ndim != 2 or y.shape[1] != prog.n_neurons:

@@ -23,6 +23,7 @@ sweep (``record="sweep"``), with the overlaps as a monitor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,6 +92,22 @@ class Recall:
     period: Array
     rule: str
 
+    def __repr__(self) -> str:
+        from ..io.display import recall_text
+
+        return recall_text(self)
+
+    def _repr_html_(self) -> str:
+        from ..io.display import recall_html
+
+        return recall_html(self)
+
+    def plot(self, net: Any = None, ax: Any = None, **options: Any) -> Any:
+        """Overlaps (and, given ``net``, energy) per step (see :func:`netsim.plot.plot_recall`)."""
+        from ..plot import plot_recall
+
+        return plot_recall(self, net, ax, **options)
+
     @property
     def final_overlaps(self) -> Array | None:
         return None if self.overlaps is None else self.overlaps[-1]
@@ -103,7 +120,7 @@ class Recall:
         return np.argmax(self.overlaps[-1], axis=-1)
 
 
-@keywords
+@keywords(network=True)
 def recall(
     net: Network,
     probes: Any,
@@ -184,6 +201,11 @@ class GlauberRun:
     trace: Array
     temperature: float
 
+    def __repr__(self) -> str:
+        from ..io.display import glauber_text
+
+        return glauber_text(self)
+
 
 @keywords
 def glauber(
@@ -211,7 +233,7 @@ def glauber(
     [1.0, -1.0, 1.0, -1.0, 1.0, -1.0]
     """
     if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not (
-        temperature >= 0 and np.isfinite(temperature)
+        temperature >= 0 and math.isfinite(temperature)
     ):
         raise ParameterError(f"temperature must be a finite number >= 0, got {temperature!r}")
     check_network(net, "glauber")
@@ -240,6 +262,16 @@ class CapacityResult:
     recalled: Array  # fraction of patterns recalled with at most `tolerance` wrong bits
     initial_error: Array  # fraction of bits unstable at the stored pattern (one update)
     tolerance: float
+
+    def __repr__(self) -> str:
+        from ..io.display import capacity_text
+
+        return capacity_text(self)
+
+    def _repr_html_(self) -> str:
+        from ..io.display import capacity_html
+
+        return capacity_html(self)
 
     def table(self) -> str:
         rows = [

@@ -185,6 +185,10 @@ class Attractor:
             f"terminal component of {self.size} states"
         )
 
+    def __repr__(self) -> str:
+        shown = ", ".join(self.labels[:4]) + (", …" if self.size > 4 else "")
+        return f"<Attractor {self.index}: {self.kind}, basin {self.basin}, states [{shown}]>"
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "index": self.index,
@@ -330,17 +334,32 @@ class StateSpaceAnalysis:
             rows.append(f"... {len(self.attractors) - max_rows} more attractors")
         return "\n".join([*head, *rows])
 
+    def __repr__(self) -> str:
+        from ..io.display import analysis_text
+
+        return analysis_text(self)
+
+    def _repr_html_(self) -> str:
+        from ..io.display import analysis_html
+
+        return analysis_html(self)
+
     def graph(self, max_free: int = 16) -> nx.DiGraph:
         """The state transition graph (see :func:`netsim.analyse.state_graph`)."""
         from .stategraph import state_graph
 
         return state_graph(self, max_free=max_free)
 
-    def to_dot(self, max_free: int = 10, **options: Any) -> graphviz.Digraph:
-        """The state transition graph as a ``graphviz.Digraph``."""
-        from .stategraph import to_dot
+    def to_dot(self, max_free: int | None = None, **options: Any) -> graphviz.Digraph:
+        """The state graph as a ``graphviz.Digraph``, with a title and legend: every state
+        up to ``max_states`` (64) states, else one node per attractor with its basin
+        (see :func:`netsim.io.statedot.state_diagram` for ``options``). ``max_free``
+        also asks for the condensed view beyond that many free neurons."""
+        from ..io.statedot import state_diagram
 
-        return to_dot(self.graph(max_free=max_free), **options)
+        if max_free is not None and self.space.n > max_free:
+            options.setdefault("condensed", True)
+        return state_diagram(self, **options)
 
 
 @keywords

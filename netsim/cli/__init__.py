@@ -25,7 +25,8 @@ from ..errors import NetsimError
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # Subcommand modules, in the order ``netsim --help`` lists them.
-COMMANDS = ["new", "info", "validate", "run", "train", "evaluate", "render", "attractors", "demo"]
+COMMANDS = ["new", "info", "validate", "run", "train", "evaluate", "render", "view", "attractors",
+            "demo"]
 
 EXIT_USAGE = 2
 

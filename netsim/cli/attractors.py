@@ -5,12 +5,15 @@ Examples::
     netsim attractors hopfield.json
     netsim attractors circuit.json --rule sequential --clamp x1=1 x2=0 --json
     netsim attractors oscillator.json --dot states.dot
+    netsim attractors letters.json --solver --max-period 2
+    netsim attractors big.json --sample 10000 --seed 1
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import warnings
 from typing import Any
 
 import netsim as ns
@@ -46,6 +49,9 @@ def parse_clamp(items: list[str], net: ns.Network) -> dict[Any, float]:
 
 
 _rows = number(int, "an integer >= 0", lambda v: v >= 0)
+_period = number(int, "an integer >= 1", lambda v: v >= 1)
+_samples = number(int, "an integer >= 1", lambda v: v >= 1)
+_seconds = number(float, "a number of seconds > 0", lambda v: v > 0 and math.isfinite(v))
 
 
 def add_parser(subparsers: Any) -> None:
@@ -84,6 +90,28 @@ def add_parser(subparsers: Any) -> None:
         "--max-rows", type=_rows, default=50, metavar="N",
         help="show at most N attractors as text (default 50; --json lists all)"
     )
+    parser.add_argument(
+        "--solver", action="store_true",
+        help="find every fixed point and every cycle up to --max-period of the parallel "
+        "rule with a constraint solver (OR-Tools: pip install netsim[solver]); any number "
+        "of neurons, no basins",
+    )
+    parser.add_argument(
+        "--max-period", type=_period, default=None, metavar="L",
+        help="with --solver: the longest cycle searched (default 4; 1 = fixed points only)",
+    )
+    parser.add_argument(
+        "--time-limit", type=_seconds, default=None, metavar="SECONDS",
+        help="with --solver: stop each period's search after this long (the result is "
+        "then marked incomplete)",
+    )
+    parser.add_argument(
+        "--sample", type=_samples, default=None, metavar="K",
+        help="run K random start states to their attractors and estimate the basin "
+        "fractions with 95 percent confidence intervals; any number of neurons",
+    )
+    parser.add_argument("--seed", type=int, default=0,
+                        help="with --sample: seed of the start states (default 0)")
     add_json_option(parser)
     parser.set_defaults(func=_attractors)
 
@@ -91,8 +119,32 @@ def add_parser(subparsers: Any) -> None:
 def _attractors(args: argparse.Namespace) -> int:
     if args.dot:
         check_output(args.dot, option="--dot")
+    if not args.solver and (args.max_period is not None or args.time_limit is not None):
+        option = "--max-period" if args.max_period is not None else "--time-limit"
+        raise ns.ParameterError(f"{option} needs --solver")
+    if args.solver and args.sample is not None:
+        raise ns.ParameterError("--solver and --sample are two searches; choose one")
+    if (args.solver or args.sample is not None) and args.dot:
+        raise ns.ParameterError(
+            "--dot draws the exhaustive state graph; it cannot go with "
+            + ("--solver" if args.solver else "--sample")
+        )
     net = load_network(args.file)
     clamp = parse_clamp(args.clamp, net)
+    if args.solver:
+        with warnings.catch_warnings():  # the result says "incomplete" itself
+            warnings.simplefilter("ignore", ns.NetsimWarning)
+            found = ns.attractors(net, rule=args.rule, clamp=clamp, method="solver",
+                                  max_period=args.max_period, time_limit=args.time_limit)
+        emit(args, {"file": args.file, **found.summary()},
+             found.table(max_rows=max(args.max_rows, 0)))
+        return 0
+    if args.sample is not None:
+        sampled = ns.attractors(net, rule=args.rule, clamp=clamp, method="sample",
+                                samples=args.sample, seed=args.seed)
+        emit(args, {"file": args.file, **sampled.summary()},
+             sampled.table(max_rows=max(args.max_rows, 0)))
+        return 0
     result = ns.attractors(net, rule=args.rule, clamp=clamp)
     if args.dot:
         dot = result.to_dot(max_free=10)

@@ -135,6 +135,55 @@ def add_parser(subparsers: Any) -> None:
     add_json_option(zoo)
     zoo.set_defaults(func=_new_zoo)
 
+    matrix = kinds.add_parser(
+        "matrix",
+        help="a network from its weight matrix W[j, i] = w_ji (CSV or .npy)",
+        description=(
+            "A network from a square weight matrix: row j holds the weights into neuron j, "
+            "column i those out of neuron i (W[j, i] = w_ji, the transpose of networkx's "
+            "adjacency matrix). Non-zero entries become connections. CSV files hold one "
+            "row per line (a first line of names is skipped); .npy files are read without "
+            "pickle. Neuron ids: y1..yN unless --ids is given."
+        ),
+        epilog="example: netsim new matrix W.csv --bias b.csv --activation sign -o net.json",
+    )
+    matrix.add_argument("matrix", metavar="W", help="the weight matrix, .csv or .npy")
+    matrix.add_argument("--bias", metavar="FILE",
+                        help="the biases, one per neuron, as one row of a .csv or a .npy")
+    matrix.add_argument(
+        "--activation", default="sign", type=_function_arg, metavar="FUNC",
+        help=f"activation of every neuron (default: sign); {_FUNCTION_HELP}",
+    )
+    matrix.add_argument("--ids", nargs="+", metavar="ID", help="neuron ids in matrix order")
+    matrix.add_argument("--inputs", nargs="+", default=[], metavar="ID",
+                        help="the input neurons, in order")
+    matrix.add_argument("--outputs", nargs="+", default=[], metavar="ID",
+                        help="the output neurons, in order")
+    matrix.add_argument("--name", default=None, help="network name")
+    matrix.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="the JSON file to write (replaced atomically if it exists)")
+    add_json_option(matrix)
+    matrix.set_defaults(func=_new_matrix)
+
+    hop = kinds.add_parser(
+        "hopfield",
+        help="a Hopfield network storing the patterns of a CSV or .npy file",
+        description=(
+            "A Hopfield network (complete graph of sign neurons, no self-loops, every "
+            "neuron an input and an output) storing bipolar patterns: one pattern of -1/+1 "
+            "values per row. Neuron ids: y1..yN."
+        ),
+        epilog="example: netsim new hopfield letters.csv --rule pseudo-inverse -o hop.json",
+    )
+    hop.add_argument("patterns", metavar="PATTERNS", help="the patterns, .csv or .npy")
+    hop.add_argument("--rule", choices=("hebb", "pseudo-inverse"), default="hebb",
+                     help="hebb (1/N, the default) or pseudo-inverse (projection)")
+    hop.add_argument("--name", default=None, help="network name (default: hopfield)")
+    hop.add_argument("-o", "--output", required=True, metavar="FILE",
+                     help="the JSON file to write (replaced atomically if it exists)")
+    add_json_option(hop)
+    hop.set_defaults(func=_new_hopfield)
+
     from .new_boolean import add_kind as add_boolean  # its own module (one kind, one job)
 
     add_boolean(kinds)
@@ -166,6 +215,37 @@ def _new_mlp(args: argparse.Namespace) -> int:
 def _new_zoo(args: argparse.Namespace) -> int:
     check_output(args.output, suffixes=(".json",))
     return _save(args, ns.zoo.build(args.name))
+
+
+def _new_matrix(args: argparse.Namespace) -> int:
+    check_output(args.output, suffixes=(".json",))
+    w = ns.read_matrix(args.matrix, "weight matrix")
+    if w.shape[0] != w.shape[1]:
+        raise ns.DataError(
+            f"{args.matrix}: the weight matrix must be square, got {w.shape[0]} rows of "
+            f"{w.shape[1]} columns"
+        )
+    bias = None
+    if args.bias:
+        bias = ns.read_matrix(args.bias, "bias vector").ravel()
+        if bias.size != w.shape[0]:
+            raise ns.DataError(
+                f"{args.bias}: expected {w.shape[0]} biases (one per neuron), got {bias.size}"
+            )
+    net = ns.from_matrix(w, bias=bias, activation=args.activation, ids=args.ids,
+                         inputs=args.inputs, outputs=args.outputs,
+                         name=args.name or "matrix")
+    return _save(args, net)
+
+
+def _new_hopfield(args: argparse.Namespace) -> int:
+    check_output(args.output, suffixes=(".json",))
+    patterns = ns.read_matrix(args.patterns, "pattern matrix")
+    try:
+        net = ns.hopfield(patterns, rule=args.rule, name=args.name or "hopfield")
+    except ns.DataError as exc:
+        raise ns.DataError(f"{args.patterns}: {exc}") from None
+    return _save(args, net, patterns=len(patterns))
 
 
 def _save(args: argparse.Namespace, net: ns.Network, **extra: Any) -> int:

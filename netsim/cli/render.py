@@ -39,7 +39,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("network", metavar="NET", help="network JSON file")
     parser.add_argument("-o", "--output", required=True, metavar="FILE",
                         help="output file (or, with --trace, a directory or file prefix)")
-    parser.add_argument("--format", choices=FORMATS, help="output format (default: suffix)")
+    parser.add_argument("--format", choices=(*FORMATS, "gif"),
+                        help="output format (default: suffix); gif: with --trace, one "
+                        "animated file")
     parser.add_argument("--direction", type=_direction, default="LR", metavar="LR|TB",
                         help="left to right (default) or top to bottom")
     parser.add_argument("--weights", action=argparse.BooleanOptionalAction, default=None,
@@ -49,8 +51,14 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--clusters", action="store_true", help="draw a box around each layer")
     parser.add_argument("--no-legend", dest="legend", action="store_false",
                         help="leave out the legend")
-    parser.add_argument("--max-layer-width", type=int, default=16, metavar="N",
-                        help="collapse layers wider than N (default 16)")
+    parser.add_argument("--max-layer-width", type=int, default=None, metavar="N",
+                        help="collapse layers wider than N (default 16; recurrent networks "
+                        "of up to 64 neurons are never collapsed)")
+    parser.add_argument("--layout", choices=("auto", "layered", "circle", "grid", "spring"),
+                        default="auto",
+                        help="layered (dot), circle or grid (fixed positions in neuron "
+                        "order) or spring (neato); default auto: layered, or a circle for "
+                        "recurrent networks without a pipeline of inputs")
     parser.add_argument("--summary", action=argparse.BooleanOptionalAction, default=None,
                         help="one node per layer (default: only for large networks)")
     parser.add_argument("--input", type=float, nargs="+", metavar="X",
@@ -84,8 +92,9 @@ def _render(args: argparse.Namespace) -> int:
         "min_weight": args.min_weight,
         "clusters": args.clusters,
         "legend": args.legend,
-        "max_layer_width": args.max_layer_width,
+        "max_layer_width": "auto" if args.max_layer_width is None else args.max_layer_width,
         "summary": args.summary,
+        "layout": args.layout,
     }
     if args.trace and args.input is None:
         raise ns.ParameterError("--trace needs --input (the input to run the network on)")
@@ -107,10 +116,16 @@ def _render(args: argparse.Namespace) -> int:
                 "--input needs the simulation engine (netsim.simulate), which is not "
                 "available in this installation"
             ) from None
+    gif = args.format == "gif" or (args.format is None and args.output.endswith(".gif"))
+    if gif and not args.trace:
+        raise ns.ParameterError("a GIF animates a run: add --input ... --trace")
     if args.trace:
-        paths = ns.render_trace(net, run, args.output, format=args.format or "svg",
-                                **options)
-        print(f"wrote {len(paths)} frames: {paths[0]} ... {paths[-1]}")
+        fmt = "gif" if gif else args.format or "svg"
+        paths = ns.render_trace(net, run, args.output, format=fmt, **options)
+        if gif:
+            print(f"wrote {paths[0]} ({len(run.trace)} frames)")
+        else:
+            print(f"wrote {len(paths)} frames: {paths[0]} ... {paths[-1]}")
         return 0
     path = net.render(args.output, format=args.format, state=run, **options)
     print(f"wrote {path}")

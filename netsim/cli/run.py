@@ -164,6 +164,12 @@ def handler(args: argparse.Namespace) -> int:
     return 0
 
 
+def _named(net: Any, neuron_id: Any) -> str:
+    """``y1 (setosa)`` for a labelled neuron, else its id."""
+    label = net.neuron(neuron_id).label
+    return f"{neuron_id} ({label})" if label else str(neuron_id)
+
+
 def _text(run: Any, net: Any, x: np.ndarray, single: bool, args: argparse.Namespace) -> str:
     lines = []
     head = f"rule {run.rule}" + (f", order {run.order}" if run.order else "")
@@ -174,15 +180,16 @@ def _text(run: Any, net: Any, x: np.ndarray, single: bool, args: argparse.Namesp
         lines.append(run.table(sample=0 if single else args.sample))
         lines.append("")
     if single:
-        outs = "  ".join(f"{o}={_fmt(v)}" for o, v in zip(run.outputs, run.output, strict=True))
+        outs = "  ".join(f"{_named(net, o)}={_fmt(v)}"
+                         for o, v in zip(run.outputs, run.output, strict=True))
         lines.append(f"output     {outs or '-'}")
         lines.append(f"steps      {run.steps}")
         lines.append(f"converged  {'yes' if run.converged else 'no'}")
         lines.append(f"period     {run.period if run.period is not None else '-'}")
         lines.append(f"transient  {run.transient if run.transient is not None else '-'}")
         return "\n".join(lines)
-    header = ["sample", *map(str, net.inputs), *map(str, run.outputs), "steps", "converged",
-              "period"]
+    header = ["sample", *map(str, net.inputs), *(_named(net, o) for o in run.outputs), "steps",
+              "converged", "period"]
     body = []
     for b in range(len(x)):
         body.append([str(b), *(_fmt(v) for v in x[b]), *(_fmt(v) for v in run.output[b]),

@@ -8,6 +8,7 @@ from typing import Any
 
 import netsim as ns
 
+from ..limits import MAX_EPOCHS
 from ._output import (
     add_json_option,
     check_output,
@@ -25,6 +26,7 @@ __all__ = ["add_parser"]
 _batch_size = number(int, "a positive integer or 'full'", lambda v: v >= 1,
                      words=("full", "all", "none"))
 _positive_int = number(int, "a positive integer", lambda v: v >= 1)
+_epochs = number(int, f"an integer between 1 and {MAX_EPOCHS:,}", lambda v: 1 <= v <= MAX_EPOCHS)
 _rate = number(float, "a number > 0", lambda v: v > 0)
 _fraction = number(float, "a fraction in (0, 1)", lambda v: 0 < v < 1)
 
@@ -66,7 +68,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--lr", type=_rate, default=None,
                         help="learning rate (default: the optimizer's own: 0.1 for sgd, "
                         "momentum and nesterov, 0.01 for adagrad, 0.001 for rmsprop and adam)")
-    parser.add_argument("--epochs", type=_positive_int, default=100,
+    parser.add_argument("--epochs", type=_epochs, default=100,
                         help="passes over the training samples (default 100)")
     parser.add_argument("--batch-size", type=_batch_size, default=32, metavar="N|full",
                         help="minibatch size; 1 = online, 'full' = whole batch (default 32)")
@@ -112,6 +114,7 @@ def _train(args: argparse.Namespace) -> int:
     history = ns.train(net, x, samples.targets, progress=bar, **common,
                        **course.train_kwargs(args.optimizer, args.lr))
     course.finish(net)
+    labelled = _label_outputs(net, samples.target_names)
     ns.save(net, args.output)
     # The figures describe the saved weights: those of the best epoch when early
     # stopping restored them, else those of the last epoch.
@@ -132,7 +135,24 @@ def _train(args: argparse.Namespace) -> int:
         result[f"val_{name}"] = values[at]
     result.update(course.report())
     result["stopped_early"] = history.stopped_early
+    if labelled:
+        result["labels"] = labelled
     rows = [(k.replace("_", " "), f"{v:.6g}" if isinstance(v, float)
-             else yes_no(v) if isinstance(v, bool) else v) for k, v in result.items()]
+             else yes_no(v) if isinstance(v, bool)
+             else ", ".join(f"{o}: {name}" for o, name in v.items()) if isinstance(v, dict)
+             else v) for k, v in result.items()]
     emit(args, result, text_table(rows))
     return 0
+
+
+def _label_outputs(net: ns.Network, names: Any) -> dict[str, str]:
+    """Output k gets the label ``names[k]`` (the class or target column it learns), so
+    diagrams, ``netsim info`` and ``netsim run`` show which output is which."""
+    if not names:
+        return {}
+    labelled = {}
+    for neuron_id, name in zip(net.outputs, names, strict=True):
+        if str(name) != str(neuron_id):
+            net.set_neuron(neuron_id, label=str(name))
+            labelled[str(neuron_id)] = str(name)
+    return labelled

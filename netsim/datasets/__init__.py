@@ -60,6 +60,10 @@ def iris(*, as_frame: Literal[False] = False) -> Samples: ...
 def iris(*, as_frame: Literal[True]) -> pandas.DataFrame: ...
 
 
+@overload
+def iris(*, as_frame: bool) -> Samples | pandas.DataFrame: ...
+
+
 def iris(*, as_frame: bool = False) -> Any:
     """Fisher's Iris flowers: 150 samples, 4 inputs, 3 classes.
 

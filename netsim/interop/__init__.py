@@ -108,14 +108,17 @@ def from_torch(module: nn.Module, *, name: str | None = None) -> Network:
         ``nn.Identity``, ``nn.Sigmoid``, ``nn.Tanh``, ``nn.ReLU``,
         ``nn.Hardtanh(0, 1)`` (``saturated``), ``nn.Softmax(dim=-1)`` or a
         :class:`netsim.interop.pytorch.NetsimActivation`. A Linear without an
-        activation is ``identity``.
+        activation is ``identity``. Or a
+        :class:`netsim.interop.pytorch.NetsimModule` made by :func:`to_torch`: its
+        network comes back with the module's current (e.g. trained) values.
     name : str, optional
         The network's name.
 
     Returns
     -------
     Network
-        Neurons named as :func:`netsim.mlp` names them; weights in float64.
+        Neurons named as :func:`netsim.mlp` names them (a ``NetsimModule``: those of
+        its network); weights in float64.
 
     Raises
     ------

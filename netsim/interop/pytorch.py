@@ -18,8 +18,10 @@ of the inputs (in input order) to the outputs (in output order):
 Both are built in float64 by default, where they agree with ``net.predict`` to
 rounding (1e−12); their weights are ``nn.Parameter`` objects, so they can be trained
 with torch. :func:`from_torch` reads an ``nn.Sequential`` of ``nn.Linear`` and the
-activations above back into a network. Threshold units (step, sign) compare in plain
-floating point in torch, while netsim decides ties exactly.
+activations above back into a network, and a :class:`NetsimModule` back into its
+network with the module's current values (:meth:`NetsimModule.to_network`).
+Threshold units (step, sign) compare in plain floating point in torch, while netsim
+decides ties exactly.
 
 This module imports torch; ``netsim.to_torch`` and ``netsim.from_torch`` import it
 only when called.
@@ -110,6 +112,7 @@ class NetsimActivation(nn.Module):
                                                       dtype=dtype))
 
     def forward(self, xi: torch.Tensor) -> torch.Tensor:
+        """σ(ξ), elementwise, with each neuron's parameter values."""
         return _apply(self.name, xi, {k: getattr(self, k) for k in self.param_names})
 
     def extra_repr(self) -> str:
@@ -129,6 +132,14 @@ def _layer_activation(name: str, params: Mapping[str, np.ndarray], dtype: torch.
 
 class _Stage(nn.Module):
     """One layer of the layered rule: its targets' potentials and activations."""
+
+    # buffers (registered below), declared for type checkers
+    targets: torch.Tensor
+    ws_pos: torch.Tensor
+    ws_mask: torch.Tensor
+    dist_pos: torch.Tensor
+    dist_mask: torch.Tensor
+    dist_p: torch.Tensor
 
     def __init__(self, prog: Any, targets: np.ndarray, dtype: torch.dtype) -> None:
         super().__init__()
@@ -177,6 +188,7 @@ class _Stage(nn.Module):
             self.n_groups += 1
 
     def forward(self, state: torch.Tensor) -> torch.Tensor:
+        """The state ``(B, N)`` with this layer's neurons evaluated from it."""
         batch = state.shape[0]
         xi = state.new_zeros((batch, len(self.targets)))
         if len(self.ws_pos):
@@ -205,11 +217,16 @@ class NetsimModule(nn.Module):
     layered rule one after the other from the initial state.
     """
 
+    initial: torch.Tensor
+    inputs: torch.Tensor
+    outputs: torch.Tensor
+
     def __init__(self, net: Network, dtype: torch.dtype = torch.float64) -> None:
         super().__init__()
         prog = net.compile()
         # the layered rule's own checks (e.g. a softmax group sits in one layer)
         layer_stages(prog)
+        self.network = net.copy()  # the definition, for to_network
         self.neurons = list(prog.neurons)
         self.register_buffer("initial", torch.as_tensor(prog.initial, dtype=dtype))
         self.register_buffer("inputs", torch.as_tensor(prog.inputs, dtype=torch.long))
@@ -222,11 +239,38 @@ class NetsimModule(nn.Module):
         self.stages = nn.ModuleList(stages)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The outputs ``(B, k_out)`` for the inputs ``x`` ``(B, k_in)``."""
         state = self.initial.expand(x.shape[0], -1)
         state = state.index_copy(1, self.inputs, x.to(self.initial.dtype))
         for stage in self.stages:
             state = stage(state)
         return state[:, self.outputs]
+
+    def to_network(self) -> Network:
+        """The network with the module's current weights, biases and centres.
+
+        After training the module in torch, this is the trained netsim network (a
+        copy of the one the module was made from, with the new values).
+        """
+        net = self.network.copy()
+        prog = net.compile()
+        weights = np.array(prog.weights, dtype=np.float64)
+        bias = np.array(prog.bias, dtype=np.float64)
+        for stage in self.stages:
+            assert isinstance(stage, _Stage)
+            targets = stage.targets.cpu().numpy()
+            for rows, matrix, biases in ((stage.ws_pos, stage.weight, stage.bias),
+                                         (stage.dist_pos, stage.centre, None)):
+                values = matrix.detach().cpu().to(torch.float64).numpy()
+                shift = None if biases is None else biases.detach().cpu().to(torch.float64)
+                for k, pos in enumerate(rows.cpu().numpy()):
+                    j = targets[pos]
+                    lo, hi = prog.indptr[j], prog.indptr[j + 1]
+                    weights[lo:hi] = values[k, prog.sources[lo:hi]]
+                    if shift is not None:
+                        bias[j] = float(shift[k])
+        net.set_weights(prog.configuration_vector(weights, bias))
+        return net
 
 
 def _sequential(net: Network, dtype: torch.dtype) -> nn.Sequential | None:
@@ -308,6 +352,11 @@ def from_torch(module: nn.Module, *, name: str | None = None) -> Network:
     """:func:`netsim.from_torch`, once torch is imported (documented there)."""
     if not isinstance(module, nn.Module):
         raise ParameterError(f"from_torch expects a torch.nn.Module, got {type(module).__name__}")
+    if isinstance(module, NetsimModule):
+        net = module.to_network()
+        if name is not None:
+            net.name = name
+        return net
     layers = _flatten(module)
     weights: list[np.ndarray] = []
     biases: list[np.ndarray] = []

@@ -1,6 +1,4 @@
-"""DOT text for a drawing plan: fixed number formats, options, the emitter.
-
-Every user text goes through :mod:`netsim.io.quoting`.
+"""DOT text for a drawing plan: quoting, fixed number formats, options, the emitter.
 
 Private to :mod:`netsim.io.dot`, which documents what the text means. Everything here
 is deterministic: the same plan and options always give the same lines.
@@ -19,7 +17,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..functions import ACTIVATIONS, POTENTIALS
 from . import palette
-from ._plan import DrawnEdge, DrawnNode, Plan
+from ._plan import LAYOUTS, PINNED, DrawnEdge, DrawnNode, Plan
 from .quoting import dot_id, dot_string, html_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Options", "body_lines", "make_options"]
 
 WEIGHT_LABEL_LIMIT = 30
+PINNED_LABEL_LIMIT = 10
 MIN_PENWIDTH, MAX_PENWIDTH = 0.4, 4.0
 
 _SHAPES = {
@@ -39,6 +38,9 @@ _SHAPES = {
 
 
 # --- text helpers: quoting, escaping, fixed number formats ------------------------------
+
+
+# The quoting lives in netsim.io.quoting (one place for every user text in DOT/HTML).
 
 
 class _Html(str):
@@ -89,6 +91,7 @@ class Options:
     max_edges: int
     summary: bool | None
     title: str | None
+    layout: str = "auto"
 
 
 def _check_int(value: object, name: str, low: int) -> int:
@@ -112,12 +115,13 @@ def make_options(
     min_weight: float = 0.0,
     clusters: bool = False,
     legend: bool = True,
-    max_layer_width: int | None = 16,
+    max_layer_width: int | str | None = "auto",
     keep: int = 3,
     max_nodes: int = 150,
     max_edges: int = 500,
     summary: bool | None = None,
     title: str | None = None,
+    layout: str = "auto",
 ) -> Options:
     if not isinstance(direction, str) or direction.upper() not in ("LR", "TB"):
         raise ParameterError(f"direction must be 'LR' or 'TB', got {direction!r}")
@@ -125,8 +129,11 @@ def make_options(
     if bad or not math.isfinite(float(min_weight)) or min_weight < 0:
         raise ParameterError(f"min_weight must be a finite number >= 0, got {min_weight!r}")
     keep = _check_int(keep, "keep", 1)
-    if max_layer_width is not None:
+    if max_layer_width is not None and max_layer_width != "auto":
         max_layer_width = _check_int(max_layer_width, "max_layer_width", 2 * keep + 1)
+    if not isinstance(layout, str) or layout not in LAYOUTS:
+        raise ParameterError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}, "
+                             f"got {layout!r}")
     if title is not None and not isinstance(title, str):
         raise ParameterError(f"title must be a string or None, got {title!r}")
     return Options(
@@ -141,6 +148,7 @@ def make_options(
         max_edges=_check_int(max_edges, "max_edges", 0),
         summary=_check_flag(summary, "summary", allow_none=True),
         title=title,
+        layout=layout,
     )
 
 
@@ -181,15 +189,21 @@ class _Emitter:
         self.values, self.scale = values, scale
         self.data = [net.graph.nodes[n] for n in plan.ids]
         singles = sum(1 for e in plan.edges if e.single)
-        auto = plan.mode == "full" and singles <= WEIGHT_LABEL_LIMIT
+        # straight edges of a circle or grid meet in the middle, where labels would pile up
+        limit = WEIGHT_LABEL_LIMIT if plan.layout not in PINNED else PINNED_LABEL_LIMIT
+        auto = plan.mode == "full" and singles <= limit
         self.weight_labels = auto if opts.weights is None else opts.weights
         self.layer_numbers = plan.layer_numbers
         # Every rank group is a cluster (invisible unless clusters=True): with
         # remincross=false this is what keeps dot to the neuron order (see lines()).
-        self.clusters = plan.mode != "summary" and any(len(row) > 1 for row in plan.ranks)
+        self.layered = plan.layout == "layered"
+        self.clusters = (self.layered and plan.mode != "summary"
+                         and any(len(row) > 1 for row in plan.ranks))
         self.rank_of = {k: r for r, group in enumerate(plan.groups) for k in group}
 
     def lines(self) -> list[str]:
+        if not self.layered:
+            return self._free_lines()
         opts, plan = self.opts, self.plan
         graph_attrs: list[tuple[str, object]] = [
             ("rankdir", opts.direction),
@@ -237,6 +251,39 @@ class _Emitter:
         out.extend(self._edge(e) for e in plan.edges)
         return out
 
+    def _free_lines(self) -> list[str]:
+        """Circle, grid (fixed positions, straight edges) and spring (neato) layouts."""
+        plan, opts = self.plan, self.opts
+        graph_attrs: list[tuple[str, object]] = [
+            ("layout", "neato"),
+            ("outputorder", "edgesfirst"),
+            ("fontname", "Helvetica"),
+            ("fontsize", "10"),
+            ("tooltip", self._graph_tooltip()),
+        ]
+        if plan.layout == "spring":  # deterministic start, no overlapping nodes
+            graph_attrs += [("start", "1"), ("overlap", "false"), ("sep", "+8"),
+                            ("splines", "true")]
+        else:
+            graph_attrs.append(("splines", "line"))
+        if opts.legend:
+            graph_attrs += [("labelloc", "b"), ("labeljust", "l"),
+                            ("label", _Html(self._legend()))]
+        out = [
+            f"\tgraph{_attrs(graph_attrs)}\n",
+            '\tnode [fontname="Helvetica" fontsize="11" style="filled" '
+            'fillcolor="#ffffff" margin="0.06,0.03" width="0.4" height="0.3"]\n',
+            '\tedge [fontname="Helvetica" fontsize="9" arrowsize="0.6"]\n',
+        ]
+        order = sorted(range(len(plan.nodes)), key=lambda d: plan.nodes[d].members[0])
+        positions = _positions(plan.layout, len(order))
+        for pos, d in zip(positions, order, strict=False):
+            out.append(self._node(plan.nodes[d], pos))
+        if not positions:
+            out.extend(self._node(plan.nodes[d]) for d in order)
+        out.extend(self._edge(e) for e in plan.edges)
+        return out
+
     # --- ranks -----------------------------------------------------------------------
 
     def _rank(self, r: int, row: list[int]) -> list[str]:
@@ -272,9 +319,12 @@ class _Emitter:
 
     # --- nodes -----------------------------------------------------------------------
 
-    def _node(self, node: DrawnNode) -> str:
+    def _node(self, node: DrawnNode, pos: tuple[float, float] | None = None) -> str:
         shape, peripheries = _SHAPES[node.role]
         attrs: list[tuple[str, object]] = [("shape", shape)]
+        if pos is not None:  # inches, pinned ("!")
+            x, y = (round(c, 3) + 0.0 for c in pos)  # + 0.0: never "-0.000"
+            attrs.append(("pos", f"{x:.3f},{y:.3f}!"))
         if peripheries > 1:
             attrs.append(("peripheries", peripheries))
         if node.kind == "neuron":
@@ -405,7 +455,8 @@ class _Emitter:
             scale = abs(w) / plan.max_abs_weight if plan.max_abs_weight > 0 else 0.0
             width = max(MIN_PENWIDTH, MAX_PENWIDTH * scale)
             u, v = (plan.ids[k] for k in edge.ends)
-            tooltip = f"{u} → {v}\nw = {_full(w)}"
+            tooltip = (f"{u} ↔ {v}\nw = {_full(w)} (both directions)" if edge.mutual
+                       else f"{u} → {v}\nw = {_full(w)}")
             label = _short(w, signed=True) if self.weight_labels else None
         else:
             color = {1: palette.POSITIVE, -1: palette.NEGATIVE}.get(edge.sign, palette.NEUTRAL)
@@ -417,19 +468,22 @@ class _Emitter:
             few = plan.mode == "summary" and len(plan.edges) <= WEIGHT_LABEL_LIMIT
             label = f"×{edge.count}" if self.weight_labels or few else None
         attrs += [("color", color), ("penwidth", _pw(width))]
-        if edge.back:
+        if edge.mutual:
+            attrs.append(("dir", "none"))
+        if edge.back and self.layered:
             attrs += [("style", "dashed"), ("constraint", "false")]
         if label is not None:
             attrs += [("label", label), ("fontcolor", color)]
         attrs.append(("tooltip", tooltip))
         first, second = tail, head
-        if tail.rank == head.rank and edge.tail != edge.head:
+        if self.layered and tail.rank == head.rank and edge.tail != edge.head:
             # A flat edge against the rank's invisible chain would make a flat cycle,
             # which dot breaks by reordering the rank: write it along the chain instead.
             reversed_chain = self.clusters and self.opts.direction == "LR"
             if (edge.tail > edge.head) != reversed_chain:
                 first, second = head, tail
-                attrs.insert(0, ("dir", "back"))
+                if not edge.mutual:
+                    attrs.insert(0, ("dir", "back"))
         return f"\t{dot_id(first.name)} -> {dot_id(second.name)}{_attrs(attrs)}\n"
 
     def _node_text(self, node: DrawnNode) -> str:
@@ -462,9 +516,16 @@ class _Emitter:
             rows.append(f"{plan.n_hidden_connections} connections with |w| &lt; "
                         f"{html_text(_short(opts.min_weight))} hidden")
         rows.append("box: input   ellipse: hidden   double border: output (double box: both)")
+        symbols = self._symbols_row()
+        if symbols:
+            rows.append(symbols)
         edges = (f'<font color="{palette.POSITIVE}">━ w &gt; 0</font>   '
                  f'<font color="{palette.NEGATIVE}">━ w &lt; 0</font>   '
-                 f'<font color="{palette.NEUTRAL}">━ 0 or mixed</font>   dashed: feedback')
+                 f'<font color="{palette.NEUTRAL}">━ 0 or mixed</font>')
+        if self.layered and any(e.back for e in plan.edges):
+            edges += "   dashed: feedback"
+        if any(e.mutual for e in plan.edges):
+            edges += "   no arrow: both directions, equal w"
         if plan.max_abs_weight > 0:
             edges += f"   width ∝ |w|, max {html_text(_short(plan.max_abs_weight))}"
         rows.append(edges)
@@ -472,6 +533,28 @@ class _Emitter:
         if self.scale is not None:
             table += f'<tr><td align="left">{self._scale_row(self.scale)}</td></tr>'
         return f'<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{table}</table>'
+
+    def _symbols_row(self) -> str:
+        """``H step   sgn sign``: the symbols in the labels, for the neurons drawn alone."""
+        found: dict[str, str] = {}
+        for node in self.plan.nodes:
+            if node.kind != "neuron" or not self.plan.has_incoming[node.members[0]]:
+                continue
+            data = self.data[node.members[0]]
+            activation = data.get("activation", "identity")
+            if activation in ACTIVATIONS:
+                found.setdefault(ACTIVATIONS.get(activation).symbol, activation)
+            potential = data.get("potential", "weighted_sum")
+            if potential != "weighted_sum" and potential in POTENTIALS:
+                found.setdefault(POTENTIALS.get(potential).symbol, potential)
+        if not found:
+            return ""
+        found = {sym: name for sym, name in found.items() if sym != name}  # "tanh tanh"
+        if not found:
+            return ""
+        parts = [f"<b>{html_text(sym)}</b> {html_text(name)}"
+                 for sym, name in sorted(found.items())]
+        return "   ".join(parts) + "   b: bias"
 
     @staticmethod
     def _scale_row(scale: palette.Scale) -> str:
@@ -482,6 +565,21 @@ class _Emitter:
                          f" {html_text(_short(tick))} </font></td>")
         return (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
                 f'<td>value ({scale.kind}):</td>{"".join(cells)}</tr></table>')
+
+
+def _positions(layout: str, n: int) -> list[tuple[float, float]]:
+    """Fixed node positions in inches: neuron order clockwise from the top (circle), or
+    row by row in a near-square grid; none for the spring layout."""
+    if layout not in PINNED or n == 0:
+        return []
+    if layout == "circle":
+        if n == 1:
+            return [(0.0, 0.0)]
+        radius = max(1.3, n * 1.0 / (2 * math.pi))
+        return [(radius * math.sin(2 * math.pi * k / n), radius * math.cos(2 * math.pi * k / n))
+                for k in range(n)]
+    columns = math.ceil(math.sqrt(n))
+    return [(1.1 * (k % columns), -0.8 * (k // columns)) for k in range(n)]
 
 
 def _with_params(name: str, params: Mapping[str, float] | None) -> str:

@@ -13,8 +13,22 @@ outputs (outputs that are not inputs) are moved together onto a last rank of the
 
 A drawn connection is a *back* connection (``constraint=false``, dashed) exactly when
 its head's rank is not after its tail's rank; in a feed-forward network there are none.
+A *symmetric pair* — connections u → v and v → u of exactly equal weight, both drawn
+alone — is one undirected edge (the ``u → v`` with u first in neuron order), as in a
+Hopfield network where w_uv = w_vu is one coupling.
 
-**Size limits.** A rank group wider than ``max_layer_width`` is drawn as its first
+**Layouts.** ``layered`` is dot's rank layout described above. ``circle`` puts the
+neurons on a circle in neuron order (clockwise from the top), ``grid`` row by row in a
+near-square grid (``grid_columns`` wide), both at fixed positions, and ``spring`` lets
+Graphviz's neato place them (force-directed). ``auto`` (the default) is ``layered``
+for a feed-forward network, and for a recurrent one too when it has pure inputs
+(input-only neurons) and at least three rank groups — a pipeline with feedback, such
+as an Elman network; other recurrent networks (Hopfield networks, random threshold
+networks, oscillators) are drawn as a ``circle``.
+
+**Size limits.** ``max_layer_width="auto"`` (the default) is 16, except for recurrent
+networks of at most :data:`FULL_RECURRENT` = 64 neurons, which are never collapsed.
+A rank group wider than ``max_layer_width`` is drawn as its first
 ``keep`` neurons, one "⋯ (+N)" node standing for the rest, and its last ``keep``
 neurons; connections touching a "⋯" node are bundled (one drawn edge per pair of drawn
 nodes). If the result still has more than ``max_nodes`` nodes, or a layout cost above
@@ -22,7 +36,9 @@ nodes). If the result still has more than ``max_nodes`` nodes, or a layout cost 
 what makes dot slow), the diagram switches to *summary* mode: one node per rank group,
 joined by bundled edges. Beyond ``MAX_GROUPS`` groups, or while the cost stays above
 ``min(max_edges, SUMMARY_COST)``, the middle groups are merged into consecutive bands
-(the first and last group stay alone).
+(the first and last group stay alone). In the ``circle`` and ``grid`` layouts the
+edges are straight lines between fixed positions, which cost Graphviz little: the
+budget there is :data:`MAX_STRAIGHT_EDGES` drawn edges instead of the layout cost.
 """
 
 from __future__ import annotations
@@ -38,10 +54,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network, NeuronId
 
 __all__ = [
+    "FULL_RECURRENT",
+    "LAYOUTS",
     "MAX_GROUPS",
+    "MAX_STRAIGHT_EDGES",
     "DrawnEdge",
     "DrawnNode",
     "Plan",
+    "choose_layout",
     "layout_cost",
     "make_plan",
     "safe_name",
@@ -49,6 +69,10 @@ __all__ = [
 
 MAX_GROUPS = 24
 SUMMARY_COST = 300  # a summary is for reading: keep its bundles few
+FULL_RECURRENT = 64
+MAX_STRAIGHT_EDGES = 2500
+LAYOUTS = ("auto", "layered", "circle", "grid", "spring")
+PINNED = ("circle", "grid")  # layouts with fixed node positions
 
 
 @dataclass
@@ -77,6 +101,7 @@ class DrawnEdge:
     negative: int = 0
     weight: float = 0.0  # the weight when single
     ends: tuple[int, int] = (0, 0)  # neuron indices when single
+    mutual: bool = False  # a symmetric pair u → v, v → u of equal weight, drawn once
 
     @property
     def sign(self) -> int:
@@ -107,6 +132,7 @@ class Plan:
     max_abs_weight: float = 0.0
     has_incoming: list[bool] = field(default_factory=list)
     layer_numbers: dict[NeuronId, int] | None = None  # feed-forward only
+    layout: str = "layered"  # the layout chosen (never "auto")
 
 
 def safe_name(neuron_id: object) -> str:
@@ -176,15 +202,24 @@ def recurrent_groups(
     return [g for g in groups if g]
 
 
+def choose_layout(recurrent: bool, roles: list[str], n_groups: int) -> str:
+    """The ``auto`` layout (see the module docstring)."""
+    if not recurrent:
+        return "layered"
+    pure_inputs = any(role == "input" for role in roles)
+    return "layered" if pure_inputs and n_groups >= 3 else "circle"
+
+
 def make_plan(
     net: Network,
     *,
     min_weight: float,
-    max_layer_width: int | None,
+    max_layer_width: int | str | None,
     keep: int,
     max_nodes: int,
     max_edges: int,
     summary: bool | None,
+    layout: str = "auto",
 ) -> Plan:
     """Compute what to draw (see the module docstring for every rule)."""
     graph = net.graph
@@ -235,13 +270,20 @@ def make_plan(
         has_incoming=has_incoming,
         layer_numbers=numbers,
     )
+    plan.layout = choose_layout(recurrent, roles, len(groups)) if layout == "auto" else layout
+    if max_layer_width == "auto":
+        max_layer_width = None if recurrent and n <= FULL_RECURRENT else 16
     if summary is not True:
-        _detail_nodes(plan, max_layer_width, keep)
+        _detail_nodes(plan, max_layer_width, keep)  # type: ignore[arg-type]
         _aggregate(plan, visible)
-        over = len(plan.nodes) > max_nodes or layout_cost(plan) > max_edges
+        if plan.layout in PINNED:
+            over = len(plan.nodes) > max_nodes or len(plan.edges) > MAX_STRAIGHT_EDGES
+        else:
+            over = len(plan.nodes) > max_nodes or layout_cost(plan) > max_edges
         if summary is False or not over:
             return plan
     layers = plan.groups
+    plan.layout = "layered"  # a summary is a chain of groups
     bands = min(len(layers), MAX_GROUPS)
     budget = min(max_edges, SUMMARY_COST)
     while True:
@@ -330,6 +372,23 @@ def _aggregate(plan: Plan, visible: list[tuple[int, int, float]]) -> None:
         edge.max_abs = max(edge.max_abs, abs(w))
         edge.positive += w > 0
         edge.negative += w < 0
+    drawn = _merge_symmetric(drawn)
     drawn.extend(bundles.values())
     drawn.sort(key=lambda e: (e.tail, e.head))
     plan.edges = drawn
+
+
+def _merge_symmetric(edges: list[DrawnEdge]) -> list[DrawnEdge]:
+    """One undirected edge for u → v and v → u of equal weight. The forward one is
+    kept (not a back edge), else the one from the first neuron in neuron order."""
+    by_ends = {e.ends: e for e in edges if e.single and e.ends[0] != e.ends[1]}
+    out = []
+    for e in edges:
+        u, v = e.ends
+        twin = by_ends.get((v, u)) if e.single and u != v else None
+        if twin is None or twin.weight != e.weight:
+            out.append(e)
+        elif (e.back, u) < (twin.back, v):
+            e.mutual = True
+            out.append(e)
+    return out

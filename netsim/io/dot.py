@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
-from ..checks import check_network, keywords
+from ..checks import check_network, check_path, keywords
 from ..errors import NetsimError, ParameterError, RenderError
 from ..limits import MAX_FRAMES
 from . import palette
@@ -98,7 +98,7 @@ def to_dot(
     min_weight: float = 0.0,
     clusters: bool = False,
     legend: bool = True,
-    max_layer_width: int | None = 16,
+    max_layer_width: int | str | None = "auto",
     keep: int = 3,
     max_nodes: int = 150,
     max_edges: int = 500,
@@ -107,6 +107,7 @@ def to_dot(
     sample: int | None = None,
     state_range: Sequence[float] | None = None,
     title: str | None = None,
+    layout: str = "auto",
 ) -> graphviz.Digraph:
     """The network as a ``graphviz.Digraph`` (DOT text; needs no Graphviz program).
 
@@ -127,7 +128,8 @@ def to_dot(
         A small legend under the diagram.
     max_layer_width, keep : int
         A layer wider than ``max_layer_width`` shows its first and last ``keep``
-        neurons and one "⋯ (+N)" node; ``None`` never collapses.
+        neurons and one "⋯ (+N)" node; ``None`` never collapses; ``"auto"``: 16, but
+        never for a recurrent network of at most 64 neurons.
     max_nodes, max_edges : int
         Budget after collapsing: more nodes, or a layout cost (nodes plus edge
         segments, an edge spanning s ranks counting s) above ``max_edges``, switch to
@@ -142,6 +144,12 @@ def to_dot(
         Fix the colour scale (see :func:`netsim.io.palette.choose_scale`).
     title : str, optional
         A caption line in the legend (e.g. the step of a trace frame).
+    layout : {"auto", "layered", "circle", "grid", "spring"}
+        ``layered``: Graphviz dot by layers; ``circle`` / ``grid``: neurons at fixed
+        positions in neuron order (on a circle clockwise from the top / row by row),
+        straight edges; ``spring``: neato's force-directed placement. ``auto``:
+        layered, except for recurrent networks without a pipeline of pure inputs
+        (see :mod:`netsim.io._plan`), which get a circle.
 
     Returns
     -------
@@ -158,7 +166,7 @@ def to_dot(
     """
     check_network(net, "to_dot")
     opts = make_options(direction, weights, min_weight, clusters, legend, max_layer_width,
-                        keep, max_nodes, max_edges, summary, title)
+                        keep, max_nodes, max_edges, summary, title, layout)
     values = None if state is None else state_vector(net, state, sample)
     scale = None
     if values is not None:
@@ -173,6 +181,7 @@ def to_dot(
         max_nodes=opts.max_nodes,
         max_edges=opts.max_edges,
         summary=opts.summary,
+        layout=opts.layout,
     )
     body = body_lines(net, plan, opts, values, scale)
     return graphviz.Digraph(name=graphviz_name(net.name or "network"), body=body)
@@ -181,7 +190,7 @@ def to_dot(
 # --- writing and rendering -------------------------------------------------------------
 
 
-@keywords
+@keywords(passes_to=to_dot, network=True)
 def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the DOT text of the diagram (needs no Graphviz program).
 
@@ -205,6 +214,7 @@ def write_dot(net: Network, path: str | os.PathLike[str], **options: Any) -> Pat
     >>> ns.write_dot(ns.mlp([2, 1], seed=0), target).read_text().startswith("digraph")
     True
     """
+    check_path(path)
     target = Path(path)
     atomic_write_bytes(target, to_dot(net, **options).source.encode("utf-8"))
     return target
@@ -252,7 +262,7 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
     return done.stdout
 
 
-@keywords
+@keywords(passes_to=to_dot, network=True)
 def render(
     net: Network,
     path: str | os.PathLike[str],
@@ -292,6 +302,7 @@ def render(
     >>> ns.mlp([2, 1], seed=0).render(target).suffix
     '.dot'
     """
+    check_path(path)
     target = Path(path)
     fmt = _format_of(target, format)
     source = to_dot(net, **options).source
@@ -337,7 +348,7 @@ def repr_mimebundle(
 # --- traces ----------------------------------------------------------------------------
 
 
-@keywords
+@keywords(passes_to=to_dot, network=True)
 def render_trace(
     net: Network,
     trace: Any,
@@ -361,7 +372,10 @@ def render_trace(
         An existing directory (frames are ``frame_0.svg``, ...) or a path prefix
         (``out/xor`` gives ``out/xor_0.svg``, ...; missing folders are created). Step
         numbers are zero-padded to the width of the last one (``_00`` ... ``_12``).
-    format : {"svg", "png", "pdf", "dot"}
+    format : {"svg", "png", "pdf", "dot", "gif"}
+        ``"gif"`` writes one animated GIF instead of a file per step: ``prefix`` is
+        its path (``.gif`` added when missing; ``trace.gif`` in a directory); see
+        :func:`netsim.io.animate.render_gif` (needs Pillow, ``netsim[plot]``).
     sample : int, optional
         The sample of a batch trace.
     state_range : (low, high), optional
@@ -388,6 +402,9 @@ def render_trace(
     >>> [p.name for p in ns.render_trace(net, [[0, 0], [1, 0.5]], out, format="dot")]
     ['frame_0.dot', 'frame_1.dot']
     """
+    check_path(prefix, "prefix")
+    if format == "gif":  # one animated file (netsim.io.animate)
+        return [_gif(net, trace, Path(prefix), sample, state_range, timeout, options)]
     frames = trace_frames(net, trace, sample)
     if len(frames) > MAX_FRAMES:
         raise ParameterError(
@@ -420,3 +437,16 @@ def render_trace(
             f"{INSTALL_HINT}"
         )
     return paths
+
+
+def _gif(net: Network, trace: Any, base: Path, sample: int | None,
+         state_range: Sequence[float] | None, timeout: float, options: dict) -> Path:
+    from .animate import render_gif
+
+    if base.is_dir():
+        target = base / "trace.gif"
+    else:
+        target = base if base.suffix == ".gif" else base.with_name(base.name + ".gif")
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return render_gif(net, trace, target, sample=sample, state_range=state_range,
+                      timeout=timeout, **options)

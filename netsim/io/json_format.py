@@ -55,10 +55,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..checks import check_path, keywords
 from ..errors import FormatError, NetsimError, ParameterError, UnknownFunctionError, did_you_mean
 from ..files import decode_text, read_text
 from ..functions import ACTIVATIONS, POTENTIALS
-from ..limits import MAX_FILE_BYTES, MAX_LAYER, check_memory
+from ..limits import MAX_FILE_BYTES, MAX_LAYER, check_memory, check_network_size
 from ..network import Network, NeuronId
 from .atomic import atomic_write_bytes
 
@@ -356,8 +357,8 @@ def load(path: str | os.PathLike[str]) -> Network:
             f"load expects a file path (str or path-like), got {type(path).__name__}")
     source = os.fspath(path)
     text = read_text(source, limit=MAX_FILE_BYTES, error=FormatError, what="network file")
-    # the parsed document takes about ten times the text
-    check_memory(10 * len(text), f"loading {source}")
+    # the parsed document takes 6x (connections) to 20x (bare neurons) its text
+    check_memory(20 * len(text), f"loading {source}")
     return from_dict(_read_json(text, source), source=source)
 
 
@@ -514,6 +515,12 @@ class _Loader:
 
     def build(self, data: Any) -> Network:
         self._header(data)
+        sizes = [len(v) if isinstance(v, list) else 0
+                 for v in (data.get("neurons"), data.get("connections"))]
+        try:  # before anything is built from them
+            check_network_size(*sizes, f"the network of {self.source}")
+        except NetsimError as exc:
+            raise FormatError(str(exc)) from None
         neurons = self._items(data, "neurons", neuron_fields, "neuron")
         triples = self._items(data, "connections", connection_triple, "connection")
         roles = {key: self._items(data, key, neuron_id, "id") for key in ("inputs", "outputs")}
@@ -665,6 +672,7 @@ def _header_dict(net: Network) -> dict[str, Any]:
     return out
 
 
+@keywords(network=True)
 def to_dict(net: Network) -> dict[str, Any]:
     """The network as a JSON-ready dict (format version 1), defaults omitted.
 
@@ -750,6 +758,7 @@ def _encode_bytes(net: Network) -> bytes:
         return _encode(net, ensure_ascii=True).encode("ascii")
 
 
+@keywords(network=True)
 def dumps(net: Network) -> str:
     """The file content :func:`save` writes, as a string.
 
@@ -777,6 +786,7 @@ def dumps(net: Network) -> str:
     return _encode_bytes(net).decode("utf-8")
 
 
+@keywords(network=True)
 def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Save a network as JSON (format version 1), atomically.
 
@@ -793,6 +803,5 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
     >>> ns.load(path) == ns.mlp("2-3-1", seed=0)
     True
     """
-    if not isinstance(net, Network):
-        raise ParameterError(f"save expects a Network, got {type(net).__name__}")
+    check_path(path)
     atomic_write_bytes(path, _encode_bytes(net))

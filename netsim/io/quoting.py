@@ -15,7 +15,7 @@ second graph, and never breaks the syntax:
 - :func:`dot_string` — an attribute value (escString), quoted: backslashes and
   quotes escaped, newlines as ``\\n``, non-printables as spaces, and cut so the
   token stays under Graphviz's 16,384-byte limit.
-- :func:`html_text` — text inside an HTML-like label or an HTML page: ``& < > "``
+- :func:`html_text` — text inside an HTML-like label or an HTML page: ``& < > " '``
   as entities, non-printables as spaces, cut to :data:`MAX_TEXT` characters (so a
   label made of a few pieces stays under the same limit).
 - :func:`graphviz_name` — a cleaned name for the ``graphviz`` package's own quoting
@@ -102,7 +102,7 @@ def html_text(text: object, limit: int = MAX_TEXT) -> str:
     """
     text = _cut(str(text), limit)
     text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+            .replace('"', "&quot;").replace("'", "&#x27;"))
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import keywords
 from ..errors import NetworkError, ParameterError
 from .backprop import check_data
 
@@ -116,6 +117,7 @@ def _order(n: int, shuffle: bool, rng: np.random.Generator) -> Array:
     return rng.permutation(n) if shuffle else np.arange(n)
 
 
+@keywords(network=True)
 def perceptron_rule(
     net: Any,
     X: Any,
@@ -208,6 +210,7 @@ def perceptron_rule(
     return RuleResult(converged, len(errors), errors, updates, vector)
 
 
+@keywords(network=True)
 def delta_rule(
     net: Any,
     X: Any,

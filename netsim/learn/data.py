@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import keywords
+from ..checks import as_floats, keywords
 from ..csvfile import read_csv
 from ..errors import DataError, ParameterError, did_you_mean
 
@@ -45,7 +45,7 @@ class Standardizer:
     std: Array | None = None
 
     def fit(self, x: Any) -> Standardizer:
-        arr = np.asarray(x, dtype=np.float64)
+        arr = as_floats(x, "x")
         if arr.ndim != 2 or arr.shape[0] == 0:
             raise ParameterError(
                 f"Standardizer.fit needs a (B, k) array with B >= 1, got {arr.shape}"
@@ -58,7 +58,7 @@ class Standardizer:
     def transform(self, x: Any) -> Array:
         if self.mean is None or self.std is None:
             raise ParameterError("Standardizer is not fitted; call fit(X) first")
-        arr = np.asarray(x, dtype=np.float64)
+        arr = as_floats(x, "x")
         if arr.shape[-1] != len(self.mean):
             raise ParameterError(
                 f"Standardizer was fitted on {len(self.mean)} columns, got {arr.shape[-1]}"

@@ -62,7 +62,7 @@ def hebb_weights(patterns: Any, normalize: bool = True) -> Array:
     return w
 
 
-@keywords
+@keywords(network=True)
 def hebb(
     net: Network,
     patterns: Any,

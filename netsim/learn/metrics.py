@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_network, keywords
 from ..errors import CycleError, NotDifferentiableError, ParameterError
 
 __all__ = [
@@ -96,6 +97,7 @@ def is_classification(targets: Any) -> bool:
     return bool(binary and np.all(arr.sum(axis=1) == 1))
 
 
+@keywords
 def confusion_matrix(true: Any, predicted: Any, n_classes: int | None = None) -> Array:
     """The confusion matrix ``C[i, j]``: samples of true class ``i`` predicted as ``j``.
 
@@ -194,6 +196,7 @@ class ClassScores:
         }
 
 
+@keywords
 def classification_scores(true: Any, predicted: Any, n_classes: int | None = None) -> ClassScores:
     """Confusion matrix, accuracy, error rate and per-class precision/recall/F1.
 
@@ -207,6 +210,7 @@ def classification_scores(true: Any, predicted: Any, n_classes: int | None = Non
     return ClassScores.from_confusion(confusion_matrix(true, predicted, n_classes))
 
 
+@keywords
 def error_rate(true: Any, predicted: Any) -> float:
     """The share of misclassified samples, ``1 − accuracy``.
 
@@ -252,12 +256,15 @@ class Evaluation:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain Python values (for JSON)."""
-        out: dict[str, Any] = {"samples": self.samples, "loss": self.loss}
+        # an overflowing loss is null in JSON rather than a non-standard Infinity
+        loss = self.loss if np.isfinite(self.loss) else None
+        out: dict[str, Any] = {"samples": self.samples, "loss": loss}
         if self.scores is not None:
             out.update(self.scores.as_dict())
         return out
 
 
+@keywords
 def evaluate(
     net: Any, X: Any, D: Any, *, loss: Any = "mse", reduction: str = "mean",
     classification: bool | None = None,
@@ -289,6 +296,7 @@ def evaluate(
     from .backprop import check_data, get_plan
     from .losses import apply_reduction, check_reduction, get_loss
 
+    check_network(net, "ns.evaluate")
     reduction = check_reduction(reduction)
     prog = net.compile()
     x, d = check_data(prog, X, D)

@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import keywords
 from ..errors import ParameterError, did_you_mean
 
 __all__ = [
@@ -319,6 +320,7 @@ def get_optimizer(optimizer: str | Optimizer, lr: float | None = None) -> Optimi
     return cls() if lr is None else cls(lr=lr)
 
 
+@keywords
 def step_decay(lr: float, drop: float = 0.5, every: int = 10) -> Callable[[int], float]:
     """The schedule ``lr · drop^⌊epoch / every⌋`` (epochs counted from 0).
 

@@ -19,13 +19,15 @@ training arguments is copied afresh (its state reset) for every fold or member.
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..checks import check_seed, keywords
+from ..errors import ParameterError, did_you_mean
 from .metrics import Evaluation, class_labels, evaluate, is_classification
 
 __all__ = [
@@ -41,17 +43,19 @@ __all__ = [
 Array = np.ndarray
 
 
-def _samples(X: Any, D: Any) -> tuple[Array, Array]:
+def _samples(X: Any, D: Any, *, columns: bool = True) -> tuple[Array, Array]:
+    """Inputs and targets as float arrays with one sample per row; ``columns``: a 1-D
+    array becomes one column (else it is kept, e.g. class labels for :func:`split`)."""
     try:
         x = np.asarray(X, dtype=np.float64)
         d = np.asarray(D, dtype=np.float64)
     except (TypeError, ValueError):
         raise ParameterError("inputs and targets must be numeric arrays") from None
-    if x.ndim == 1:
+    if columns and x.ndim == 1:
         x = x[:, None]
-    if d.ndim == 1:
+    if columns and d.ndim == 1:
         d = d[:, None]
-    if x.ndim != 2 or d.ndim != 2:
+    if not (1 <= x.ndim <= 2 and 1 <= d.ndim <= 2):
         raise ParameterError(
             f"inputs and targets must be 2-D (samples × columns), got shapes {x.shape} and "
             f"{d.shape}"
@@ -113,7 +117,7 @@ def split_indices(
         raise ParameterError(
             f"fractions must be two or more positive numbers summing to 1, got {fractions!r}"
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if labels is None:
         groups = [rng.permutation(n) if shuffle else np.arange(n)]
     else:
@@ -149,6 +153,7 @@ def split_indices(
     return out
 
 
+@keywords
 def split(
     X: Any, D: Any, fractions: Sequence[float] = (0.6, 0.2, 0.2), *, seed: int | None = 0,
     stratify: Any = False, shuffle: bool = True,
@@ -158,15 +163,17 @@ def split(
     Parameters
     ----------
     X, D : array_like
-        Inputs ``(B, k_in)`` and targets ``(B, k_out)``.
+        Inputs ``(B, k_in)`` and targets ``(B, k_out)``, or 1-D arrays of B values
+        (e.g. integer class labels ``D``), returned in the shape given.
     fractions : sequence of float
         The share of each part, positive, summing to 1 (default: the course's
         60/20/20). Sizes are rounded by the largest remainder, so they add up to B.
     seed : int or None
         Seeds the random assignment (the same seed gives the same parts).
     stratify : bool or array_like
-        ``True``: every class of the targets (argmax, or ≥ 0.5 for one column) is
-        split in the same proportions; or one label per sample to stratify by.
+        ``True``: every class of the targets (argmax, ≥ 0.5 for one column, or the
+        labels of a 1-D ``D``) is split in the same proportions; or one label per
+        sample to stratify by.
     shuffle : bool
         ``False`` keeps the sample order (the first 60 %, the next 20 %, ...).
 
@@ -182,7 +189,7 @@ def split(
     >>> len(Xt), len(Xv), len(Xs), Dt.sum(axis=0).tolist()
     (6, 2, 2, [3.0, 3.0])
     """
-    x, d = _samples(X, D)
+    x, d = _samples(X, D, columns=False)
     labels = _strata(stratify, d)
     parts = split_indices(len(x), fractions, seed=seed, labels=labels, shuffle=shuffle)
     return [(x[p], d[p]) for p in parts]
@@ -204,7 +211,7 @@ def fold_indices(
         raise ParameterError(f"k must be an integer >= 2, got {k!r}")
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < k:
         raise ParameterError(f"k={k} folds need at least {k} samples, got {n}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if labels is None:
         order = rng.permutation(n) if shuffle else np.arange(n)
     else:
@@ -238,10 +245,19 @@ def _factory(net: Any) -> Callable[[int], Any]:
     )
 
 
-def _train_kwargs(train_kwargs: dict[str, Any]) -> dict[str, Any]:
+def _train_kwargs(train_kwargs: dict[str, Any], what: str) -> dict[str, Any]:
+    from .train import train
+
     for bad in ("validation", "validation_split"):
         if bad in train_kwargs:
-            raise ParameterError(f"{bad} is chosen by the model-selection function; omit it")
+            raise ParameterError(f"{what}: {bad} is chosen by {what} itself; omit it")
+    known = [p for p in inspect.signature(train).parameters if p not in ("net", "X", "D")]
+    for name in train_kwargs:
+        if name not in known:
+            raise ParameterError(
+                f"{what} got the unknown argument {name!r} (its other arguments go to "
+                f"ns.train){did_you_mean(name, known)}"
+            )
     kwargs = dict(train_kwargs)
     kwargs.setdefault("progress", False)
     return kwargs
@@ -321,6 +337,7 @@ class CrossValidation:
                 f"{self.mean_loss:.6g} ± {self.std_loss:.2g}{tail}>")
 
 
+@keywords
 def kfold(
     net: Any, X: Any, D: Any, k: int = 5, *, seed: int | None = 0, stratify: Any = False,
     shuffle: bool = True, **train_kwargs: Any,
@@ -368,7 +385,7 @@ def kfold(
     labels = _strata(stratify, d)
     folds = fold_indices(len(x), k, seed=seed, labels=labels, shuffle=shuffle)
     make = _factory(net)
-    kwargs = _train_kwargs(train_kwargs)
+    kwargs = _train_kwargs(train_kwargs, "kfold")
     nets, histories, evaluations = [], [], []
     everything = np.arange(len(x))
     for i, val in enumerate(folds):
@@ -451,6 +468,7 @@ class Ensemble:
         return f"<Ensemble: {len(self.nets)} networks, {self.task}>"
 
 
+@keywords
 def bagging(
     net: Any, X: Any, D: Any, k: int = 10, *, seed: int | None = 0, task: str = "auto",
     **train_kwargs: Any,
@@ -496,8 +514,8 @@ def bagging(
     if task == "auto":
         task = "classification" if is_classification(d) else "regression"
     make = _factory(net)
-    kwargs = _train_kwargs(train_kwargs)
-    rng = np.random.default_rng(seed)
+    kwargs = _train_kwargs(train_kwargs, "bagging")
+    rng = np.random.default_rng(check_seed(seed))
     nets, samples, histories = [], [], []
     for i in range(k):
         idx = rng.integers(0, len(x), size=len(x))

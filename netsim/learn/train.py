@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,9 +43,12 @@ from ..checks import check_network, check_seed, keywords
 from ..compile import install_program
 from ..errors import ParameterError
 from ..limits import MAX_EPOCHS, check_count, describe
-from .backprop import PLAN_KEY, check_data, get_plan
+from .backprop import PLAN_KEY, check_data, get_plan, training_plan
 from .losses import apply_reduction, check_reduction, get_loss
 from .optimizers import get_optimizer, schedule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["History", "train"]
 
@@ -102,6 +105,17 @@ class History:
         out.update({f"val_{k}": v for k, v in self.val_metrics.items()})
         return out
 
+    def plot(self, ax: Any = None, **options: Any) -> Axes:
+        """Loss and metrics per epoch (see :func:`netsim.plot.plot_history`)."""
+        from ..plot import plot_history
+
+        return plot_history(self, ax, **options)
+
+    def _repr_html_(self) -> str:
+        from ..io.display import history_html
+
+        return history_html(self)
+
     def __repr__(self) -> str:
         last = f", loss {self.loss[-1]:.6g}" if self.loss else ""
         return f"<History: {self.epochs} epochs{last}, best epoch {self.best_epoch}>"
@@ -146,9 +160,30 @@ def _callbacks(callbacks: Any) -> list[Callable[[int, dict[str, Any]], Any]]:
     return cbs
 
 
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (where tqdm.auto draws a notebook widget)."""
+    shell = sys.modules.get("IPython")
+    get = getattr(shell, "get_ipython", None)
+    ip = get() if callable(get) else None
+    return ip is not None and hasattr(ip, "kernel")
+
+
+def progress_bar_class() -> Any:
+    """``tqdm.auto.tqdm`` (a widget in a notebook) when ipywidgets is installed, else the
+    text bar, which a notebook shows too (tqdm.auto would fail there without it)."""
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        from tqdm import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm
+
+
 def _progress_enabled(progress: bool | None) -> bool:
+    """``None``: on in a notebook or when stderr is a terminal, off otherwise."""
     if progress is None:
-        return bool(getattr(sys.stderr, "isatty", lambda: False)())
+        return in_notebook() or bool(getattr(sys.stderr, "isatty", lambda: False)())
     return bool(progress)
 
 
@@ -212,7 +247,8 @@ def train(
         Seeds the shuffling and the validation split: the same seed gives the same
         history and weights.
     progress : bool or None
-        A tqdm progress bar (loss, speed) on stderr; ``None``: on when stderr is a TTY.
+        A tqdm progress bar (loss, speed); ``None``: on in a Jupyter notebook (a
+        widget, through ``tqdm.auto``) or when stderr is a terminal, off otherwise.
     callbacks : iterable of callables
         Each called as ``cb(epoch, logs)`` after every epoch (``logs`` holds the
         epoch's loss, val_loss, metrics and lr); returning ``True`` stops training.
@@ -249,7 +285,7 @@ def train(
     epochs = check_count(epochs, "epochs", 1, MAX_EPOCHS)
     seed = check_seed(seed)
     cbs = _callbacks(callbacks)
-    plan = get_plan(net)
+    plan = training_plan(net, "training")
     prog = net.compile()
     x, d = check_data(prog, X, D)
     loss_fn = get_loss(loss)
@@ -338,8 +374,7 @@ def train(
     wait = 0
     bar = None
     if _progress_enabled(progress):
-        from tqdm.auto import tqdm
-
+        tqdm = progress_bar_class()
         bar = tqdm(total=epochs, unit="epoch", file=sys.stderr, leave=True, dynamic_ncols=True)
     busy = 0.0
     seen = 0

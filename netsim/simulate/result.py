@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import NeuronNotFoundError, did_you_mean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["Run"]
 
@@ -175,6 +178,17 @@ class Run:
         if self.trace is not None:
             out["trace"] = plain(self.trace)
         return out
+
+    def _repr_html_(self) -> str:
+        from ..io.display import run_html
+
+        return run_html(self)
+
+    def plot(self, ax: Any = None, **options: Any) -> Axes:
+        """The trace as a heatmap or raster (see :func:`netsim.plot.plot_run`)."""
+        from ..plot import plot_run
+
+        return plot_run(self, ax, **options)
 
     def __repr__(self) -> str:
         shape = f"batch of {self.output.shape[0]}" if self.batched else "single input"

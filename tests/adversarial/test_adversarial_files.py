@@ -54,11 +54,16 @@ BAD_FILES: dict[str, bytes | None] = {
     "null": b"null",
     "array": b"[]",
     "id_object": json.dumps(_valid()).replace('"id": "x1"', '"id": {"a": 1}').encode(),
+    # 100,000 bare neurons in 1.3 MB: the network needs ~200 MB, run with 100 MB free
+    "many_neurons": (HEADER + '"neurons": ['
+                     + ",".join(f'{{"id":{k}}}' for k in range(100_000)) + "]}").encode(),
     "fifo": None,
     "directory": None,
     "devzero": None,
     "too_large": None,
 }
+
+ENV = {"many_neurons": {"NETSIM_MEMORY_LIMIT": str(100 * 2**20)}}
 
 GOOD_FILES: dict[str, bytes] = {
     "bom": b"\xef\xbb\xbf" + json.dumps(_valid()).encode(),
@@ -108,7 +113,8 @@ def results(tmp_path_factory):
     for name, path in paths.items():
         for command, argv in COMMANDS.items():
             keys.append((name, command))
-            cases.append({"argv": argv(path, f"out_{name}_{command}"), "seconds": 20})
+            cases.append({"argv": argv(path, f"out_{name}_{command}"), "seconds": 20,
+                          "env": ENV.get(name, {})})
     out = dict(zip(keys, zip(cases, run_cases(cases, cwd=tmp), strict=True), strict=True))
     return tmp, out
 

@@ -57,7 +57,7 @@ def _paths(doc, prefix=()):
 
 PATHS = [p for p in _paths(VALID) if p]
 # FUZZ_EXAMPLES=3000 HYPOTHESIS_PROFILE=explore hunts with fresh, more numerous cases
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 
 
 def _round_trip(net: ns.Network) -> None:

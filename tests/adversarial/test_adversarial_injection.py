@@ -123,8 +123,8 @@ def test_state_graph_with_hostile_ids():
     for k in range(5):
         twin.connect(f"n{k}", f"n{(k + 1) % 5}", -1.0)
     for rule in ("parallel", "sequential"):
-        evil_dot = ns.attractors(net, rule=rule).to_dot(label=HOSTILE[1])
-        twin_dot = ns.attractors(twin, rule=rule).to_dot(label="twin")
+        evil_dot = ns.attractors(net, rule=rule).to_dot(title=HOSTILE[1])
+        twin_dot = ns.attractors(twin, rule=rule).to_dot(title="twin")
         assert _shape(_svg(evil_dot.source)) == _shape(_svg(twin_dot.source))
 
 

@@ -1,0 +1,174 @@
+"""Derrida curves: how a perturbation spreads in one parallel step (damage spreading).
+
+For pairs of random states at Hamming distance d (over the free neurons; neurons
+without incoming connections take a random value too, the same in both), one parallel
+step of both; the *Derrida map* is the mean distance after the step as a function of
+d. Its value at d = 1, the *Derrida coefficient* δ (the mean number of neurons a single
+flip changes), separates the ordered (δ < 1: damage dies out) from the chaotic regime
+(δ > 1: damage spreads); δ = 1 is critical (Derrida & Pomeau 1986; for random
+threshold networks, Rohlf & Bornholdt 2002).
+
+The step is the engine's: the pairs run as one batch through ``net.run`` on a copy of
+the network whose neurons are all inputs, which starts a run from any full state (the
+neurons with incoming connections are updated, the others keep their value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..network import Network
+from ._space import state_space
+
+__all__ = ["DerridaCurve", "derrida"]
+
+Array = np.ndarray
+
+
+@dataclass(eq=False)
+class DerridaCurve:
+    """The result of :func:`derrida`.
+
+    Attributes
+    ----------
+    distances : ndarray of int
+        The Hamming distances d before the step.
+    after : ndarray of float
+        The mean distance after one step, per d (averaged over pairs and networks).
+    sem : ndarray of float
+        Its standard error.
+    n : int
+        Free neurons per network (the ensemble's mean; the normalisation of
+        :attr:`normalized`).
+    pairs : int
+        Pairs per distance and network.
+    """
+
+    distances: Array
+    after: Array
+    sem: Array
+    n: int
+    pairs: int
+
+    @property
+    def coefficient(self) -> float:
+        """δ: the mean distance after one step from distance 1 (needs d = 1)."""
+        hit = np.flatnonzero(self.distances == 1)
+        if not len(hit):
+            raise ParameterError("the Derrida coefficient needs distance 1 in the curve")
+        return float(self.after[hit[0]])
+
+    @property
+    def normalized(self) -> tuple[Array, Array]:
+        """``(d/n, after/n)``: the Derrida map on normalised distances."""
+        return self.distances / self.n, self.after / self.n
+
+    def plot(self, ax: Any = None) -> Any:
+        """Plot the normalised map with the diagonal (needs matplotlib)."""
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError:  # pragma: no cover - the test environment has it
+            from ..errors import NetsimError
+
+            raise NetsimError("plotting needs matplotlib: pip install netsim[plot]") from None
+        if ax is None:
+            _fig, ax = plt.subplots(figsize=(4, 4))
+        x, y = self.normalized
+        ax.plot([0, x.max()], [0, x.max()], color="0.6", lw=1, ls="--", label="no change")
+        ax.errorbar(x, y, yerr=self.sem / self.n, marker="o", ms=3, lw=1, label="after one step")
+        ax.set_xlabel("normalised distance before")
+        ax.set_ylabel("normalised distance after one step")
+        ax.legend(loc="upper left")
+        return ax
+
+
+def _networks(net_or_nets: Network | Sequence[Network]) -> list[Network]:
+    nets = [net_or_nets] if isinstance(net_or_nets, Network) else list(net_or_nets)
+    if not nets or not all(isinstance(x, Network) for x in nets):
+        raise ParameterError("derrida needs a Network or a non-empty sequence of Networks")
+    return nets
+
+
+def derrida(
+    net_or_nets: Network | Sequence[Network],
+    distances: Sequence[int] | None = None,
+    *,
+    pairs: int = 1000,
+    seed: int | np.random.Generator | None = 0,
+) -> DerridaCurve:
+    """The Derrida map of a discrete network or of an ensemble of networks.
+
+    Parameters
+    ----------
+    net_or_nets : Network or sequence of Network
+        Networks of two-valued neurons (step or sign, one alphabet); an ensemble is
+        averaged (distances up to its smallest number of free neurons).
+    distances : sequence of int, optional
+        Hamming distances before the step (default: 1 … n, at most 20 values spread
+        evenly, always with 1).
+    pairs : int
+        Random pairs per distance and network.
+    seed : int or Generator, optional
+        The random source of the states and the flipped neurons.
+
+    Returns
+    -------
+    DerridaCurve
+
+    Examples
+    --------
+    Two neurons that copy each other: a flip moves to the other neuron, δ = 1.
+
+    >>> import netsim as ns
+    >>> net = ns.from_matrix([[0, 1], [1, 0]], activation="sign")
+    >>> curve = ns.derrida(net, pairs=50)
+    >>> curve.distances.tolist(), curve.after.tolist(), curve.coefficient
+    ([1, 2], [1.0, 2.0], 1.0)
+    """
+    nets = _networks(net_or_nets)
+    if isinstance(pairs, bool) or not isinstance(pairs, int | np.integer) or pairs < 1:
+        raise ParameterError(f"pairs must be an integer >= 1, got {pairs!r}")
+    rng = np.random.default_rng(seed)
+    spaces = [state_space(x, what="the Derrida map") for x in nets]
+    sizes = [s.n for s in spaces]
+    n = min(sizes)
+    if n == 0:
+        raise ParameterError("derrida needs networks with free neurons (incoming connections)")
+    if distances is None:
+        d = np.unique(np.round(np.linspace(1, n, min(n, 20))).astype(int))
+    else:
+        d = np.asarray(list(distances))
+        if d.ndim != 1 or not len(d) or d.dtype.kind not in "iu" or d.min() < 0 or d.max() > n:
+            raise ParameterError(
+                f"distances must be whole numbers between 0 and {n} (the free neurons), "
+                f"got {list(distances)!r}"
+            )
+    per_net = np.empty((len(nets), len(d), pairs))
+    for k, (net, space) in enumerate(zip(nets, spaces, strict=True)):
+        probe = net.copy()
+        probe.set_inputs(net.neurons)  # a run then starts from the full state given
+        low, high = space.alphabet
+        m, rows = space.n, np.arange(pairs)[:, None]
+        for c, dist in enumerate(d.tolist()):
+            bits = rng.random((pairs, m)) < 0.5
+            other = bits.copy()
+            if dist:
+                # d distinct neurons per pair: the d smallest of m random keys
+                flip = np.argpartition(rng.random((pairs, m)), dist - 1, axis=1)[:, :dist]
+                other[rows, flip] = ~other[rows, flip]
+            # neurons without inputs keep a random value too, the same in both states
+            full = np.where(rng.random((pairs, len(space.base_state))) < 0.5, high, low)
+            full = np.concatenate([full, full])
+            full[:, space.free] = np.where(np.concatenate([bits, other]), high, low)
+            after = probe.run(full, rule="parallel", steps=1).state[:, space.free]
+            per_net[k, c] = (after[:pairs] != after[pairs:]).sum(axis=1)
+    flat = per_net.transpose(1, 0, 2).reshape(len(d), -1)
+    mean = flat.mean(axis=1)
+    sem = flat.std(axis=1, ddof=1) / np.sqrt(flat.shape[1]) if flat.shape[1] > 1 else 0 * mean
+    n = round(float(np.mean(sizes)))
+    return DerridaCurve(d.astype(int), mean, sem, n, pairs)

@@ -1,0 +1,182 @@
+"""Networks from weight matrices and back: ``ns.from_matrix``, ``net.weight_matrix()``.
+
+The convention is the textbook one: ``W[j, i] = w_ji``, the weight of the connection
+from neuron i (the *source*, a column) into neuron j (the *target*, a row), so that
+the potentials of all neurons are ``ξ = b + W y``. networkx's
+``to_numpy_array`` uses the transpose (row = source).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .csvfile import read_csv
+from .errors import DataError, ParameterError
+from .files import read_bytes
+from .limits import MAX_CSV_BYTES
+from .network import Network, NeuronId, check_neuron_id
+
+__all__ = ["from_matrix", "read_matrix", "weight_matrix"]
+
+Array = np.ndarray
+
+
+def _as_matrix(w: Any, what: str = "W") -> Array:
+    try:
+        arr = np.asarray(w, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{what} must be a square matrix of numbers") from None
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
+        raise ParameterError(f"{what} must be a square (N, N) matrix, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        j, i = np.argwhere(~np.isfinite(arr))[0]
+        raise ParameterError(f"{what}[{j}, {i}] is {arr[j, i]}, not a finite number")
+    return arr
+
+
+def from_matrix(
+    w: Any,
+    bias: Any = None,
+    activation: str | Mapping[str, Any] = "sign",
+    *,
+    ids: Sequence[NeuronId] | None = None,
+    inputs: Sequence[NeuronId] = (),
+    outputs: Sequence[NeuronId] = (),
+    name: str | None = None,
+    **params: float,
+) -> Network:
+    """A network from its weight matrix, ``W[j, i] = w_ji`` (target row, source column).
+
+    Every non-zero entry becomes a connection ``i → j`` (a zero entry is no
+    connection; the diagonal gives self-loops). Note that networkx's adjacency
+    matrices are the transpose (row = source).
+
+    Parameters
+    ----------
+    w : array_like, shape (N, N)
+        The weights; ``W[j, i]`` is the weight from neuron i into neuron j.
+    bias : float or array_like of shape (N,), optional
+        The biases ``b_j`` (``−h_j``, the thresholds with their sign flipped).
+    activation : str or mapping
+        The activation of every neuron (``"sign"``, ``"step"``, ``{"name": "sigmoid",
+        "steepness": 2}``, ...).
+    ids : sequence, optional
+        Neuron ids in matrix order (default ``y1`` … ``yN``).
+    inputs, outputs : sequence of ids
+        The input and output neurons, in order.
+    name : str, optional
+    **params
+        Activation parameters for every neuron, e.g. ``zero=-1`` for sign.
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> net = ns.from_matrix([[0, -1], [1, 0]], bias=[0.5, 0])
+    >>> net.connections
+    [('y1', 'y2', 1.0), ('y2', 'y1', -1.0)]
+    >>> net.weight_matrix().tolist()
+    [[0.0, -1.0], [1.0, 0.0]]
+    """
+    arr = _as_matrix(w)
+    n = arr.shape[0]
+    if bias is None:
+        b = np.zeros(n)
+    else:
+        try:
+            b = np.broadcast_to(np.asarray(bias, dtype=np.float64), (n,)).copy()
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"bias must be a number or {n} numbers (one per neuron), got "
+                f"{np.shape(bias) if not isinstance(bias, str) else repr(bias)}"
+            ) from None
+        if not np.all(np.isfinite(b)):
+            k = int(np.flatnonzero(~np.isfinite(b))[0])
+            raise ParameterError(f"bias[{k}] is {b[k]}, not a finite number")
+    names = [f"y{k + 1}" for k in range(n)] if ids is None else list(ids)
+    if len(names) != n:
+        raise ParameterError(f"ids must name {n} neurons (one per matrix row), got {len(names)}")
+    names = [check_neuron_id(x, "ids") for x in names]
+    if len(set(names)) != n:
+        dup = next(x for x in names if names.count(x) > 1)
+        raise ParameterError(f"ids must be distinct, but {dup!r} appears twice")
+    net = Network(name=name)
+    for k, nid in enumerate(names):
+        net.add_neuron(nid, activation=activation, bias=float(b[k]), **params)
+    rows, cols = np.nonzero(arr.T)  # source-major: the connections of y1 first
+    net.connect_many(
+        (names[i], names[j], wt)
+        for i, j, wt in zip(rows.tolist(), cols.tolist(), arr.T[rows, cols].tolist(), strict=True)
+    )
+    net.set_inputs(inputs)
+    net.set_outputs(outputs)
+    return net
+
+
+def weight_matrix(net: Network, *, sparse: bool = False) -> Any:
+    """The weight matrix ``W[j, i] = w_ji`` (target row, source column), neuron order.
+
+    A missing connection is 0. With ``sparse=True`` a ``scipy.sparse.csr_matrix``.
+    See :meth:`netsim.Network.weight_matrix`.
+    """
+    import scipy.sparse as sp
+
+    from .compile import compile_network
+
+    prog = compile_network(net)
+    n = prog.n_neurons
+    matrix = sp.csr_matrix(
+        (prog.weights.astype(np.float64), prog.sources, prog.indptr), shape=(n, n)
+    )
+    return matrix if sparse else matrix.toarray()
+
+
+def read_matrix(path: str | os.PathLike[str], what: str = "matrix") -> Array:
+    """Read a matrix from a ``.npy`` file or a CSV file of numbers (one row per line).
+
+    CSV files are read with :func:`netsim.csvfile.read_csv`, the reader of every CSV
+    (a first line of names is a header and is skipped). ``.npy`` files are loaded
+    without pickle.
+
+    Raises
+    ------
+    DataError
+        Unreadable file, text or non-finite numbers, ragged rows, naming the file.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import netsim as ns
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "W.csv"
+    >>> _ = path.write_text("0,-1\\n-1,0\\n")
+    >>> ns.read_matrix(path).tolist()
+    [[0.0, -1.0], [-1.0, 0.0]]
+    """
+    name = os.fspath(path)
+    if name.lower().endswith(".npy"):
+        # a regular file within the size limit (never a FIFO or a device), no pickle
+        raw = read_bytes(name, limit=MAX_CSV_BYTES, error=DataError, what=f"{what} file")
+        try:
+            arr = np.load(io.BytesIO(raw), allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise DataError(f"{name}: not a readable .npy {what} ({exc})") from None
+        if arr.dtype.kind not in "biuf":
+            raise DataError(f"{name}: the {what} must hold numbers, got dtype {arr.dtype}")
+        arr = np.asarray(arr, dtype=np.float64)
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2:
+            raise DataError(f"{name}: the {what} must be 1- or 2-dimensional, got {arr.ndim}")
+        if not np.all(np.isfinite(arr)):
+            raise DataError(f"{name}: the {what} holds a non-finite number")
+        return arr
+    values = read_csv(name).values
+    if values.shape[1] == 1 and values.shape[0] > 1:
+        raise DataError(
+            f"{name}: a {what} in CSV needs at least two columns (write a vector as one row)"
+        )
+    return values
