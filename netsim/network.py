@@ -945,11 +945,13 @@ class Network:
 
         return compile_network(self, dtype=dtype)
 
-    def run(self, inputs: Any, **options: Any) -> Any:
+    def run(self, inputs: Any = None, **options: Any) -> Any:
         """Run the network on one input ``(k,)`` or a batch ``(B, k)``.
 
         See :func:`netsim.simulate.run` for the options (``rule``, ``steps``,
-        ``max_steps``, ``tol``, ``order``, ``seed``, ``record``).
+        ``max_steps``, ``tol``, ``order``, ``seed``, ``record``, ``initial_state``,
+        ``clamp``, ``pin``, ``monitors``, ``temperature``). A network without inputs
+        runs with no input argument.
         """
         from .simulate import run
 

@@ -67,9 +67,9 @@ def _short(x: float, signed: bool = False) -> str:
     return text.replace("-", "−")
 
 
-def _full(x: float) -> str:
-    """Full precision (shortest round-tripping repr)."""
-    return repr(float(x))
+def _full(x: float | str) -> str:
+    """Full precision (shortest round-tripping repr); a word ("keep") as itself."""
+    return x if isinstance(x, str) else repr(float(x))
 
 
 def _pw(x: float) -> str:
