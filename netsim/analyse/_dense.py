@@ -20,7 +20,7 @@ import numpy as np
 
 from ..compile import Program, compile_network
 from ..core import activate_into
-from ..core.threshold import exact_sign, gamma
+from ..core.threshold import exact_sign, gamma, threshold_into
 from ..errors import NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
 from ..functions import Activation
 from ..network import Network, NeuronId
@@ -186,13 +186,17 @@ class DenseDynamics:
         tol = self._tolerance(bound).tolist()
         jumps = [(float(lo), float(hi)) if ex else None for ex, lo, hi in
                  zip(self._exact.tolist(), self._jumps[0], self._jumps[1], strict=True)]
-        where, absolute = np.where, np.abs
+        absolute, sign = np.abs, np.sign
 
         def update(k: int, xi: Array) -> Array:
             jump = jumps[k]
             if jump is None:
                 return self.activate_one(k, xi)
-            out = where(xi >= 0, jump[1], jump[0])
+            if jump == (-1.0, 1.0):
+                out = sign(xi)  # 0 at a tie: settled below
+            else:
+                out = np.empty_like(xi)
+                threshold_into(xi, out, *jump)
             if absolute(xi).min() <= tol[k]:  # within the rounding bound of 0
                 self._settle(np.array([k]), xi[:, None], out[:, None], y, const, bound)
             return out
