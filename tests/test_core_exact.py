@@ -82,13 +82,15 @@ def _hebb_pair(n, p, seed):
     return ns.hopfield(x), ns.hopfield(x, normalize=False), rng
 
 
-@pytest.mark.parametrize("n", [60, 100, 300])
-def test_hebb_with_and_without_1_over_n_identical_trajectories(n):
-    """P = 4 patterns: every weight k/N (k = 0, ±2, ±4) is stored as exactly k times the
-    stored 1/N, so the exact sums of both networks differ by that factor and have the
-    same signs, ties included. The rounded sums did not (at N = 100, 1/N summed to
-    −4.9e−17 where the exact sum is 0)."""
-    norm, plain, rng = _hebb_pair(n, 4, seed=n)
+@pytest.mark.parametrize(("n", "p"), [(60, 4), (100, 4), (300, 4), (60, 9), (100, 8),
+                                      (100, 10), (300, 25)])
+def test_hebb_with_and_without_1_over_n_identical_trajectories(n, p):
+    """Every weight k/N is stored as exactly k times the stored factor c ≈ 1/N
+    (:func:`netsim.learn.hebb.unit_fraction`), so the exact sums of both networks differ
+    by that factor and have the same signs, ties included. The rounded sums did not (at
+    N = 100, 1/N summed to −4.9e−17 where the exact sum is 0; with P = 8, fl(6/N) is
+    not 6·fl(1/N))."""
+    norm, plain, rng = _hebb_pair(n, p, seed=n + p)
     probes = rng.choice([-1.0, 1.0], size=(300, n))
     for rule, order in [("parallel", "cyclic"), ("sequential", "cyclic"),
                         ("sequential", "random")]:
@@ -110,23 +112,24 @@ def test_hebb_recall_with_and_without_1_over_n(n):
 
 
 def test_hebb_one_step_equals_the_exact_sum_of_the_stored_weights():
-    """P = 8 (weights 6/N are not 6 times the stored 1/N): the 1/N network follows the
-    exact sums of its own stored weights, computed here with Python integers."""
-    norm, _plain, rng = _hebb_pair(100, 8, seed=3)
-    index = {nid: k for k, nid in enumerate(norm.neurons)}
-    w = np.zeros((100, 100))
-    for src, dst, value in norm.connections:
-        w[index[dst], index[src]] = value
+    """Weights that are not multiples of one factor (fl(k/N), as a user's own Hebb matrix
+    has them): the network follows the exact sums of its own stored weights, computed
+    here with Python integers."""
+    rng = np.random.default_rng(3)
+    x = rng.choice([-1.0, 1.0], size=(8, 100))
+    w = x.T @ x / 100
+    np.fill_diagonal(w, 0.0)
+    norm = ns.from_matrix(w, activation="sign")
     scale = 2 ** 1100
     w_int = np.array([[int(Fraction(float(v)) * scale) for v in row] for row in w],
                      dtype=object)
     probes = rng.choice([-1.0, 1.0], size=(200, 100))
     xi = probes.astype(np.int64).astype(object) @ w_int.T
     sign = np.where(xi > 0, 1.0, np.where(xi < 0, -1.0, 1.0))  # zero: +1
-    got = norm.run(probes, rule="parallel", steps=1).state
+    got = norm.run(initial_state=probes, rule="parallel", steps=1).state
     np.testing.assert_array_equal(got, sign.astype(float))
     # and the sequential rule's first step of every sweep (neuron y1, from the probe)
-    seq = norm.run(probes, rule="sequential", steps=1).state
+    seq = norm.run(initial_state=probes, rule="sequential", steps=1).state
     np.testing.assert_array_equal(seq[:, 0], sign[:, 0].astype(float))
 
 

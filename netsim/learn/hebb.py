@@ -15,9 +15,9 @@ every weight ``k·c`` (``|k| ≤`` the largest sum) is an exact float. The poten
 then exactly ``c·Σ k·y``, whose sign — decided exactly by the engine — is that of the
 integer sum, so a tie (ξ = 0) of the plain network is a tie of the normalised one.
 With ``fl(k/N)`` instead, some weights round on their own and an exact zero of the
-plain network becomes ±1e−17. ``c`` differs from 1/N by less than 2⁻⁴⁰ relatively
-(at most ``2⁻⁽⁵³⁻ᵇ⁾`` for sums below 2ᵇ); it equals ``fl(1/N)`` for one or two
-patterns and 1/N itself when N is a power of two.
+plain network becomes ±1e−17. Relatively, ``c`` differs from 1/N by at most
+``2⁻⁽⁵³⁻ᵇ⁾`` for sums below 2ᵇ (10⁻¹³ for 1,000 patterns); it equals ``fl(1/N)`` for
+one or two patterns and 1/N itself when N is a power of two.
 """
 
 from __future__ import annotations
