@@ -59,7 +59,7 @@ def summarize(net: Network) -> dict[str, Any]:
         "activations": dict(sorted(Counter(n.activation for n in neurons).items())),
         "potentials": dict(sorted(Counter(n.potential for n in neurons).items())),
         "groups": {str(g): c for g, c in groups.items()},
-        "parameters": len(net.configuration()),
+        "parameters": None if layer_error is not None else len(net.configuration()),
         "layer_roles": layer_roles,
         "labels": {str(n.id): n.label for n in neurons if n.label},
     }
@@ -147,7 +147,8 @@ class NetworkSummary:
             ("neurons", f"{s['neurons']} ({_plural(len(s['inputs']), 'input')}, "
                         f"{_plural(len(s['outputs']), 'output')}, {s['hidden']} hidden)"),
             ("connections", str(s["connections"])),
-            ("parameters", f"{s['parameters']} (weights and biases)"),
+            ("parameters", "-" if s["parameters"] is None
+             else f"{s['parameters']} (weights and biases)"),
             ("structure", structure),
         ]
         if s["layer_roles"]:
