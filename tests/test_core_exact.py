@@ -266,3 +266,20 @@ def test_forward_marks_a_kept_tie_as_nan():
     step = ns.get_activation("step")
     assert step(np.array([0.0]), zero=0).tolist() == [0.0]
     assert step(np.array([0.0])).tolist() == [1.0]
+
+
+def test_keep_off_the_two_values_is_seen_changing_under_the_parallel_rule():
+    """a keeps 0 (off ±1) at step 1 (ξ = c + d = 1 − 1), then ξ = −2 gives −1 at step 2:
+    a change the run must see (one bit per neuron cannot tell 0 from −1)."""
+    net = ns.Network()
+    net.add_input("x")
+    net.add_neuron("c", activation="sign", zero=-1, initial=1.0)
+    net.add_neuron("d", initial=-1.0)  # no inputs: keeps −1
+    net.add_neuron("a", activation="sign", zero="keep", initial=0.0)
+    net.connect("x", "c", 1.0)
+    net.connect("c", "a", 1.0)
+    net.connect("d", "a", 1.0)
+    run = net.run([0.0], rule="parallel", record=True)
+    np.testing.assert_array_equal(run.trace[:3], [[0, 1, -1, 0], [0, -1, -1, 0],
+                                                  [0, -1, -1, -1]])
+    assert (run.converged, run.period, run.transient) == (True, 1, 2)

@@ -284,9 +284,10 @@ def evaluate_stage(
     if ex is not None:  # threshold rows: decided exactly near the jump, ties kept
         if weights is not prog.weights or bias is not None:
             ex = ex.with_values(weights, prog.bias if bias is None else bias)
-        old = state[:, stage.targets[ex.rows]] if ex.keep else None
-        ymax = float(np.max(np.abs(state), initial=0.0))
-        ex.settle(xi, y, old, lambda src, b: state[b, src], ymax, rows_first=False)
+        if ex.near_by_samples(xi, state, len(stage.targets)):
+            old = state[:, stage.targets[ex.rows]] if ex.keep else None
+            ymax = float(np.max(np.abs(state), initial=0.0))
+            ex.settle(xi, y, old, lambda src, b: state[b, src], ymax, rows_first=False)
     return xi, y
 
 

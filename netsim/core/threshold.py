@@ -195,6 +195,23 @@ class ExactRows:
             return 0.0, 0.0
         return float(self.slack[a:b].max()), float(self.slack_bias[a:b].max())
 
+    def near_by_samples(self, xi: Array, state: Array, n_rows: int) -> bool:
+        """For ``xi`` ``(B, rows)`` computed from ``state`` ``(B, N)``: whether some
+        threshold row's potential may lie within rounding of 0. Block by block over the
+        samples (each block's |ξ| and |y| stay in cache), each block against its own
+        largest |y|."""
+        if xi.size == 0 or len(self.rows) == 0:
+            return False
+        w, b = float(self.slack.max()), float(self.slack_bias.max())
+        every = len(self.rows) == n_rows  # all the stage's rows: no gather
+        step = max(1, _CHUNK // max(1, state.shape[1]))
+        for a in range(0, xi.shape[0], step):
+            x = xi[a : a + step] if every else xi[a : a + step, self.rows]
+            ymax = float(np.abs(state[a : a + step]).max(initial=0.0))
+            if float(np.abs(x).min()) <= w * ymax + b:
+                return True
+        return False
+
     def near(self, xi: Array, lo: int, hi: int, tol: tuple[float, float], ymax: float,
              rows_first: bool) -> bool:
         """Whether some potential of the rows ``lo:hi`` may lie within rounding of 0

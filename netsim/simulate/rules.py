@@ -309,7 +309,10 @@ class Parallel(_Synchronous):
 
     def start(self, init: Any, seed: Any, tol: float, record: bool) -> SyncWork:
         self.tol, self.record = tol, record
-        self.bits = self.two is not None and tol == 0
+        # one bit per neuron only while every value stays on the two values: a neuron
+        # keeping a tie may keep a value off them for good
+        keeps = self.stage.exact is not None and self.stage.exact.keep
+        self.bits = self.two is not None and tol == 0 and not keeps
         cur = init.internal(self.plan)
         # discrete neurons: one bound of every |value| for the whole run (rounding bounds)
         vmax = value_bound(self.prog)
