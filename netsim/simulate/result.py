@@ -174,6 +174,8 @@ class Run:
         }
         if self.trace is not None:
             out["trace"] = plain(self.trace)
+        if self.monitors:
+            out["monitors"] = {str(k): plain(v) for k, v in self.monitors.items()}
         return out
 
     def __repr__(self) -> str:

@@ -699,7 +699,7 @@ class Sequential(Rule):
         temp = self.temperature
         jumps = self.tab.jumps
         tol = self.tol
-        if not temp and records is None and self.tab.threshold is not None and (
+        if not temp and not tol and records is None and self.tab.threshold is not None and (
                 self.ymax is not None and self.tab.dense is not None):
             self._sweep_batch_threshold(y, order, p0, p1, changed, last)
             return Advance(steps, changed, last,
