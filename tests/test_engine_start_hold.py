@@ -121,6 +121,7 @@ def test_record_step_and_sweep_shapes():
     assert np.array_equal(steps.trace, same.trace)
     sweeps = net.run(initial_state=probes, rule="sequential", record="sweep")
     assert np.array_equal(sweeps.trace, steps.trace[::6])
+    assert sweeps.table().split()[0] == "sweep" and steps.table().split()[0] == "step"
     # parallel: a sweep is a step
     par = net.run(initial_state=probes, rule="parallel", record="sweep")
     assert np.array_equal(par.trace, net.run(initial_state=probes, rule="parallel",
