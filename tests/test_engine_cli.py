@@ -163,3 +163,17 @@ def test_state_on_a_network_with_inputs(capsys, xor):
     code, out, _ = run_cli(capsys, "run", xor, "--state", "1", "0", "0", "0", "0",
                            "--input", "1", "1", "--json")
     assert json.loads(out)["output"] == [0.0]
+
+
+def test_clamp_and_pin(capsys, osc):
+    # from (1, 1) with a held at 1: b = sign(−1) = −1, then nothing changes
+    code, out, _ = run_cli(capsys, "run", osc, "--state", "1", "1", "--clamp", "a=1",
+                           "--json")
+    data = json.loads(out)
+    assert code == 0 and data["state"] == [1.0, -1.0] and data["period"] == 1
+    code, out, _ = run_cli(capsys, "run", osc, "--state", "1", "1", "--pin", "b", "--json")
+    assert json.loads(out)["state"] == [-1.0, 1.0]
+    code, _out, err = run_cli(capsys, "run", osc, "--pin", "c")
+    assert code == 2 and "no neuron 'c'" in err
+    code, _out, err = run_cli(capsys, "run", osc, "--clamp", "a")
+    assert code == 2 and "--clamp expects NEURON=VALUE, got 'a'" in err

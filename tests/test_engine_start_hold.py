@@ -61,6 +61,10 @@ def test_inputs_overwrite_the_input_neurons_of_a_full_state():
     # one state with a batch of inputs: the state is shared
     run = net.run([[1.0], [2.0]], initial_state=[0.0, 0.0, 0.0])
     assert run.output.tolist() == [[9.0], [15.0]]
+    run = net.run([[1.0], [2.0]], initial_state=[[0.0, 0.0, 0.0]])  # (1, N) too
+    assert run.output.tolist() == [[9.0], [15.0]]
+    run = net.run([1.0], initial_state=[[5.0, 0.0, 0.0], [6.0, 0.0, 0.0]])  # one input
+    assert run.output.tolist() == [[9.0], [9.0]]
 
 
 @pytest.mark.parametrize(("rule", "order"), [("layered", "cyclic"), ("parallel", "cyclic"),
@@ -117,6 +121,7 @@ def test_record_step_and_sweep_shapes():
     assert np.array_equal(steps.trace, same.trace)
     sweeps = net.run(initial_state=probes, rule="sequential", record="sweep")
     assert np.array_equal(sweeps.trace, steps.trace[::6])
+    assert sweeps.table().split()[0] == "sweep" and steps.table().split()[0] == "step"
     # parallel: a sweep is a step
     par = net.run(initial_state=probes, rule="parallel", record="sweep")
     assert np.array_equal(par.trace, net.run(initial_state=probes, rule="parallel",
@@ -135,6 +140,7 @@ def test_monitors_are_shaped_like_the_records():
     np.testing.assert_allclose(run.monitors["m"], run.trace @ np.array(x).T / 6)
     np.testing.assert_allclose(run.monitors["e"], ns.energy(net, run.trace))
     assert run.monitors["ones"][0].tolist() == [2, 4]
+    assert run.summary()["monitors"]["ones"][0] == [2, 4]  # JSON-ready
     # the energy never rises under the sequential rule (symmetric W, zero diagonal)
     assert np.all(np.diff(run.monitors["e"], axis=0) <= 1e-12)
     # monitors alone imply a record per step
@@ -216,3 +222,20 @@ def test_batch_with_initial_states_mismatch():
     with pytest.raises(ns.ParameterError, match="initial_state has 2 states but the inputs "
                                                 "have 3 samples"):
         chain().run([[1.0], [2.0], [3.0]], initial_state=[[0, 0, 0], [0, 0, 0]])
+
+
+@pytest.mark.parametrize("tol", [0.0, 1.5, 2.5])
+def test_lockstep_batches_respect_tol(tol):
+    """A batch of 12 on a dense sign network runs in lockstep: with tol ≥ 2 (the jump of
+    sign) no flip counts as a change, so every sample stops after its first sweep, as
+    when run one by one."""
+    rng = np.random.default_rng(1)
+    x = np.where(rng.random((3, 30)) < 0.5, -1.0, 1.0)
+    net = ns.hopfield(x)
+    probes = np.where(rng.random((12, 30)) < 0.5, -1.0, 1.0)
+    batch = net.run(probes, rule="sequential", tol=tol, max_steps=300)
+    for b, p in enumerate(probes):
+        one = net.run(p, rule="sequential", tol=tol, max_steps=300)
+        assert np.array_equal(one.state, batch.state[b]) and one.steps == batch.steps[b]
+    if tol > 2:
+        assert (batch.steps == 30).all()

@@ -30,6 +30,7 @@ import netsim as ns
 
 from ..csvfile import read_csv
 from ._output import add_json_option, emit, load_network
+from .attractors import parse_clamp
 
 __all__ = ["add_parser", "read_inputs", "read_states"]
 
@@ -54,6 +55,10 @@ def add_parser(subparsers: Any) -> None:
     start.add_argument("--states", metavar="CSV",
                        help="a CSV file of starting states, one row per sample, one column "
                        "per neuron")
+    p.add_argument("--clamp", nargs="+", action="extend", default=[], metavar="NEURON=VALUE",
+                   help="hold neurons at a value for the whole run, e.g. --clamp h1=1 y=0")
+    p.add_argument("--pin", nargs="+", action="extend", default=[], metavar="NEURON",
+                   help="hold neurons at their starting value")
     p.add_argument("--rule", metavar="RULE",
                    help=f"update rule: {', '.join(ns.RULES)} (default: layered for a "
                    "feed-forward network, parallel for a recurrent one)")
@@ -144,9 +149,11 @@ def handler(args: argparse.Namespace) -> int:
                                 "give it with --inputs and --trace")
     if args.sample is None:
         args.sample = 0
+    clamp = parse_clamp(args.clamp, net)
+    pin = list(parse_clamp([f"{n}=0" for n in args.pin], net)) if args.pin else None
     run = net.run(x, rule=args.rule, steps=args.steps, max_steps=args.max_steps, tol=args.tol,
                   order=args.order or "cyclic", seed=args.seed, record=args.trace,
-                  initial_state=states)
+                  initial_state=states, clamp=clamp or None, pin=pin)
     at = [net.neurons.index(i) for i in net.inputs]
     if not single:  # one row of input values per sample, for the table
         given = np.atleast_2d(states)[:, at] if x is None else np.atleast_2d(x)

@@ -225,6 +225,7 @@ def run(
                    seed, bool(mode), rule_obj.unit if by_sweep else 1)
     if monitors:
         result["monitors"] = _monitor(monitors, result["trace"])
+    result["per"] = "sweep" if by_sweep else "step"
     return _package(base, rule_obj, result, single, seed)
 
 
@@ -464,6 +465,7 @@ def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
         rule=rule.name,
         order=rule.order,
         seed=seed,
+        per=r.get("per", "step"),
         _index=prog.index,
         _single=single,
     )

@@ -88,6 +88,7 @@ class Run:
     order: str | None = None
     seed: int | None = None
     monitors: dict[str, Array] = field(default_factory=dict)
+    per: str = "step"  # what a row of the trace is: "step", or "sweep" (record="sweep")
     _index: dict = field(default_factory=dict, repr=False)
     _single: bool = False
 
@@ -130,9 +131,10 @@ class Run:
         return self.trace[..., index[neuron_id]]
 
     def table(self, sample: int = 0, digits: int = 4) -> str:
-        """A readable table: one row per step (the trace) or the final state.
+        """A readable table: one row per step or sweep (the trace) or the final state.
 
-        Columns are ``step`` then every neuron, headed by its id.
+        Columns are ``step`` (``sweep`` for a trace recorded per sweep) then every
+        neuron, headed by its id.
         """
         if self.trace is not None:
             rows = self.trace if not self.batched else self.trace[:, sample]
@@ -140,7 +142,8 @@ class Run:
             state = self.state if not self.batched else self.state[sample]
             rows = state[None, :]
         steps = range(len(rows)) if self.trace is not None else ["final"]
-        header = ["step", *(str(n) for n in self.neurons)]
+        header = [self.per if self.trace is not None else "step",
+                  *(str(n) for n in self.neurons)]
         body = [
             [str(s), *(_fmt(v, digits) for v in row)]
             for s, row in zip(steps, rows, strict=False)
@@ -177,6 +180,8 @@ class Run:
         }
         if self.trace is not None:
             out["trace"] = plain(self.trace)
+        if self.monitors:
+            out["monitors"] = {str(k): plain(v) for k, v in self.monitors.items()}
         return out
 
     def _repr_html_(self) -> str:

@@ -43,7 +43,7 @@ import numpy as np
 
 from ..compile import Program
 from ..core import Plan, activate_into, derived, evaluate_stage, parallel_stage, plan_for, stage
-from ..core.threshold import exact_sign, gamma, jump_arrays
+from ..core.threshold import exact_sign, gamma, jump_arrays, threshold_into
 from ..functions import Activation
 from .rules import Advance, Rule, digest_rows
 
@@ -699,7 +699,7 @@ class Sequential(Rule):
         temp = self.temperature
         jumps = self.tab.jumps
         tol = self.tol
-        if not temp and records is None and self.tab.threshold is not None and (
+        if not temp and not tol and records is None and self.tab.threshold is not None and (
                 self.ymax is not None and self.tab.dense is not None):
             self._sweep_batch_threshold(y, order, p0, p1, changed, last)
             return Advance(steps, changed, last,
@@ -741,13 +741,14 @@ class Sequential(Rule):
         bounds = derived(prog, key, lambda: (gamma(prog.in_degree + 1, y.dtype) * (
             np.abs(prog.bias) + self.tab.absrow * self.ymax)).tolist())
         bias = prog.bias.tolist()
-        where, absolute = np.where, np.abs
+        absolute = np.abs
+        new = np.empty(y.shape[0], dtype=y.dtype)
         for pos in range(p0, p1):
             j = int(order[pos])
             xi = y @ win[j]
             if bias[j]:
                 xi += bias[j]
-            new = where(xi >= 0, high, low)
+            threshold_into(xi, new, low, high)  # sign: 0 at a tie, settled below
             if absolute(xi).min() <= bounds[j]:  # within rounding of the jump: exact
                 new = self._decide_batch(y, j, xi)
             moved = new != y[:, j]

@@ -164,7 +164,8 @@ def starting_state(prog: Program, x: Array | None, initial_state: Any,
             raise ParameterError(
                 f"initial_state must have shape ({n},) or (batch, {n}) (one value per neuron), "
                 f"got shape {s.shape}")
-        if s.ndim == 2 and batch is not None and s.shape[0] != batch and batch != 1:
+        if s.ndim == 2 and batch is not None and batch != s.shape[0] and 1 not in (
+                batch, s.shape[0]):
             raise ParameterError(
                 f"initial_state has {s.shape[0]} states but the inputs have {batch} samples")
         bad = ~np.isfinite(s)
