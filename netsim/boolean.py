@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from .checks import as_floats, keywords
 from .errors import ParameterError, SizeLimitError
-from .network import Network
+from .limits import check_network_size
+from .network import Network, check_neuron_ids
 from .zoo import gate_weights
 
 __all__ = ["MAX_BOOLEAN_INPUTS", "boolean_network", "truth_table"]
@@ -31,10 +33,7 @@ MAX_BOOLEAN_INPUTS = 20
 
 
 def _bits(value: Any, where: str) -> Array:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{where}: truth-table entries must be 0 or 1") from None
+    arr = as_floats(value, f"{where}: the truth-table entries")
     if not np.all((arr == 0) | (arr == 1)):
         bad = arr[~((arr == 0) | (arr == 1))].ravel()
         raise ParameterError(
@@ -101,7 +100,7 @@ def _table(table: Any, n_outputs: int) -> tuple[Array, Array]:
 def _names(given: Any, default: list[str], what: str) -> list[Any]:
     if given is None:
         return default
-    names = list(given)
+    names = check_neuron_ids(given, f"{what} names")
     if len(names) != len(default):
         raise ParameterError(f"{len(default)} {what} names needed, got {len(names)}")
     if len(set(names)) != len(names):
@@ -109,6 +108,7 @@ def _names(given: Any, default: list[str], what: str) -> list[Any]:
     return names
 
 
+@keywords
 def boolean_network(
     truth: Any,
     *,
@@ -190,6 +190,8 @@ def boolean_network(
     for x in in_names:
         net.add_input(x)
     true_rows = [k for k in range(len(keys)) if y_rows[k].any()]
+    check_network_size(n + len(true_rows) + m, len(true_rows) * n + int(y_rows.sum()),
+                       f"boolean_network(a table of {len(keys):,} rows and {n} inputs)")
     hidden = [f"h_{keys[k]}" for k in true_rows]
     clash = set(hidden) & (set(in_names) | set(out_names))
     if clash:

@@ -7,6 +7,8 @@
 - :func:`check_network` — the network argument is a :class:`Network` (or, where
   accepted, a compiled ``Program``); anything else names what was given.
 - :func:`check_seed` — ``None`` or an integer ``>= 0`` (what numpy's generators take).
+- :func:`check_type` — a result object (a ``Run``, a ``Recall``, a ``History``, a
+  mapping of options) is of the kind a function draws or reads; the error names it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, TypeVar
 from .errors import ParameterError, did_you_mean
 from .limits import describe
 
-__all__ = ["as_floats", "check_network", "check_path", "check_seed", "keywords"]
+__all__ = ["as_floats", "check_network", "check_path", "check_seed", "check_type", "keywords"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -139,6 +141,22 @@ def check_network(net: Any, where: str, *, program: bool = False) -> None:
         net, "__fspath__") else ""
     shown = "None" if net is None else f"{type(net).__name__} {describe(net)}"
     raise ParameterError(f"{where} expects {wanted}, got {shown}{hint}")
+
+
+def check_type(value: Any, kind: type | tuple[type, ...], name: str, wanted: str) -> None:
+    """Raise :class:`ParameterError` unless ``value`` is an instance of ``kind``.
+
+    ``wanted`` says what is expected, e.g. ``"a Recall (from ns.recall)"``.
+
+    >>> from netsim.checks import check_type
+    >>> check_type(None, dict, "run_options", "a dict of keyword arguments")
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: run_options must be a dict of keyword arguments, got None
+    """
+    if not isinstance(value, kind):
+        shown = "None" if value is None else f"{type(value).__name__} {describe(value)}"
+        raise ParameterError(f"{name} must be {wanted}, got {shown}")
 
 
 def check_seed(seed: Any, name: str = "seed") -> Any:

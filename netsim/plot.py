@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .checks import as_floats, check_network, check_type, keywords
 from .errors import MissingExtraError, NeuronNotFoundError, ParameterError
+from .limits import check_count, check_memory
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -68,6 +70,7 @@ def _axes(ax: Any, size: tuple[float, float] = (6.0, 3.5)) -> Any:
     return new
 
 
+@keywords
 def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -> Axes:
     """Loss per epoch (training and validation); metrics on a second y axis.
 
@@ -93,6 +96,9 @@ def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -
     >>> h.plot().get_xlabel()
     'epoch'
     """
+    from .learn.train import History
+
+    check_type(history, History, "history", "a History (from ns.train)")
     ax = _axes(ax)
     epochs = np.arange(1, len(history.loss) + 1)
     ax.plot(epochs, history.loss, label="loss", color="#2166ac")
@@ -166,6 +172,7 @@ def _tick_labels(ax: Any, ids: Sequence[Any], axis: str) -> None:
         ax.set_xticks(ticks, names, rotation=90)
 
 
+@keywords
 def plot_run(
     run: Run,
     ax: Any = None,
@@ -205,6 +212,9 @@ def plot_run(
     >>> ax.get_xlabel(), len(ax.get_yticklabels()) == len(run.neurons)
     ('step', True)
     """
+    from .simulate.result import Run
+
+    check_type(run, Run, "run", "a Run (from net.run)")
     if run.trace is None:
         raise ParameterError("this run has no trace; run with record=True")
     if kind not in ("heatmap", "raster"):
@@ -258,6 +268,7 @@ def _two_inputs(net: Network) -> tuple[Any, Any]:
     return net.inputs[0], net.inputs[1]
 
 
+@keywords(network=True)
 def plot_decision_regions(
     net: Network,
     X: Any,
@@ -309,9 +320,17 @@ def plot_decision_regions(
     ['h1', 'h2']
     """
     x1, x2 = _two_inputs(net)
-    pts = np.asarray(X, dtype=float)
+    pts = as_floats(X, "X")
     if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) == 0:
         raise ParameterError(f"X must have shape (B, 2) with B >= 1, got {pts.shape}")
+    if not np.all(np.isfinite(pts)):
+        raise ParameterError("X must hold finite numbers (the plane spans the samples)")
+    if isinstance(margin, bool) or not isinstance(margin, int | float) or not (
+            0 <= margin <= 100):
+        raise ParameterError(f"margin must be a number in 0..100, got {margin!r}")
+    if run_options is not None:
+        check_type(run_options, dict, "run_options", "a dict of keyword arguments for "
+                   "net.predict")
     if isinstance(resolution, bool) or not isinstance(resolution, int) or not (
             2 <= resolution <= 2000):
         raise ParameterError(f"resolution must be an integer in 2..2000, got {resolution!r}")
@@ -339,7 +358,10 @@ def plot_decision_regions(
                   **_CLASS_COLOURS, alpha=0.3)
         title = "argmax of the outputs"
     if D is not None:
-        d = np.asarray(D, dtype=float)
+        d = as_floats(D, "D")
+        if d.ndim == 0:
+            raise ParameterError(f"D must have one target per sample ({len(pts)}), got "
+                                 "a single number")
         if d.ndim == 2 and d.shape[1] > 1:
             classes = np.argmax(d, axis=1)
         else:
@@ -390,6 +412,7 @@ def _separating_lines(net: Network, ax: Any, inputs: tuple[Any, Any], extent: tu
                 bbox={"boxstyle": "round", "fc": "white", "ec": "#888888", "alpha": 0.8})
 
 
+@keywords
 def plot_patterns(
     states: Any,
     shape: tuple[int, int] | None = None,
@@ -424,15 +447,19 @@ def plot_patterns(
     >>> len(fig.axes)
     2
     """
-    arr = np.asarray(states, dtype=float)
+    arr = as_floats(states, "states")
     arr = arr[None, :] if arr.ndim == 1 else arr
-    if arr.ndim != 2 or arr.shape[0] == 0:
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ParameterError(f"states must have shape (N,) or (B, N), got {arr.shape}")
     n = arr.shape[1]
     if shape is None:
         side = int(np.ceil(np.sqrt(n)))
         shape = (int(np.ceil(n / side)), side)
-    rows_px, cols_px = shape
+    if not isinstance(shape, tuple | list) or len(shape) != 2:
+        raise ParameterError(f"shape must be (rows, columns), got {shape!r:.80}")
+    rows_px, cols_px = (check_count(v, "shape", 1) for v in shape)
+    columns = check_count(columns, "columns", 1)
+    check_memory(8.0 * rows_px * cols_px * len(arr), f"plot_patterns(shape={tuple(shape)})")
     if rows_px * cols_px < n:
         raise ParameterError(f"shape {tuple(shape)} holds {rows_px * cols_px} values, the "
                              f"states have {n}")
@@ -458,6 +485,7 @@ def plot_patterns(
     return fig
 
 
+@keywords
 def plot_recall(
     result: Recall,
     net: Network | None = None,
@@ -496,6 +524,11 @@ def plot_recall(
     >>> [line.get_label() for line in ax.get_lines()]
     ['pattern 0', 'pattern 1']
     """
+    from .analyse.recall import Recall
+
+    check_type(result, Recall, "result", "a Recall (from ns.recall)")
+    if net is not None:
+        check_network(net, "plot_recall")
     if result.overlaps is None:
         raise ParameterError("this recall has no overlaps; pass patterns to ns.recall")
     overlaps = np.asarray(result.overlaps, dtype=float)

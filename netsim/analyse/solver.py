@@ -56,6 +56,7 @@ import numpy as np
 
 from ..compile import Program, compile_network
 from ..errors import NetsimError, NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from ..limits import MAX_PERIOD, check_count
 from ..network import Network, NeuronId
 from .energy import NetsimWarning
 
@@ -617,7 +618,7 @@ def solver_attractors(
     >>> [(a.period, a.labels) for a in result.attractors]
     [(4, ['--', '+-', '++', '-+'])]
     """
-    max_period = _check_int(max_period, "max_period", 1)
+    max_period = check_count(max_period, "max_period", 1, MAX_PERIOD)
     max_solutions = _check_int(max_solutions, "max_solutions", 1)
     if time_limit is not None and (
         isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
@@ -629,7 +630,9 @@ def solver_attractors(
     found: list[tuple[tuple[int, ...], ...]] = []
     seconds: dict[int, float] = {}
     complete = True
-    for p in range(1, max_period + 1):
+    # a cycle visits distinct states: none is longer than the number of states
+    n_states = math.prod(len(u.values) for u in system.units)
+    for p in range(1, min(max_period, n_states) + 1):
         start = time.perf_counter()
         cycles, done = enumerate_cycles(
             system.units, p, time_limit=time_limit, max_solutions=max_solutions

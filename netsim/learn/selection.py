@@ -25,8 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import as_floats, check_seed, keywords
 from ..errors import ParameterError
+from ..limits import MAX_MEMBERS, check_count
 from .metrics import Evaluation, class_labels, evaluate, is_classification
+from .train import train as _train
 
 __all__ = [
     "CrossValidation",
@@ -42,11 +45,8 @@ Array = np.ndarray
 
 
 def _samples(X: Any, D: Any) -> tuple[Array, Array]:
-    try:
-        x = np.asarray(X, dtype=np.float64)
-        d = np.asarray(D, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError("inputs and targets must be numeric arrays") from None
+    x = as_floats(X, "inputs X")
+    d = as_floats(D, "targets D")
     if x.ndim == 1:
         x = x[:, None]
     if d.ndim == 1:
@@ -72,7 +72,10 @@ def _strata(stratify: Any, d: Array) -> Array | None:
         return None
     if stratify is True:
         return class_labels(d, "targets")
-    labels = np.asarray(stratify)
+    try:
+        labels = np.asarray(stratify)
+    except ValueError:  # ragged
+        labels = np.empty(0)
     if labels.ndim != 1 or len(labels) != len(d):
         raise ParameterError(
             f"stratify must be True, False or one label per sample ({len(d)}), got shape "
@@ -149,6 +152,7 @@ def split_indices(
     return out
 
 
+@keywords
 def split(
     X: Any, D: Any, fractions: Sequence[float] = (0.6, 0.2, 0.2), *, seed: int | None = 0,
     stratify: Any = False, shuffle: bool = True,
@@ -183,6 +187,7 @@ def split(
     (6, 2, 2, [3.0, 3.0])
     """
     x, d = _samples(X, D)
+    seed = check_seed(seed)
     labels = _strata(stratify, d)
     parts = split_indices(len(x), fractions, seed=seed, labels=labels, shuffle=shuffle)
     return [(x[p], d[p]) for p in parts]
@@ -321,6 +326,7 @@ class CrossValidation:
                 f"{self.mean_loss:.6g} ± {self.std_loss:.2g}{tail}>")
 
 
+@keywords(passes_to=_train)
 def kfold(
     net: Any, X: Any, D: Any, k: int = 5, *, seed: int | None = 0, stratify: Any = False,
     shuffle: bool = True, **train_kwargs: Any,
@@ -362,9 +368,8 @@ def kfold(
     >>> len(cv.folds), bool(cv.mean_loss < 1e-6)
     (4, True)
     """
-    from .train import train
-
     x, d = _samples(X, D)
+    seed = check_seed(seed)
     labels = _strata(stratify, d)
     folds = fold_indices(len(x), k, seed=seed, labels=labels, shuffle=shuffle)
     make = _factory(net)
@@ -375,7 +380,7 @@ def kfold(
         tr = np.setdiff1d(everything, val, assume_unique=True)
         model = make(i)
         fold_seed = None if seed is None else seed + i
-        h = train(model, x[tr], d[tr], validation=(x[val], d[val]), seed=fold_seed,
+        h = _train(model, x[tr], d[tr], validation=(x[val], d[val]), seed=fold_seed,
                   **_fresh(kwargs))
         nets.append(model)
         histories.append(h)
@@ -451,6 +456,7 @@ class Ensemble:
         return f"<Ensemble: {len(self.nets)} networks, {self.task}>"
 
 
+@keywords(passes_to=_train)
 def bagging(
     net: Any, X: Any, D: Any, k: int = 10, *, seed: int | None = 0, task: str = "auto",
     **train_kwargs: Any,
@@ -484,11 +490,9 @@ def bagging(
     >>> ens.predict([[0.5]]).round(4).tolist()
     [[0.5]]
     """
-    from .train import train
-
     x, d = _samples(X, D)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ParameterError(f"k must be a positive integer, got {k!r}")
+    seed = check_seed(seed)
+    k = check_count(k, "k", 1, MAX_MEMBERS)
     if task not in ("auto", "regression", "classification"):
         raise ParameterError(
             f"task must be 'auto', 'regression' or 'classification', got {task!r}"
@@ -503,7 +507,7 @@ def bagging(
         idx = rng.integers(0, len(x), size=len(x))
         model = make(i)
         member_seed = None if seed is None else seed + i
-        histories.append(train(model, x[idx], d[idx], seed=member_seed, **_fresh(kwargs)))
+        histories.append(_train(model, x[idx], d[idx], seed=member_seed, **_fresh(kwargs)))
         nets.append(model)
         samples.append(idx)
     return Ensemble(nets, samples, histories, task)

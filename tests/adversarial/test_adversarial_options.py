@@ -24,6 +24,8 @@ BASE = {
     "render": ["render", "xor.json", "-o", "r.dot"],
     "attractors": ["attractors", "osc.json"],
     "demo": ["demo"],
+    "new matrix": ["new", "matrix", "W.csv", "-o", "m.json"],
+    "view": ["view", "xor.json", "--input", "1", "0", "-o", "v.html"],
 }
 
 
@@ -55,8 +57,14 @@ def _argv(command: str, option: str, nargs: object, value: str) -> list[str]:
         argv = ["run", "xor.json", "--inputs", "x.csv", "--trace"]
     if command == "render" and option in ("--steps", "--max-steps", "--seed"):
         argv += ["--input", "1", "0"]
-    if command == "run" and option == "--seed":
+    if command in ("run", "view") and option == "--seed":
         argv += ["--rule", "sequential", "--order", "random"]
+    if command == "view" and option == "--sample":
+        argv = ["view", "xor.json", "--inputs", "x.csv", "-o", "v.html"]
+    if command == "attractors" and option in ("--max-period", "--time-limit"):
+        argv += ["--solver"]
+    if command == "attractors" and option == "--seed":
+        argv += ["--sample", "20"]
     return [*argv, option, value]
 
 
@@ -73,6 +81,7 @@ def results(tmp_path_factory):
     ns.save(ns.zoo.build("mutual-inhibition"), tmp / "osc.json")
     (tmp / "data.csv").write_text("x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n", encoding="utf-8")
     (tmp / "x.csv").write_text("x1,x2\n0,0\n1,1\n", encoding="utf-8")
+    (tmp / "W.csv").write_text("0,-1\n-1,0\n", encoding="utf-8")
     cases = [{"argv": _argv(c, o, n, v), "seconds": 15} for c, o, n in OPTIONS for v in VALUES]
     return tmp, cases, run_cases(cases, cwd=tmp, timeout=300)
 
