@@ -6,8 +6,10 @@ a and only on a: weights w_i = +1 where a_i = 1 and −1 where a_i = 0, bias −
 output neuron is an OR of them (weights 1, bias −1). When f has no true vector the
 output has no incoming connection and keeps its initial value 0.
 
-The script builds the network for random functions of 3, 4 and 5 variables and
-checks it on every one of the 2ⁿ inputs.
+The network is ``ns.boolean_network(truth_table)``. The script prints the construction
+for the majority of three variables (each hidden neuron's weights and bias, and which
+neuron fires on each input), then builds the network for random functions of 3, 4 and
+5 variables and checks it on every one of the 2ⁿ inputs.
 
 Run: ``python examples/boolean_function.py``
 """
@@ -27,23 +29,33 @@ import netsim as ns
 
 def build(n: int, truth: np.ndarray) -> ns.Network:
     """The two-layer network of the function with ``truth[k]`` = f(k-th vector)."""
-    vectors = list(itertools.product((0, 1), repeat=n))
-    net = ns.Network(name=f"boolean-{n}")
-    for i in range(n):
-        net.add_input(f"x{i + 1}")
-    net.add_output("y", activation="step", bias=-1.0)
-    for k, a in enumerate(vectors):
-        if not truth[k]:
-            continue
-        h = "h" + "".join(map(str, a))
-        net.add_neuron(h, activation="step", bias=-float(sum(a)))
-        for i, bit in enumerate(a):
-            net.connect(f"x{i + 1}", h, 1.0 if bit else -1.0)
-        net.connect(h, "y", 1.0)
-    return net
+    vectors = np.array(list(itertools.product((0, 1), repeat=n)))
+    return ns.boolean_network(np.column_stack([vectors, truth]), name=f"boolean-{n}")
+
+
+def show(net: ns.Network) -> str:
+    """The construction as a table: each hidden neuron's weights and bias, then the
+    truth table with the hidden neurons that fire on each input."""
+    n = len(net.inputs)
+    lines = ["hidden neuron  weights " + " ".join(f"{x:>3}" for x in net.inputs) + "  bias"]
+    for h in net.hidden:
+        w = " ".join(f"{net.weight(x, h):+3.0f}" for x in net.inputs)
+        lines.append(f"{h:<14} {'':8}{w}  {net.neuron(h).bias:+.0f}")
+    inputs = np.array(list(itertools.product((0, 1), repeat=n)))
+    run = net.run(inputs)
+    cols = [net.neurons.index(h) for h in net.hidden]
+    lines.append(" ".join(net.inputs) + " | fires        | " + " ".join(net.outputs))
+    for x, state, y in zip(inputs, run.state, run.output, strict=True):
+        fired = [h for h, c in zip(net.hidden, cols, strict=True) if state[c] == 1]
+        lines.append(" ".join(f"{v:>{len(name)}}" for v, name in zip(x, net.inputs, strict=True))
+                     + f" | {', '.join(fired) or '-':<12} | " + " ".join(f"{v:.0f}" for v in y))
+    return "\n".join(lines)
 
 
 def main(seed: int = 0) -> list[tuple[int, int, bool]]:
+    majority = ns.boolean_network(lambda a, b, c: a + b + c >= 2, n_inputs=3, name="majority")
+    print(show(majority))
+    print()
     rng = np.random.default_rng(seed)
     checked = []
     for n in (3, 4, 5):

@@ -186,12 +186,12 @@ def boolean_network(
     out_names = _names(outputs, ["y"] if m == 1 else [f"y{j + 1}" for j in range(m)], "output")
     if set(in_names) & set(out_names):
         raise ParameterError("input and output names must differ")
+    true_rows = [k for k in range(len(keys)) if y_rows[k].any()]
+    check_network_size(n + len(true_rows) + m,
+                       n * len(true_rows) + int(y_rows.sum()), "boolean_network")
     net = Network(name=name)
     for x in in_names:
         net.add_input(x)
-    true_rows = [k for k in range(len(keys)) if y_rows[k].any()]
-    check_network_size(n + len(true_rows) + m, len(true_rows) * n + int(y_rows.sum()),
-                       f"boolean_network(a table of {len(keys):,} rows and {n} inputs)")
     hidden = [f"h_{keys[k]}" for k in true_rows]
     clash = set(hidden) & (set(in_names) | set(out_names))
     if clash:

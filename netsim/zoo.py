@@ -16,6 +16,7 @@ are the networks the demo, the examples, the figures and the tests share:
 
 from __future__ import annotations
 
+from .checks import keywords
 from .errors import ParameterError, did_you_mean
 from .network import Network
 
@@ -108,6 +109,7 @@ def xor() -> Network:
     return net
 
 
+@keywords
 def gate(kind: str, n_inputs: int | None = None) -> Network:
     """One step neuron computing a logic gate on 0/1 inputs.
 

@@ -110,3 +110,10 @@ def test_bad_function_arguments():
         ns.boolean_network(lambda *a: 0, n_inputs=30)
     with pytest.raises(ns.ParameterError, match="2 input names needed"):
         ns.boolean_network([[0, 0, 1]], inputs=["a"])
+
+
+def test_sizes_that_memory_cannot_hold_are_refused_before_building():
+    rows = ((np.arange(2**16)[:, None] >> np.arange(16)) & 1).astype(np.int8)
+    wide = np.hstack([rows, np.zeros((2**16, 184), np.int8), np.ones((2**16, 1), np.int8)])
+    with pytest.raises(ns.SizeLimitError, match="boolean_network asks for 13,172,736 connections"):
+        ns.boolean_network(wide)

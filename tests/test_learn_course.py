@@ -171,6 +171,16 @@ def test_adagrad_with_delta_inside_and_outside_the_root():
     np.testing.assert_allclose(second, [1, -2] - s1 - s2, rtol=1e-12)
 
 
+def test_one_course_adagrad_training_step():
+    # the course: r = (Σ_k ∂E_k/∂w)², Δw = −η / √(r + δ) · Σ_k ∂E_k/∂w; sums (9.5, 6)
+    eta, delta = 0.01, 0.5
+    net = linear_net()
+    ns.train(net, X1, D1, optimizer=ns.AdaGrad(lr=eta, eps=delta, eps_inside=True),
+             epochs=1, batch_size=None, reduction="sum", progress=False)
+    assert net.weight("x", "y") == pytest.approx(2 - eta * 9.5 / np.sqrt(9.5**2 + delta))
+    assert net.neuron("y").bias == pytest.approx(0.5 - eta * 6 / np.sqrt(36 + delta))
+
+
 def test_rmsprop_with_delta_inside_and_outside_the_root():
     # r1 = (1 − ρ) g², r2 = ρ r1 + (1 − ρ) g² = 0.19 g² for ρ = 0.9
     eta, delta = 0.001, 0.1
@@ -296,3 +306,14 @@ def test_predict_warns_where_the_network_does_not_stop():
         net.predict([[]], steps=3)  # a fixed number of steps was asked for: no warning
         net.predict([[]], rule="sequential")  # stops at a fixed point
         ns.zoo.xor().predict([[0, 1], [1, 1]])
+
+
+def test_recurrent_networks_are_refused_in_terms_of_training():
+    net = ns.zoo.elman()
+    with pytest.raises(ns.CycleError, match=r"^training needs an acyclic network "
+                       r"\(backpropagation\), but network 'elman' is recurrent \(it has the "
+                       r"cycle 'c1' -> 'h1' -> 'c1'\); training recurrent networks") as info:
+        ns.train(net, [[0.0]], [[0.0]], progress=False)
+    assert info.value.cycle == ["c1", "h1"]
+    with pytest.raises(ns.CycleError, match=r"^the gradient needs an acyclic network"):
+        ns.gradient(net, [[0.0]], [[0.0]])

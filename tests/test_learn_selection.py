@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -159,8 +161,12 @@ def test_kfold_on_classes_reports_accuracy_and_uses_a_factory():
     assert made == [0, 1, 2, 3]
     assert cv.accuracy.shape == (4,) and cv.mean_accuracy > 0.85
     assert "4 folds" in repr(cv)
-    with pytest.raises(ns.ParameterError, match="validation is chosen"):
+    with pytest.raises(ns.ParameterError, match="kfold: validation is chosen by kfold"):
         ns.kfold(make, X, D, validation=(X, D))
+    with pytest.raises(ns.ParameterError, match=r"unknown argument 'epoch'.*'epochs'"):
+        ns.kfold(make, X, D, epoch=3)
+    with pytest.raises(ns.ParameterError, match="bagging got the unknown argument 'lrr'"):
+        ns.bagging(make, X, D, lrr=0.1)
 
 
 def test_one_bagging_round_by_hand():
@@ -215,3 +221,59 @@ def test_bagging_classification_votes():
     assert np.mean(y == D) > 0.9
     with pytest.raises(ns.ParameterError, match="task must be"):
         ns.bagging(ns.mlp("2-1"), X, D, task="vote")
+
+
+def test_fold_standardizer_by_hand():
+    # y = 2·z + 1 with z = (x − 10)/4  ⇒  y = 0.5·x − 4
+    net = ns.Network()
+    net.add_input("x")
+    net.add_output("y", bias=1.0)
+    net.connect("x", "y", 2.0)
+    scaler = ns.Standardizer()
+    scaler.mean, scaler.std = np.array([10.0]), np.array([4.0])
+    ns.learn.fold_standardizer(net, scaler)
+    assert net.weight("x", "y") == 0.5 and net.neuron("y").bias == -4.0
+    rbf = ns.Network()
+    rbf.add_input("x")
+    rbf.add_output("c", potential="distance", activation="gaussian")
+    rbf.connect("x", "c", 1.0)
+    with pytest.raises(ns.NetworkError, match="only weighted-sum neurons"):
+        ns.learn.fold_standardizer(rbf, scaler)
+
+
+def test_kfold_gives_each_fold_a_fresh_optimizer_object():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 2))
+    D = X @ [[1.0], [0.5]]
+    opt = ns.Momentum(lr=0.05, momentum=0.9)
+    a = ns.kfold(ns.mlp("2-1", activation="identity", seed=0), X, D, k=4, optimizer=opt,
+                 epochs=5, batch_size=None)
+    b = ns.kfold(ns.mlp("2-1", activation="identity", seed=0), X, D, k=4,
+                 optimizer=ns.Momentum(lr=0.05, momentum=0.9), epochs=5, batch_size=None)
+    np.testing.assert_array_equal(a.val_loss, b.val_loss)
+    assert opt.t == 0  # the object given was not used itself
+
+
+def test_split_keeps_one_dimensional_labels():
+    X = np.arange(30.0)
+    labels = np.repeat([0, 1, 2], 10)
+    parts = ns.split(X, labels, seed=1, stratify=True)
+    for (x, lab), size in zip(parts, (6, 2, 2), strict=True):
+        assert x.ndim == 1 and lab.ndim == 1
+        assert np.bincount(lab.astype(int), minlength=3).tolist() == [size] * 3
+        np.testing.assert_array_equal(lab, x // 10)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ns.split([[0.0]] * 5, [[0.0]] * 5, fraction=(0.5, 0.5)),
+     "split() has no parameter 'fraction' (did you mean 'fractions'?)"),
+    (lambda: ns.split([[0.0]] * 5, [[0.0]] * 5, seed=-1), "seed must be None or an integer"),
+    (lambda: ns.evaluate("net.json", [[0]], [[0]]), "ns.evaluate expects a Network"),
+    (lambda: ns.confusion_matrix([0], [0], classes=2), "did you mean 'n_classes'"),
+    (lambda: ns.boolean_network([[0, 1]], n_input=1), "did you mean 'n_inputs'"),
+    (lambda: ns.zoo.gate("and", inputs=3), "gate() has no parameter 'inputs'"),
+    (lambda: ns.kfold("net", [[0.0]] * 4, [[0.0]] * 4, k=2), "net must be a Network"),
+])
+def test_entry_point_mistakes_are_parameter_errors(call, message):
+    with pytest.raises(ns.ParameterError, match=re.escape(message)):
+        call()

@@ -87,6 +87,10 @@ def test_view_object_saves_and_shows_in_a_sandboxed_iframe(tmp_path):
     frame = v._repr_html_()
     assert frame.startswith('<iframe srcdoc="') and 'sandbox="allow-scripts"' in frame
     assert "<script" not in frame  # the page is one escaped attribute value
+    import html
+
+    srcdoc = frame.split('srcdoc="', 1)[1].split('" sandbox=', 1)[0]
+    assert html.unescape(srcdoc) == v.html  # the whole page, not cut, newlines kept
 
 
 # --- in a real browser ------------------------------------------------------------------
@@ -311,3 +315,23 @@ def test_recall_and_glauber_pages_step_by_sweep():
     assert '<span id="step">sweep 0 of 3</span>' in page
     page = net.view(net.run(x[0], rule="sequential", record=True)).html
     assert '<span id="step">step 0 of' in page
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+def test_the_notebook_frame_works_in_a_browser(browser, tmp_path):
+    """What Jupyter shows (the page in an <iframe srcdoc sandbox>) steps like the file."""
+    net = ns.zoo.xor()
+    run = net.run([1, 0], record=True)
+    host = tmp_path / "notebook.html"
+    host.write_text("<!DOCTYPE html><html><body>" + net.view(run)._repr_html_()
+                    + "</body></html>", encoding="utf-8")
+    browser.get(host.as_uri())
+    browser.switch_to.frame(browser.find_element("tag name", "iframe"))
+    try:
+        assert browser.find_element("id", "step").text == "step 0 of 2"
+        browser.find_element("id", "next").click()
+        browser.find_element("id", "next").click()
+        step, ys, _nodes = shown(browser)
+        assert step == "step 2 of 2" and ys == [f"{v:g}" for v in run.trace[2]]
+    finally:
+        browser.switch_to.default_content()

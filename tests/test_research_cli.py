@@ -74,6 +74,20 @@ def test_sample(matrix_files, capsys):
     assert code == 0 and "50 samples" in out
 
 
+def test_new_hopfield(tmp_path, capsys):
+    (tmp_path / "p.csv").write_text("1,-1,1,-1,1,-1\n1,1,1,-1,-1,-1\n")
+    code, out, _ = run_cli(capsys, "new", "hopfield", tmp_path / "p.csv", "--rule",
+                           "pseudo-inverse", "-o", tmp_path / "h.json", "--json")
+    assert code == 0 and json.loads(out)["patterns"] == 2
+    net = ns.load(tmp_path / "h.json")
+    assert len(net) == 6 and net.inputs == net.outputs == tuple(f"y{k}" for k in range(1, 7))
+    assert ns.is_fixed_point(net, [[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1]]).all()
+    (tmp_path / "bits.csv").write_text("1,0,1\n0,1,1\n")
+    code, _, err = run_cli(capsys, "new", "hopfield", tmp_path / "bits.csv", "-o",
+                           tmp_path / "x.json")
+    assert code == 2 and "bits.csv: Hopfield patterns must be bipolar" in err
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

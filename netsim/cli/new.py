@@ -165,6 +165,25 @@ def add_parser(subparsers: Any) -> None:
     add_json_option(matrix)
     matrix.set_defaults(func=_new_matrix)
 
+    hop = kinds.add_parser(
+        "hopfield",
+        help="a Hopfield network storing the patterns of a CSV or .npy file",
+        description=(
+            "A Hopfield network (complete graph of sign neurons, no self-loops, every "
+            "neuron an input and an output) storing bipolar patterns: one pattern of -1/+1 "
+            "values per row. Neuron ids: y1..yN."
+        ),
+        epilog="example: netsim new hopfield letters.csv --rule pseudo-inverse -o hop.json",
+    )
+    hop.add_argument("patterns", metavar="PATTERNS", help="the patterns, .csv or .npy")
+    hop.add_argument("--rule", choices=("hebb", "pseudo-inverse"), default="hebb",
+                     help="hebb (1/N, the default) or pseudo-inverse (projection)")
+    hop.add_argument("--name", default=None, help="network name (default: hopfield)")
+    hop.add_argument("-o", "--output", required=True, metavar="FILE",
+                     help="the JSON file to write (replaced atomically if it exists)")
+    add_json_option(hop)
+    hop.set_defaults(func=_new_hopfield)
+
     from .new_boolean import add_kind as add_boolean  # its own module (one kind, one job)
 
     add_boolean(kinds)
@@ -217,6 +236,16 @@ def _new_matrix(args: argparse.Namespace) -> int:
                          inputs=args.inputs, outputs=args.outputs,
                          name=args.name or "matrix")
     return _save(args, net)
+
+
+def _new_hopfield(args: argparse.Namespace) -> int:
+    check_output(args.output, suffixes=(".json",))
+    patterns = ns.read_matrix(args.patterns, "pattern matrix")
+    try:
+        net = ns.hopfield(patterns, rule=args.rule, name=args.name or "hopfield")
+    except ns.DataError as exc:
+        raise ns.DataError(f"{args.patterns}: {exc}") from None
+    return _save(args, net, patterns=len(patterns))
 
 
 def _save(args: argparse.Namespace, net: ns.Network, **extra: Any) -> int:

@@ -11,6 +11,7 @@ whatever the size of the result.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from .quoting import html_text
 
 __all__ = [
     "STYLE",
+    "attribute",
     "fmt",
     "keep_ends",
     "page_section",
@@ -34,6 +36,17 @@ STYLE = (
     ".netsim th{background:#f3f3f3}.netsim .more{color:#888;text-align:center}"
     ".netsim .head{font-family:sans-serif;font-size:13px;margin:2px 0}</style>"
 )
+
+
+def attribute(text: str) -> str:
+    """A whole document as a double-quoted attribute value (``<iframe srcdoc="...">``):
+    ``& < > " '`` as character references, nothing cut, newlines kept (unlike
+    :func:`netsim.io.quoting.html_text`, made for the short texts of labels).
+
+    >>> attribute('<p class="x">a & b</p>')
+    '&lt;p class=&quot;x&quot;&gt;a &amp; b&lt;/p&gt;'
+    """
+    return html.escape(text, quote=True)
 
 
 def script_json(value: Any) -> str:

@@ -40,7 +40,7 @@ from . import palette
 from ._dottext import make_options
 from ._plan import make_plan
 from .atomic import atomic_write_text
-from .html import fmt, script_json
+from .html import attribute, fmt, script_json
 from .quoting import html_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -351,7 +351,8 @@ class View:
         return target
 
     def _repr_html_(self) -> str:
-        return (f'<iframe srcdoc="{html_text(self.html)}" sandbox="allow-scripts" '
+        # the whole page, newlines kept: html_text would cut it at MAX_TEXT characters
+        return (f'<iframe srcdoc="{attribute(self.html)}" sandbox="allow-scripts" '
                 f'style="width:100%;height:{self.height}px;border:1px solid #ddd"></iframe>')
 
     def __repr__(self) -> str:
@@ -397,7 +398,7 @@ _SCRIPT = r"""
   var SVG = "http://www.w3.org/2000/svg";
   function fmt(v) {
     if (v === null || v === undefined) return "";
-    if (Math.abs(v) < 1e-12) return "0";  // float noise of a sum that is 0
+    if (Math.abs(v) < 1e-12) return "0";  /* float noise of a sum that is 0 */
     if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
     return String(Number(v.toPrecision(4)));
   }
@@ -497,7 +498,7 @@ _BASIN_SCRIPT = r"""
   document.querySelectorAll("#diagram g.edge").forEach(function (g) {
     var t = g.querySelector("title");
     if (!t || D.condensed) return;
-    var tail = t.textContent.slice(0, D.width);  // every state label has the same length
+    var tail = t.textContent.slice(0, D.width);  /* every state label has this length */
     if (has.call(D.nodes, tail)) edges.push({g: g, a: D.nodes[tail]});
   });
   function show(a) {

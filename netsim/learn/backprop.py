@@ -35,10 +35,16 @@ from scipy.special import expit
 from ..checks import check_network, keywords
 from ..columns import by_name
 from ..compile import Program, Stage
-from ..errors import NetworkError, NeuronNotFoundError, NotDifferentiableError, ParameterError
+from ..errors import (
+    CycleError,
+    NetworkError,
+    NeuronNotFoundError,
+    NotDifferentiableError,
+    ParameterError,
+)
 from ..functions import ACTIVATIONS, Activation, Potential
 
-__all__ = ["Gradient", "Plan", "check_data", "get_plan", "gradient"]
+__all__ = ["Gradient", "Plan", "check_data", "get_plan", "gradient", "training_plan"]
 
 Array = np.ndarray
 Index = slice | Array
@@ -517,6 +523,25 @@ def get_plan(net: Any) -> Plan:
     return net.cached(PLAN_KEY, lambda: Plan(net.compile()))
 
 
+def training_plan(net: Any, what: str) -> Plan:
+    """:func:`get_plan`, with a recurrent network's error said in terms of training.
+
+    ``what`` names the caller (``"training"``, ``"the gradient"``).
+    """
+    try:
+        return get_plan(net)
+    except CycleError as exc:
+        cycle = list(exc.cycle)
+        loop = " -> ".join(map(repr, [*cycle, cycle[0]])) if cycle else "a cycle"
+        name = f"network {net.name!r}" if getattr(net, "name", None) else "the network"
+        raise CycleError(
+            f"{what} needs an acyclic network (backpropagation), but {name} is recurrent "
+            f"(it has the cycle {loop}); training recurrent networks (backpropagation "
+            "through time) is not available yet",
+            cycle,
+        ) from None
+
+
 def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Array]:
     """Inputs ``(B, k_in)`` and targets ``(B, k_out)`` as float64, or a clear error.
 
@@ -673,7 +698,7 @@ def gradient(
 
     check_network(net, "gradient")
     reduction = check_reduction(reduction)
-    plan = get_plan(net)
+    plan = training_plan(net, "the gradient")
     prog = net.compile()
     x, d = check_data(prog, X, D)
     loss_fn = get_loss(loss)

@@ -16,11 +16,13 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_network, keywords
 from ..errors import NetworkError, ParameterError
 
 __all__ = ["fold_standardizer"]
 
 
+@keywords
 def fold_standardizer(net: Any, scaler: Any) -> None:
     """Rewrite ``net`` in place so that it reads raw inputs instead of standardised ones.
 
@@ -44,6 +46,7 @@ def fold_standardizer(net: Any, scaler: Any) -> None:
     >>> bool(np.allclose(net.predict(X), before))
     True
     """
+    check_network(net, "fold_standardizer")
     if getattr(scaler, "mean", None) is None or getattr(scaler, "std", None) is None:
         raise ParameterError("the Standardizer is not fitted; call fit(X) first")
     mean = np.asarray(scaler.mean, dtype=np.float64)

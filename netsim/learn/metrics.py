@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import as_floats, keywords
+from ..checks import as_floats, check_network, keywords
 from ..errors import CycleError, NotDifferentiableError, ParameterError
 from ..limits import check_memory
 
@@ -259,13 +259,15 @@ class Evaluation:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain Python values (for JSON)."""
-        out: dict[str, Any] = {"samples": self.samples, "loss": self.loss}
+        # an overflowing loss is null in JSON rather than a non-standard Infinity
+        loss = self.loss if np.isfinite(self.loss) else None
+        out: dict[str, Any] = {"samples": self.samples, "loss": loss}
         if self.scores is not None:
             out.update(self.scores.as_dict())
         return out
 
 
-@keywords(network=True)
+@keywords
 def evaluate(
     net: Any, X: Any, D: Any, *, loss: Any = "mse", reduction: str = "mean",
     classification: bool | None = None,
@@ -297,6 +299,7 @@ def evaluate(
     from .backprop import check_data, get_plan
     from .losses import apply_reduction, check_reduction, get_loss
 
+    check_network(net, "ns.evaluate")
     reduction = check_reduction(reduction)
     prog = net.compile()
     x, d = check_data(prog, X, D)

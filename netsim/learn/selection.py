@@ -19,6 +19,7 @@ training arguments is copied afresh (its state reset) for every fold or member.
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,10 +27,9 @@ from typing import Any
 import numpy as np
 
 from ..checks import as_floats, check_seed, keywords
-from ..errors import ParameterError
+from ..errors import ParameterError, did_you_mean
 from ..limits import MAX_MEMBERS, check_count
 from .metrics import Evaluation, class_labels, evaluate, is_classification
-from .train import train as _train
 
 __all__ = [
     "CrossValidation",
@@ -44,14 +44,16 @@ __all__ = [
 Array = np.ndarray
 
 
-def _samples(X: Any, D: Any) -> tuple[Array, Array]:
+def _samples(X: Any, D: Any, *, columns: bool = True) -> tuple[Array, Array]:
+    """Inputs and targets as float arrays with one sample per row; ``columns``: a 1-D
+    array becomes one column (else it is kept, e.g. class labels for :func:`split`)."""
     x = as_floats(X, "inputs X")
     d = as_floats(D, "targets D")
-    if x.ndim == 1:
+    if columns and x.ndim == 1:
         x = x[:, None]
-    if d.ndim == 1:
+    if columns and d.ndim == 1:
         d = d[:, None]
-    if x.ndim != 2 or d.ndim != 2:
+    if not (1 <= x.ndim <= 2 and 1 <= d.ndim <= 2):
         raise ParameterError(
             f"inputs and targets must be 2-D (samples × columns), got shapes {x.shape} and "
             f"{d.shape}"
@@ -74,8 +76,8 @@ def _strata(stratify: Any, d: Array) -> Array | None:
         return class_labels(d, "targets")
     try:
         labels = np.asarray(stratify)
-    except ValueError:  # ragged
-        labels = np.empty(0)
+    except ValueError:  # ragged rows: not one label per sample
+        labels = np.empty((0, 0))
     if labels.ndim != 1 or len(labels) != len(d):
         raise ParameterError(
             f"stratify must be True, False or one label per sample ({len(d)}), got shape "
@@ -116,7 +118,7 @@ def split_indices(
         raise ParameterError(
             f"fractions must be two or more positive numbers summing to 1, got {fractions!r}"
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if labels is None:
         groups = [rng.permutation(n) if shuffle else np.arange(n)]
     else:
@@ -162,15 +164,17 @@ def split(
     Parameters
     ----------
     X, D : array_like
-        Inputs ``(B, k_in)`` and targets ``(B, k_out)``.
+        Inputs ``(B, k_in)`` and targets ``(B, k_out)``, or 1-D arrays of B values
+        (e.g. integer class labels ``D``), returned in the shape given.
     fractions : sequence of float
         The share of each part, positive, summing to 1 (default: the course's
         60/20/20). Sizes are rounded by the largest remainder, so they add up to B.
     seed : int or None
         Seeds the random assignment (the same seed gives the same parts).
     stratify : bool or array_like
-        ``True``: every class of the targets (argmax, or ≥ 0.5 for one column) is
-        split in the same proportions; or one label per sample to stratify by.
+        ``True``: every class of the targets (argmax, ≥ 0.5 for one column, or the
+        labels of a 1-D ``D``) is split in the same proportions; or one label per
+        sample to stratify by.
     shuffle : bool
         ``False`` keeps the sample order (the first 60 %, the next 20 %, ...).
 
@@ -186,8 +190,7 @@ def split(
     >>> len(Xt), len(Xv), len(Xs), Dt.sum(axis=0).tolist()
     (6, 2, 2, [3.0, 3.0])
     """
-    x, d = _samples(X, D)
-    seed = check_seed(seed)
+    x, d = _samples(X, D, columns=False)
     labels = _strata(stratify, d)
     parts = split_indices(len(x), fractions, seed=seed, labels=labels, shuffle=shuffle)
     return [(x[p], d[p]) for p in parts]
@@ -209,7 +212,7 @@ def fold_indices(
         raise ParameterError(f"k must be an integer >= 2, got {k!r}")
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < k:
         raise ParameterError(f"k={k} folds need at least {k} samples, got {n}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if labels is None:
         order = rng.permutation(n) if shuffle else np.arange(n)
     else:
@@ -243,10 +246,19 @@ def _factory(net: Any) -> Callable[[int], Any]:
     )
 
 
-def _train_kwargs(train_kwargs: dict[str, Any]) -> dict[str, Any]:
+def _train_kwargs(train_kwargs: dict[str, Any], what: str) -> dict[str, Any]:
+    from .train import train
+
     for bad in ("validation", "validation_split"):
         if bad in train_kwargs:
-            raise ParameterError(f"{bad} is chosen by the model-selection function; omit it")
+            raise ParameterError(f"{what}: {bad} is chosen by {what} itself; omit it")
+    known = [p for p in inspect.signature(train).parameters if p not in ("net", "X", "D")]
+    for name in train_kwargs:
+        if name not in known:
+            raise ParameterError(
+                f"{what} got the unknown argument {name!r} (its other arguments go to "
+                f"ns.train){did_you_mean(name, known)}"
+            )
     kwargs = dict(train_kwargs)
     kwargs.setdefault("progress", False)
     return kwargs
@@ -326,7 +338,7 @@ class CrossValidation:
                 f"{self.mean_loss:.6g} ± {self.std_loss:.2g}{tail}>")
 
 
-@keywords(passes_to=_train)
+@keywords
 def kfold(
     net: Any, X: Any, D: Any, k: int = 5, *, seed: int | None = 0, stratify: Any = False,
     shuffle: bool = True, **train_kwargs: Any,
@@ -368,19 +380,20 @@ def kfold(
     >>> len(cv.folds), bool(cv.mean_loss < 1e-6)
     (4, True)
     """
+    from .train import train
+
     x, d = _samples(X, D)
-    seed = check_seed(seed)
     labels = _strata(stratify, d)
     folds = fold_indices(len(x), k, seed=seed, labels=labels, shuffle=shuffle)
     make = _factory(net)
-    kwargs = _train_kwargs(train_kwargs)
+    kwargs = _train_kwargs(train_kwargs, "kfold")
     nets, histories, evaluations = [], [], []
     everything = np.arange(len(x))
     for i, val in enumerate(folds):
         tr = np.setdiff1d(everything, val, assume_unique=True)
         model = make(i)
         fold_seed = None if seed is None else seed + i
-        h = _train(model, x[tr], d[tr], validation=(x[val], d[val]), seed=fold_seed,
+        h = train(model, x[tr], d[tr], validation=(x[val], d[val]), seed=fold_seed,
                   **_fresh(kwargs))
         nets.append(model)
         histories.append(h)
@@ -456,7 +469,7 @@ class Ensemble:
         return f"<Ensemble: {len(self.nets)} networks, {self.task}>"
 
 
-@keywords(passes_to=_train)
+@keywords
 def bagging(
     net: Any, X: Any, D: Any, k: int = 10, *, seed: int | None = 0, task: str = "auto",
     **train_kwargs: Any,
@@ -490,8 +503,9 @@ def bagging(
     >>> ens.predict([[0.5]]).round(4).tolist()
     [[0.5]]
     """
+    from .train import train
+
     x, d = _samples(X, D)
-    seed = check_seed(seed)
     k = check_count(k, "k", 1, MAX_MEMBERS)
     if task not in ("auto", "regression", "classification"):
         raise ParameterError(
@@ -500,14 +514,14 @@ def bagging(
     if task == "auto":
         task = "classification" if is_classification(d) else "regression"
     make = _factory(net)
-    kwargs = _train_kwargs(train_kwargs)
-    rng = np.random.default_rng(seed)
+    kwargs = _train_kwargs(train_kwargs, "bagging")
+    rng = np.random.default_rng(check_seed(seed))
     nets, samples, histories = [], [], []
     for i in range(k):
         idx = rng.integers(0, len(x), size=len(x))
         model = make(i)
         member_seed = None if seed is None else seed + i
-        histories.append(_train(model, x[idx], d[idx], seed=member_seed, **_fresh(kwargs)))
+        histories.append(train(model, x[idx], d[idx], seed=member_seed, **_fresh(kwargs)))
         nets.append(model)
         samples.append(idx)
     return Ensemble(nets, samples, histories, task)

@@ -43,7 +43,7 @@ from ..checks import check_network, check_seed, keywords
 from ..compile import install_program
 from ..errors import ParameterError
 from ..limits import MAX_EPOCHS, check_count, describe
-from .backprop import PLAN_KEY, check_data, get_plan
+from .backprop import PLAN_KEY, check_data, get_plan, training_plan
 from .losses import apply_reduction, check_reduction, get_loss
 from .optimizers import get_optimizer, schedule
 
@@ -285,7 +285,7 @@ def train(
     epochs = check_count(epochs, "epochs", 1, MAX_EPOCHS)
     seed = check_seed(seed)
     cbs = _callbacks(callbacks)
-    plan = get_plan(net)
+    plan = training_plan(net, "training")
     prog = net.compile()
     x, d = check_data(prog, X, D)
     loss_fn = get_loss(loss)
