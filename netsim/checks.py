@@ -7,6 +7,9 @@
 - :func:`check_network` — the network argument is a :class:`Network` (or, where
   accepted, a compiled ``Program``); anything else names what was given.
 - :func:`check_seed` — ``None`` or an integer ``>= 0`` (what numpy's generators take).
+- :func:`integer_text` — an integer written in a text (a ``--targets 2``, a neuron id
+  ``7`` in ``--clamp 7=1``), safely: ASCII digits only (``int("²")`` fails), and not
+  beyond Python's limit on converting long digit strings (4,300 digits).
 - :func:`check_type` — a result object (a ``Run``, a ``Recall``, a ``History``, a
   mapping of options) is of the kind a function draws or reads; the error names it.
 """
@@ -22,7 +25,8 @@ from typing import Any, TypeVar
 from .errors import ParameterError, did_you_mean
 from .limits import describe
 
-__all__ = ["as_floats", "check_network", "check_path", "check_seed", "check_type", "keywords"]
+__all__ = ["as_floats", "check_network", "check_path", "check_seed", "check_type", "integer_text",
+           "keywords"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -157,6 +161,33 @@ def check_type(value: Any, kind: type | tuple[type, ...], name: str, wanted: str
     if not isinstance(value, kind):
         shown = "None" if value is None else f"{type(value).__name__} {describe(value)}"
         raise ParameterError(f"{name} must be {wanted}, got {shown}")
+
+
+_MAX_DIGITS = 4_000  # below sys.get_int_max_str_digits()'s default of 4,300
+
+
+def integer_text(text: str, name: str | None = None) -> int | None:
+    """The integer ``text`` spells (ASCII digits, an optional minus), or None.
+
+    An integer of more than 4,000 digits is None too, or, when ``name`` is given, a
+    :class:`ParameterError` naming it (it is a number, just not one anyone means).
+
+    >>> from netsim.checks import integer_text
+    >>> integer_text("-12"), integer_text("x1"), integer_text("²")
+    (-12, None, None)
+    >>> integer_text("9" * 5000, "targets")
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: targets: a 5000-digit number is too large
+    """
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if len(digits) > _MAX_DIGITS:
+        if name is None:
+            return None
+        raise ParameterError(f"{name}: a {len(digits)}-digit number is too large")
+    return int(text)
 
 
 def check_seed(seed: Any, name: str = "seed") -> Any:

@@ -9,6 +9,7 @@ the potentials of all neurons are ``ξ = b + W y``. networkx's
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -162,6 +163,7 @@ def read_matrix(path: str | os.PathLike[str], what: str = "matrix") -> Array:
     if name.lower().endswith(".npy"):
         # a regular file within the size limit (never a FIFO or a device), no pickle
         raw = read_bytes(name, limit=MAX_CSV_BYTES, error=DataError, what=f"{what} file")
+        _check_npy_size(raw, name, what)
         try:
             arr = np.load(io.BytesIO(raw), allow_pickle=False)
         except (OSError, ValueError) as exc:
@@ -182,3 +184,32 @@ def read_matrix(path: str | os.PathLike[str], what: str = "matrix") -> Array:
             f"{name}: a {what} in CSV needs at least two columns (write a vector as one row)"
         )
     return values
+
+
+def _check_npy_size(raw: bytes, name: str, what: str) -> None:
+    """Refuse a ``.npy`` whose header announces more data than the file holds.
+
+    numpy allocates the announced shape before reading the data, so a 150-byte file
+    claiming ``shape (10**13,)`` would ask for 73 TiB.
+    """
+    from numpy.lib import format as npy
+
+    buf = io.BytesIO(raw)
+    try:
+        version = npy.read_magic(buf)
+        if version == (1, 0):
+            shape, _fortran, dtype = npy.read_array_header_1_0(buf)
+        elif version == (2, 0):
+            shape, _fortran, dtype = npy.read_array_header_2_0(buf)
+        else:
+            raise DataError(f"{name}: .npy format version {version[0]}.{version[1]} is not "
+                            f"supported for a {what} (save it with numpy.save)")
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{name}: not a readable .npy {what} ({exc})") from None
+    if dtype.kind not in "biuf" or dtype.hasobject:
+        raise DataError(f"{name}: the {what} must hold numbers, got dtype {dtype}")
+    announced = math.prod(shape) * dtype.itemsize
+    held = len(raw) - buf.tell()
+    if announced != held:
+        raise DataError(f"{name}: the .npy header announces shape {shape} ({announced:,} "
+                        f"bytes of data), but the file holds {held:,}")
