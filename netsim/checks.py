@@ -190,8 +190,9 @@ def integer_text(text: str, name: str | None = None) -> int | None:
     return int(text)
 
 
-def check_seed(seed: Any, name: str = "seed") -> Any:
-    """``None`` or an integer ``>= 0`` (numpy's generators refuse negative seeds).
+def check_seed(seed: Any, name: str = "seed", *, generators: bool = True) -> Any:
+    """``None``, an integer ``>= 0`` (numpy's generators refuse negative seeds) or, with
+    ``generators``, a numpy ``Generator``, ``SeedSequence`` or bit generator.
 
     >>> from netsim.checks import check_seed
     >>> check_seed(-1)
@@ -199,8 +200,11 @@ def check_seed(seed: Any, name: str = "seed") -> Any:
     ...
     netsim.errors.ParameterError: seed must be None or an integer >= 0, got -1
     """
-    if seed is None or not isinstance(seed, bool | numbers.Number | str):
-        return seed  # a numpy Generator or SeedSequence: numpy checks it
+    import numpy as np
+
+    if seed is None or (generators and isinstance(
+            seed, np.random.Generator | np.random.SeedSequence | np.random.BitGenerator)):
+        return seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ParameterError(f"{name} must be None or an integer >= 0, got {describe(seed)}")
     return int(seed)

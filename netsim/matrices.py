@@ -20,7 +20,7 @@ from .checks import as_floats, check_path, keywords
 from .csvfile import read_csv
 from .errors import DataError, ParameterError
 from .files import read_bytes
-from .limits import MAX_CSV_BYTES, check_network_size
+from .limits import MAX_CSV_BYTES, check_network_size, describe
 from .network import Network, NeuronId, check_neuron_ids
 
 __all__ = ["from_matrix", "read_matrix", "weight_matrix"]
@@ -93,8 +93,7 @@ def from_matrix(
             b = np.broadcast_to(as_floats(bias, "bias"), (n,)).copy()
         except ValueError:
             raise ParameterError(
-                f"bias must be a number or {n} numbers (one per neuron), got "
-                f"{np.shape(bias) if not isinstance(bias, str) else repr(bias)}"
+                f"bias must be a number or {n} numbers (one per neuron), got {describe(bias)}"
             ) from None
         if not np.all(np.isfinite(b)):
             k = int(np.flatnonzero(~np.isfinite(b))[0])

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .checks import as_floats, check_network, check_type, keywords
-from .errors import MissingExtraError, NeuronNotFoundError, ParameterError
-from .limits import check_count, check_memory
+from .errors import MissingExtraError, NeuronNotFoundError, ParameterError, did_you_mean
+from .limits import check_count, check_memory, describe
+from .network import check_neuron_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -65,6 +66,9 @@ def pyplot() -> Any:
 
 def _axes(ax: Any, size: tuple[float, float] = (6.0, 3.5)) -> Any:
     if ax is not None:
+        from matplotlib.axes import Axes
+
+        check_type(ax, Axes, "ax", "a matplotlib Axes")
         return ax
     _fig, new = pyplot().subplots(figsize=size, layout="constrained")
     return new
@@ -136,6 +140,18 @@ def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -
     ax.legend(handles, labels, fontsize="small", loc="best")
     ax.set_title(f"training: {history.epochs} epochs")
     return ax
+
+
+def _names(values: Any, n: int, name: str, what: str) -> list[str] | None:
+    """``values`` (None, or one text per item) as a list of ``n`` strings."""
+    if values is None:
+        return None
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        raise ParameterError(f"{name} must be a sequence of {n} texts (one per {what}), got "
+                             f"{describe(values)}")
+    if len(values) != n:
+        raise ParameterError(f"{name} must have one entry per {what} ({n}), got {len(values)}")
+    return [str(v) for v in values]
 
 
 def _integer_steps(ax: Any) -> None:
@@ -225,7 +241,15 @@ def plot_run(
             raise ParameterError(f"sample must be in 0..{trace.shape[1] - 1}, got {sample!r}")
         trace = trace[:, sample]
     ids = list(run.neurons)
+    if cmap is not None:
+        import matplotlib
+
+        if not isinstance(cmap, str) or cmap not in matplotlib.colormaps:
+            raise ParameterError(f"cmap must be the name of a matplotlib colour map, got "
+                                 f"{describe(cmap)}"
+                                 f"{did_you_mean(cmap, list(matplotlib.colormaps))}")
     if neurons is not None:
+        neurons = check_neuron_ids(neurons, "neurons")
         index = {n: k for k, n in enumerate(ids)}
         missing = [n for n in neurons if n not in index]
         if missing:
@@ -463,9 +487,11 @@ def plot_patterns(
     if rows_px * cols_px < n:
         raise ParameterError(f"shape {tuple(shape)} holds {rows_px * cols_px} values, the "
                              f"states have {n}")
-    if titles is not None and len(titles) != len(arr):
-        raise ParameterError(f"titles must have one entry per state ({len(arr)}), "
-                             f"got {len(titles)}")
+    titles = _names(titles, len(arr), "titles", "state")
+    if fig is not None:
+        from matplotlib.figure import FigureBase
+
+        check_type(fig, FigureBase, "fig", "a matplotlib Figure")
     plt = pyplot() if fig is None else None
     cols = max(1, min(columns, len(arr)))
     grid_rows = -(-len(arr) // cols)
@@ -538,9 +564,7 @@ def plot_recall(
             raise ParameterError(f"sample must be in 0..{overlaps.shape[1] - 1}, "
                                  f"got {sample!r}")
         overlaps, trace = overlaps[:, sample], trace[:, sample]
-    if labels is not None and len(labels) != overlaps.shape[1]:
-        raise ParameterError(f"labels must name each of the {overlaps.shape[1]} patterns, "
-                             f"got {len(labels)}")
+    labels = _names(labels, overlaps.shape[1], "labels", "pattern")
     ax = _axes(ax)
     steps = np.arange(len(overlaps))
     for p in range(overlaps.shape[1]):

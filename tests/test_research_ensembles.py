@@ -112,7 +112,7 @@ def test_random_threshold_network_distributions():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"n": 0, "k": 1}, "n must be an integer >= 1"),
+        ({"n": 0, "k": 1}, "n must be an integer between 1 and"),
         ({"n": 5, "k": 5}, "whole number <= 4"),
         ({"n": 5, "k": 1.5}, "whole number"),
         ({"n": 5, "k": -1}, "k must be a number >= 0"),

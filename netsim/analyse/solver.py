@@ -55,9 +55,10 @@ from typing import Any
 import numpy as np
 
 from ..compile import Program, compile_network
-from ..errors import NetsimError, NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from ..errors import NetsimError, NetworkError, ParameterError
 from ..limits import MAX_PERIOD, check_count
 from ..network import Network, NeuronId
+from ._space import check_clamp
 from .energy import NetsimWarning
 
 __all__ = [
@@ -266,25 +267,6 @@ class UnitSystem:
         return tuple(out)
 
 
-def _check_clamp(prog: Program, clamp: Mapping[NeuronId, float] | None) -> dict[int, float]:
-    out: dict[int, float] = {}
-    for key, value in dict(clamp or {}).items():
-        if key not in prog.index:
-            names = [str(n) for n in prog.neurons]
-            raise NeuronNotFoundError(
-                f"clamp names neuron {key!r}, which is not in the network"
-                f"{did_you_mean(key, names)}"
-            )
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number) or (
-            not math.isfinite(float(value))
-        ):
-            raise ParameterError(
-                f"clamp value of neuron {key!r} must be a finite number, got {value!r}"
-            )
-        out[prog.index[key]] = float(value)
-    return out
-
-
 def threshold_units(
     net: Network, clamp: Mapping[NeuronId, float] | None = None
 ) -> UnitSystem:
@@ -307,7 +289,7 @@ def threshold_units(
     [(-1, 1), (-1, -1), (1, -1)]
     """
     prog = compile_network(net)
-    clamped = _check_clamp(prog, clamp)
+    clamped = check_clamp(prog, clamp)
     free = np.array([j for j in prog.updated.tolist() if j not in clamped], dtype=np.int64)
     base = prog.initial.astype(np.float64).copy()
     for j, v in clamped.items():

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..checks import check_type, keywords
+from ..checks import check_path, check_type, keywords
 from ..errors import ParameterError, RenderError, SizeLimitError
 from ..functions import get_potential
 from . import palette
@@ -351,6 +351,7 @@ class View:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page (atomically); returns the path."""
+        check_path(path)
         target = Path(path)
         atomic_write_text(target, self.html)
         return target

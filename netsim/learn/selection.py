@@ -383,6 +383,7 @@ def kfold(
     from .train import train
 
     x, d = _samples(X, D)
+    seed = check_seed(seed, generators=False)  # fold/member i is seeded seed + i
     labels = _strata(stratify, d)
     folds = fold_indices(len(x), k, seed=seed, labels=labels, shuffle=shuffle)
     make = _factory(net)
@@ -506,6 +507,7 @@ def bagging(
     from .train import train
 
     x, d = _samples(X, D)
+    seed = check_seed(seed, generators=False)  # fold/member i is seeded seed + i
     k = check_count(k, "k", 1, MAX_MEMBERS)
     if task not in ("auto", "regression", "classification"):
         raise ParameterError(

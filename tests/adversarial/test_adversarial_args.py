@@ -108,6 +108,26 @@ PYTHON = [
     ("ns.plot_recall(None)", "Recall"),
     ("ns.read_matrix('lying.npy')", "announces shape"),
     ("ns.zoo.xor().view(None)", "record=True"),
+    # keyword arguments of the second wave's functions
+    ("ns.attractors(ns.zoo.build('mutual-inhibition'), method='solver', clamp=5)",
+     "clamp must be a mapping"),
+    ("ns.attractors(ns.zoo.build('mutual-inhibition'), method='sample', clamp='x')",
+     "clamp must be a mapping"),
+    ("ns.derrida(ns.random_threshold_network(8, 2, seed=0), seed=object())", "seed"),
+    ("ns.bagging(ns.mlp('1-1'), [[0], [1]], [[0], [1]], seed=[1, 2])", "seed"),
+    ("ns.evaluate(ns.zoo.xor(), [[0, 0]], [[0]], loss=['mse'])", "loss must be one of"),
+    ("ns.from_matrix([[0, 1], [1, 0]], bias=[1, [2]])", "bias must be"),
+    ("ns.random_threshold_network(10**6, 2)", "memory"),
+    ("ns.random_threshold_network(8, 10**400)", "too large"),
+    ("ns.random_threshold_network(8, 2, seed=-1)", "seed"),
+    ("ns.ensemble_study(len, len, n=10**9)", "n must be"),
+    ("import matplotlib; matplotlib.use('Agg')\n"
+     "ns.plot_decision_regions(ns.zoo.xor(), [[0, 0]], ax=5)", "matplotlib Axes"),
+    ("import matplotlib; matplotlib.use('Agg')\n"
+     "ns.zoo.xor().run([1, 0], record=True).plot(cmap='viridi')", "did you mean"),
+    ("import matplotlib; matplotlib.use('Agg')\n"
+     "ns.plot_patterns([[1, -1]], titles=5)", "titles must be"),
+    ("ns.zoo.xor().view(ns.zoo.xor().run([1, 0], record=True), path=5)", "file name"),
     # every partial assignment stays feasible: the frontier doubles until memory is short
     ("n = ns.Network()\n"
      "for k in range(40): n.add_neuron(k, activation='sign')\n"
