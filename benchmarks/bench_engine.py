@@ -18,6 +18,7 @@ from _harness import Result, best_time, print_results
 from scipy.special import expit
 
 import netsim as ns
+from netsim import core
 
 
 def _time_once(fn) -> tuple[float, object]:
@@ -140,8 +141,7 @@ def s2(quick: bool) -> list[Result]:
     prog = net.compile()
     x = np.random.default_rng(0).random((batch, sizes[0]))
     layers = []
-    for stage in prog.layer_stages:
-        t = stage.targets
+    for t in prog.layer_targets:
         src = np.unique(prog.sources[prog.indptr[t[0]]:prog.indptr[t[-1] + 1]])
         wmat = np.zeros((len(t), len(src)))
         for r, j in enumerate(t):
@@ -303,7 +303,7 @@ def s5(net, rows, cols, w, n, t_build_network) -> list[Result]:
     prog = ns.compile_network(net)
     per = prog.nbytes() / prog.n_connections
     ns.run(net, np.ones(n), rule="parallel", steps=1)  # builds the parallel plan
-    plan = prog._derived["parallel"]
+    plan = core.plan_for(prog, "parallel", lambda: [prog.updated])
     plan_bytes = sum(a.nbytes for st in plan.stages if st.sparse is not None
                      for a in (st.sparse.data, st.sparse.indices, st.sparse.indptr))
     return [

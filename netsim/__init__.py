@@ -13,10 +13,12 @@ from .analyse import (
     capacity_experiment,
     check_energy,
     energy,
+    energy_monitor,
     energy_trace,
     fixed_points,
     glauber,
     is_fixed_point,
+    overlap_monitor,
     recall,
 )
 from .analyse.derrida import derrida
@@ -146,6 +148,7 @@ __all__ = [
     "delta_rule",
     "derrida",
     "energy",
+    "energy_monitor",
     "energy_trace",
     "ensemble_study",
     "error_rate",
@@ -167,6 +170,7 @@ __all__ = [
     "load",
     "mlp",
     "mlp_from_arrays",
+    "overlap_monitor",
     "parse_sizes",
     "perceptron_rule",
     "plot_decision_regions",

@@ -6,13 +6,8 @@ targets, sorted by source index), biases, initial values, per-neuron function id
 parameter arrays, and the layer plan. Every later layer (simulate, learn, analyse)
 works on programs only.
 
-A :class:`Stage` is a set of target neurons evaluated together from one state: a
-layer (layered rule), every neuron with inputs (parallel rule) or any other set.
-Within a stage, weighted-sum neurons whose incoming connections form a full block
-(all rows read the same sources, as in MLP layers) are evaluated as one dense matrix
-product; the rest as a ``scipy.sparse`` product. Other potentials use their
-registered CSR function. Activations are then applied per function, vectorised, with
-one parameter value per neuron; a softmax group is always evaluated together.
+compile evaluates nothing and caches nothing for other modules: the stages, execution
+layouts and every other object derived from a program live in :mod:`netsim.core`.
 
 The program is cached on the network (:meth:`Network.cached`) and rebuilt after any
 change to the definition.
@@ -21,8 +16,8 @@ change to the definition.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -32,25 +27,18 @@ import scipy.sparse as sp
 from .checks import keywords
 from .errors import NetworkError, ParameterError
 from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
+from .functions.registry import numeric
 from .network import Network, NeuronId
 
 __all__ = [
-    "ActivationSegment",
-    "LinearBlock",
-    "PotentialSegment",
     "Program",
-    "Stage",
+    "as_index",
     "compile_network",
-    "evaluate_stage",
+    "gather_ranges",
     "install_program",
 ]
 
 Array = np.ndarray
-
-# A sparse block is evaluated as a dense product (zeros where no connection) when at
-# least this fraction of its (rows × distinct sources) matrix is filled.
-DENSE_FILL = 0.5
-
 
 def gather_ranges(starts: Array, counts: Array) -> Array:
     """Concatenate ``arange(s, s + c)`` for every pair, vectorised."""
@@ -62,7 +50,7 @@ def gather_ranges(starts: Array, counts: Array) -> Array:
     return np.repeat(np.asarray(starts, dtype=np.int64) - offsets, counts) + np.arange(total)
 
 
-def _as_index(positions: Array) -> slice | Array:
+def as_index(positions: Array) -> slice | Array:
     """A slice when ``positions`` is a contiguous ascending run (views, not copies)."""
     if len(positions) == 0:
         return slice(0, 0)
@@ -74,65 +62,11 @@ def _as_index(positions: Array) -> slice | Array:
     return positions
 
 
-@dataclass(frozen=True, eq=False)
-class LinearBlock:
-    """``ξ[:, rows] += Y[:, sources] @ W.T`` for weighted-sum targets of a stage.
-
-    ``rows`` are positions within the stage's targets. ``weight_pos`` locates the
-    block's weights in :attr:`Program.weights`: for a dense block they reshape to
-    ``(len(rows), len(sources))``; for a sparse block they are the data of the CSR
-    matrix ``(len(rows), n_neurons)`` with ``indptr`` and ``indices``.
-    """
-
-    rows: slice | Array
-    dense: bool
-    sources: slice | Array  # dense: source neuron indices, shared by every row
-    weight_pos: slice | Array
-    indptr: Array | None = None  # sparse only
-    indices: Array | None = None  # sparse only
-
-
-@dataclass(frozen=True, eq=False)
-class PotentialSegment:
-    """Targets of a stage with another potential (distance, user): CSR sub-arrays."""
-
-    rows: slice | Array
-    potential: Potential
-    neurons: Array  # neuron indices of the rows
-    indptr: Array  # local CSR offsets
-    sources: Array  # source neuron of each local connection
-    weight_pos: slice | Array  # positions in Program.weights
-    params: dict[str, Array]
-
-
-@dataclass(frozen=True, eq=False)
-class ActivationSegment:
-    """Targets of a stage sharing one activation; ``groups`` for group functions."""
-
-    rows: slice | Array
-    activation: Activation
-    params: dict[str, Array]  # one value per row (elementwise) or per group
-    groups: tuple[Array, ...] = ()  # group functions: positions (within targets) per group
-
-
-@dataclass(frozen=True, eq=False)
-class Stage:
-    """A set of target neurons evaluated together from one state."""
-
-    targets: Array  # neuron indices, ascending
-    linear: tuple[LinearBlock, ...]
-    others: tuple[PotentialSegment, ...]
-    activations: tuple[ActivationSegment, ...]
-    bias: Array  # (len(targets),): biases of the targets (0 where no bias)
-
-    def __len__(self) -> int:
-        return len(self.targets)
-
-
 # Cached properties of a Program that depend on its structure only (not on values):
-# shared by Program.with_values. parallel_stage/layer_stages hold biases: not here.
+# shared by Program.with_values.
 _STRUCTURAL = ("activations", "potentials", "updated", "discrete", "in_degree",
-               "bias_slots", "weight_slots", "n_config", "_config_layout")
+               "bias_slots", "weight_slots", "n_config", "_config_layout", "layer_targets",
+               "output_names")
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,9 +123,6 @@ class Program:
     cycle: list[NeuronId] | None
     dtype: np.dtype
     name: str | None = None
-    _stages: dict[Any, Stage] = field(default_factory=dict, repr=False)
-    # Engine-private derived objects (execution plans), built on first use.
-    _derived: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     # --- sizes and kinds ------------------------------------------------------------
 
@@ -231,7 +162,7 @@ class Program:
         return np.diff(self.indptr)
 
     def nbytes(self) -> int:
-        """Memory held by the program's arrays (stages built so far included)."""
+        """Memory held by the program's own arrays (not what the core derives from it)."""
         total = 0
         seen: set[int] = set()
 
@@ -253,13 +184,6 @@ class Program:
                 for inner in value.values():
                     for arr in inner.values() if isinstance(inner, dict) else ():
                         add(arr)
-        for stage in self._stages.values():
-            for block in stage.linear:
-                for arr in (block.indptr, block.indices, block.rows, block.sources,
-                            block.weight_pos):
-                    add(arr)
-            add(stage.targets)
-            add(stage.bias)
         return total
 
     # --- configuration ----------------------------------------------------------------
@@ -320,8 +244,8 @@ class Program:
 
         ``weights`` are in :attr:`weights` order (CSR by target), ``bias`` one per
         neuron; both are converted to the program's dtype. The structure (and every
-        structural cache) is shared; stages and engine plans, which hold values,
-        start afresh.
+        structural cache) is shared; what the core derived from the old values (stages,
+        execution layouts) is not: the new program is a new object.
 
         Examples
         --------
@@ -342,8 +266,6 @@ class Program:
             self,
             weights=weights.astype(self.dtype),
             bias=bias.astype(self.dtype),
-            _stages={},
-            _derived={},
         )
         # structural cached properties stay valid: copy those already computed
         for name in _STRUCTURAL:
@@ -351,31 +273,15 @@ class Program:
                 new.__dict__[name] = self.__dict__[name]
         return new
 
-    # --- stages ---------------------------------------------------------------------
-
-    def stage(self, targets: Sequence[int] | Array) -> Stage:
-        """A stage evaluating ``targets`` (neuron indices with inputs), cached.
-
-        The targets are sorted. Members of a softmax group must all be present.
-        """
-        t = np.unique(np.asarray(targets, dtype=np.int64))
-        key = t.tobytes()
-        stage = self._stages.get(key)
-        if stage is None:
-            stage = _build_stage(self, t)
-            self._stages[key] = stage
-        return stage
+    # --- the layer plan --------------------------------------------------------------
 
     @cached_property
-    def parallel_stage(self) -> Stage:
-        """Every neuron with inputs, evaluated from the previous state."""
-        return self.stage(self.updated)
+    def layer_targets(self) -> tuple[Array, ...]:
+        """Neurons evaluated at step ℓ of the layered rule: entry ℓ − 1 holds layer ℓ ≥ 1
+        (neurons with inputs only), ascending.
 
-    @cached_property
-    def layer_stages(self) -> tuple[Stage, ...]:
-        """Stage ℓ − 1 evaluates layer ℓ ≥ 1 (neurons with inputs only).
-
-        Raises :class:`~netsim.CycleError` for a recurrent network.
+        Raises :class:`~netsim.CycleError` for a recurrent network, naming a cycle, and
+        :class:`~netsim.NetworkError` for a group function spread over layers.
         """
         if self.layer is None:
             from .errors import CycleError
@@ -388,11 +294,15 @@ class Program:
                 cycle,
             )
         _check_groups_within_layers(self)
-        stages = []
-        for ell in range(1, int(self.layer.max(initial=0)) + 1):
-            members = np.flatnonzero((self.layer == ell) & self.has_input)
-            stages.append(self.stage(members))
-        return tuple(stages)
+        return tuple(
+            np.flatnonzero((self.layer == ell) & self.has_input)
+            for ell in range(1, int(self.layer.max(initial=0)) + 1)
+        )
+
+    @cached_property
+    def output_names(self) -> tuple[NeuronId, ...]:
+        """The ids of the output neurons, in output order."""
+        return tuple(self.neurons[i] for i in self.outputs)
 
     def initial_state(self, inputs: Array) -> Array:
         """The initial state for inputs of shape ``(B, k)``: ``(B, N)``."""
@@ -419,7 +329,7 @@ def _param_arrays(
         arrays = {p.name: np.full(n, p.default, dtype=dtype) for p in entry.params}
         for j in np.flatnonzero(ids == fid):
             for key, value in per_neuron[j].items():
-                arrays[key][j] = value
+                arrays[key][j] = numeric(value)  # a word ("keep") as its code
         out[name] = arrays
     return out
 
@@ -529,7 +439,7 @@ def _compile(net: Network, dt: np.dtype) -> Program:
 
     act_tuple = tuple(act_names)
     pot_tuple = tuple(pot_names)
-    # A softmax group spread over layers is checked by layer_stages: only the layered
+    # A softmax group spread over layers is checked by layer_targets: only the layered
     # rule (and backprop, which walks the layers) needs a group inside one layer.
     layer, cycle = _layers(neurons, indptr, sources, user_layer)
 
@@ -650,206 +560,3 @@ def _check_groups_within_layers(prog: Program) -> None:
                 f"{neurons[members[0]]!r} and {neurons[members[-1]]!r}); a group "
                 "function must be evaluated in one layer"
             )
-
-
-def _build_stage(prog: Program, targets: Array) -> Stage:
-    if len(targets) and not prog.has_input[targets].all():
-        bad = prog.neurons[int(targets[~prog.has_input[targets]][0])]
-        raise ParameterError(f"neuron {bad!r} has no incoming connection and cannot be updated")
-    # A group function needs the whole group.
-    g = prog.groups[targets]
-    for gid in np.unique(g[g >= 0]):
-        members = np.flatnonzero(prog.groups == gid)
-        if not np.isin(members, targets).all():
-            targets = np.union1d(targets, members[prog.has_input[members]])
-    rows_all = np.arange(len(targets))
-    indptr = prog.indptr
-    linear: list[LinearBlock] = []
-    others: list[PotentialSegment] = []
-    for pid, pot in enumerate(prog.potentials):
-        sel = prog.potential_ids[targets] == pid
-        if not sel.any():
-            continue
-        rows = rows_all[sel]
-        neurons = targets[sel]
-        if pot.name == "weighted_sum":
-            linear.extend(_linear_blocks(prog, rows, neurons))
-            continue
-        starts, ends = indptr[neurons], indptr[neurons + 1]
-        local_counts = ends - starts
-        local_indptr = np.concatenate([[0], np.cumsum(local_counts)])
-        wpos = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
-        params = {k: v[neurons] for k, v in prog.potential_params[pot.name].items()}
-        others.append(
-            PotentialSegment(
-                rows=_as_index(rows),
-                potential=pot,
-                neurons=neurons,
-                indptr=local_indptr,
-                sources=prog.sources[wpos],
-                weight_pos=_as_index(wpos),
-                params=params,
-            )
-        )
-    activations: list[ActivationSegment] = []
-    for aid, act in enumerate(prog.activations):
-        sel = prog.activation_ids[targets] == aid
-        if not sel.any():
-            continue
-        rows = rows_all[sel]
-        neurons = targets[sel]
-        params = {k: v[neurons] for k, v in prog.activation_params[act.name].items()}
-        groups: tuple[Array, ...] = ()
-        if act.group:
-            gids = prog.groups[neurons]
-            groups = tuple(rows[gids == gid] for gid in np.unique(gids))
-            # group functions take one parameter value per group: the first member's
-            params = {
-                k: np.array([v[np.flatnonzero(gids == gid)[0]] for gid in np.unique(gids)])
-                for k, v in params.items()
-            }
-        activations.append(ActivationSegment(_as_index(rows), act, params, groups))
-    return Stage(
-        targets=targets,
-        linear=tuple(linear),
-        others=tuple(others),
-        activations=tuple(activations),
-        bias=prog.bias[targets],
-    )
-
-
-def _linear_blocks(prog: Program, rows: Array, neurons: Array) -> list[LinearBlock]:
-    """Weighted-sum rows → one dense block when they share their sources, else sparse."""
-    indptr, sources = prog.indptr, prog.sources
-    counts = indptr[neurons + 1] - indptr[neurons]
-    starts = indptr[neurons]
-    if len(neurons) and np.all(counts == counts[0]) and counts[0] > 0:
-        c = int(counts[0])
-        contiguous = np.all(starts[1:] == starts[:-1] + c) if len(starts) > 1 else True
-        if contiguous:
-            lo = int(starts[0])
-            block = sources[lo : lo + c * len(neurons)].reshape(len(neurons), c)
-            same = np.array_equal(block, np.broadcast_to(block[0], block.shape))
-            if same:
-                return [
-                    LinearBlock(
-                        rows=_as_index(rows),
-                        dense=True,
-                        sources=_as_index(block[0].astype(np.int64)),
-                        weight_pos=slice(lo, lo + c * len(neurons)),
-                    )
-                ]
-    # Sparse: the rows' CSR slices, concatenated.
-    local_indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    if len(neurons) and np.all(starts[1:] == starts[:-1] + counts[:-1]):
-        lo = int(starts[0])
-        wpos: slice | Array = slice(lo, lo + int(local_indptr[-1]))
-        indices = sources[wpos]
-    else:
-        wpos_arr = np.concatenate(
-            [np.arange(s, s + c) for s, c in zip(starts, counts, strict=True)]
-        ).astype(np.int64)
-        wpos = _as_index(wpos_arr)
-        indices = sources[wpos_arr]
-    return [
-        LinearBlock(
-            rows=_as_index(rows),
-            dense=False,
-            sources=slice(0, prog.n_neurons),
-            weight_pos=wpos,
-            indptr=local_indptr,
-            indices=indices,
-        )
-    ]
-
-
-def evaluate_stage(
-    prog: Program,
-    stage: Stage,
-    state: Array,
-    weights: Array | None = None,
-    bias: Array | None = None,
-) -> tuple[Array, Array]:
-    """Potentials and outputs of ``stage``'s targets from ``state`` ``(B, N)``.
-
-    ``weights``/``bias`` default to the program's (pass others to evaluate a
-    configuration being trained). Returns ``(xi, y)``, each ``(B, len(stage))``.
-    This is the reference evaluation every rule builds on.
-    """
-    weights = prog.weights if weights is None else weights
-    stage_bias = stage.bias if bias is None else bias[stage.targets]
-    batch = state.shape[0]
-    xi = np.empty((batch, len(stage.targets)), dtype=state.dtype)
-    for block in stage.linear:
-        xi[:, block.rows] = linear_potential(prog, block, state, weights)
-    if stage.linear:
-        xi += stage_bias  # only weighted-sum rows have a non-zero stage bias
-    for seg in stage.others:
-        values = state[:, seg.sources]
-        pot_bias = stage_bias[seg.rows] if seg.potential.has_bias else np.zeros(len(seg.neurons))
-        xi[:, seg.rows] = seg.potential.forward(
-            values, weights[seg.weight_pos], seg.indptr, pot_bias, **seg.params
-        )
-    y = np.empty_like(xi)
-    for seg in stage.activations:
-        y[:, seg.rows] = apply_activation(seg, xi[:, seg.rows])
-    return xi, y
-
-
-def linear_potential(prog: Program, block: LinearBlock, state: Array, weights: Array) -> Array:
-    """``Y[:, sources] @ W.T`` for one linear block (no bias)."""
-    w = weights[block.weight_pos]
-    if block.dense:
-        n_rows = len(w) // _length(block.sources, prog.n_neurons)
-        return state[:, block.sources] @ w.reshape(n_rows, -1).T
-    key = ("block_matrix", id(block))
-    hit = prog._derived.get(key) if weights is prog.weights else None
-    if hit is None:
-        cols, matrix = _block_matrix(prog, block, w)
-        if weights is prog.weights:  # the program's own weights: build the matrix once
-            prog._derived[key] = (cols, matrix, block)  # keep the block alive: id stays valid
-    else:
-        cols, matrix, _block = hit
-    if cols is not None:
-        return state[:, cols] @ matrix.T
-    return np.asarray((matrix @ state.T).T)
-
-
-def _block_matrix(prog: Program, block: LinearBlock, w: Array) -> tuple[Array | None, Any]:
-    """The matrix of a sparse block: dense over its distinct sources (zeros where
-    there is no connection) when at least DENSE_FILL of that is filled, else CSR.
-
-    The block's layout (CSR data in :attr:`Program.weights`) is unchanged; only its
-    evaluation picks the faster product.
-    """
-    rows = len(block.indptr) - 1
-    cols, inverse = np.unique(block.indices, return_inverse=True)
-    if len(cols) and len(w) >= DENSE_FILL * rows * len(cols):
-        matrix = np.zeros((rows, len(cols)), dtype=w.dtype)
-        matrix[np.repeat(np.arange(rows), np.diff(block.indptr)), inverse] = w
-        return cols, matrix
-    return None, sp.csr_matrix((w, block.indices, block.indptr), shape=(rows, prog.n_neurons))
-
-
-def apply_activation(seg: ActivationSegment, xi: Array) -> Array:
-    """Outputs of one activation segment from its potentials ``(B, len(rows))``."""
-    act = seg.activation
-    if not act.group:
-        return act.forward(xi, **seg.params)
-    y = np.empty_like(xi)
-    base = _positions(seg.rows, xi.shape[1])  # ascending positions within the stage
-    for g, members in enumerate(seg.groups):
-        local = np.searchsorted(base, members)
-        params = {k: v[g] for k, v in seg.params.items()}
-        y[:, local] = act.forward(xi[:, local], **params)
-    return y
-
-
-def _positions(index: slice | Array, length: int) -> Array:
-    if isinstance(index, slice):
-        return np.arange(index.start, index.stop)
-    return index
-
-
-def _length(index: slice | Array, n: int) -> int:
-    return index.stop - index.start if isinstance(index, slice) else len(index)

@@ -22,7 +22,7 @@ import numpy as np
 
 from .checks import keywords
 from .errors import DataError, ParameterError
-from .learn.hebb import _patterns, hebb_weights
+from .learn.hebb import check_patterns, hebb_weights
 from .limits import check_network_size
 from .network import Network, NeuronId
 
@@ -33,7 +33,7 @@ RULES = ("hebb", "pseudo-inverse")
 
 def pseudo_inverse_weights(patterns: Any) -> np.ndarray:
     """``W = X⁺X`` with a zero diagonal (the projection rule)."""
-    x = _patterns(patterns)
+    x = check_patterns(patterns)
     w = np.linalg.pinv(x) @ x
     w = 0.5 * (w + w.T)  # exact symmetry (the projection is symmetric up to rounding)
     np.fill_diagonal(w, 0.0)
@@ -74,7 +74,7 @@ def hopfield(
     >>> net.weight("y1", "y2")
     0.0
     """
-    x = _patterns(patterns)
+    x = check_patterns(patterns)
     n = x.shape[1]
     check_network_size(n, n * (n - 1), f"hopfield(patterns of {n} values)")
     if not np.all(np.abs(x) == 1.0):

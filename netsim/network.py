@@ -628,25 +628,13 @@ class Network:
         Neurons without incoming connections are in layer 0 unless the user says
         otherwise; a neuron sits one layer after its deepest predecessor. A user
         layer number is kept when it is consistent (greater than every
-        predecessor's layer); otherwise this raises :class:`NetworkError`.
+        predecessor's layer); otherwise this raises :class:`NetworkError`. The
+        layering is compile's (:attr:`Program.layer`), which the layered rule and
+        backpropagation use: one owner of the rule.
         """
         self.require_acyclic("layers()")
-        graph = self.graph
-        numbers: dict[NeuronId, int] = {}
-        for n in nx.topological_sort(graph):
-            deepest = max((numbers[p] for p in graph._pred[n]), default=-1)
-            given = graph.nodes[n].get("layer")
-            if given is None:
-                numbers[n] = deepest + 1
-            elif given <= deepest:
-                culprit = max(graph._pred[n], key=numbers.__getitem__)
-                raise NetworkError(
-                    f"neuron {n!r} has layer {given} but its predecessor {culprit!r} is in "
-                    f"layer {numbers[culprit]}; a layer must come after its predecessors"
-                )
-            else:
-                numbers[n] = int(given)
-        return numbers
+        prog = self.compile()
+        return dict(zip(prog.neurons, prog.layer.tolist(), strict=True))
 
     def layers(self) -> list[list[NeuronId]]:
         """The layers of an acyclic network, each in neuron order.
@@ -666,34 +654,23 @@ class Network:
     def configuration(self) -> list[NeuronId | tuple[NeuronId, NeuronId]]:
         """The keys of the configuration vector, in order.
 
-        A bias is keyed by its neuron id, a weight by ``(source, target)``.
+        A bias is keyed by its neuron id, a weight by ``(source, target)``. The order
+        is compile's (:attr:`Program.bias_slots`, :attr:`Program.weight_slots`).
         """
-        keys: list[NeuronId | tuple[NeuronId, NeuronId]] = []
-        for j, sources in self._incoming_in_order():
-            if POTENTIALS.get(self.graph.nodes[j].get("potential", "weighted_sum")).has_bias:
-                keys.append(j)
-            keys.extend((i, j) for i in sources)
+        prog = self.compile()
+        neurons = prog.neurons
+        keys: list[Any] = [None] * prog.n_config
+        for j in np.flatnonzero(prog.bias_slots >= 0).tolist():
+            keys[int(prog.bias_slots[j])] = neurons[j]
+        targets = np.repeat(np.arange(prog.n_neurons), prog.in_degree).tolist()
+        for slot, i, j in zip(prog.weight_slots.tolist(), prog.sources.tolist(), targets,
+                              strict=True):
+            keys[slot] = (neurons[i], neurons[j])
         return keys
-
-    def _incoming_in_order(self) -> Iterator[tuple[NeuronId, list[NeuronId]]]:
-        graph = self.graph
-        index = {n: k for k, n in enumerate(graph.nodes)}
-        for j in graph.nodes:
-            pred = graph._pred[j]
-            if pred:
-                yield j, sorted(pred, key=index.__getitem__)
 
     def get_weights(self) -> np.ndarray:
         """The configuration vector (see the module docstring for its order)."""
-        graph = self.graph
-        values: list[float] = []
-        for j, sources in self._incoming_in_order():
-            node = graph.nodes[j]
-            if POTENTIALS.get(node.get("potential", "weighted_sum")).has_bias:
-                values.append(node.get("bias", 0.0))
-            pred = graph._pred[j]
-            values.extend(pred[i].get("weight", 1.0) for i in sources)
-        return np.array(values, dtype=np.float64)
+        return self.compile().configuration_vector()
 
     @keywords
     def set_weights(self, vector: Sequence[float] | np.ndarray) -> None:
@@ -706,11 +683,8 @@ class Network:
             ) from None
         graph = self.graph
         nodes, preds = graph._node, graph._pred
-        plan = [
-            (j, POTENTIALS.get(nodes[j].get("potential", "weighted_sum")).has_bias, sources)
-            for j, sources in self._incoming_in_order()
-        ]
-        size = sum(has_bias + len(sources) for _j, has_bias, sources in plan)
+        prog = self.compile()  # the configuration order is compile's
+        size = prog.n_config
         if vec.shape != (size,):
             raise ParameterError(
                 f"set_weights expects a vector of {size} values (the configuration of "
@@ -720,14 +694,15 @@ class Network:
             bad = int(np.flatnonzero(~np.isfinite(vec))[0])
             key = self.configuration()[bad]
             raise ParameterError(f"set_weights: value {bad} ({key!r}) is not finite")
-        values = iter(vec.tolist())
+        values = vec.tolist()
+        neurons = prog.neurons
         setitem = dict.__setitem__  # one version bump below instead of one per entry
-        for j, has_bias, sources in plan:
-            if has_bias:
-                setitem(nodes[j], "bias", next(values))
-            pred = preds[j]
-            for i in sources:
-                setitem(pred[i], "weight", next(values))
+        for j in np.flatnonzero(prog.bias_slots >= 0).tolist():
+            setitem(nodes[neurons[j]], "bias", values[int(prog.bias_slots[j])])
+        targets = np.repeat(np.arange(prog.n_neurons), prog.in_degree).tolist()
+        for slot, i, j in zip(prog.weight_slots.tolist(), prog.sources.tolist(), targets,
+                              strict=True):
+            setitem(preds[neurons[j]][neurons[i]], "weight", values[slot])
         graph.version += 1
 
     def layer_weights(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -961,11 +936,13 @@ class Network:
 
         return compile_network(self, dtype=dtype)
 
-    def run(self, inputs: Any, **options: Any) -> Any:
+    def run(self, inputs: Any = None, **options: Any) -> Any:
         """Run the network on one input ``(k,)`` or a batch ``(B, k)``.
 
         See :func:`netsim.simulate.run` for the options (``rule``, ``steps``,
-        ``max_steps``, ``tol``, ``order``, ``seed``, ``record``).
+        ``max_steps``, ``tol``, ``order``, ``seed``, ``record``, ``initial_state``,
+        ``clamp``, ``pin``, ``monitors``, ``temperature``). A network without inputs
+        runs with no input argument.
         """
         from .simulate import run
 

@@ -12,7 +12,8 @@ raises :class:`~netsim.MissingExtraError` naming ``pip install netsim[plot]``.
   separating lines ``w1·x1 + w2·x2 + b = 0`` (the course's pictures);
 - :func:`plot_patterns` — states as small images (``shape=(7, 7)``);
 - :func:`plot_recall` — overlaps with the stored patterns and, given the network, the
-  energy, per step of a recall.
+  energy, per step of a recall;
+- :func:`plot_capacity` — the error rate of a Hopfield network against its load.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .analyse.recall import Recall
+    from .analyse.recall import CapacityResult, Recall
     from .learn.train import History
     from .network import Network
     from .simulate.result import Run
 
 __all__ = [
     "history_png",
+    "plot_capacity",
     "plot_decision_regions",
     "plot_history",
     "plot_patterns",
@@ -383,9 +385,9 @@ def plot_decision_regions(
         title = "argmax of the outputs"
     if D is not None:
         d = as_floats(D, "D")
-        if d.ndim == 0:
-            raise ParameterError(f"D must have one target per sample ({len(pts)}), got "
-                                 "a single number")
+        if d.ndim not in (1, 2):
+            raise ParameterError(f"D must have one target per sample ({len(pts)}): class "
+                                 f"numbers or rows of targets, got shape {d.shape}")
         if d.ndim == 2 and d.shape[1] > 1:
             classes = np.argmax(d, axis=1)
         else:
@@ -588,4 +590,44 @@ def plot_recall(
         ax.right_ax = right
     ax.legend(handles, names, fontsize="small", loc="best")
     ax.set_title(f"recall ({result.rule} rule)")
+    return ax
+
+
+@keywords
+def plot_capacity(result: CapacityResult, ax: Axes | None = None) -> Axes:
+    """The error rate against the load α = P/N of :func:`netsim.capacity_experiment`.
+
+    Bit error rate after recall from each stored pattern, the fraction of patterns
+    recalled, and the fraction of bits unstable at the stored pattern, with the
+    theoretical capacity α_c ≈ 0.138 (Amit, Gutfreund and Sompolinsky) dotted.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import netsim as ns
+    >>> result = ns.capacity_experiment(n=20, loads=(0.05, 0.1), trials=1, seed=0)
+    >>> [line.get_label() for line in result.plot().get_lines()][:2]
+    ['bit error rate', 'patterns recalled']
+    """
+    from .analyse.recall import CapacityResult
+
+    if not isinstance(result, CapacityResult):
+        raise ParameterError(f"plot_capacity expects the result of ns.capacity_experiment, "
+                             f"got {describe(result)}")
+    ax = _axes(ax)
+    loads = np.asarray(result.loads, dtype=float)
+    ax.plot(loads, result.error_rate, marker="o", color="#b2182b", label="bit error rate")
+    ax.plot(loads, result.recalled, marker="s", color="#2166ac", label="patterns recalled")
+    ax.plot(loads, result.initial_error, marker=".", linestyle="--", color="#888888",
+            label="bits unstable at the pattern")
+    ax.axvline(0.138, color="#333333", linestyle=":", linewidth=1, label="α_c ≈ 0.138")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("load α = P / N")
+    ax.set_ylabel("fraction")
+    ax.set_title(f"Hopfield capacity, N = {result.n}")
+    ax.legend(fontsize="small", loc="best")
     return ax

@@ -8,7 +8,11 @@ and applies σ_j from the registry's ``forward`` with that neuron's parameters (
 over the members of its group). The rules, the stopping rules, step counting, periods
 and transients follow docs/simulation.md. Weights, biases, inputs and initial values lie
 on a grid of quarters, so weighted sums of grid values are exact in float64 and float32
-and decisions at ξ = 0 (the step and sign zero rules) are exercised exactly.
+and decisions at ξ = 0 (the step and sign zero rules, including ``zero="keep"``: the
+neuron keeps its value) are exercised exactly. Weights off the grid (multiples of 1/10,
+which binary floats round) exercise the rule that rounding never decides a threshold:
+the reference sums threshold neurons' potentials exactly (fractions), the engine must
+agree.
 
 Hand-checked cases (the reference must agree with them, and so must the engine):
 
@@ -28,7 +32,9 @@ Hand-checked cases (the reference must agree with them, and so must the engine):
 
 from __future__ import annotations
 
+import copy
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -42,6 +48,7 @@ from netsim.functions import ACTIVATIONS
 # --- the network description and its construction ------------------------------------
 
 GRID = st.integers(-8, 8).map(lambda k: k / 4)
+TENTHS = st.integers(-8, 8).map(lambda k: k / 10)  # rounded in binary: near-ties
 DISCRETE = ("step", "sign")
 CONTINUOUS = ("identity", "sigmoid", "tanh", "scaled_tanh", "relu", "saturated",
               "gaussian", "softmax")
@@ -57,12 +64,14 @@ def _activation(draw, name):
     elif name == "gaussian":
         params["width"] = draw(st.sampled_from([0.5, 1.0, 3.0]))
     elif name == "sign":
-        params["zero"] = draw(st.sampled_from([-1.0, 0.0, 1.0]))
+        params["zero"] = draw(st.sampled_from([-1.0, 0.0, 1.0, "keep"]))
+    elif name == "step" and draw(st.booleans()):
+        params["zero"] = draw(st.sampled_from([0.0, 1.0, "keep"]))
     return params
 
 
 @st.composite
-def networks(draw, acyclic: bool, discrete: bool = False, max_n: int = 6):
+def networks(draw, acyclic: bool, discrete: bool = False, max_n: int = 6, weights=GRID):
     n = draw(st.integers(1, max_n))
     acts = DISCRETE if discrete else DISCRETE + CONTINUOUS
     neurons = []
@@ -82,7 +91,7 @@ def networks(draw, acyclic: bool, discrete: bool = False, max_n: int = 6):
             if acyclic and rank[i] >= rank[j]:
                 continue
             if draw(st.integers(0, 2)) == 0:
-                edges[(i, j)] = draw(GRID)
+                edges[(i, j)] = draw(weights)
     # A softmax member without inputs would keep its value; keep groups evaluable.
     for j, nd in enumerate(neurons):
         if nd["act"] == "softmax" and not any(t == j for _s, t in edges):
@@ -142,6 +151,11 @@ class Ref:
         if nd["pot"] == "distance":  # ‖y − w‖_p over the incoming connections; no bias
             p = nd["p"]
             return sum(abs(s[i] - w) ** p for i, w in self.preds[j]) ** (1 / p)
+        if nd["act"] in DISCRETE:  # the exact sum: rounding never decides a threshold
+            exact = Fraction(nd["bias"]) + sum(Fraction(w) * Fraction(float(s[i]))
+                                               for i, w in self.preds[j])
+            return float(exact) if exact == 0 or float(exact) != 0 else math.copysign(
+                5e-324, exact)  # a tiny exact sum keeps its sign
         return nd["bias"] + sum(w * s[i] for i, w in self.preds[j])
 
     def evaluate(self, members, s):
@@ -150,13 +164,26 @@ class Ref:
         act = ACTIVATIONS.get(self.nd[members[0]]["act"])
         if act.group:
             return np.asarray(act.forward(xis[None, :]), dtype=float)[0]
-        return np.array([float(act.forward(np.array([x]), **self.nd[j]["params"])[0])
-                         for j, x in zip(members, xis, strict=True)])
+        out = np.array([float(act(np.array([x]), **self.nd[j]["params"])[0])
+                        for j, x in zip(members, xis, strict=True)])
+        keep = np.isnan(out)  # zero="keep" at ξ = 0: the neuron keeps its value
+        out[keep] = s[np.asarray(members)[keep]]
+        return out
 
     def initial(self, x):
         s = np.array([nd["initial"] for nd in self.nd], dtype=float)
         s[self.inputs] = x
         return s
+
+    def held(self, held):
+        """The same network with the neurons ``held`` never updated (clamp, pin)."""
+        other = copy.copy(self)
+        other.updatable = [j for j in self.updatable if j not in set(held)]
+        other.discrete = all(self.nd[j]["act"] in DISCRETE for j in other.updatable)
+        return other
+
+    def two_values(self, j):
+        return (-1.0, 1.0) if self.nd[j]["act"] == "sign" else (0.0, 1.0)
 
     # layers: longest-path depth from the neurons without inputs, or the user's numbers
     def layers(self):
@@ -171,8 +198,14 @@ class Ref:
                     pending.remove(j)
         return [depth[j] for j in range(self.n)]
 
-    def run(self, x, rule, steps=None, max_steps=None, tol=0.0, order="cyclic", seed=None):
-        s = self.initial(x)
+    def run(self, x, rule, steps=None, max_steps=None, tol=0.0, order="cyclic", seed=None,
+            state=None, temperature=None):
+        """``state``: a full starting state (else the initial state for ``x``);
+        ``temperature``: Glauber updates of the sequential rule — after the sweep's
+        order is drawn, each step draws u = rng.random() and the neuron takes its high
+        value iff u < σ((hi − lo)·ξ/T)."""
+        s = self.initial(x) if state is None else np.array(state, dtype=float)
+        self.ties = 0  # threshold evaluations at exactly ξ = 0 (sequential)
         traj = [s.copy()]
         upd = self.updatable
         nu = len(upd)
@@ -200,7 +233,7 @@ class Ref:
         if max_steps is None:
             max_steps = 1000 * unit
         limit = steps if fixed else max_steps
-        cycles = self.discrete and (rule == "parallel" or order == "cyclic")
+        cycles = self.discrete and (rule == "parallel" or order == "cyclic") and not temperature
         seen = {s.tobytes(): 0}
         rng = np.random.default_rng(seed)
         converged, period, transient, last = False, None, None, 0
@@ -229,7 +262,16 @@ class Ref:
                     else:
                         sel = [upd[i] for i in rng.integers(0, nu, size=nu)]
                 g = self.group(sel.pop(0))
-                new = self.evaluate(g, s)
+                if temperature:
+                    (j,) = g
+                    lo, hi = self.two_values(j)
+                    xi = self.xi(j, s)
+                    p_high = 1.0 / (1.0 + math.exp(min(700.0, -(hi - lo) * xi / temperature)))
+                    new = np.array([hi if rng.random() < p_high else lo])
+                else:
+                    if self.nd[g[0]]["act"] in DISCRETE and self.xi(g[0], s) == 0:
+                        self.ties += 1
+                    new = self.evaluate(g, s)
                 changed = bool(np.any(np.abs(new - s[g]) > tol))
                 s = s.copy()
                 s[g] = new
@@ -240,7 +282,8 @@ class Ref:
             sweep_changed |= changed
             if boundary:
                 stable = not sweep_changed
-                if stable and rule == "sequential" and order == "random-replacement":
+                if stable and rule == "sequential" and order == "random-replacement" and (
+                        not temperature):
                     stable = all(np.all(np.abs(self.evaluate(self.group(j), s)
                                                - s[self.group(j)]) <= tol) for j in upd)
                 sweep_changed = False
@@ -430,6 +473,60 @@ def test_float32_close_to_reference(data):
     check(run, refs, False, atol=1e-3, rtol=1e-3, exact_flow=False)
 
 
+@settings(max_examples=60)
+@given(st.data())
+def test_threshold_decisions_are_exact_off_the_grid(data):
+    """Weights in tenths: the float sums of near-ties round either way; every rule must
+    decide on the exact sum of the stored weights times the state."""
+    rule, order = data.draw(st.sampled_from([("parallel", "cyclic"), ("sequential", "cyclic"),
+                                             ("sequential", "random"),
+                                             ("sequential", "random-replacement")]))
+    desc = data.draw(networks(acyclic=data.draw(st.booleans()), discrete=True, max_n=6,
+                              weights=TENTHS))
+    ref = Ref(desc)
+    batch = data.draw(st.sampled_from([0, 2]))
+    x = inputs_for(data.draw, desc, batch)
+    seed = data.draw(st.integers(0, 2**16))
+    steps = data.draw(st.sampled_from([None, 6]))
+    run = build(desc).run(x, rule=rule, order=order, seed=seed, steps=steps, max_steps=40,
+                          record=True)
+    refs = ref_runs(ref, x, rule=rule, order=order, seed=seed, steps=steps, max_steps=40)
+    check(run, refs, batch == 0, atol=0, rtol=0)
+
+
+def test_keep_hand_case():
+    """a, b sign with zero="keep", a → b weight 1, b → a weight −1, a starts at +1, b at 0
+    (off the two values). Parallel: ξ_a = −b = 0 → a keeps +1; ξ_b = a = 1 → +1:
+    (1, 1). Then ξ_a = −1 → −1, ξ_b = 1 → 1: (−1, 1); then (−1, −1); then (1, −1) ..."""
+    net = ns.Network()
+    net.add_neuron("a", activation="sign", zero="keep", initial=1.0)
+    net.add_neuron("b", activation="sign", zero="keep", initial=0.0)
+    net.connect("a", "b", 1.0)
+    net.connect("b", "a", -1.0)
+    run = net.run([], rule="parallel", steps=4, record=True)
+    np.testing.assert_array_equal(run.trace, [[1, 0], [1, 1], [-1, 1], [-1, -1], [1, -1]])
+    # sequential cyclic: a sees b = 0 → keeps 1; b sees a = 1 → 1
+    run = net.run([], rule="sequential", steps=2, record=True)
+    np.testing.assert_array_equal(run.trace, [[1, 0], [1, 0], [1, 1]])
+    desc = dict(neurons=[dict(id="a", act="sign", params={"zero": "keep"}, pot="weighted_sum",
+                              p=None, bias=0.0, initial=1.0, layer=None, group=None),
+                         dict(id="b", act="sign", params={"zero": "keep"}, pot="weighted_sum",
+                              p=None, bias=0.0, initial=0.0, layer=None, group=None)],
+                edges={(0, 1): 1.0, (1, 0): -1.0}, inputs=[], outputs=[])
+    ref = Ref(desc).run(np.zeros(0), rule="parallel", steps=4)
+    np.testing.assert_array_equal(ref["trace"], [[1, 0], [1, 1], [-1, 1], [-1, -1], [1, -1]])
+
+
+def test_layered_keep_keeps_the_initial_value():
+    """x → y (step, zero="keep", initial 0.5 off the two values): input 0 gives ξ = 0, so
+    y keeps 0.5; input 1 gives 1."""
+    net = ns.Network()
+    net.add_input("x")
+    net.add_output("y", activation="step", zero="keep", initial=0.5)
+    net.connect("x", "y", 1.0)
+    np.testing.assert_array_equal(net.run([[0.0], [1.0], [-1.0]]).output, [[0.5], [1.0], [0.0]])
+
+
 # --- hand-checked cases --------------------------------------------------------------------
 
 def test_hand_cases():
@@ -565,3 +662,187 @@ def test_softmax_group_across_layers_runs_under_parallel_and_sequential():
     assert r.converged and math.isclose(p, math.e / (math.e + math.exp(p)), rel_tol=1e-9)
     with pytest.raises(NetworkError, match="spans layers 1, 2"):
         net.run([1.0])  # the default rule for an acyclic network is layered
+
+
+# --- starting and holding, records per sweep, temperature ---------------------------------
+
+def sweep_rows(trace, unit):
+    """The rows of a per-step trace at sweep ends (and the final state after a partial
+    last sweep): what record="sweep" keeps."""
+    rows = list(trace[::unit])
+    if (len(trace) - 1) % unit:
+        rows.append(trace[-1])
+    return np.array(rows)
+
+
+@settings(max_examples=80)
+@given(st.data())
+def test_initial_state_clamp_pin_match_reference(data):
+    """A full initial state, clamped and pinned neurons, under every rule, against the
+    reference that simply never updates a held neuron (DESIGN §1 "Starting and holding")."""
+    acyclic = data.draw(st.booleans())
+    discrete = data.draw(st.booleans())
+    desc = data.draw(networks(acyclic=acyclic, discrete=discrete, max_n=5))
+    ref = Ref(desc)
+    n = ref.n
+    rules = [("parallel", "cyclic"), ("sequential", "cyclic"), ("sequential", "random"),
+             ("sequential", "random-replacement")] + ([("layered", "cyclic")] if acyclic else [])
+    rule, order = data.draw(st.sampled_from(rules))
+    if rule == "sequential" and order != "cyclic" and not discrete:
+        order = "cyclic"
+    batch = data.draw(st.sampled_from([0, 2]))
+    shape = (batch, n) if batch else (n,)
+    start = np.array(data.draw(st.lists(GRID, min_size=int(np.prod(shape)),
+                                        max_size=int(np.prod(shape))))).reshape(shape)
+    with_x = data.draw(st.booleans())
+    x = inputs_for(data.draw, desc, batch) if with_x else None
+    clamp = {f"n{j}": v for j, v in data.draw(st.dictionaries(st.integers(0, n - 1), GRID,
+                                                              max_size=2)).items()}
+    pin = [f"n{j}" for j in data.draw(st.lists(st.integers(0, n - 1), unique=True,
+                                               max_size=2))]
+    held = {int(k[1:]) for k in clamp} | {int(k[1:]) for k in pin}
+    record = data.draw(st.sampled_from(["step", "sweep"]))
+    exact = discrete or acyclic
+    steps = data.draw(st.sampled_from([None, 3, 7])) if exact else data.draw(st.integers(0, 6))
+    seed = data.draw(st.integers(0, 2**16))
+    # the reference's starting state: the state, the inputs, the clamps
+    states = np.atleast_2d(start).copy()
+    if x is not None:
+        states[:, desc["inputs"]] = np.atleast_2d(x)
+    for k, v in clamp.items():
+        states[:, int(k[1:])] = v
+    sub = ref.held(held)
+    net = build(desc)
+    kw = dict(rule=rule, order=order, seed=seed, steps=steps, max_steps=40)
+    if rule == "layered" and any(
+            len({sub.layers()[k] for k in range(n) if ref.nd[k]["act"] == "softmax"
+                 and ref.nd[k]["group"] == g}) > 1 for g in (None, "g")):
+        return  # a softmax group over layers: refused (tested above)
+    run = net.run(x, initial_state=start, clamp=clamp, pin=pin, record=record, **kw)
+    refs = [sub.run(None, state=s, **kw) for s in states]
+    unit = len(sub.updatable) if rule == "sequential" and record == "sweep" else 1
+    if unit > 1:
+        for r in refs:
+            r["trace"] = sweep_rows(r["trace"], unit)
+    check(run, refs, batch == 0, exact_flow=exact)
+    # a held neuron never moves, whatever the rule
+    trace = run.trace if batch else run.trace[:, None]
+    for j in held:
+        assert np.all(trace[:, :, j] == states[:, j])
+
+
+def test_record_by_sweep_hand_case():
+    """Three sign neurons in a ring a → b → c → a (weights 1), start (1, −1, −1),
+    cyclic order: step 1 a sees c = −1 → −1; step 2 b sees a = −1 → −1 (no change);
+    step 3 c sees b = −1 → −1 (no change): sweep 1 ends at (−1, −1, −1). Sweep 2
+    changes nothing: converged after 6 steps, 2 sweeps, trace rows 0, 1, 2."""
+    net = ns.Network()
+    for j in "abc":
+        net.add_neuron(j, activation="sign")
+    net.connect_many([("a", "b", 1.0), ("b", "c", 1.0), ("c", "a", 1.0)])
+    run = net.run(initial_state=[1, -1, -1], rule="sequential", record="sweep")
+    assert (run.steps, run.converged) == (6, True)
+    assert run.trace.tolist() == [[1, -1, -1], [-1, -1, -1], [-1, -1, -1]]
+    assert np.array_equal(net.run(initial_state=[1, -1, -1], rule="sequential",
+                                  record=True).trace[::3], run.trace)
+    # steps=4: one sweep and one step; the last row is the final state
+    run = net.run(initial_state=[1, -1, 1], rule="sequential", steps=4, record="sweep")
+    assert run.trace.tolist() == [[1, -1, 1], [1, 1, 1], [1, 1, 1]]
+    # pinning b: a sweep is a and c only (2 steps)
+    run = net.run(initial_state=[1, -1, 1], pin=["b"], rule="sequential", record="sweep")
+    assert run.trace.tolist() == [[1, -1, 1], [1, -1, -1], [-1, -1, -1], [-1, -1, -1]]
+    assert run.steps == 6
+
+
+def three_valued(ref):
+    return any(ref.nd[j]["params"].get("zero") == 0.0 and ref.nd[j]["act"] == "sign"
+               for j in ref.updatable)
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_temperature_matches_reference(data):
+    """Glauber updates with the reference's exact use of the generator (one sample)."""
+    desc = data.draw(networks(acyclic=data.draw(st.booleans()), discrete=True, max_n=5))
+    ref = Ref(desc)
+    order = data.draw(st.sampled_from(["cyclic", "random", "random-replacement"]))
+    x = inputs_for(data.draw, desc, 0)
+    seed = data.draw(st.integers(0, 2**16))
+    temperature = data.draw(st.sampled_from([0.1, 0.5, 1.0, 4.0]))
+    steps = data.draw(st.sampled_from([None, 4, 11]))
+    net = build(desc)
+    if three_valued(ref):  # sign with zero=0 has three values: no Glauber rule
+        with pytest.raises(ns.ParameterError, match="two-valued"):
+            net.run(x, rule="sequential", temperature=temperature)
+        return
+    run = net.run(x, rule="sequential", order=order, seed=seed, steps=steps, max_steps=30,
+                  temperature=temperature, record=True)
+    r = ref.run(x, rule="sequential", order=order, seed=seed, steps=steps, max_steps=30,
+                temperature=temperature)
+    check(run, [r], True, atol=0, rtol=0)
+    again = net.run(x, rule="sequential", order=order, seed=seed, steps=steps,
+                    max_steps=30, temperature=temperature, record=True)
+    np.testing.assert_array_equal(again.trace, run.trace)  # same seed, same run
+
+
+@settings(max_examples=40)
+@given(st.data())
+def test_temperature_to_zero_is_deterministic(data):
+    """T → 0: P(high) → 1 for ξ > 0 and 0 for ξ < 0, so where no potential is exactly 0
+    the run is the deterministic one (at ξ = 0 the Glauber rule gives 1/2). Cyclic
+    order: with a random order the temperature's draws share the generator, so the
+    selections differ from a deterministic run's (compared in the test above)."""
+    desc = data.draw(networks(acyclic=False, discrete=True, max_n=5))
+    ref = Ref(desc)
+    x = inputs_for(data.draw, desc, 0)
+    order = "cyclic"
+    r = ref.run(x, rule="sequential", order=order, seed=1, steps=12)
+    if ref.ties or three_valued(ref):
+        return
+    net = build(desc)
+    cold = net.run(x, rule="sequential", order=order, seed=1, steps=12, temperature=1e-300,
+                   record=True)
+    np.testing.assert_array_equal(cold.trace, r["trace"])
+    zero = net.run(x, rule="sequential", order=order, seed=1, steps=12, temperature=0,
+                   record=True)
+    np.testing.assert_array_equal(zero.trace, r["trace"])
+
+
+@pytest.mark.parametrize(("activation", "low"), [("sign", -1.0), ("step", 0.0)])
+def test_temperature_probability_of_one_neuron(activation, low):
+    """One neuron with ξ = b (a zero self-loop): P(high) = σ((hi − lo)·b/T). 40,000
+    independent samples of one step; the mean lies within 4.5 binomial standard errors."""
+    b, t = 0.3, 0.8
+    net = ns.Network()
+    net.add_neuron("a", activation=activation, bias=b)
+    net.connect("a", "a", 0.0)
+    run = net.run(initial_state=np.full((40_000, 1), low), rule="sequential", steps=1,
+                  temperature=t, seed=5)
+    p = 1 / (1 + math.exp(-(1.0 - low) * b / t))
+    share = float(np.mean(run.state[:, 0] == 1.0))
+    assert abs(share - p) < 4.5 * math.sqrt(p * (1 - p) / 40_000)
+    assert set(np.unique(run.state).tolist()) <= {low, 1.0}
+
+
+@pytest.mark.parametrize("order", ["cyclic", "random"])
+def test_lockstep_batch_equals_per_sample_runs(order):
+    """A batch of at least 8 on a dense threshold network runs the whole batch in
+    lockstep; it gives exactly the per-sample runs (and the reference's)."""
+    rng = np.random.default_rng(3)
+    n = 16
+    w = rng.integers(-3, 4, size=(n, n)) / 4
+    w = w + w.T
+    np.fill_diagonal(w, 0.0)
+    neurons = [dict(id=f"n{j}", act="sign", params={"zero": "keep"} if j % 3 == 0 else {},
+                    pot="weighted_sum", p=None, bias=float(rng.integers(-2, 3) / 4),
+                    initial=0.0, layer=None, group=None) for j in range(n)]
+    edges = {(i, j): float(w[j, i]) for i in range(n) for j in range(n) if i != j}
+    desc = dict(neurons=neurons, edges=edges, inputs=list(range(n)), outputs=[0])
+    net = build(desc)
+    x = rng.choice([-1.0, 1.0], size=(12, n))
+    batch = net.run(x, rule="sequential", order=order, seed=4)
+    refs = ref_runs(Ref(desc), x, rule="sequential", order=order, seed=4)
+    check(batch, refs, False, atol=0, rtol=0)
+    for b in range(len(x)):
+        one = net.run(x[b], rule="sequential", order=order, seed=4)
+        assert np.array_equal(one.state, batch.state[b]) and one.steps == batch.steps[b]

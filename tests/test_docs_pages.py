@@ -2,10 +2,10 @@
 
 test_network_docs.py runs concepts.md, index.md and simulation.md, test_readme.py the
 README and test_cli_docs.py the command sessions of cli.md. Here the Python blocks of
-format.md, learning.md, dynamics.md, diagrams.md, examples.md and pictures.md run, each
-page as one script in a fresh interpreter (see ``_docs``), in a directory holding
-``xor.json``, the file shown in format.md; the links between pages and the examples
-page are checked.
+format.md, learning.md, dynamics.md, diagrams.md, examples.md, pictures.md and
+architecture.md run, each page as one script in a fresh interpreter (see ``_docs``), in
+a directory holding ``xor.json``, the file shown in format.md; the links between pages
+and the examples page are checked.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from _docs import DOCS, ROOT, code_blocks, run_python
 
 PAGES = ["format.md", "learning.md", "dynamics.md", "diagrams.md", "examples.md",
-         "pictures.md"]
+         "pictures.md", "architecture.md"]
 
 
 def test_index_links_every_page():

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import netsim as ns
+from netsim.core import layer_stages, parallel_stage
 
 DISCRETE = ("step", "sign")
 CONTINUOUS = ("identity", "tanh", "sigmoid", "relu")
@@ -214,7 +215,7 @@ def mixed_networks(draw):
 @given(mixed_networks())
 def test_plans_match_the_reference_evaluation(case):
     """One parallel step, and a layered run, equal compile.evaluate_stage's results."""
-    from netsim.compile import evaluate_stage
+    from netsim.core import evaluate_stage
 
     net, x = case
     try:
@@ -223,7 +224,7 @@ def test_plans_match_the_reference_evaluation(case):
         return
     state = prog.initial_state(x[None, :])
     if len(prog.updated):
-        stage = prog.parallel_stage
+        stage = parallel_stage(prog)
         _xi, y = evaluate_stage(prog, stage, state)
         expected = state.copy()
         expected[:, stage.targets] = y
@@ -231,7 +232,7 @@ def test_plans_match_the_reference_evaluation(case):
         assert np.allclose(got, expected[0], rtol=1e-12, atol=1e-12, equal_nan=True)
     if not prog.is_recurrent:
         ref = state.copy()
-        for stage in prog.layer_stages:
+        for stage in layer_stages(prog):
             _xi, y = evaluate_stage(prog, stage, ref)
             ref[:, stage.targets] = y
         got = net.run(x).state

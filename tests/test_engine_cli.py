@@ -121,3 +121,45 @@ def test_read_inputs_reorders_columns(tmp_path):
     data = tmp_path / "x.csv"
     data.write_text("b,a\n1,2\n3,4\n")
     assert np.array_equal(read_inputs(data, ["a", "b"]), [[2, 1], [4, 3]])
+
+
+def test_state_and_states(capsys, osc, tmp_path):
+    # mutual inhibition (a, b sign, w = −1 both ways) from (1, 1): parallel flips both
+    # every step (period 2); from (1, −1) it is a fixed point
+    code, out, err = run_cli(capsys, "run", osc, "--state", "1", "-1", "--json")
+    data = json.loads(out)
+    assert code == 0 and err == ""
+    assert (data["state"], data["period"], data["steps"]) == ([1.0, -1.0], 1, 1)
+    code, out, _ = run_cli(capsys, "run", osc, "--state", "1", "1", "--json")
+    assert json.loads(out)["period"] == 2
+    states = tmp_path / "s.csv"
+    states.write_text("b,a\n-1,1\n1,1\n")  # a header names the neurons, in any order
+    code, out, _ = run_cli(capsys, "run", osc, "--states", states, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["period"] == [1, 2] and data["state"][0] == [1.0, -1.0]
+    code, out, _ = run_cli(capsys, "run", osc, "--states", states)
+    assert code == 0 and len(out.splitlines()) == 4  # rule, header, two samples
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--state", "1"], "--state needs 2 values (one per neuron, in neuron order), got 1"),
+        (["--state", "1", "x"], "argument --state: invalid float value: 'x'"),
+        (["--state", "1", "1", "--states", "s.csv"], "not allowed with argument --state"),
+        (["--states", "missing.csv"], "missing.csv"),
+    ],
+)
+def test_state_mistakes(capsys, osc, argv, message):
+    code, _out, err = run_cli(capsys, "run", osc, *argv)
+    assert code == 2 and message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_state_on_a_network_with_inputs(capsys, xor):
+    # the state gives x1 = 1, x2 = 0 (and h1, h2, y); --input overwrites the inputs
+    code, out, _ = run_cli(capsys, "run", xor, "--state", "1", "0", "0", "0", "0", "--json")
+    assert code == 0 and json.loads(out)["output"] == [1.0]
+    code, out, _ = run_cli(capsys, "run", xor, "--state", "1", "0", "0", "0", "0",
+                           "--input", "1", "1", "--json")
+    assert json.loads(out)["output"] == [0.0]

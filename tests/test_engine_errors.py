@@ -64,7 +64,7 @@ def test_layered_on_recurrent_names_the_cycle():
         (dict(tol=-1.0), ns.ParameterError, "tol must be a finite number >= 0"),
         (dict(tol=float("nan")), ns.ParameterError, "tol must be"),
         (dict(seed=-2), ns.ParameterError, "seed must be an integer >= 0"),
-        (dict(record="yes"), ns.ParameterError, "record must be True or False"),
+        (dict(record="yes"), ns.ParameterError, "record must be True, False, 'step' or 'sweep'"),
         (dict(dtype=np.int32), ns.ParameterError, "dtype must be float64 or float32"),
     ],
 )

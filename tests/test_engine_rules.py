@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import netsim as ns
+from netsim.core import layer_stages
 
 
 def chain() -> ns.Network:
@@ -254,11 +255,11 @@ def test_initial_state_outside_the_values_is_not_confused_with_one():
 
 def _reference_layered(net, x):
     """The layered rule straight from compile.evaluate_stage (the reference evaluation)."""
-    from netsim.compile import evaluate_stage
+    from netsim.core import evaluate_stage
 
     prog = net.compile()
     state = prog.initial_state(np.atleast_2d(np.asarray(x, dtype=float)))
-    for stage in prog.layer_stages:
+    for stage in layer_stages(prog):
         _xi, y = evaluate_stage(prog, stage, state)
         state[:, stage.targets] = y
     return state

@@ -33,6 +33,7 @@ import numpy as np
 import pytest
 
 import netsim as ns
+from netsim.core import evaluate_stage, parallel_stage
 from netsim.functions import ACTIVATIONS, POTENTIALS, Parameter
 
 # --- user entries registered for the duration of this module ------------------------
@@ -44,6 +45,16 @@ def _softplus(xi, beta=1.0):
 
 def _softplus_d(xi, y, beta=1.0):
     return ns.get_activation("sigmoid").forward(xi, steepness=beta)
+
+
+def _softplus_k(xi, out, beta=1.0):
+    np.multiply(xi, beta, out=out)
+    np.logaddexp(0.0, out, out=out)
+    out /= beta
+
+
+def _softplus_kb(xi, y, grad_y, out, beta=1.0):
+    out[...] = grad_y * _softplus_d(xi, y, beta)
 
 
 def _tempered_softmax(xi, temperature=1.0):
@@ -73,6 +84,8 @@ USER_ACTIVATIONS = {
     "conformance_softplus": dict(
         forward=_softplus,
         derivative=_softplus_d,
+        inplace=_softplus_k,
+        inplace_backward=_softplus_kb,
         params=(Parameter("beta", 1.0, low=0.0, low_inclusive=False),),
         doc="log(1 + e^(βξ)) / β",
     ),
@@ -154,9 +167,9 @@ def test_user_entries_are_registered_and_usable_in_a_network(user_entries):
     with pytest.raises(ns.ParameterError, match="already registered"):
         ns.register_activation("conformance_softplus", _softplus)
     prog = net.compile()
-    stage = prog.parallel_stage
+    stage = parallel_stage(prog)
     state = np.array([[3.0, 0.0]])
-    xi, y = ns.compile.evaluate_stage(prog, stage, state)
+    xi, y = evaluate_stage(prog, stage, state)
     assert xi[0, 0] == pytest.approx(0.5 * 2.0 * 9.0)
     assert y[0, 0] == pytest.approx(np.log1p(np.exp(2.0 * 9.0)) / 2.0)
 
@@ -304,6 +317,68 @@ def test_activation_per_neuron_parameter_arrays(activation):
     for j in range(n):
         own = {k: float(v[j]) for k, v in params.items()}
         np.testing.assert_allclose(activation.forward(xi[:, j], **own), y[:, j], rtol=1e-12)
+
+
+@each_activation(lambda a: a.inplace is not None)
+def test_activation_inplace_kernel_equals_forward(activation):
+    """The fast kernel writes what ``forward`` returns: scalar parameters, per-neuron
+    parameters along the last axis, and as (rows, 1) columns (the neurons-first layout)."""
+    rng = np.random.default_rng(7)
+    n = 5
+    xi = rng.normal(0, 2, size=(4, n))
+    xi[0, :2] = 0.0  # ties at the jump of a threshold function
+    out = np.full_like(xi, np.nan)
+    activation.inplace(xi, out, **activation.defaults())
+    np.testing.assert_allclose(out, activation.forward(xi, **activation.defaults()),
+                               rtol=1e-15, atol=0)
+    if activation.params:
+        params = _per_neuron(activation, n, rng)
+        expected = activation.forward(xi, **params)
+        activation.inplace(xi, out, **params)
+        np.testing.assert_allclose(out, expected, rtol=1e-15, atol=0)
+        out_t = np.full_like(xi.T, np.nan)
+        activation.inplace(xi.T, out_t, **{k: v[:, None] for k, v in params.items()})
+        np.testing.assert_allclose(out_t, expected.T, rtol=1e-15, atol=0)
+
+
+@each_activation(lambda a: a.inplace_backward is not None)
+def test_activation_fused_backward_equals_derivative(activation):
+    rng = np.random.default_rng(8)
+    xi = rng.normal(0, 2, size=(4, 5))
+    params = _per_neuron(activation, 5, rng) if activation.params else {}
+    y = activation.forward(xi, **params)
+    grad_y = rng.normal(size=xi.shape)
+    out = np.full_like(xi, np.nan)
+    activation.inplace_backward(xi, y, grad_y, out, **params)
+    np.testing.assert_allclose(out, grad_y * activation.derivative(xi, y, **params),
+                               rtol=1e-13, atol=0)
+
+
+def test_user_inplace_kernels_are_used_by_simulation_and_backprop(user_entries):
+    """A user's registered kernels get the same treatment as the built-ins'."""
+    calls = {"forward": 0, "backward": 0}
+
+    def kernel(xi, out, beta=1.0):
+        calls["forward"] += 1
+        _softplus_k(xi, out, beta)
+
+    def fused(xi, y, grad_y, out, beta=1.0):
+        calls["backward"] += 1
+        _softplus_kb(xi, y, grad_y, out, beta)
+
+    ns.register_activation("conformance_counted", _softplus, _softplus_d, inplace=kernel,
+                           inplace_backward=fused, params={"beta": 1.0})
+    try:
+        net = ns.mlp("2-3-1", activation="conformance_counted", seed=0)
+        x = np.array([[0.5, -1.0], [2.0, 0.0]])
+        for rule in ("layered", "parallel"):
+            before = calls["forward"]
+            ns.run(net, x, rule=rule, steps=2)
+            assert calls["forward"] > before, rule
+        ns.gradient(net, x, np.zeros((2, 1)))
+        assert calls["backward"] > 0
+    finally:
+        ACTIVATIONS.remove("conformance_counted")
 
 
 @each_activation(lambda a: a.group and a.params)

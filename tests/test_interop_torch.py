@@ -279,11 +279,14 @@ def test_an_input_with_incoming_connections_is_updated():
         np.testing.assert_allclose(got, [net.run([1.0, 3.0], rule=rule).output], atol=TOL)
 
 
-@pytest.mark.xfail(reason="the layered rule reads the input value of an updated input "
-                   "neuron (trace row 2 shows b = 2, y computed from b = 3); engine bug")
 def test_layered_rule_agrees_on_an_updated_input():
+    # layer 1 updates the input b = 2·a = 2; layer 2 must read that, not the input 3
     net = updated_input_network()
     np.testing.assert_allclose(net.predict([1.0, 3.0]), [np.tanh(2.6)], atol=TOL)
+    run = net.run([[1.0, 3.0], [0.5, 9.0]], record=True)
+    np.testing.assert_allclose(run.trace[:, 0], [[1, 3, 0], [1, 2, 0], [1, 2, np.tanh(2.6)]],
+                               atol=TOL)
+    np.testing.assert_allclose(run.output[:, 0], np.tanh([2.6, 0.1 + 1.0 + 0.25]), atol=TOL)
 
 
 def test_errors_are_clear():

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netsim as ns
-from netsim.compile import evaluate_stage
+from netsim.core import evaluate_stage, layer_stages
 from netsim.learn.backprop import get_plan
 
 SMOOTH = [
@@ -31,7 +31,7 @@ POTENTIALS = [
 def reference_outputs(prog, x, weights, bias):
     """Outputs by the reference evaluation (evaluate_stage over the layer stages)."""
     state = prog.initial_state(np.asarray(x, dtype=float))
-    for stage in prog.layer_stages:
+    for stage in layer_stages(prog):
         _xi, y = evaluate_stage(prog, stage, state, weights=weights, bias=bias)
         state[:, stage.targets] = y
     return state[:, prog.outputs]

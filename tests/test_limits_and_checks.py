@@ -50,7 +50,7 @@ def test_memory_limit_from_the_environment(monkeypatch):
 def test_record_memory_is_estimated_before_running(monkeypatch):
     monkeypatch.setenv("NETSIM_MEMORY_LIMIT", str(10 * 2**20))
     net = ns.zoo.xor()  # 5 neurons: 80 bytes per recorded step (with the assembly copy)
-    with pytest.raises(ns.SizeLimitError, match=r"run\(record=True\) with steps=1000000"):
+    with pytest.raises(ns.SizeLimitError, match=r"run\(record='step'\) with steps=1000000"):
         net.run([1, 0], steps=1_000_000, record=True)
     assert net.run([1, 0], steps=1000, record=True).trace.shape == (1001, 5)
 

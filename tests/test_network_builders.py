@@ -7,6 +7,7 @@ import pytest
 
 import netsim as ns
 from netsim.builders import mlp_neuron_ids
+from netsim.core import evaluate_stage, layer_stages
 from netsim.initializers import INITIALIZERS
 
 # --- sizes ----------------------------------------------------------------------------
@@ -85,8 +86,8 @@ def test_mlp_activations_and_softmax_output_group():
     assert groups[0] == groups[1] >= 0  # one implicit group
     x = np.array([[0.3, -0.7]])
     state = prog.initial_state(x)
-    for stage in prog.layer_stages:
-        _xi, y = ns.compile.evaluate_stage(prog, stage, state)
+    for stage in layer_stages(prog):
+        _xi, y = evaluate_stage(prog, stage, state)
         state[:, stage.targets] = y
     assert state[0, prog.outputs].sum() == pytest.approx(1.0)
 

@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 
 import netsim as ns
-from netsim.compile import evaluate_stage
+from netsim import core
+from netsim.core import evaluate_stage, layer_stages, parallel_stage
 from netsim.zoo import xor
 
 
 def run_layers(prog, x):
     """Apply the program's layer stages in order to a batch of inputs."""
     state = prog.initial_state(np.atleast_2d(np.asarray(x, dtype=prog.dtype)))
-    for stage in prog.layer_stages:
+    for stage in layer_stages(prog):
         _xi, y = evaluate_stage(prog, stage, state)
         state[:, stage.targets] = y
     return state
@@ -57,7 +58,7 @@ def test_xor_truth_table_by_stages():
 def test_xor_potentials_by_hand():
     prog = xor().compile()
     state = prog.initial_state(np.array([[1.0, 0.0]]))
-    stage = prog.layer_stages[0]
+    stage = layer_stages(prog)[0]
     xi, y = evaluate_stage(prog, stage, state)
     names = [prog.neurons[t] for t in stage.targets]
     assert names == ["h1", "h2"]
@@ -84,7 +85,7 @@ def test_program_fields():
         "identity", "identity", "step", "step", "step"]
     state = prog.initial_state(np.array([[1.0, 1.0], [0.0, 1.0]]))
     np.testing.assert_array_equal(state, [[1, 1, 0, 0.5, 0], [0, 1, 0, 0.5, 0]])
-    np.testing.assert_array_equal(prog.parallel_stage.targets, [2, 3, 4])
+    np.testing.assert_array_equal(parallel_stage(prog).targets, [2, 3, 4])
 
 
 def test_recurrent_program_has_cycle_and_no_layers():
@@ -94,10 +95,10 @@ def test_recurrent_program_has_cycle_and_no_layers():
     assert prog.is_recurrent and prog.layer is None
     assert set(prog.cycle) == {"h1", "y"}
     with pytest.raises(ns.CycleError) as exc:
-        prog.layer_stages  # noqa: B018
+        layer_stages(prog)
     assert exc.value.cycle == prog.cycle and "'h1'" in str(exc.value)
     # the parallel stage still works on a recurrent network
-    xi, _y = evaluate_stage(prog, prog.parallel_stage, prog.initial_state(np.ones((1, 2))))
+    xi, _y = evaluate_stage(prog, parallel_stage(prog), prog.initial_state(np.ones((1, 2))))
     assert xi.shape == (1, 3)
 
 
@@ -133,7 +134,7 @@ def test_csr_rows_sorted_by_source_whatever_the_insertion_order():
 def test_mlp_layers_are_dense_blocks_over_views():
     net = ns.mlp("3-4-2", seed=0)
     prog = net.compile()
-    for stage in prog.layer_stages:
+    for stage in layer_stages(prog):
         assert len(stage.linear) == 1
         block = stage.linear[0]
         assert block.dense
@@ -160,7 +161,7 @@ def test_sparse_layers_use_sparse_blocks_and_agree_with_the_definition():
         net.connect(f"h{k}", "y", float(rng.normal()))
     net.connect("x0", "y", 0.5)  # a shortcut
     prog = net.compile()
-    first = prog.layer_stages[0]
+    first = layer_stages(prog)[0]
     assert not any(block.dense for block in first.linear)
     x = rng.normal(size=(3, 6))
     got = run_layers(prog, x)
@@ -180,7 +181,7 @@ def test_mixed_potentials_and_activations_in_one_stage():
                       ("b", "sg", 1.0)])
     prog = net.compile()
     assert prog.bias[prog.index["rbf"]] == 0.0  # the distance potential has no bias
-    xi, y = evaluate_stage(prog, prog.parallel_stage, prog.initial_state(np.array([[3.0, 0.0]])))
+    xi, y = evaluate_stage(prog, parallel_stage(prog), prog.initial_state(np.array([[3.0, 0.0]])))
     # rbf: |3 − 1| + |0 + 1| = 3, exp(−(3/2)²); lin: 2·3 + 0.5; sg: 0 → −1 (tie rule)
     np.testing.assert_allclose(xi, [[3.0, 6.5, 0.0]])
     np.testing.assert_allclose(y, [[np.exp(-2.25), 6.5, -1.0]])
@@ -214,7 +215,7 @@ def test_trained_configuration_evaluates_like_set_weights():
     v = np.random.default_rng(1).normal(size=prog.n_config)
     w, b = prog.split_configuration(v)
     state = prog.initial_state(np.array([[0.2, 0.8]]))
-    for stage in prog.layer_stages:
+    for stage in layer_stages(prog):
         state[:, stage.targets] = evaluate_stage(prog, stage, state, w, b)[1]
     net.set_weights(v)
     np.testing.assert_allclose(state, run_layers(net.compile(), [[0.2, 0.8]]), rtol=1e-12)
@@ -231,7 +232,7 @@ def test_compile_is_cached_until_a_change():
     new = net.compile()
     assert new is not prog and new.weights[new.indptr[4]] == 2.0
     assert prog.weights[prog.indptr[4]] == 1.0  # an old program never changes
-    assert prog.stage([2, 3]) is prog.stage([3, 2])
+    assert core.stage(prog, [2, 3]) is core.stage(prog, [3, 2])
 
 
 def test_float32_program():
@@ -260,7 +261,7 @@ def test_softmax_group_spanning_layers_is_an_error():
     net.connect("p", "q")  # q is one layer later than p
     prog = net.compile()  # the parallel and sequential rules can run it
     with pytest.raises(ns.NetworkError) as exc:
-        _ = prog.layer_stages  # the layered rule (and backprop) cannot
+        _ = layer_stages(prog)  # the layered rule (and backprop) cannot
     msg = str(exc.value)
     assert "softmax group 'g'" in msg and "'p'" in msg and "'q'" in msg and "layers 1, 2" in msg
 
@@ -273,7 +274,7 @@ def test_softmax_groups_are_normalised_separately_and_stage_completes_groups():
     for k, n in enumerate(("a1", "a2", "b1", "b2", "b3")):
         net.connect("x", n, float(k))
     prog = net.compile()
-    stage = prog.stage([prog.index["a1"], prog.index["b1"]])  # partial groups requested
+    stage = core.stage(prog, [prog.index["a1"], prog.index["b1"]])  # partial groups requested
     assert len(stage) == 5
     _xi, y = evaluate_stage(prog, stage, prog.initial_state(np.array([[1.0]])))
     np.testing.assert_allclose(y[0, :2], np.exp([0, 1]) / np.exp([0, 1]).sum())
@@ -283,7 +284,7 @@ def test_softmax_groups_are_normalised_separately_and_stage_completes_groups():
 def test_stage_of_a_neuron_without_inputs_is_an_error():
     prog = xor().compile()
     with pytest.raises(ns.ParameterError, match=r"'x1'.*no incoming connection"):
-        prog.stage([prog.index["x1"]])
+        core.stage(prog, [prog.index["x1"]])
 
 
 def test_layer_stages_follow_user_layer_numbers_with_empty_layers():
@@ -296,6 +297,6 @@ def test_layer_stages_follow_user_layer_numbers_with_empty_layers():
     net.connect("x", "y", 1.0)
     prog = net.compile()
     np.testing.assert_array_equal(prog.layer, [0, 3, 4])
-    assert [len(stage) for stage in prog.layer_stages] == [0, 0, 1, 1]
+    assert [len(stage) for stage in layer_stages(prog)] == [0, 0, 1, 1]
     state = run_layers(prog, [[1.5]])
     np.testing.assert_allclose(state, [[1.5, 3.0, 1.0 + 3.0 + 1.5]])

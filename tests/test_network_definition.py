@@ -236,8 +236,8 @@ def test_set_neuron_bad_input_changes_nothing():
     with pytest.raises(ns.NeuronNotFoundError):
         net.set_neuron("zz", bias=1)
     with pytest.raises(ns.ParameterError) as exc:
-        net.set_neuron("h1", steepness=2)  # step has no parameters
-    assert_one_line(exc, "neuron 'h1'", "'steepness'", "accepted: none")
+        net.set_neuron("h1", steepness=2)  # step's only parameter is zero
+    assert_one_line(exc, "neuron 'h1'", "'steepness'", "accepted: 'zero'")
     with pytest.raises(ns.ParameterError):
         net.set_neuron("h1", bias=float("nan"))
     with pytest.raises(ns.UnknownFunctionError):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import netsim as ns
+from netsim.core import derived
 
 
 def _network(weights, bias, activation):
@@ -59,7 +60,7 @@ def test_dense_threshold_sequential_matches_plain_loop(activation, low, order, s
     assert net.compile().n_connections >= 0.5 * n * n
     x = rng.choice([low, 1.0], size=(3, n))
     r = ns.run(net, x, rule="sequential", order=order, seed=seed, max_steps=200 * n)
-    assert net.compile()._derived["sequential"]["dense32"] is not None  # the path tested
+    assert derived(net.compile(), "sequential", dict).dense32 is not None  # the path tested
     perm_rng = np.random.default_rng(seed)
     perms: list[np.ndarray] = []
 
@@ -89,7 +90,7 @@ def test_weights_outside_float32_range_are_not_screened(scale):
     net = _network(weights * scale, np.zeros(n), "sign")
     x = rng.choice([-1.0, 1.0], size=n)
     r = ns.run(net, x, rule="sequential")
-    assert net.compile()._derived["sequential"]["dense32"] is None
+    assert derived(net.compile(), "sequential", dict).dense32 is None
     expected, converged = _reference(weights, np.zeros(n), x, lambda s: range(n), -1.0)
     assert converged and r.converged
     np.testing.assert_array_equal(r.state, expected)

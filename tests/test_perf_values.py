@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 import netsim as ns
+from netsim import core
 from netsim.compile import compile_network, install_program
+from netsim.core import parallel_stage
 
 
 def _net():
@@ -16,15 +18,15 @@ def _net():
 
 def test_with_values_changes_values_only():
     prog = _net().compile()
-    _ = prog.parallel_stage  # build a value-holding cache on the old one
+    _ = parallel_stage(prog)  # build a value-holding cache on the old one
     w = np.arange(prog.n_connections, dtype=float)
     b = np.linspace(-1, 1, prog.n_neurons)
     new = prog.with_values(w, b)
     assert np.array_equal(new.weights, w) and np.array_equal(new.bias, b)
     assert new.sources is prog.sources and new.indptr is prog.indptr
     # value-holding caches start afresh: the stage carries the new biases
-    assert np.array_equal(new.parallel_stage.bias, b[new.parallel_stage.targets])
-    assert not np.array_equal(prog.parallel_stage.bias, new.parallel_stage.bias)
+    assert np.array_equal(parallel_stage(new).bias, b[parallel_stage(new).targets])
+    assert not np.array_equal(parallel_stage(prog).bias, parallel_stage(new).bias)
     # evaluation uses the new values, equal to compiling a network holding them
     net = _net()
     net.set_weights(prog.configuration_vector(w, b))
@@ -72,7 +74,7 @@ def test_train_installs_trained_program():
 
 @pytest.mark.parametrize("density", [0.9, 0.2])
 def test_evaluate_stage_dense_and_sparse_blocks_agree_with_the_definition(density):
-    from netsim.compile import evaluate_stage
+    from netsim.core import evaluate_stage
 
     rng = np.random.default_rng(1)
     n = 12
@@ -85,13 +87,12 @@ def test_evaluate_stage_dense_and_sparse_blocks_agree_with_the_definition(densit
     tgt, src = np.nonzero(w)
     net.connect_many(zip(src.tolist(), tgt.tolist(), w[tgt, src].tolist(), strict=True))
     prog = net.compile()
-    stage = prog.stage(prog.updated)
+    stage = core.stage(prog, prog.updated)
     y = rng.normal(size=(5, n))
     xi, _ = evaluate_stage(prog, stage, y)
     np.testing.assert_allclose(xi, y @ w[prog.updated].T + b[prog.updated], rtol=1e-12)
     # with other weights (as in training): the same values from the same layout
     xi2, _ = evaluate_stage(prog, stage, y, weights=2 * prog.weights, bias=prog.bias)
     np.testing.assert_allclose(xi2, 2 * y @ w[prog.updated].T + b[prog.updated], rtol=1e-12)
-    kinds = {cols is not None for key, (cols, *_rest) in prog._derived.items()
-             if key[0] == "block_matrix"}
+    kinds = {cols is not None for cols, _matrix in stage.matrices.values()}
     assert kinds == {density > 0.5}  # dense product above the fill threshold

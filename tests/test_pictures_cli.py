@@ -80,7 +80,7 @@ def test_train_with_classes_labels_the_outputs(tmp_path, capsys):
                      r"y3 \(virginica\)=\S+", out)
     code, out, _ = run_cli(capsys, "info", trained)
     assert "labels       y1: setosa, y2: versicolor, y3: virginica" in out
-    assert ">setosa</b>" in net.to_dot().source
+    assert '<b>setosa</b> <font point-size="9">y1</font>' in net.to_dot().source
     code, out, _ = run_cli(capsys, "train", start, IRIS, "--classes", "species", "--loss",
                            "cross_entropy", "--epochs", "1", "--json", "-o", trained)
     assert json.loads(out)["labels"] == {"y1": "setosa", "y2": "versicolor", "y3": "virginica"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import numpy as np
@@ -126,3 +127,24 @@ def test_recall_plot_overlaps_and_energy():
     assert energy[-1] <= energy[0]  # the energy never rises under the sequential rule
     with pytest.raises(ns.ParameterError, match="patterns"):
         ns.recall(net, x[0]).plot()
+
+
+def test_capacity_plot():
+    result = ns.capacity_experiment(n=30, loads=(0.05, 0.1, 0.2), trials=1, seed=0)
+    ax = result.plot()
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert np.allclose(lines["bit error rate"].get_ydata(), result.error_rate)
+    assert np.allclose(lines["patterns recalled"].get_xdata(), result.loads)
+    assert list(lines["α_c ≈ 0.138"].get_xdata()) == [0.138, 0.138]
+
+
+@pytest.mark.parametrize("bad", [None, "xor.json", 3, 10**400, [[1, 2], [3]], {"a": 1},
+                                 float("nan"), b"\xff", object()])
+def test_hostile_arguments_are_netsim_errors(bad):
+    X = [[0.0, 0.0], [1.0, 1.0]]
+    calls = [lambda: ns.plot_decision_regions(bad, X), lambda: ns.plot_decision_regions(
+        ns.zoo.xor(), bad), lambda: ns.plot_decision_regions(ns.zoo.xor(), X, bad),
+        lambda: ns.plot_patterns(bad), lambda: ns.plot_recall(bad)]
+    for call in calls:  # only NetsimError (a clear message) may come out; most do raise
+        with contextlib.suppress(ns.NetsimError):
+            call()

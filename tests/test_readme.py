@@ -73,7 +73,8 @@ def test_cli_block_runs_in_order_on_the_files_it_names(tmp_path):
     outputs = {}
     commands = cli_commands()
     assert [c[0] for c in commands] == [
-        "new", "info", "train", "run", "validate", "run", "render", "new", "attractors"]
+        "new", "info", "train", "run", "validate", "run", "render", "new", "attractors", "run",
+        "evaluate", "view"]
     for argv in commands:
         if argv[0] == "render" and shutil.which("dot") is None:
             argv = [a.replace(".svg", ".dot") for a in argv]
@@ -91,3 +92,6 @@ def test_cli_block_runs_in_order_on_the_files_it_names(tmp_path):
     table = outputs["attractors osc.json"]
     assert "3 attractors, 2 fixed points" in table
     assert [line.split()[1] for line in table.splitlines()[-3:]] == ["2", "1", "1"]  # periods
+    assert "period     2" in outputs["run osc.json"]     # started on the cycle
+    assert "confusion matrix" in outputs["evaluate trained.json"]
+    assert "<script" in (tmp_path / "xor.html").read_text(encoding="utf-8")

@@ -339,3 +339,57 @@ def test_missing_ortools_names_the_extra():
         ns.NetsimError, match=r"pip install netsim\[solver\]"
     ):
         ns.attractors(net, method="solver")
+
+
+# --- the yeast cell-cycle network (Li et al. 2004), ties kept --------------------------
+
+# Li, Long, Lu, Ouyang & Tang, "The yeast cell-cycle network is robustly designed",
+# PNAS 101 (2004): 11 proteins, activation +1, inhibition −1, −1 self-loops for the
+# self-degrading ones; S_i(t+1) = 1 if Σ > 0, 0 if Σ < 0, S_i(t) if Σ = 0.
+YEAST = ["Cln3", "MBF", "SBF", "Cln1_2", "Cdh1", "Swi5", "Cdc20_Cdc14", "Clb5_6", "Sic1",
+         "Clb1_2", "Mcm1_SFF"]
+YEAST_EDGES = """Cln3 SBF +  Cln3 MBF +  SBF Cln1_2 +  MBF Clb5_6 +  Cln1_2 Sic1 -
+Cln1_2 Cdh1 -  Sic1 Clb5_6 -  Clb5_6 Sic1 -  Clb5_6 Cdh1 -  Clb1_2 Mcm1_SFF +
+Clb1_2 Sic1 -  Clb1_2 SBF -  Clb1_2 MBF -  Sic1 Clb1_2 -  Mcm1_SFF Clb1_2 +
+Mcm1_SFF Cdc20_Cdc14 +  Cdc20_Cdc14 Clb5_6 -  Clb1_2 Swi5 -  Cdc20_Cdc14 Sic1 +
+Cdc20_Cdc14 Cdh1 +  Cdc20_Cdc14 Swi5 +  Cdh1 Clb1_2 -  Swi5 Sic1 +  Mcm1_SFF Swi5 +
+Clb1_2 Cdc20_Cdc14 +  Cdc20_Cdc14 Clb1_2 -  Clb1_2 Cdh1 -  Cln3 Cln3 -  Cln1_2 Cln1_2 -
+Cdc20_Cdc14 Cdc20_Cdc14 -  Swi5 Swi5 -  Mcm1_SFF Mcm1_SFF -  Clb5_6 Clb1_2 +
+Clb5_6 Mcm1_SFF +"""
+
+
+def yeast_network():
+    words = YEAST_EDGES.split()
+    w = np.zeros((11, 11))
+    for src, dst, sign in zip(words[::3], words[1::3], words[2::3], strict=True):
+        w[YEAST.index(dst), YEAST.index(src)] = 1.0 if sign == "+" else -1.0
+    return ns.from_matrix(w, activation="step", ids=YEAST)
+
+
+def test_yeast_cell_cycle_fixed_points_with_ties_kept():
+    from dataclasses import replace
+
+    net = yeast_network()
+    # zero="keep" on the neurons comes with the execution core; until then the units
+    # of the network get the tie rule directly
+    units = [replace(u, tie=KEEP) for u in threshold_units(net).units]
+    fixed, complete = enumerate_cycles(units, 1)
+    assert complete and len(fixed) == 7  # Li et al.: seven fixed points
+    g1 = tuple(int(n in ("Cdh1", "Sic1")) for n in YEAST)
+    assert (g1,) in fixed
+    # the G1 basin: 1764 of the 2048 states (Li et al.), by following every state
+    def step(y):
+        out = []
+        for k, u in enumerate(units):
+            xi = u.offset + sum(c * y[s] for c, s in zip(u.coefficients, u.sources, strict=True))
+            out.append(1 if xi > 0 else 0 if xi < 0 else y[k])
+        return tuple(out)
+
+    reached = {}
+    for y in itertools.product((0, 1), repeat=11):
+        for _ in range(50):
+            y = step(y)
+        reached[y] = reached.get(y, 0) + 1
+    assert reached[g1] == 1764 and set(reached) == {c[0] for c in fixed}
+    for p in (2, 3, 4):  # no cycles
+        assert enumerate_cycles(units, p) == ([], True)

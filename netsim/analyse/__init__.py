@@ -11,6 +11,7 @@ networks (step: 0/1, sign: −1/+1):
 - :func:`energy`, :func:`energy_trace`, :func:`check_energy` — the Hopfield energy
   and the convergence guarantees that apply;
 - :func:`glauber` — finite-temperature sequential dynamics;
+- :func:`energy_monitor`, :func:`overlap_monitor` — monitors for ``net.run(..., monitors=)``;
 - :func:`recall`, :func:`capacity_experiment` — Hopfield recall with overlaps, capacity curve.
 """
 
@@ -18,6 +19,7 @@ from ._space import StateSpace, state_space
 from .energy import EnergyCheck, NetsimWarning, check_energy, energy, energy_trace
 from .fixed_points import fixed_points, is_fixed_point
 from .methods import attractors
+from .monitors import energy_monitor, overlap_monitor
 from .recall import (
     CapacityResult,
     GlauberRun,
@@ -51,10 +53,12 @@ __all__ = [
     "capacity_experiment",
     "check_energy",
     "energy",
+    "energy_monitor",
     "energy_trace",
     "fixed_points",
     "glauber",
     "is_fixed_point",
+    "overlap_monitor",
     "recall",
     "state_graph",
     "state_graph_dot",

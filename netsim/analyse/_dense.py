@@ -19,7 +19,10 @@ from functools import cached_property
 import numpy as np
 
 from ..compile import Program, compile_network
+from ..core import activate_into
+from ..core.threshold import exact_sign, gamma, threshold_into
 from ..errors import NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from ..functions import Activation
 from ..network import Network, NeuronId
 
 __all__ = ["DenseDynamics", "dense_weights"]
@@ -36,30 +39,6 @@ def dense_weights(prog: Program) -> Array:
     return w
 
 
-def _sign_up(xi: Array) -> Array:
-    return np.where(xi >= 0, 1.0, -1.0)
-
-
-def _sign_down(xi: Array) -> Array:
-    return np.where(xi > 0, 1.0, -1.0)
-
-
-def _step(xi: Array) -> Array:
-    return np.where(xi >= 0, 1.0, 0.0)
-
-
-def _fast(name: str, params: dict[str, float]) -> tuple[Callable[..., Array], dict] | None:
-    """One-pass forms of step and two-valued sign for single-neuron updates (hot loop).
-
-    Same values as the registered functions (tests compare recall with ``net.run``).
-    """
-    if name == "step":
-        return _step, {}
-    if name == "sign" and params.get("zero", 1.0) in (1.0, -1.0):
-        return (_sign_up if params.get("zero", 1.0) == 1.0 else _sign_down), {}
-    return None
-
-
 @dataclass(eq=False)
 class DenseDynamics:
     """Free/constant split of a weighted-sum network with dense weight blocks."""
@@ -71,6 +50,7 @@ class DenseDynamics:
     w_fc: Array
     b_f: Array
     clamp_values: dict[int, float]
+    _tol_for: tuple[float, Array] | None = None  # (value bound, rounding bounds)
 
     @classmethod
     def build(
@@ -153,26 +133,135 @@ class DenseDynamics:
         return out
 
     @cached_property
-    def _single(self) -> list[tuple[Callable[..., Array], dict[str, float]]]:
+    def _single(self) -> list[tuple[Activation, dict[str, float]]]:
         prog = self.program
         out = []
         for j in self.free.tolist():
             act = prog.activations[int(prog.activation_ids[j])]
             params = {k: float(v[j]) for k, v in prog.activation_params[act.name].items()}
-            out.append(_fast(act.name, params) or (act.forward, params))
+            out.append((act, params))
         return out
 
-    def activate(self, xi: Array) -> Array:
-        """Outputs of all free neurons from their potentials ``(B, n)``."""
-        y = np.empty_like(xi)
-        for cols, forward, params in self._segments:
-            y[:, cols] = forward(xi[:, cols], **params)
-        return y
+    def activate(self, xi: Array, y: Array | None = None, const: Array | None = None,
+                 bound: float | None = None) -> Array:
+        """Outputs of all free neurons from their potentials ``(B, n)``.
 
-    def activate_one(self, k: int, xi: Array) -> Array:
-        """Output of free neuron ``k`` (position in ``free``) from potentials ``(B,)``."""
-        forward, params = self._single[k]
-        return forward(xi, **params)
+        With the current free states ``y`` ``(B, n)`` and the other neurons' values
+        ``const`` ``(B, N − n)``, threshold neurons are decided exactly where rounding
+        could decide their side, and a tie kept by the neuron keeps ``y`` (see
+        :mod:`netsim.core.threshold`); without them, ``keep`` ties come out as NaN.
+        ``bound``: a bound of every ``|y|`` and ``|const|`` (see :meth:`value_bound`),
+        else computed from them.
+        """
+        out = np.empty_like(xi)
+        for cols, forward, params in self._segments:
+            out[:, cols] = forward(xi[:, cols], **params)
+        if y is not None and self._exact.any():
+            self._settle(np.flatnonzero(self._exact), xi, out, y, const, bound)
+        return out
+
+    def activate_one(self, k: int, xi: Array, y: Array | None = None,
+                     const: Array | None = None, bound: float | None = None) -> Array:
+        """Output of free neuron ``k`` (position in ``free``) from potentials ``(B,)``
+        (``y``, ``const``: as for :meth:`activate`)."""
+        if y is not None and self._exact[k]:  # a threshold neuron (the hot loop)
+            low, high, _tie = self._jumps[:, k]
+            out = np.where(xi >= 0, high, low)
+            # only a potential within the rounding bound of 0 needs more
+            if bound is None or np.abs(xi).min() <= self._tolerance(bound)[k]:
+                self._settle(np.array([k]), xi[:, None], out[:, None], y, const, bound)
+            return out
+        act, params = self._single[k]
+        out = np.empty_like(xi)
+        activate_into(act, xi, out, params)  # the entry's in-place kernel
+        return out
+
+    def updater(self, y: Array, const: Array, bound: float | None
+                ) -> Callable[[int, Array], Array]:
+        """``update(k, xi)``: :meth:`activate_one` for the free states ``y`` (updated in
+        place by the caller) and constants ``const``, with per-neuron tables as plain
+        Python values (the sequential sweep's hot loop)."""
+        if bound is None:
+            return lambda k, xi: self.activate_one(k, xi, y, const, bound)
+        tol = self._tolerance(bound).tolist()
+        jumps = [(float(lo), float(hi)) if ex else None for ex, lo, hi in
+                 zip(self._exact.tolist(), self._jumps[0], self._jumps[1], strict=True)]
+        absolute, sign = np.abs, np.sign
+
+        def update(k: int, xi: Array) -> Array:
+            jump = jumps[k]
+            if jump is None:
+                return self.activate_one(k, xi)
+            if jump == (-1.0, 1.0):
+                out = sign(xi)  # 0 at a tie: settled below
+            else:
+                out = np.empty_like(xi)
+                threshold_into(xi, out, *jump)
+            if absolute(xi).min() <= tol[k]:  # within the rounding bound of 0
+                self._settle(np.array([k]), xi[:, None], out[:, None], y, const, bound)
+            return out
+
+        return update
+
+    def _tolerance(self, bound: float) -> Array:
+        """The rounding bound of every free neuron's potential for values ≤ ``bound``."""
+        hit = self._tol_for
+        if hit is None or hit[0] != bound:
+            sb, sw = self._slack
+            hit = self._tol_for = (bound, sb + sw * bound)
+        return hit[1]
+
+    def value_bound(self, full: Array) -> float | None:
+        """A bound of every |value| during dynamics from the states ``full`` ``(B, N)``
+        when every free neuron is discrete (its values are then bounded), else None."""
+        vmax = 0.0
+        for act, params in self._single:
+            if act.values is None:
+                return None
+            vmax = max(vmax, *(abs(v) for v in act.values(params)))
+        return max(vmax, float(np.max(np.abs(full), initial=0.0)))
+
+    @cached_property
+    def _exact(self) -> Array:
+        """Free neurons with a threshold activation (a ``jump``)."""
+        prog = self.program
+        return np.array([prog.activations[int(prog.activation_ids[j])].jump is not None
+                         for j in self.free.tolist()], dtype=bool)
+
+    @cached_property
+    def _jumps(self) -> Array:
+        """``(3, n)``: low, high, value at 0 (NaN: keep) of the threshold neurons."""
+        out = np.full((3, self.n), np.nan)
+        for k in np.flatnonzero(self._exact).tolist():
+            act, params = self._single[k]
+            out[:, k] = act.jump(params)
+        return out
+
+    @cached_property
+    def _slack(self) -> tuple[Array, Array]:
+        """γ·|b| and γ·(Σ|w|) per free neuron (times a value bound: the rounding bound)."""
+        g = gamma(self.program.n_neurons + 2, np.float64)
+        return (g * np.abs(self.b_f),
+                g * (np.abs(self.w_ff).sum(axis=1) + np.abs(self.w_fc).sum(axis=1)))
+
+    def _settle(self, ks: Array, xi: Array, out: Array, y: Array, const: Array | None,
+                bound: float | None) -> None:
+        """Exact decisions and the tie rule for the free neurons ``ks``; ``xi``/``out``
+        hold their columns in the same order."""
+        n_c = len(self.const)
+        c = np.zeros((y.shape[0], n_c)) if const is None else const
+        if bound is None:
+            bound = max(float(np.max(np.abs(y), initial=0.0)),
+                        float(np.max(np.abs(c), initial=0.0)))
+        tol = self._tolerance(bound)[ks]
+        near = np.abs(xi) <= tol
+        for b, i in np.argwhere(near).tolist():
+            k = int(ks[i])
+            s = exact_sign(float(self.b_f[k]), np.concatenate([self.w_ff[k], self.w_fc[k]]),
+                           np.concatenate([y[b], c[b]]))
+            low, high, tie = self._jumps[:, k]
+            value = high if s > 0 else low if s < 0 else tie
+            out[b, i] = y[b, k] if value != value else value
 
     def energy(self, y: Array) -> Array:
         """E = −½ y_fᵀ W_ff y_f − (b_f + W_fc y_c)ᵀ y_f for full states ``(B, N)``."""

@@ -41,10 +41,10 @@ __all__ = ["EnergyCheck", "NetsimWarning", "check_energy", "energy", "energy_tra
 Array = np.ndarray
 
 SYMMETRY_TOL = 1e-12
-_THRESHOLD = {"step", "sign"}
 
 
-def _warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
+def warn_asymmetric(dyn: DenseDynamics, stacklevel: int = 3) -> None:
+    """Warn (NetsimWarning) when the free neurons' weights are not symmetric."""
     asym = dyn.asymmetry()
     if asym > SYMMETRY_TOL:
         i, j = np.unravel_index(np.argmax(np.abs(dyn.w_ff - dyn.w_ff.T)), dyn.w_ff.shape)
@@ -75,7 +75,7 @@ def energy(
     -1.5
     """
     dyn = DenseDynamics.build(net, clamp, what="energy")
-    _warn_asymmetric(dyn)
+    warn_asymmetric(dyn)
     arr = as_floats(states, "states")
     shape = arr.shape[:-1]
     flat = dyn.prepare(arr.reshape(-1, arr.shape[-1]) if arr.ndim > 1 else arr)
@@ -150,14 +150,14 @@ def check_energy(net: Network, clamp: Mapping[NeuronId, float] | None = None) ->
     for j in dyn.free.tolist():
         act = prog.activations[int(prog.activation_ids[j])]
         params = {k: float(v[j]) for k, v in prog.activation_params[act.name].items()}
-        if act.name not in _THRESHOLD or len(act.values(params)) != 2:  # type: ignore[misc]
+        if act.jump is None or len(act.values(params)) != 2:  # type: ignore[misc]
             threshold = False
             notes.append(
                 f"neuron {prog.neurons[j]!r} ({act.name}) is not a two-valued threshold unit"
             )
             break
     if not symmetric:
-        _warn_asymmetric(dyn)
+        warn_asymmetric(dyn)
     if symmetric and not diag_ok:
         notes.append("a negative self-weight allows sequential oscillation")
     return EnergyCheck(

@@ -12,7 +12,9 @@ measure) with a summary per measure.
   when a ``distributed.Client`` is passed; or in-process without Dask with
   ``scheduler="synchronous"`` (the fallback when Dask is not installed:
   ``pip install netsim[ensemble]`` adds it). Members are sent in chunks (about four
-  per worker) so that each task carries enough work to pay for its scheduling.
+  per worker) so that each task carries enough work to pay for its scheduling. The
+  process scheduler spawns fresh interpreters: scripts need an
+  ``if __name__ == "__main__":`` guard, and small studies run faster in-process.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import as_floats, check_network, keywords
-from ..compile import evaluate_stage
+from ..core import evaluate_stage, stage
 from ..errors import ParameterError, SizeLimitError
 from ..limits import check_count, check_memory
 from ..network import Network, NeuronId
@@ -42,7 +42,6 @@ Array = np.ndarray
 
 SWEEP_LIMIT = 20
 MAX_FRONTIER = 1 << 16
-_MONOTONE = {"step", "sign"}
 
 
 @keywords(network=True)
@@ -74,7 +73,7 @@ def is_fixed_point(
     if space.n == 0:
         out = np.ones(len(y), dtype=bool)
     else:
-        _xi, new = evaluate_stage(prog, prog.stage(space.free), y)
+        _xi, new = evaluate_stage(prog, stage(prog, space.free), y)
         out = np.all(new == y[:, space.free], axis=1)
     return bool(out[0]) if single else out
 
@@ -127,12 +126,12 @@ def _sweep(net: Network, clamp: Mapping[NeuronId, float] | None) -> Array:
     prog = space.program
     if space.n == 0:
         return space.states(np.zeros(1, dtype=np.int64))
-    stage = prog.stage(space.free)
+    st = stage(prog, space.free)
     found = []
     for part in chunks(space.size, CHUNK):
         codes = np.arange(part.start, part.stop, dtype=np.int64)
         y = space.states(codes)
-        _xi, new = evaluate_stage(prog, stage, y)
+        _xi, new = evaluate_stage(prog, st, y)
         found.append(codes[np.all(new == y[:, space.free], axis=1)])
     return space.states(np.concatenate(found))
 
@@ -154,8 +153,9 @@ def _search(net: Network, clamp: Mapping[NeuronId, float] | None, max_frontier: 
     rest_min[:-1] = np.cumsum(cmin[:, ::-1], axis=1)[:, ::-1].T
     rest_max[:-1] = np.cumsum(cmax[:, ::-1], axis=1)[:, ::-1].T
     eps = 1e-9 * (1.0 + np.abs(w).sum(axis=1) + np.abs(c))  # rounding margin
+    # threshold units (a jump in their entry) are monotone: low below 0, high above
     monotone = np.array(
-        [prog.activation_names[int(prog.activation_ids[j])] in _MONOTONE for j in space.free]
+        [prog.activations[int(prog.activation_ids[j])].jump is not None for j in space.free]
     )
     values = np.zeros((1, 0))
     xi = c[None, :].copy()  # partial potentials of every free neuron
@@ -185,9 +185,11 @@ def _search(net: Network, clamp: Mapping[NeuronId, float] | None, max_frontier: 
         low_out = dyn.activate(_pad(lo_xi, n))[:, :m]
         high_out = dyn.activate(_pad(hi_xi, n))[:, :m]
         assigned = values[:, :m]
-        feasible_mono = (low_out <= assigned) & (assigned <= high_out)
+        # NaN: a tie kept by the neuron (ξ = 0 at that end): any value is possible there
+        feasible_mono = ((low_out <= assigned) | np.isnan(low_out)) & (
+            (assigned <= high_out) | np.isnan(high_out))
         exact_out = dyn.activate(_pad(xi[:, :m], n))[:, :m]
-        feasible_exact = exact_out == assigned
+        feasible_exact = (exact_out == assigned) | np.isnan(exact_out)
         check = np.where(
             monotone[:m], feasible_mono, np.where(exact, feasible_exact, True)
         )

@@ -15,69 +15,54 @@ gives the deterministic rule.
 :func:`capacity_experiment` measures the error rate of Hebbian storage against the
 load α = P/N (see its docstring for exactly what is measured).
 
-Why these functions keep their own update loop (:func:`sweep`) instead of calling
-``net.run``: the loop serves what the engine does not have yet — clamped neurons, a
-trace per sweep (the engine records every step: ``N×`` the memory) and the stochastic
-(Glauber) rule. Speed no longer argues for it: on N = 400 Hebbian recall the engine's
-sequential rule takes 0.1× the time of :func:`recall` for one probe, 0.4× for 10 and
-1.5× for 50 (the engine runs the samples of a batch one after the other, this loop
-updates the selected neuron across the whole batch at once). The two are tested to
-agree.
+All three are thin wrappers over ``net.run`` (:func:`netsim.simulate.run`): a run from
+full initial states (``initial_state``), with held neurons (``clamp``), recorded per
+sweep (``record="sweep"``), with the overlaps as a monitor
+(:func:`netsim.overlap_monitor`) and the Glauber rule as ``temperature``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import expit
 
-from ..checks import as_floats, check_network, check_seed, keywords
+from ..checks import check_network, check_seed, keywords
+from ..compile import compile_network
 from ..errors import ParameterError
 from ..limits import MAX_NEURONS, MAX_SWEEPS, check_count, check_memory, describe
 from ..network import Network, NeuronId
-from ._dense import DenseDynamics
-from ._space import state_space
+from ..simulate import run as run_network
+from ..simulate.start import held_indices, held_program
+from .monitors import overlap_monitor
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["CapacityResult", "GlauberRun", "Recall", "capacity_experiment", "glauber", "recall"]
 
 Array = np.ndarray
 
 
-def _rng_order(order: str, n: int, rng: np.random.Generator) -> Array:
-    if order == "cyclic":
-        return np.arange(n)
-    if order == "random":
-        return rng.permutation(n)
-    raise ParameterError(f"order must be 'cyclic' or 'random', got {order!r}")
+def free_neurons(net: Network, clamp: Mapping[NeuronId, float] | None) -> int:
+    """The number of neurons a run updates (with inputs, not clamped): one sweep."""
+    prog = compile_network(net)
+    clamped, _ = held_indices(prog, clamp, None)
+    return len(held_program(prog, clamped).updated)
 
 
-def sweep(
-    y: Array,
-    bias: Array | None,
-    w: Array,
-    update: Callable[[int, Array], Array],
-    order: Array,
-) -> Array:
-    """One sequential sweep over free neurons in ``order``, in place; returns changed (B,).
-
-    ``bias`` is ``(B, n)`` or ``None`` for zero biases.
-    """
-    changed = np.zeros(y.shape[0], dtype=bool)
-    bias_t = None if bias is None else np.ascontiguousarray(bias.T)
-    for k in order.tolist():
-        xi = y @ w[k]  # a fresh potential: no drift from incremental sums
-        if bias_t is not None:
-            xi += bias_t[k]
-        new = update(k, xi)
-        diff = new != y[:, k]
-        if diff.any():
-            y[:, k] = new
-            changed |= diff
-    return changed
+def continue_cycles(values: Any, rows: Array, period: Array) -> Any:
+    """Rows after each sample's stop continue its cycle (in place): ``values`` is
+    ``(T+1, B, ...)``, ``rows[b]`` the row of its last state, ``period[b]`` its period in
+    rows (samples with period ≤ 1 keep their final state)."""
+    for b in np.flatnonzero(period > 1).tolist():
+        r, p = int(rows[b]), int(period[b])
+        later = np.arange(r + 1, values.shape[0])
+        values[later, b] = values[r - p + (later - r - 1) % p + 1, b]
+    return values
 
 
 @dataclass
@@ -97,7 +82,9 @@ class Recall:
     converged : ndarray of bool
         Reached a fixed point within the bound.
     period : ndarray of int
-        1 for a fixed point, 2 for a parallel 2-cycle, 0 when undecided.
+        1 for a fixed point, p for a cycle of p steps (parallel) or sweeps (sequential,
+        cyclic order), 0 when undecided. A probe that reached a cycle stops there; its
+        later rows of ``trace`` and ``overlaps`` go on around the cycle.
     """
 
     state: Array
@@ -178,61 +165,34 @@ def recall(
     """
     if rule not in ("sequential", "parallel"):
         raise ParameterError(f"rule must be 'sequential' or 'parallel', got {rule!r}")
-    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 0:
-        raise ParameterError(f"max_steps must be a non-negative integer, got {max_steps!r}")
-    dyn = DenseDynamics.build(net, clamp, what="recall")
-    arr = as_floats(probes, "probes")
-    single = arr.ndim == 1
-    full = dyn.prepare(arr)
-    x = None
-    if patterns is not None:
-        x = np.asarray(patterns, dtype=np.float64)
-        x = x[None, :] if x.ndim == 1 else x
-        if x.shape[-1] != full.shape[1]:
-            raise ParameterError(
-                f"patterns must have {full.shape[1]} values each, got {x.shape[-1]}"
-            )
-    rng = np.random.default_rng(seed)
-    bias = dyn.bias_f(full)
-    seq_bias = bias if np.any(bias) else None
-    y = np.ascontiguousarray(full[:, dyn.free])
-    batch = y.shape[0]
-    steps = np.zeros(batch, dtype=np.int64)
-    converged = np.zeros(batch, dtype=bool)
-    period = np.zeros(batch, dtype=np.int64)
-    frames = [y.copy()]
-    prev2: Array | None = None
-    for t in range(1, max_steps + 1):
-        if rule == "sequential":
-            changed = sweep(
-                y, seq_bias, dyn.w_ff, dyn.activate_one, _rng_order(order, dyn.n, rng)
-            )
-        else:
-            new = dyn.activate(y @ dyn.w_ff.T + bias)
-            changed = np.any(new != y, axis=1)
-            if prev2 is not None:  # back to the state of two steps ago: a 2-cycle
-                cyc = changed & np.all(new == prev2, axis=1) & (period == 0)
-                period[cyc] = 2
-                steps[cyc] = t
-            prev2, y = y, new
-        fixed = ~changed & (period == 0)
-        period[fixed] = 1
-        steps[fixed] = t - 1
-        converged |= fixed
-        frames.append(y.copy())
-        if np.all(period > 0):
-            break
-    steps[period == 0] = len(frames) - 1
-    trace_f = np.stack(frames)
-    trace = np.broadcast_to(full, (len(frames), *full.shape)).copy()
-    trace[:, :, dyn.free] = trace_f
+    if order not in ("cyclic", "random"):
+        raise ParameterError(f"order must be 'cyclic' or 'random', got {order!r}")
+    check_network(net, "recall")
+    max_steps = check_count(max_steps, "max_steps", 0, MAX_SWEEPS)
+    unit = free_neurons(net, clamp) if rule == "sequential" else 1
+    monitors = None if patterns is None else {"overlaps": overlap_monitor(patterns)}
+    run = run_network(net, initial_state=probes, rule=rule, order=order, seed=seed,
+                      clamp=clamp, max_steps=max_steps * max(unit, 1), record="sweep",
+                      monitors=monitors)
+    single = np.ndim(run.steps) == 0
+    steps = np.atleast_1d(run.steps) // max(unit, 1)
+    period = np.atleast_1d(np.asarray(run.period if run.period is not None else 0))
+    # a cycle of the sequential rule in sweeps (a fixed point has period 1 either way)
+    period = np.where(period > 1, period // max(unit, 1), period)
+    converged = np.atleast_1d(run.converged)
+    trace = run.trace if not single else run.trace[:, None]
     overlaps = None
-    if x is not None:
-        overlaps = np.einsum("tbn,pn->tbp", trace, x) / x.shape[1]
+    if monitors is not None:
+        overlaps = run.monitors["overlaps"]
+        overlaps = overlaps if not single else overlaps[:, None]
+    # a sample stopped on a cycle: its later rows go on around the cycle
+    continue_cycles(trace, steps, period)
+    if overlaps is not None:
+        continue_cycles(overlaps, steps, period)
+    steps = np.where(period == 1, np.maximum(steps - 1, 0), steps)  # the change-free one
     if single:
-        trace = trace[:, 0]
-        overlaps = None if overlaps is None else overlaps[:, 0]
-        return Recall(trace[-1], trace, overlaps, steps[0], converged[0], period[0], rule)
+        return Recall(trace[-1, 0], trace[:, 0], None if overlaps is None else overlaps[:, 0],
+                      steps[0], converged[0], period[0], rule)
     return Recall(trace[-1], trace, overlaps, steps, converged, period, rule)
 
 
@@ -282,34 +242,16 @@ def glauber(
     check_network(net, "glauber")
     sweeps = check_count(sweeps, "sweeps", 0, MAX_SWEEPS)
     seed = check_seed(seed)
-    space = state_space(net, clamp, what="Glauber dynamics")
-    lo, hi = space.alphabet
-    dyn = DenseDynamics.build(net, clamp, what="Glauber dynamics")
-    arr = as_floats(states, "states")
-    single = arr.ndim == 1
-    full = dyn.prepare(arr)
-    check_memory(2 * (sweeps + 1) * full.size * 8,
-                 f"glauber(sweeps={sweeps}): the trace of {full.size:,} values per sweep")
-    rng = np.random.default_rng(seed)
-    bias = dyn.bias_f(full)
-    y = np.ascontiguousarray(full[:, dyn.free])
-    t = float(temperature)
-
-    def update(k: int, xi: Array) -> Array:
-        if t == 0:
-            return dyn.activate_one(k, xi)
-        p_high = expit((hi - lo) * xi / t)
-        return np.where(rng.random(xi.shape) < p_high, hi, lo)
-
-    frames = [y.copy()]
-    for _ in range(sweeps):
-        sweep(y, bias, dyn.w_ff, update, _rng_order(order, dyn.n, rng))
-        frames.append(y.copy())
-    trace = np.broadcast_to(full, (len(frames), *full.shape)).copy()
-    trace[:, :, dyn.free] = np.stack(frames)
-    if single:
-        trace = trace[:, 0]
-    return GlauberRun(trace[-1], trace, t)
+    if order not in ("cyclic", "random"):
+        raise ParameterError(f"order must be 'cyclic' or 'random', got {order!r}")
+    n = free_neurons(net, clamp)
+    size = np.size(states) if isinstance(states, np.ndarray) else len(np.ravel(states))
+    check_memory(2 * (sweeps + 1) * size * 8,
+                 f"glauber(sweeps={sweeps}): the trace of {size:,} values per sweep")
+    run = run_network(net, initial_state=states, rule="sequential", order=order, seed=seed,
+                      clamp=clamp, steps=sweeps * n, record="sweep",
+                      temperature=float(temperature))
+    return GlauberRun(run.trace[-1], run.trace, float(temperature))
 
 
 @dataclass
@@ -333,6 +275,12 @@ class CapacityResult:
         from ..io.display import capacity_html
 
         return capacity_html(self)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Error rate against the load (see :func:`netsim.plot.plot_capacity`)."""
+        from ..plot import plot_capacity
+
+        return plot_capacity(self, ax)
 
     def table(self) -> str:
         rows = [
@@ -387,6 +335,7 @@ def capacity_experiment(
     >>> bool(res.error_rate[0] < 0.02), bool(res.error_rate[1] > 0.05)
     (True, True)
     """
+    from ..hopfield import hopfield
     from ..learn.hebb import hebb_weights
 
     n = check_count(n, "n", 2, MAX_NEURONS)
@@ -411,20 +360,22 @@ def capacity_experiment(
     ok = np.zeros(len(loads_a))
     init = np.zeros(len(loads_a))
 
-    def sign(_k: int, xi: Array) -> Array:
-        return np.where(xi >= 0, 1.0, -1.0)
-
+    template = compile_network(hopfield(np.ones((1, n))))  # sign(0) = +1, no biases
+    off = ~np.eye(n, dtype=bool)
+    bias = np.zeros(n)
     for li, p in enumerate(counts.tolist()):
         e_sum = ok_sum = i_sum = 0.0
         for _ in range(trials):
             x = np.where(rng.random((p, n)) < 0.5, -1.0, 1.0)
             w = hebb_weights(x)
             i_sum += float(np.mean(np.where(x @ w.T >= 0, 1.0, -1.0) != x))
-            y = x.copy()
-            for _s in range(max_sweeps):
-                if not sweep(y, None, w, sign, rng.permutation(n)).any():
-                    break
-            wrong = np.mean(y != x, axis=1)
+            # the same complete graph every time: only the weights change (CSR by
+            # target, sources ascending: the off-diagonal entries of W row by row)
+            prog = template.with_values(w[off], bias)
+            # a fresh random order per sweep, from the experiment's own generator
+            run = run_network(prog, initial_state=x, rule="sequential", order="random",
+                              seed=int(rng.integers(2**63)), max_steps=max_sweeps * n)
+            wrong = np.mean(run.state != x, axis=1)
             e_sum += float(wrong.mean())
             ok_sum += float(np.mean(wrong <= tolerance))
         err[li], ok[li], init[li] = e_sum / trials, ok_sum / trials, i_sum / trials

@@ -1,7 +1,7 @@
 """Exhaustive state-space analysis of discrete networks: attractors, basins, transients.
 
 Every state of the free neurons (see :mod:`netsim.analyse._space`) is evaluated once,
-vectorised in chunks through :func:`netsim.compile.evaluate_stage`: the result is the
+vectorised in chunks through :func:`netsim.core.evaluate_stage`: the result is the
 *successor array* ``succ[c]``, the code of the state after one parallel step from
 state ``c``. Everything else is computed from it with whole-array numpy operations:
 
@@ -40,7 +40,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from ..checks import check_network, keywords
-from ..compile import evaluate_stage
+from ..core import evaluate_stage, stage
 from ..errors import NetworkError, ParameterError
 from ..limits import check_memory
 from ..network import Network, NeuronId
@@ -95,8 +95,8 @@ def successors(space: StateSpace) -> Array:
     if n == 0:
         succ[:] = 0
         return succ
-    stage = prog.stage(space.free)
-    if not np.array_equal(stage.targets, space.free):  # pragma: no cover - groups are continuous
+    st = stage(prog, space.free)
+    if not np.array_equal(st.targets, space.free):  # pragma: no cover - groups are continuous
         raise NetworkError("a group activation cannot be analysed exhaustively")
     low, high = space.alphabet
     weights = np.int64(1) << np.arange(n - 1, -1, -1, dtype=np.int64)
@@ -110,7 +110,7 @@ def successors(space: StateSpace) -> Array:
         if part.start:
             top = space.states(np.array([part.start]))[0]
             block[:, high_cols] = top[high_cols]
-        _xi, y = evaluate_stage(prog, stage, block)
+        _xi, y = evaluate_stage(prog, st, block)
         is_high = y == high
         bad = ~(is_high | (y == low))
         if bad.any():

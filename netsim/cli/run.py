@@ -6,12 +6,15 @@ Examples::
     netsim run xor.json --input 1 0 --trace          # the state after every step
     netsim run hopfield.json --inputs probes.csv --rule sequential --order random --seed 0
     netsim run xor.json --inputs x.csv --json
+    netsim run hopfield.json --state 1 -1 1 -1 --rule sequential   # a full starting state
+    netsim run hopfield.json --states probes.csv --rule sequential
 
 A CSV of inputs has one row per sample and one column per input neuron, in input
 order; an optional first row naming the input neurons (in any order) selects the
 columns by name. The file follows the rules of :mod:`netsim.csvfile` (the same as
 ``netsim train``): blank lines and lines starting with ``#`` are skipped, a first row
-with any non-numeric field is the header.
+with any non-numeric field is the header. A CSV of states (``--states``) is the same
+with one column per neuron, in neuron order (or named by a header).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import netsim as ns
 from ..csvfile import read_csv
 from ._output import add_json_option, emit, load_network
 
-__all__ = ["add_parser", "read_inputs"]
+__all__ = ["add_parser", "read_inputs", "read_states"]
 
 
 def add_parser(subparsers: Any) -> None:
@@ -44,6 +47,13 @@ def add_parser(subparsers: Any) -> None:
                         help="the input values, in input order")
     source.add_argument("--inputs", metavar="CSV",
                         help="a CSV file of inputs, one row per sample")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--state", nargs="+", type=float, metavar="V",
+                       help="a full starting state: every neuron's value, in neuron order "
+                       "(--input/--inputs then overwrite the input neurons)")
+    start.add_argument("--states", metavar="CSV",
+                       help="a CSV file of starting states, one row per sample, one column "
+                       "per neuron")
     p.add_argument("--rule", metavar="RULE",
                    help=f"update rule: {', '.join(ns.RULES)} (default: layered for a "
                    "feed-forward network, parallel for a recurrent one)")
@@ -73,6 +83,12 @@ def read_inputs(path: str | Path, input_ids: list[Any]) -> np.ndarray:
     return read_csv(path, columns=[str(i) for i in input_ids]).values
 
 
+def read_states(path: str | Path, neuron_ids: list[Any]) -> np.ndarray:
+    """The ``(B, N)`` starting states of a CSV file: one column per neuron, in neuron
+    order, or named by a header in any order (the rules of :mod:`netsim.csvfile`)."""
+    return read_csv(path, columns=[str(i) for i in neuron_ids]).values
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready values; non-finite floats become null."""
     if isinstance(value, np.ndarray):
@@ -95,16 +111,29 @@ def _fmt(value: float) -> str:
 
 def handler(args: argparse.Namespace) -> int:
     net = load_network(args.file)
+    states = None
+    if args.states is not None:
+        states = read_states(args.states, list(net.neurons))
+    elif args.state is not None:
+        states = np.array(args.state, dtype=float)
+        if len(states) != len(net.neurons):
+            raise ns.ParameterError(
+                f"--state needs {len(net.neurons)} values (one per neuron, in neuron order), "
+                f"got {len(states)}")
     if args.inputs is not None:
         x = read_inputs(args.inputs, list(net.inputs))
         single = False
+    elif args.input is None and states is not None:  # the inputs come from the states
+        x = None
+        single = args.states is None
     else:
         x = np.array(args.input if args.input is not None else [], dtype=float)
         if args.input is None and net.inputs:
             raise ns.ParameterError(
-                f"give the {len(net.inputs)} input value(s) with --input, or a CSV with --inputs"
+                f"give the {len(net.inputs)} input value(s) with --input, or a CSV with "
+                "--inputs (or a starting state with --state or --states)"
             )
-        single = True
+        single = args.states is None
     if args.order in ns.ORDERS and args.rule != "sequential":
         # an order only means something to the sequential rule; do not ignore it silently
         raise ns.ParameterError(
@@ -115,10 +144,17 @@ def handler(args: argparse.Namespace) -> int:
                                 "give it with --inputs and --trace")
     if args.sample is None:
         args.sample = 0
+    run = net.run(x, rule=args.rule, steps=args.steps, max_steps=args.max_steps, tol=args.tol,
+                  order=args.order or "cyclic", seed=args.seed, record=args.trace,
+                  initial_state=states)
+    at = [net.neurons.index(i) for i in net.inputs]
+    if not single:  # one row of input values per sample, for the table
+        given = np.atleast_2d(states)[:, at] if x is None else np.atleast_2d(x)
+        x = np.broadcast_to(given, (len(run.output), len(at)))
+    elif x is None:
+        x = states[at]
     if not single and not 0 <= args.sample < len(x):
         raise ns.ParameterError(f"--sample must be between 0 and {len(x) - 1}, got {args.sample}")
-    run = net.run(x, rule=args.rule, steps=args.steps, max_steps=args.max_steps, tol=args.tol,
-                  order=args.order or "cyclic", seed=args.seed, record=args.trace)
     data = None
     if args.json:
         data = run.summary()

@@ -9,10 +9,11 @@ from .potentials import (
     register_potential,
     segment_sum,
 )
-from .registry import Parameter, Registry
+from .registry import KEEP, Parameter, Registry, numeric
 
 __all__ = [
     "ACTIVATIONS",
+    "KEEP",
     "POTENTIALS",
     "Activation",
     "Parameter",
@@ -20,6 +21,7 @@ __all__ = [
     "Registry",
     "get_activation",
     "get_potential",
+    "numeric",
     "per_connection",
     "register_activation",
     "register_potential",

@@ -61,6 +61,19 @@ class Activation(ParametrisedEntry):
         A compact symbol for diagrams and tables.
     doc : str
         The formula, one line.
+    inplace : callable or None
+        Optional fast kernel ``inplace(xi, out, **params)`` writing ``forward(xi)``
+        into ``out`` (the same values); parameters are scalars or arrays that
+        broadcast against ``xi``. Every evaluation path uses it when present.
+    inplace_backward : callable or None
+        Optional fused kernel ``inplace_backward(xi, y, grad_y, out, **params)``
+        writing ``derivative(xi, y)·grad_y`` into ``out`` (elementwise only).
+    jump : callable or None
+        For a threshold function: ``jump(params) -> (low, high, at_zero)``, the value
+        below 0, above 0 and at exactly ξ = 0 (:data:`~netsim.functions.KEEP`, NaN:
+        the neuron keeps its current value). The core then decides every ξ near 0
+        exactly (rounding never decides a threshold) and applies the tie rule; the
+        forward function returns NaN where the neuron keeps its value.
     """
 
     name: str
@@ -72,6 +85,9 @@ class Activation(ParametrisedEntry):
     values: Callable[[Mapping[str, float]], tuple[float, ...]] | None = None
     symbol: str = ""
     doc: str = ""
+    inplace: Callable[..., None] | None = None
+    inplace_backward: Callable[..., None] | None = None
+    jump: Callable[[Mapping[str, float]], tuple[float, float, float]] | None = None
     _defaults: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     kind: ClassVar[str] = "activation"
@@ -119,6 +135,9 @@ def register_activation(
     values: Sequence[float] | Callable[[Mapping[str, float]], tuple[float, ...]] | None = None,
     symbol: str = "",
     doc: str = "",
+    inplace: Callable[..., None] | None = None,
+    inplace_backward: Callable[..., None] | None = None,
+    jump: Callable[[Mapping[str, float]], tuple[float, float, float]] | None = None,
     replace: bool = False,
 ) -> Activation:
     """Register a user activation so networks (and JSON files) can name it.
@@ -137,6 +156,12 @@ def register_activation(
     group, vjp : see :class:`Activation`.
     values : sequence of float, optional
         The finite set of outputs, for discrete functions.
+    inplace, inplace_backward : callable, optional
+        Fast kernels (see :class:`Activation`): the simulation and backpropagation use
+        them exactly as they use the built-ins'.
+    jump : callable, optional
+        For a threshold function, its ``(low, high, at_zero)`` (see
+        :class:`Activation`): exact decisions near 0 and the tie rule, as for step.
     replace : bool
         Allow replacing an existing entry.
 
@@ -172,6 +197,9 @@ def register_activation(
         values=values_fn,
         symbol=symbol or name,
         doc=doc,
+        inplace=inplace,
+        inplace_backward=inplace_backward,
+        jump=jump,
     )
     return ACTIVATIONS.add(name, entry, replace=replace)
 
@@ -187,12 +215,45 @@ def _identity_d(xi: Array, y: Array) -> Array:
     return np.ones_like(xi)
 
 
-def _step(xi: Array) -> Array:
-    return (xi >= 0).astype(xi.dtype)
+def _identity_k(xi: Array, out: Array) -> None:
+    out[...] = xi
+
+
+def _at_zero(xi: Array, out: Array, zero: Array | float, default: float) -> None:
+    """Write the tie value ``zero`` (NaN: keep) where ξ is exactly 0."""
+    if np.ndim(zero) == 0 and zero == default:
+        return
+    at_zero = xi == 0
+    if at_zero.any():
+        out[at_zero] = np.broadcast_to(zero, xi.shape)[at_zero]
+
+
+def _step(xi: Array, zero: Array | float = 1.0) -> Array:
+    out = (xi >= 0).astype(xi.dtype)
+    _at_zero(xi, out, zero, 1.0)
+    return out
+
+
+def _step_k(xi: Array, out: Array, zero: Array | float = 1.0) -> None:
+    np.greater_equal(xi, 0, out=out)
+    _at_zero(xi, out, zero, 1.0)
+
+
+def _step_jump(params: Mapping[str, float]) -> tuple[float, float, float]:
+    return 0.0, 1.0, float(params.get("zero", 1.0))
 
 
 def _sign(xi: Array, zero: Array | float = 1.0) -> Array:
     return np.where(xi > 0, 1.0, np.where(xi < 0, -1.0, zero)).astype(xi.dtype)
+
+
+def _sign_k(xi: Array, out: Array, zero: Array | float = 1.0) -> None:
+    np.sign(xi, out=out)
+    _at_zero(xi, out, zero, 0.0)
+
+
+def _sign_jump(params: Mapping[str, float]) -> tuple[float, float, float]:
+    return -1.0, 1.0, float(params.get("zero", 1.0))
 
 
 def _sign_values(params: Mapping[str, float]) -> tuple[float, ...]:
@@ -207,12 +268,34 @@ def _sigmoid_d(xi: Array, y: Array, steepness: Array | float = 1.0) -> Array:
     return steepness * y * (1.0 - y)
 
 
+def _sigmoid_k(xi: Array, out: Array, steepness: Array | float = 1.0) -> None:
+    if np.ndim(steepness) == 0 and steepness == 1.0:
+        expit(xi, out=out)
+    else:
+        np.multiply(xi, steepness, out=out)
+        expit(out, out=out)
+
+
+def _sigmoid_kb(xi: Array, y: Array, grad_y: Array, out: Array,
+                steepness: Array | float = 1.0) -> None:
+    # λ·y·(1 − y)·∂E/∂y, written in place
+    np.subtract(1.0, y, out=out)
+    out *= y
+    out *= grad_y
+    if not (np.ndim(steepness) == 0 and steepness == 1.0):
+        out *= steepness
+
+
 def _tanh(xi: Array) -> Array:
     return np.tanh(xi)
 
 
 def _tanh_d(xi: Array, y: Array) -> Array:
     return 1.0 - y * y
+
+
+def _tanh_k(xi: Array, out: Array) -> None:
+    np.tanh(xi, out=out)
 
 
 def _bipolar_sigmoid(xi: Array, steepness: Array | float = 1.0) -> Array:
@@ -239,6 +322,10 @@ def _relu(xi: Array) -> Array:
 
 def _relu_d(xi: Array, y: Array) -> Array:
     return (xi > 0).astype(xi.dtype)
+
+
+def _relu_k(xi: Array, out: Array) -> None:
+    np.maximum(xi, 0.0, out=out)
 
 
 def _saturated(xi: Array) -> Array:
@@ -271,19 +358,33 @@ def _softmax_vjp(xi: Array, y: Array, grad_y: Array) -> Array:
 
 
 _BUILTINS = [
-    Activation("identity", _identity, _identity_d, symbol="id", doc="σ(ξ) = ξ"),
+    Activation("identity", _identity, _identity_d, symbol="id", doc="σ(ξ) = ξ",
+               inplace=_identity_k),
     Activation(
-        "step", _step, values=lambda p: (0.0, 1.0), symbol="H", doc="σ(ξ) = 1 if ξ ≥ 0 else 0"
+        "step",
+        _step,
+        params=(
+            Parameter("zero", 1.0, choices=(0.0, 1.0), words=("keep",),
+                      doc="the output at ξ = 0 ('keep': the neuron keeps its value)"),
+        ),
+        values=lambda p: (0.0, 1.0),
+        symbol="H",
+        doc="σ(ξ) = 1 if ξ > 0, 0 if ξ < 0, `zero` (default 1; 'keep': unchanged) if ξ = 0",
+        inplace=_step_k,
+        jump=_step_jump,
     ),
     Activation(
         "sign",
         _sign,
         params=(
-            Parameter("zero", 1.0, choices=(-1.0, 0.0, 1.0), doc="the output at ξ = 0"),
+            Parameter("zero", 1.0, choices=(-1.0, 0.0, 1.0), words=("keep",),
+                      doc="the output at ξ = 0 ('keep': the neuron keeps its value)"),
         ),
         values=_sign_values,
         symbol="sgn",
-        doc="σ(ξ) = +1 if ξ > 0, −1 if ξ < 0, `zero` (default +1) if ξ = 0",
+        doc="σ(ξ) = +1 if ξ > 0, −1 if ξ < 0, `zero` (default +1; 'keep': unchanged) if ξ = 0",
+        inplace=_sign_k,
+        jump=_sign_jump,
     ),
     Activation(
         "sigmoid",
@@ -292,8 +393,10 @@ _BUILTINS = [
         params=(Parameter("steepness", 1.0, low=0.0, low_inclusive=False, doc="λ"),),
         symbol="σ",
         doc="σ(ξ) = 1 / (1 + e^(−λξ)), steepness λ > 0 (default 1)",
+        inplace=_sigmoid_k,
+        inplace_backward=_sigmoid_kb,
     ),
-    Activation("tanh", _tanh, _tanh_d, symbol="tanh", doc="σ(ξ) = tanh ξ"),
+    Activation("tanh", _tanh, _tanh_d, symbol="tanh", doc="σ(ξ) = tanh ξ", inplace=_tanh_k),
     Activation(
         "bipolar_sigmoid",
         _bipolar_sigmoid,
@@ -314,7 +417,8 @@ _BUILTINS = [
         symbol="a·tanh",
         doc="σ(ξ) = a·tanh(bξ), default a = 1.7159, b = 2/3",
     ),
-    Activation("relu", _relu, _relu_d, symbol="ReLU", doc="σ(ξ) = max(0, ξ)"),
+    Activation("relu", _relu, _relu_d, symbol="ReLU", doc="σ(ξ) = max(0, ξ)",
+               inplace=_relu_k),
     Activation(
         "saturated",
         _saturated,

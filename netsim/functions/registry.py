@@ -12,7 +12,18 @@ import numpy as np
 from ..errors import ParameterError, UnknownFunctionError, did_you_mean
 from ..limits import describe
 
-__all__ = ["Parameter", "ParametrisedEntry", "Registry", "validate_params"]
+__all__ = ["KEEP", "Parameter", "ParametrisedEntry", "Registry", "numeric", "validate_params"]
+
+# The word "keep" (a parameter value of step's and sign's ``zero``: at ξ = 0 the neuron
+# keeps its current value) is stored as the word in a network's definition and files;
+# compiled parameter arrays hold it as NaN, which no numeric parameter can be.
+KEEP = math.nan
+WORDS = {"keep": KEEP}
+
+
+def numeric(value: float | str) -> float:
+    """A parameter value as a number: a word (``"keep"``) becomes its code (NaN)."""
+    return WORDS[value] if isinstance(value, str) else float(value)
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,9 @@ class Parameter:
         Whether the bounds themselves are allowed.
     choices : tuple of float, optional
         When given, the only allowed values (overrides the bounds).
+    words : tuple of str
+        Words allowed besides numbers (``("keep",)`` for ``zero`` of step and sign);
+        they are kept as words and compile to their code (see :data:`KEEP`).
     doc : str
         One line on what the parameter means.
     """
@@ -42,12 +56,14 @@ class Parameter:
     low_inclusive: bool = True
     high_inclusive: bool = True
     choices: tuple[float, ...] | None = None
+    words: tuple[str, ...] = ()
     doc: str = ""
 
     def allowed(self) -> str:
         """Describe the allowed values, for error messages."""
         if self.choices is not None:
-            return "one of " + ", ".join(_fmt(c) for c in self.choices)
+            return "one of " + ", ".join([*(_fmt(c) for c in self.choices),
+                                          *(repr(w) for w in self.words)])
         parts = []
         if self.low is not None:
             parts.append((">= " if self.low_inclusive else "> ") + _fmt(self.low))
@@ -55,8 +71,11 @@ class Parameter:
             parts.append(("<= " if self.high_inclusive else "< ") + _fmt(self.high))
         return "a finite number" + (" " + " and ".join(parts) if parts else "")
 
-    def check(self, value: object, where: str) -> float:
-        """Return ``value`` as a float, or raise :class:`ParameterError`."""
+    def check(self, value: object, where: str) -> float | str:
+        """Return ``value`` as a float (or one of :attr:`words`), or raise
+        :class:`ParameterError`."""
+        if isinstance(value, str) and value in self.words:
+            return value
         # numpy scalars count (graphs from elsewhere often carry them); bools do not
         numeric = int | float | np.integer | np.floating
         bad = isinstance(value, bool) or not isinstance(value, numeric)
@@ -82,7 +101,7 @@ def _fmt(x: float) -> str:
 
 def validate_params(
     params: Mapping[str, object], spec: tuple[Parameter, ...], where: str
-) -> dict[str, float]:
+) -> dict[str, float | str]:
     """Check ``params`` against ``spec``; return them as floats (only those given).
 
     Unknown names are an error that lists the accepted ones.
@@ -110,6 +129,15 @@ class ParametrisedEntry:
     _defaults: dict[str, float]
 
     def __post_init__(self) -> None:
+        forward = getattr(self, "forward", None)
+        if not callable(forward):
+            raise ParameterError(f"{self.kind} {self.name!r}: forward must be a function, "
+                                 f"got {describe(forward)}")
+        for attr in ("derivative", "vjp", "gradient"):
+            f = getattr(self, attr, None)
+            if f is not None and not callable(f):
+                raise ParameterError(f"{self.kind} {self.name!r}: {attr} must be a function "
+                                     f"or None, got {describe(f)}")
         object.__setattr__(self, "_defaults", {p.name: p.default for p in self.params})
 
     def defaults(self) -> dict[str, float]:
@@ -121,8 +149,10 @@ class ParametrisedEntry:
         return validate_params(params, self.params, f"{self.kind} {self.name!r}")
 
     def resolve(self, params: Mapping[str, float]) -> dict[str, float]:
-        """The full parameter set: the defaults overridden by ``params``."""
-        return {**self._defaults, **params}
+        """The full parameter set: the defaults overridden by ``params`` (words as their
+        codes, e.g. ``"keep"`` as NaN)."""
+        return {**self._defaults,
+                **{k: WORDS[v] if isinstance(v, str) else v for k, v in params.items()}}
 
 
 T = TypeVar("T")
@@ -138,15 +168,6 @@ class Registry(Generic[T]):
     def add(self, name: str, entry: T, *, replace: bool = False) -> T:
         if not isinstance(name, str) or not name:
             raise ParameterError(f"{self.kind} name must be a non-empty string, got {name!r}")
-        forward = getattr(entry, "forward", None)
-        if not callable(forward):
-            raise ParameterError(f"{self.kind} {name!r}: forward must be a function, got "
-                                 f"{describe(forward)}")
-        for attr in ("derivative", "vjp", "gradient"):
-            f = getattr(entry, attr, None)
-            if f is not None and not callable(f):
-                raise ParameterError(f"{self.kind} {name!r}: {attr} must be a function or "
-                                     f"None, got {describe(f)}")
         if name in self._entries and not replace:
             raise ParameterError(
                 f"{self.kind} {name!r} is already registered; pass replace=True to replace it"

@@ -36,6 +36,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..core import layer_stages
 from ..errors import NetworkError, ParameterError
 from ..network import Network
 from .arrays import mlp_from_arrays
@@ -224,7 +225,7 @@ class NetsimModule(nn.Module):
         super().__init__()
         prog = net.compile()
         # the layered rule's own checks (e.g. a softmax group sits in one layer)
-        prog.layer_stages  # noqa: B018
+        layer_stages(prog)
         self.network = net.copy()  # the definition, for to_network
         self.neurons = list(prog.neurons)
         self.register_buffer("initial", torch.as_tensor(prog.initial, dtype=dtype))

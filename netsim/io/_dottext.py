@@ -67,9 +67,9 @@ def _short(x: float, signed: bool = False) -> str:
     return text.replace("-", "−")
 
 
-def _full(x: float) -> str:
-    """Full precision (shortest round-tripping repr)."""
-    return repr(float(x))
+def _full(x: float | str) -> str:
+    """Full precision (shortest round-tripping repr); a word ("keep") as itself."""
+    return x if isinstance(x, str) else repr(float(x))
 
 
 def _pw(x: float) -> str:
@@ -365,8 +365,11 @@ class _Emitter:
 
     def _neuron_label(self, k: int) -> str:
         data = self.data[k]
-        shown = data.get("label") or str(self.plan.ids[k])
-        rows = [f"<b>{html_text(shown)}</b>"]
+        label, neuron_id = data.get("label"), str(self.plan.ids[k])
+        rows = [f"<b>{html_text(label or neuron_id)}</b>"]
+        if label and label != neuron_id:  # which neuron it is stays visible (y1: setosa)
+            rows[0] += f' <font point-size="9">{html_text(neuron_id)}</font>'
+
         if self.plan.has_incoming[k]:
             rows.append(f'<font point-size="9">{html_text(self._function_text(k))}</font>')
         if self.values is not None and math.isfinite(self.values[k]):

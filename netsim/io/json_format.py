@@ -151,7 +151,8 @@ def _function_ok(f: object) -> bool:
         name = f.get("name", _BAD)
         if not isinstance(name, str) or not name:
             return False
-        return all(k == "name" or _is_number(v) for k, v in f.items())
+        # the schema's parameter value: a number, or the word "keep"
+        return all(k == "name" or _is_number(v) or v == "keep" for k, v in f.items())
     return False
 
 
@@ -488,8 +489,9 @@ class _Loader:
             entry = registry.get(name)
         except UnknownFunctionError as exc:
             raise self.fail(name_parts, str(exc)) from None
+        words = {p.name: p.words for p in entry.params}
         for key, value in params.items():  # NaN, Infinity, 1e999, huge integers
-            if key in {p.name for p in entry.params}:
+            if key in words and not (isinstance(value, str) and value in words[key]):
                 self._number(value, [*parts, key])
         try:
             params = entry.validate(params)
@@ -630,7 +632,9 @@ def _function_value(name: str, params: Mapping[str, Any], registry: Any) -> Any:
         return name
     order = [p.name for p in entry.params if p.name in params]
     order += sorted((k for k in params if k not in order), key=str)
-    return {"name": name, **{k: float(params[k]) for k in order}}
+    # a word ("keep") stays a word; numbers in shortest round-trip form
+    return {"name": name, **{k: params[k] if isinstance(params[k], str) else float(params[k])
+                             for k in order}}
 
 
 def _neuron_dict(net: Network, nid: NeuronId) -> dict[str, Any]:

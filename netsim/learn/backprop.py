@@ -1,7 +1,7 @@
 """Backpropagation over a compiled program, batched, in reverse layer order.
 
 A :class:`Plan` is built once per compiled program (cached on the network). It walks
-the program's layer stages (:attr:`Program.layer_stages`) and keeps, per stage, what
+the program's layer stages (:func:`netsim.core.layer_stages`) and keeps, per stage, what
 the forward and backward passes need: dense blocks (matrix products on views of the
 weight array), sparse blocks (``scipy.sparse`` matrices over the block's distinct
 sources), other potentials (their registered CSR ``forward``/``gradient``) and the
@@ -9,7 +9,7 @@ activation segments (elementwise derivative or a group's vjp).
 
 The passes keep the state transposed, ``(N, B)`` (neurons × samples), so that the
 rows of a stage and the sources of a block are contiguous runs of memory. The forward
-pass computes exactly what :func:`netsim.compile.evaluate_stage` computes (the tests
+pass computes exactly what :func:`netsim.core.evaluate_stage` computes (the tests
 compare them); the backward pass applies
 
 ``∂E/∂y_j = Σ_{r ∈ j→} ∂E/∂ξ_r · ∂ξ_r/∂y_j``, ``∂E/∂ξ_j = ∂E/∂y_j · σ'_j(ξ_j)``,
@@ -30,11 +30,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order
-from scipy.special import expit
 
 from ..checks import check_network, keywords
 from ..columns import by_name
-from ..compile import Program, Stage
+from ..compile import Program
+from ..core import Stage, activate_into, backward_into, column, layer_stages
 from ..errors import (
     CycleError,
     NetworkError,
@@ -42,7 +42,7 @@ from ..errors import (
     NotDifferentiableError,
     ParameterError,
 )
-from ..functions import ACTIVATIONS, Activation, Potential
+from ..functions import Activation, Potential
 
 __all__ = ["Gradient", "Plan", "check_data", "get_plan", "gradient", "training_plan"]
 
@@ -62,6 +62,10 @@ def _as_index(positions: Array) -> Index:
     if positions[-1] - lo + 1 == len(positions) and np.all(np.diff(positions) == 1):
         return slice(lo, lo + len(positions))
     return positions
+
+
+def _count(index: Index) -> int:
+    return index.stop - index.start if isinstance(index, slice) else len(index)
 
 
 def _positions(index: Index) -> Array:
@@ -110,8 +114,8 @@ class _Act:
     groups: tuple[Array, ...]  # group functions: positions within the targets
     relevant: bool  # some neuron of the segment lies on a path to an output
     feeds: bool  # some neuron of the segment has outgoing connections
-    # the built-in sigmoid in closed form: None, or λ (a float, or a (rows, 1) column)
-    sigmoid: Any = None
+    # elementwise: parameters as scalars or (rows, 1) columns (the (N, B) layout)
+    columns: dict[str, Any] | None = None
 
 
 @dataclass(eq=False)
@@ -152,7 +156,7 @@ class Plan:
 
     def __init__(self, prog: Program) -> None:
         self.prog = prog
-        stages = prog.layer_stages  # raises CycleError naming a cycle
+        stages = layer_stages(prog)  # raises CycleError naming a cycle
         relevant = _reaches_outputs(prog)
         self.out_degree = np.bincount(prog.sources, minlength=prog.n_neurons)
         self.relevant = relevant
@@ -281,9 +285,9 @@ class Plan:
                 )
             feeds = bool(self.out_degree[neurons].any())
             act = _Act(seg.rows, seg.activation, seg.params, seg.groups, rel, feeds)
-            if seg.activation is ACTIVATIONS.get("sigmoid"):
-                lam = np.asarray(seg.params.get("steepness", 1.0), dtype=np.float64)
-                act.sigmoid = float(lam.flat[0]) if np.all(lam == lam.flat[0]) else lam[:, None]
+            if not seg.activation.group:
+                act.columns = {k: column(np.asarray(v, dtype=np.float64))
+                               for k, v in seg.params.items()}
             acts.append(act)
         out_rows = [k for k, j in enumerate(st.targets) if int(j) in out_pos]
         return _StagePlan(
@@ -393,16 +397,13 @@ class Plan:
             y = state[st.tindex] if view else np.empty_like(xi)
             for a in st.acts:
                 act = a.activation
-                if a.sigmoid is not None:  # closed form, written in place
-                    lam = a.sigmoid
-                    z = xi[a.rows] if isinstance(lam, float) and lam == 1.0 else lam * xi[a.rows]
+                if not act.group:  # the entry's in-place kernel when it has one
                     if isinstance(a.rows, slice):
-                        expit(z, out=y[a.rows])
+                        activate_into(act, xi[a.rows], y[a.rows], a.columns, rows_last=False)
                     else:
-                        y[a.rows] = expit(z)
-                    continue
-                if not act.group:
-                    y[a.rows] = act.forward(xi[a.rows].T, **a.params).T
+                        out = np.empty((_count(a.rows), batch))
+                        activate_into(act, xi[a.rows], out, a.columns, rows_last=False)
+                        y[a.rows] = out
                     continue
                 for g, members in enumerate(a.groups):
                     params = {k: v[g] for k, v in a.params.items()}
@@ -454,20 +455,12 @@ class Plan:
                     continue  # ∂E/∂y is 0 here (the loss gradient is fused into ∂E/∂ξ)
                 act = a.activation
                 rows = a.rows
-                if a.sigmoid is not None:  # λ·y·(1 − y)·∂E/∂y, in place
+                if not act.group:  # σ'(ξ)·∂E/∂y, fused in place when the entry can
                     ys = y[rows]
                     g = gxi[rows] if isinstance(rows, slice) else np.empty_like(ys)
-                    np.subtract(1.0, ys, out=g)
-                    g *= ys
-                    g *= gy[rows]
-                    if not (isinstance(a.sigmoid, float) and a.sigmoid == 1.0):
-                        g *= a.sigmoid
+                    backward_into(act, xi[rows], ys, gy[rows], g, a.columns, rows_last=False)
                     if not isinstance(rows, slice):
                         gxi[rows] = g
-                    continue
-                if not act.group:
-                    deriv = act.derivative(xi[rows].T, y[rows].T, **a.params)
-                    gxi[rows] = gy[rows] * deriv.T
                     continue
                 for g, members in enumerate(a.groups):
                     params = {k: v[g] for k, v in a.params.items()}

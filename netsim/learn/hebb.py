@@ -8,10 +8,21 @@ the normalised form (``normalize=True``, the default). ``normalize=False`` gives
 textbook variant without the factor 1/N, ``w_ji = Σ_k x_i^k x_j^k``; both have the
 same sign pattern and therefore the same dynamics for sign neurons with zero bias.
 Biases are not changed.
+
+Exactly the same dynamics, ties included: for integer patterns (e.g. bipolar) the
+factor is stored as ``c``, the float nearest 1/N whose mantissa is short enough that
+every weight ``k·c`` (``|k| ≤`` the largest sum) is an exact float. The potential is
+then exactly ``c·Σ k·y``, whose sign — decided exactly by the engine — is that of the
+integer sum, so a tie (ξ = 0) of the plain network is a tie of the normalised one.
+With ``fl(k/N)`` instead, some weights round on their own and an exact zero of the
+plain network becomes ±1e−17. Relatively, ``c`` differs from 1/N by at most
+``2⁻⁽⁵³⁻ᵇ⁾`` for sums below 2ᵇ (10⁻¹³ for 1,000 patterns); it equals ``fl(1/N)`` for
+one or two patterns and 1/N itself when N is a power of two.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,12 +33,13 @@ from ..errors import DataError, NetworkError
 from ..limits import describe
 from ..network import Network, NeuronId
 
-__all__ = ["hebb", "hebb_weights"]
+__all__ = ["check_patterns", "hebb", "hebb_weights", "unit_fraction"]
 
 Array = np.ndarray
 
 
-def _patterns(patterns: Any, n: int | None = None) -> Array:
+def check_patterns(patterns: Any, n: int | None = None) -> Array:
+    """The patterns as a finite ``(P, N)`` float array, or a :class:`DataError`."""
     try:
         x = np.asarray(patterns, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):  # ragged rows, text, 10**400
@@ -51,15 +63,40 @@ def hebb_weights(patterns: Any, normalize: bool = True) -> Array:
 
     Examples
     --------
-    >>> (hebb_weights([[1, -1, 1]]) * 3).tolist()
+    >>> (hebb_weights([[1, -1, 1]]) * 3).round(12).tolist()
+    [[0.0, -1.0, 1.0], [-1.0, 0.0, -1.0], [1.0, -1.0, 0.0]]
+    >>> hebb_weights([[1, -1, 1]], normalize=False).tolist()
     [[0.0, -1.0, 1.0], [-1.0, 0.0, -1.0], [1.0, -1.0, 0.0]]
     """
-    x = _patterns(patterns)
+    x = check_patterns(patterns)
     w = x.T @ x
     if normalize:
-        w /= x.shape[1]
+        n = x.shape[1]
+        largest = float(np.abs(w).max())
+        if np.all(w == np.round(w)) and largest < 2.0**40:  # integer sums: k·c exact
+            w *= unit_fraction(n, int(largest))
+        else:
+            w /= n
     np.fill_diagonal(w, 0.0)
     return w
+
+
+def unit_fraction(n: int, largest: int) -> float:
+    """The float nearest ``1/n`` with a mantissa short enough that ``k * c`` is exact
+    for every integer ``|k| <= largest`` (see the module docstring).
+
+    Examples
+    --------
+    >>> unit_fraction(4, 100) == 0.25, abs(unit_fraction(100, 100) - 0.01) < 1e-15
+    (True, True)
+    >>> c = unit_fraction(100, 7)
+    >>> all(float(k * c) == k * __import__("fractions").Fraction(c) for k in range(8))
+    True
+    """
+    odd = max(1, int(largest) - (int(largest) % 2 == 0))  # even k: an odd one times 2^j
+    bits = 53 - (odd - 1).bit_length()  # odd * (2^bits - 1) < 2^53: every product exact
+    mantissa, exponent = math.frexp(1.0 / n)
+    return math.ldexp(round(math.ldexp(mantissa, bits)), exponent - bits)
 
 
 @keywords(network=True)
@@ -106,7 +143,7 @@ def hebb(
             net.neuron(n)  # raises NeuronNotFoundError with a suggestion
     if len(set(ids)) != len(ids):
         raise NetworkError("hebb: the neuron list repeats a neuron")
-    x = _patterns(patterns, len(ids))
+    x = check_patterns(patterns, len(ids))
     w = hebb_weights(x, normalize=normalize)
     graph = net.graph
     edges = []

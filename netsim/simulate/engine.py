@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -14,10 +15,11 @@ import numpy as np
 from ..checks import check_network, keywords
 from ..columns import by_name
 from ..compile import Program, compile_network
-from ..errors import ParameterError
-from ..limits import MAX_STEPS, available_memory, check_count, check_memory
+from ..errors import ParameterError, did_you_mean
+from ..limits import MAX_STEPS, available_memory, check_count, check_memory, describe
 from .result import Run
-from .rules import Layered, Rule, make_rule
+from .rules import RULE_REGISTRY, Rule, make_rule, two_values
+from .start import Initial, held_indices, held_program, starting_state
 
 __all__ = ["run"]
 
@@ -25,25 +27,6 @@ Array = np.ndarray
 
 # Default bound of a run until stable: steps, or sweeps for the sequential rule.
 DEFAULT_MAX_STEPS = 1000
-
-
-class Initial:
-    """The initial state of a run, built in whichever layout a rule needs.
-
-    ``x`` are the ``(B, k)`` inputs; :meth:`public` is the ``(B, N)`` initial state
-    (inputs take the input, every other neuron its initial value), built once.
-    """
-
-    def __init__(self, prog: Program, x: Array) -> None:
-        self.prog = prog
-        self.x = x
-        self._public: Array | None = None
-
-    def public(self) -> Array:
-        """The ``(B, N)`` initial state (do not modify it)."""
-        if self._public is None:
-            self._public = self.prog.initial_state(self.x)
-        return self._public
 
 
 def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
@@ -94,7 +77,7 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
 @keywords
 def run(
     net: Any,
-    inputs: Any,
+    inputs: Any = None,
     *,
     rule: str | None = None,
     steps: int | None = None,
@@ -102,8 +85,13 @@ def run(
     tol: float = 0.0,
     order: str = "cyclic",
     seed: int | None = None,
-    record: bool = False,
+    record: bool | str = False,
     dtype: Any = np.float64,
+    initial_state: Any = None,
+    clamp: Mapping[Any, float] | None = None,
+    pin: Iterable[Any] | None = None,
+    monitors: Mapping[str, Callable[[Array], Any]] | None = None,
+    temperature: float | None = None,
 ) -> Run:
     """Run a network on one input ``(k,)`` or a batch ``(B, k)``.
 
@@ -111,8 +99,10 @@ def run(
     ----------
     net : Network or Program
         The network (compiled and cached on first use) or a compiled program.
-    inputs : array_like
-        Values of the input neurons, in input order: ``(k,)`` or ``(B, k)``.
+    inputs : array_like, optional
+        Values of the input neurons, in input order: ``(k,)`` or ``(B, k)`` (a
+        DataFrame is matched by column names). May be left out for a network without
+        inputs, or when ``initial_state`` gives every neuron's value.
     rule : {"layered", "parallel", "sequential"}, optional
         The update rule; by default ``"layered"`` for an acyclic network and
         ``"parallel"`` for a recurrent one.
@@ -122,19 +112,42 @@ def run(
     max_steps : int, optional
         The bound of a run until stable; a run that reaches it without becoming
         stable is reported with ``converged=False``. Default: 1000 steps, or for
-        the sequential rule 1000 sweeps (``1000·n`` steps, ``n`` = neurons with
-        inputs) so that a large network gets as many chances per neuron.
+        the sequential rule 1000 sweeps (``1000·n`` steps, ``n`` = neurons it
+        updates) so that a large network gets as many chances per neuron.
     tol : float
         A neuron "changes" when its value moves by more than ``tol`` (default 0:
         any change).
     order : {"cyclic", "random", "random-replacement"}
         The selection order of the sequential rule.
     seed : int, optional
-        Seed of the random orders (same seed, same run).
-    record : bool
-        Keep the state after every step in ``run.trace``.
+        Seed of the random orders and of the temperature's draws (same seed, same run).
+    record : {False, True, "step", "sweep"}
+        Keep the states in ``run.trace``: after every step (``True`` or ``"step"``),
+        or after every sweep of the sequential rule (``"sweep"``: ``n`` times less
+        memory; for the layered and parallel rules a sweep is a step).
     dtype : {numpy.float64, numpy.float32}
         The value type of the simulation.
+    initial_state : array_like or mapping, optional
+        The starting state: every neuron's value ``(N,)`` or ``(B, N)`` in neuron
+        order, or ``{neuron: value}`` over the default initial state. Given
+        ``inputs`` then overwrite the input neurons.
+    clamp : mapping, optional
+        ``{neuron: value}``: neurons held at that value for the whole run (an input
+        neuron too: the clamp overrides the input).
+    pin : list, optional
+        Neurons held at their starting value. A held (clamped or pinned) neuron is
+        removed from the set the rule updates: it is never selected, never changes,
+        and the sequential rule's sweep is over the other neurons.
+    monitors : mapping, optional
+        ``{name: f}`` with ``f(states) -> values`` for states ``(M, N)`` (e.g.
+        :func:`netsim.energy_monitor`, :func:`netsim.overlap_monitor`): evaluated on
+        every record, returned as ``run.monitors[name]`` shaped like the trace (one
+        value, or a row of values, per record). Implies ``record="step"`` when
+        ``record`` is not given.
+    temperature : float, optional
+        Stochastic (Glauber) sequential updates for two-valued (step, sign) neurons:
+        the selected neuron takes its high value with probability
+        ``σ((hi − lo)·ξ/T)``, drawn from ``seed``. ``None`` or 0: deterministic.
 
     Returns
     -------
@@ -150,12 +163,19 @@ def run(
     >>> net.add_neuron("a", activation="sign", initial=1.0)
     >>> net.add_neuron("b", activation="sign", initial=1.0)
     >>> net.connect("a", "b", -1.0); net.connect("b", "a", -1.0)
-    >>> r = ns.run(net, [], rule="parallel")
+    >>> r = ns.run(net, rule="parallel")
     >>> r.converged, r.period, r.steps
     (False, 2, 2)
-    >>> r = ns.run(net, [], rule="sequential")
+    >>> r = ns.run(net, rule="sequential")
     >>> r.converged, r.period, r.state
     (True, 1, array([-1.,  1.]))
+
+    Starting elsewhere (a fixed point), and holding ``a`` at +1:
+
+    >>> ns.run(net, initial_state=[-1, 1], rule="parallel").steps
+    1
+    >>> ns.run(net, initial_state=[1, 1], clamp={"a": 1}, rule="parallel").state
+    array([ 1., -1.])
     """
     check_network(net, "run", program=True)
     if steps is not None:
@@ -170,14 +190,119 @@ def run(
         raise ParameterError(f"tol must be a finite number >= 0, got {tol!r}")
     if seed is not None:
         seed = check_count(seed, "seed", 0)
-    if not isinstance(record, bool):
-        raise ParameterError(f"record must be True or False, got {record!r}")
-    x, single = _inputs(prog, inputs, dt)
+    mode = _record_mode(record)
+    monitors = _check_monitors(monitors)
+    if monitors and not mode:
+        mode = "step"
+    temperature = _check_temperature(temperature)
+    clamped, pinned = held_indices(prog, clamp, pin)
+    x, single = (None, True) if inputs is None else _inputs(prog, inputs, dt)
+    if x is None and initial_state is None and len(prog.inputs):
+        k = len(prog.inputs)
+        raise ParameterError(f"the network has {k} input neuron{'s' * (k != 1)}: give the "
+                             "inputs (or a full initial_state)")
+    state = starting_state(prog, x, initial_state, clamped,
+                           None if x is None else x.shape[0])
+    if state is not None:
+        single = single and (initial_state is None or isinstance(initial_state, Mapping)
+                             or np.ndim(initial_state) == 1)
+        state = state.astype(dt, copy=False)
+        x = state[:, prog.inputs]
+    elif x is None:
+        x = np.zeros((1, 0), dtype=dt)
+    base = prog
+    if clamped or pinned:
+        prog = held_program(prog, [*clamped, *pinned])
     rule_obj = make_rule(rule, order, prog)
+    if temperature:
+        _check_stochastic(rule_obj)
+        rule_obj.temperature = temperature
     if max_steps is None:
-        max_steps = DEFAULT_MAX_STEPS * (rule_obj.unit if rule_obj.name == "sequential" else 1)
-    result = _loop(prog, rule_obj, Initial(prog, x), steps, max_steps, float(tol), seed, record)
-    return _package(prog, rule_obj, result, single, seed)
+        # a bound in sweeps for a rule whose unit is a sweep
+        max_steps = DEFAULT_MAX_STEPS * (rule_obj.unit if rule_obj.info.unit == "sweep" else 1)
+    by_sweep = mode == "sweep" and rule_obj.info.unit == "sweep" and rule_obj.unit > 0
+    result = _loop(prog, rule_obj, Initial(prog, x, state), steps, max_steps, float(tol),
+                   seed, bool(mode), rule_obj.unit if by_sweep else 1)
+    if monitors:
+        result["monitors"] = _monitor(monitors, result["trace"])
+    return _package(base, rule_obj, result, single, seed)
+
+
+RECORD_MODES = ("step", "sweep")
+
+
+def _record_mode(record: Any) -> str | None:
+    """``None`` (no trace), ``"step"`` or ``"sweep"``."""
+    if record is False or record is None:
+        return None
+    if record is True:
+        return "step"
+    if isinstance(record, str) and record in RECORD_MODES:
+        return record
+    raise ParameterError(f"record must be True, False, 'step' or 'sweep', got {describe(record)}"
+                         + (did_you_mean(record, RECORD_MODES) if isinstance(record, str)
+                            else ""))
+
+
+def _check_monitors(monitors: Any) -> dict[str, Callable[[Array], Any]]:
+    if monitors is None:
+        return {}
+    if not isinstance(monitors, Mapping):
+        raise ParameterError("monitors must be a mapping {name: f} with f(states) -> values, "
+                             f"got {describe(monitors)}")
+    for name, f in monitors.items():
+        if not callable(f):
+            raise ParameterError(f"monitor {name!r} must be callable f(states) -> values, "
+                                 f"got {describe(f)}")
+    return dict(monitors)
+
+
+def _monitor(monitors: Mapping[str, Callable[[Array], Any]], trace: Array
+             ) -> dict[str, Array]:
+    """Every monitor on every record: ``(T+1[, B], ...)`` like the trace."""
+    lead = trace.shape[:-1]
+    flat = trace.reshape(-1, trace.shape[-1])
+    out = {}
+    for name, f in monitors.items():
+        values = np.asarray(f(flat))
+        if values.ndim == 0 or values.shape[0] != flat.shape[0]:
+            raise ParameterError(f"monitor {name!r} must return one value (or one row of "
+                                 f"values) per state: {flat.shape[0]} for states of shape "
+                                 f"{flat.shape}, got shape {values.shape}")
+        out[name] = values.reshape(*lead, *values.shape[1:])
+    return out
+
+
+def _check_temperature(temperature: Any) -> float | None:
+    if temperature is None:
+        return None
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not (
+            math.isfinite(temperature) and temperature >= 0):
+        raise ParameterError(f"temperature must be a finite number >= 0 (or None), got "
+                             f"{describe(temperature)}")
+    return float(temperature) or None
+
+
+def _check_stochastic(rule: Rule) -> None:
+    """Temperature needs a rule that takes it and two-valued (step, sign) neurons."""
+    if not rule.info.takes_temperature:
+        takes = [n for n in RULE_REGISTRY.names() if RULE_REGISTRY.get(n).takes_temperature]
+        raise ParameterError(f"temperature applies to the {', '.join(map(repr, takes))} rule "
+                             f"(Glauber dynamics), not to rule {rule.name!r}")
+    prog = rule.prog
+    upd = prog.updated
+    jumps = all(prog.activations[int(a)].jump is not None
+                for a in np.unique(prog.activation_ids[upd]))
+    if jumps and (len(upd) == 0 or two_values(prog, upd) is not None):
+        return
+    for j in upd.tolist():  # name the first neuron that is not two-valued
+        act = prog.activations[int(prog.activation_ids[j])]
+        values = () if act.values is None else act.values(
+            {k: float(v[j]) for k, v in prog.activation_params[act.name].items()})
+        if act.jump is None or len(values) != 2:
+            raise ParameterError(
+                f"temperature needs two-valued (step, sign) neurons, but neuron "
+                f"{prog.neurons[j]!r} has the activation {act.name!r}")
 
 
 def _loop(
@@ -189,7 +314,9 @@ def _loop(
     tol: float,
     seed: int | None,
     record: bool,
+    sweep: int = 1,
 ) -> dict[str, Any]:
+    """The run loop; ``sweep`` > 1: record the state after every ``sweep`` steps."""
     batch, n = init.x.shape[0], prog.n_neurons
     fixed = steps is not None
     limit = steps if fixed else max_steps
@@ -204,10 +331,15 @@ def _loop(
     # A trace keeps (T+1, B, N) values, twice while it is assembled from its chunks.
     row_bytes = 2 * batch * n * np.dtype(prog.dtype).itemsize
     memory = available_memory() if record else 0
+    per = "sweep" if sweep > 1 else "step"
+
+    def row(t: int) -> int:  # the trace row holding the state after step t
+        return -(-t // sweep)
+
     if record and fixed:
-        check_memory((limit + 1) * row_bytes,
-                     f"run(record=True) with steps={limit}: the trace of {batch} x {n} values "
-                     "per step")
+        check_memory((row(limit) + 1) * row_bytes,
+                     f"run(record={per!r}) with steps={limit}: the trace of {batch} x {n} "
+                     f"values per {per}")
 
     if rule.unit == 0:  # nothing can ever change: a fixed point from the start
         converged[:] = True
@@ -216,16 +348,16 @@ def _loop(
         n_steps[:] = limit if fixed else 0
         t_end = int(n_steps.max(initial=0))
         state0 = init.public()
-        trace = np.broadcast_to(state0, (t_end + 1, batch, n)).copy() if record else None
+        trace = np.broadcast_to(state0, (row(t_end) + 1, batch, n)).copy() if record else None
         return dict(state=state0.copy(), output=None, steps=n_steps, converged=converged,
                     period=period, transient=transient, trace=trace)
 
-    work = rule.start(init, seed, tol, record)
+    work = rule.start(init, seed, tol, record and sweep == 1)
     active = np.arange(batch)
     settled_at = -1  # a fixed-steps run whose state can no longer change stops here
     skipped = 0  # steps of a fixed-steps run known not to change the state
     # A repeated state is a cycle only for deterministic rules on discrete states.
-    cycles = rule.deterministic and prog.discrete and not isinstance(rule, Layered)
+    cycles = rule.deterministic and prog.discrete and rule.info.compares_states
     seen: list[dict[bytes, int]] = [{} for _ in range(batch)] if cycles else []
     if cycles:
         for b, key in zip(active.tolist(), rule.keys(work), strict=True):
@@ -234,12 +366,14 @@ def _loop(
     while active.size and t < limit:
         k = min(rule.unit, limit - t)
         if record and not fixed:
-            check_memory((t + k + 1) * row_bytes,
-                         f"run(record=True) with max_steps={limit}: the trace after step "
-                         f"{t + k} ({batch} x {n} values per step)", available=memory)
+            check_memory((row(t + k) + 1) * row_bytes,
+                         f"run(record={per!r}) with max_steps={limit}: the trace after step "
+                         f"{t + k} ({batch} x {n} values per {per})", available=memory)
         adv = rule.advance(work, k)
         if record and adv.records is not None:
             chunks.append((t, active.copy(), adv.records))
+        elif record and sweep > 1:  # the state at the end of this sweep
+            chunks.append((row(t + k) - 1, active.copy(), rule.public(work)[None]))
         ch = adv.changed
         last_change[active[ch]] = t + adv.last_change[ch]
         t += k
@@ -248,7 +382,7 @@ def _loop(
         converged[hit] = True
         period[hit] = 1
         transient[hit] = last_change[hit]
-        if cycles and t % rule.unit == 0:  # sequential: repeats only at sweep ends
+        if cycles and t % rule.unit == 0:  # a sweep rule: repeats only at sweep ends
             for i, key in enumerate(rule.keys(work)):
                 b = int(active[i])
                 if period[b]:
@@ -259,10 +393,10 @@ def _loop(
                     transient[b] = first
                     converged[b] = period[b] == 1
         if fixed:
-            # The layered rule is done after its last layer, and a deterministic rule
-            # at a repeated state (period 1) stays there: the remaining steps cannot
-            # change anything, so they are not stepped through one by one.
-            if (isinstance(rule, Layered) and adv.stable.all()) or (
+            # A single-pass rule (layered) is done after its pass, and a deterministic
+            # rule at a repeated state (period 1) stays there: the remaining steps
+            # cannot change anything, so they are not stepped through one by one.
+            if (rule.info.unit == "pass" and adv.stable.all()) or (
                     cycles and (period[active] == 1).all()):
                 settled_at, skipped = t, limit - t
                 break
@@ -294,7 +428,7 @@ def _loop(
     trace = None
     if record:
         t_end = int(n_steps.max(initial=0))
-        trace = np.empty((t_end + 1, batch, n), dtype=prog.dtype)
+        trace = np.empty((row(t_end) + 1, batch, n), dtype=prog.dtype)
         trace[0] = init.public()
         for t0, members, rec in chunks:
             trace[t0 + 1 : t0 + 1 + len(rec), members] = rec
@@ -302,7 +436,7 @@ def _loop(
             final = final()
         for b in range(batch):  # a sample that stopped keeps its final state
             first = n_steps[b] if settled_at < 0 else min(n_steps[b], settled_at)
-            trace[first + 1 :, b] = final[b]
+            trace[row(int(first)) + 1 :, b] = final[b]
     return dict(state=final, output=output, steps=n_steps, converged=converged, period=period,
                 transient=transient, trace=trace)
 
@@ -318,21 +452,15 @@ def _lazy_public(rule: Rule, work: Any) -> Any:
     return build
 
 
-def _output_names(prog: Program) -> tuple:
-    names = prog._derived.get("output_names")
-    if names is None:
-        names = prog._derived["output_names"] = tuple(prog.neurons[i] for i in prog.outputs)
-    return names
-
-
 def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
              seed: int | None) -> Run:
     state = r["state"]
     output = r["output"] if r["output"] is not None else state[:, prog.outputs]
     trace = r["trace"]
+    monitors = r.get("monitors", {})
     common = dict(
         neurons=prog.neurons,
-        outputs=_output_names(prog),
+        outputs=prog.output_names,
         rule=rule.name,
         order=rule.order,
         seed=seed,
@@ -350,6 +478,7 @@ def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
             period=per if per > 0 else None,
             transient=tr if tr >= 0 else None,
             trace=None if trace is None else trace[:, 0],
+            monitors={k: v[:, 0] for k, v in monitors.items()},
             **common,
         )
     return Run(
@@ -360,5 +489,6 @@ def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
         period=r["period"],
         transient=r["transient"],
         trace=trace,
+        monitors=monitors,
         **common,
     )

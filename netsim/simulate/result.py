@@ -47,9 +47,14 @@ class Run:
         Steps before the final fixed point or cycle was first entered; ``None``
         (−1 in a batch array) when unknown.
     trace : ndarray or None
-        With ``record=True``: ``trace[t]`` is the state after step ``t``
-        (``trace[0]`` is the initial state). A sample that stopped before the last
-        step keeps its final state in the later rows.
+        With ``record=True`` (or ``"step"``): ``trace[t]`` is the state after step
+        ``t`` (``trace[0]`` is the initial state); with ``record="sweep"`` and the
+        sequential rule, ``trace[s]`` is the state after sweep ``s`` (the last row
+        after a partial last sweep is the final state). A sample that stopped before
+        the last record keeps its final state in the later rows.
+    monitors : dict
+        With ``monitors=``: each monitor's values per record, shaped like the trace
+        (``(T+1, ...)`` or ``(T+1, B, ...)``).
     neurons : tuple
         Neuron ids in state order (the columns of ``state`` and ``trace``).
     outputs : tuple
@@ -82,6 +87,7 @@ class Run:
     rule: str
     order: str | None = None
     seed: int | None = None
+    monitors: dict[str, Array] = field(default_factory=dict)
     _index: dict = field(default_factory=dict, repr=False)
     _single: bool = False
 

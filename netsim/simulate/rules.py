@@ -1,4 +1,4 @@
-"""Update rules as small strategy objects over a compiled program.
+"""Update rules as small strategy objects over a compiled program, in a registry.
 
 Each rule turns a batch of public initial states ``(B, N)`` into a *work* object and
 advances it by at most one *unit*: one step (parallel), one sweep of ``n`` steps
@@ -9,34 +9,99 @@ stability, cycle detection, batches and traces; a rule only computes.
 An :class:`Advance` reports, per active sample, whether anything changed by more
 than ``tol`` and the offset of the last such change within the unit, plus the
 states after every step when recording.
+
+Rules are registered with their declared capabilities (:class:`RuleInfo`): whether
+they need an acyclic network, their unit of work, whether they take an ``order``,
+whether a repeated state means a cycle. The run loop reads only these, never a rule's
+name or class: adding a rule is one :class:`Rule` subclass and one
+:func:`register_rule` call (see docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..compile import Program
+from ..core import Plan, derived, plan_for
+from ..core.threshold import value_bound
 from ..errors import ParameterError, did_you_mean
-from .plan import Plan, plan_for
+from ..functions.registry import Registry
 
 __all__ = [
     "ORDERS",
     "RULES",
+    "RULE_REGISTRY",
     "Advance",
     "Layered",
     "Parallel",
     "Rule",
+    "RuleInfo",
     "make_rule",
+    "register_rule",
+    "two_values",
 ]
 
 Array = np.ndarray
 
-RULES = ("layered", "parallel", "sequential")
 ORDERS = ("cyclic", "random", "random-replacement")
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A registered update rule and its declared capabilities.
+
+    Attributes
+    ----------
+    name : str
+        The name users pass as ``rule=``.
+    make : callable
+        ``make(order) -> Rule``: a fresh rule object (prepared by :func:`make_rule`).
+    needs_acyclic : bool
+        The rule refuses a recurrent network (with a CycleError naming a cycle).
+    unit : {"step", "sweep", "pass"}
+        What one unit of work is: one step; a sweep of ``n`` steps (the default bound
+        ``max_steps`` then counts sweeps); or the whole pass over an acyclic network.
+    takes_order : bool
+        The rule uses ``order=`` (and ``seed=`` for the random orders).
+    compares_states : bool
+        Whether a repeated state is a cycle (for a deterministic order on discrete
+        states); the layered rule's state is final after its pass instead.
+    takes_temperature : bool
+        The rule has stochastic (Glauber) updates: ``run(..., temperature=T)`` sets
+        the rule object's ``temperature`` before :meth:`Rule.start`.
+    """
+
+    name: str
+    make: Callable[[str], Rule]
+    needs_acyclic: bool = False
+    unit: str = "step"
+    takes_order: bool = False
+    compares_states: bool = True
+    takes_temperature: bool = False
+
+
+RULE_REGISTRY: Registry[RuleInfo] = Registry("rule")
+
+
+def register_rule(info: RuleInfo, *, replace: bool = False) -> RuleInfo:
+    """Make a rule available as ``net.run(..., rule=info.name)``.
+
+    Examples
+    --------
+    >>> from netsim.simulate.rules import RULE_REGISTRY
+    >>> info = RULE_REGISTRY.get("parallel")
+    >>> info.unit, info.needs_acyclic, info.takes_order
+    ('step', False, False)
+    """
+    if info.unit not in ("step", "sweep", "pass"):
+        raise ParameterError(f"rule {info.name!r}: unit must be 'step', 'sweep' or 'pass', "
+                             f"got {info.unit!r}")
+    return RULE_REGISTRY.add(info.name, info, replace=replace)
 
 
 @dataclass
@@ -48,6 +113,20 @@ class Advance:
     last_change: Array  # (b,) int: step offset (1-based) of the last such change, 0 none
     stable: Array  # (b,) bool: the state is known to be stable after this unit
     records: Array | None = None  # (steps, b, N) public states after each step
+
+
+@dataclass
+class SyncWork:
+    """The work of a synchronous rule (layered, parallel): the internal state ``cur``
+    (``None`` while a dense layered pass keeps only its ``blocks``), the parallel rule's
+    second buffer ``nxt``, and its packed bits (one per neuron with two values) with
+    ``exact``: per sample, whether the state holds only those two values."""
+
+    cur: Array | None
+    nxt: Array | None = None
+    blocks: dict[tuple[int, int], Array] = field(default_factory=dict)
+    packed: Array | None = None
+    exact: Array | None = None
 
 
 def digest_rows(codes: Array) -> list[bytes]:
@@ -63,6 +142,8 @@ class Rule:
     order: str | None = None
     deterministic: bool = True
     unit: int = 1  # steps per unit (set by prepare)
+    temperature: float | None = None  # Glauber updates (rules that take a temperature)
+    info: RuleInfo  # the registered capabilities (set by make_rule)
 
     def prepare(self, prog: Program) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -102,18 +183,18 @@ class _Synchronous(Rule):
 
     plan: Plan
 
-    def public(self, work: dict, owned: bool = False) -> Array:
-        return self.plan.to_public(work["cur"], owned)
+    def public(self, work: SyncWork, owned: bool = False) -> Array:
+        return self.plan.to_public(work.cur, owned)
 
-    def outputs(self, work: dict) -> Array:
+    def outputs(self, work: SyncWork) -> Array:
         rows = self.plan.inv[self.prog.outputs]
-        cur = work["cur"]
+        cur = work.cur
         return cur[:, rows] if self.plan.layout == "bn" else cur[rows].T
 
-    def compact(self, work: dict, keep: Array) -> dict:
+    def compact(self, work: SyncWork, keep: Array) -> SyncWork:
         if self.plan.layout == "bn":
-            return {"cur": work["cur"][keep], "blocks": {}}  # blocks: not needed any more
-        return {k: np.ascontiguousarray(v[:, keep]) for k, v in work.items()}
+            return SyncWork(work.cur[keep])  # blocks: not needed any more
+        return SyncWork(np.ascontiguousarray(work.cur[:, keep]))
 
 
 class Layered(_Synchronous):
@@ -126,52 +207,54 @@ class Layered(_Synchronous):
 
     def prepare(self, prog: Program) -> None:
         self.prog = prog
-        stages = prog.layer_stages  # raises CycleError naming a cycle
-        self.plan = plan_for(prog, "layered", lambda: [s.targets for s in stages],
-                             allow_bn=True)
+        targets = prog.layer_targets  # raises CycleError naming a cycle
+        self.plan = plan_for(prog, "layered", lambda: targets, allow_bn=True)
         self.unit = len(self.plan.stages)
 
-    def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> SyncWork:
         self.tol, self.record = tol, record
         self.t = 0
         self.batch = init.x.shape[0]
         rows = self.plan.inv[self.prog.inputs]
-        if self.plan.layout == "bn" and len(rows) and np.array_equal(
-                rows, np.arange(rows[0], rows[0] + len(rows))):
+        if self.plan.layout == "bn" and len(rows) and not init.given and np.array_equal(
+                rows, np.arange(rows[0], rows[0] + len(rows))) and not (
+                self.prog.has_input[self.prog.inputs].any()):
             # dense layers: keep the inputs and each layer's outputs as contiguous
-            # blocks; the whole (B, N) state is assembled only if someone asks for it
-            return {"cur": None, "blocks": {(int(rows[0]), int(rows[-1]) + 1): init.x}}
-        return {"cur": self.plan.initial(self.prog, init.x), "blocks": {}}
+            # blocks; the whole (B, N) state is assembled only if someone asks for it.
+            # (Not when an input neuron is itself updated: a later layer must read
+            # its new value, not the input block.)
+            return SyncWork(None, blocks={(int(rows[0]), int(rows[-1]) + 1): init.x})
+        return SyncWork(init.internal(self.plan))
 
-    def _state(self, work: dict) -> Array:
+    def _state(self, work: SyncWork) -> Array:
         """The internal state, assembling it from the blocks when needed."""
-        if work["cur"] is None:
+        if work.cur is None:
             plan, prog = self.plan, self.prog
             cur = np.empty((self.batch, prog.n_neurons), dtype=prog.dtype)
             cur[...] = prog.initial[plan.perm]
-            for (a, b), block in work["blocks"].items():
+            for (a, b), block in work.blocks.items():
                 cur[:, a:b] = block
-            work["cur"] = cur
-        return work["cur"]
+            work.cur = cur
+        return work.cur
 
-    def public(self, work: dict, owned: bool = False) -> Array:
+    def public(self, work: SyncWork, owned: bool = False) -> Array:
         return self.plan.to_public(self._state(work), owned)
 
-    def outputs(self, work: dict) -> Array:
+    def outputs(self, work: SyncWork) -> Array:
         rows = self.plan.inv[self.prog.outputs]
-        if work["cur"] is None and len(rows):
+        if work.cur is None and len(rows):
             lo, hi = int(rows.min()), int(rows.max())
-            for (a, b), block in work["blocks"].items():
+            for (a, b), block in work.blocks.items():
                 if a <= lo and hi < b:
                     return block[:, rows - a]
-        return super().outputs({"cur": self._state(work)})
+        return super().outputs(SyncWork(self._state(work)))
 
-    def compact(self, work: dict, keep: Array) -> dict:
+    def compact(self, work: SyncWork, keep: Array) -> SyncWork:
         self._state(work)
         self.batch = len(keep)
         return super().compact(work, keep)
 
-    def advance(self, work: dict, steps: int) -> Advance:
+    def advance(self, work: SyncWork, steps: int) -> Advance:
         records = [] if self.record else None
         stages = self.plan.stages
         bn = self.plan.layout == "bn"
@@ -182,12 +265,12 @@ class Layered(_Synchronous):
                 st = stages[k]
                 if bn:
                     src = st.src
-                    known = isinstance(src, slice) and (src.start, src.stop) in work["blocks"]
-                    if work["cur"] is None and not known:
+                    known = isinstance(src, slice) and (src.start, src.stop) in work.blocks
+                    if work.cur is None and not known:
                         self._state(work)
-                    st.evaluate_bn(work["cur"], work["blocks"])
+                    st.evaluate_bn(work.cur, work.blocks)
                 else:
-                    st.evaluate(work["cur"], work["cur"][st.lo : st.hi])
+                    st.evaluate(work.cur, work.cur[st.lo : st.hi])
             if records is not None:
                 records.append(self.plan.to_public(self._state(work)))
         # The layered rule does not compare states: the transient is the number of
@@ -200,7 +283,7 @@ class Layered(_Synchronous):
         rec = np.stack(records) if records else None
         return Advance(steps, changed, last, done, rec)
 
-    def keys(self, work: dict) -> list[bytes]:  # pragma: no cover - not used
+    def keys(self, work: SyncWork) -> list[bytes]:  # pragma: no cover - not used
         return []
 
 
@@ -220,73 +303,80 @@ class Parallel(_Synchronous):
         self.plan = plan_for(prog, "parallel", lambda: [prog.updated])
         self.stage = self.plan.stages[0]
         self.unit = 1 if len(self.stage.acts) else 0  # no neuron with inputs: nothing to do
-        if "two_values" not in prog._derived:
-            prog._derived["two_values"] = _two_values(
-                prog, self.plan.perm[self.stage.lo : self.stage.hi])
-        self.two = prog._derived["two_values"]  # (low, high, mid) columns, or None
+        neurons = self.plan.perm[self.stage.lo : self.stage.hi]
+        # (low, high, mid) columns, or None
+        self.two = derived(prog, "two_values", lambda: two_values(prog, neurons))
 
-    def start(self, init: Any, seed: Any, tol: float, record: bool) -> dict:
+    def start(self, init: Any, seed: Any, tol: float, record: bool) -> SyncWork:
         self.tol, self.record = tol, record
-        self.bits = self.two is not None and tol == 0
-        cur = self.plan.initial(self.prog, init.x)
-        work = {"cur": cur, "nxt": cur.copy()}
+        # one bit per neuron only while every value stays on the two values: a neuron
+        # keeping a tie may keep a value off them for good
+        keeps = self.stage.exact is not None and self.stage.exact.keep
+        self.bits = self.two is not None and tol == 0 and not keeps
+        cur = init.internal(self.plan)
+        # discrete neurons: one bound of every |value| for the whole run (rounding bounds)
+        vmax = value_bound(self.prog)
+        self.ymax = None if vmax is None else max(vmax, float(np.max(np.abs(cur), initial=0)))
+        work = SyncWork(cur, cur.copy())
         if self.bits:
             block = cur[self.stage.lo : self.stage.hi]
             low, high, mid = self.two
-            work["exact"] = ((block == low) | (block == high)).all(axis=0)
-            work["packed"] = np.packbits(block > mid, axis=0)
+            work.exact = ((block == low) | (block == high)).all(axis=0)
+            work.packed = np.packbits(block > mid, axis=0)
         return work
 
-    def advance(self, work: dict, steps: int) -> Advance:
+    def advance(self, work: SyncWork, steps: int) -> Advance:
         st = self.stage
-        b = work["cur"].shape[1]
+        b = work.cur.shape[1]
         changed = np.zeros(b, dtype=bool)
         last = np.zeros(b, dtype=np.int64)
         records = [] if self.record else None
         for k in range(steps):
-            cur, nxt = work["cur"], work["nxt"]
+            cur, nxt = work.cur, work.nxt
             new = nxt[st.lo : st.hi]
-            st.evaluate(cur, new)
+            st.evaluate(cur, new, self.ymax)
             if self.bits:
                 packed = np.packbits(new > self.two[2], axis=0)
-                if work["exact"].all():
-                    ch = (packed != work["packed"]).any(axis=0)
+                if work.exact.all():
+                    ch = (packed != work.packed).any(axis=0)
                 else:  # the first step from an initial state with other values
                     ch = _changed(new, cur[st.lo : st.hi], 0.0)
-                    work["exact"] = np.ones(b, dtype=bool)
-                work["packed"] = packed
+                    work.exact = np.ones(b, dtype=bool)
+                work.packed = packed
             else:
                 ch = _changed(new, cur[st.lo : st.hi], self.tol)
             changed |= ch
             last[ch] = k + 1
-            work["cur"], work["nxt"] = nxt, cur
+            work.cur, work.nxt = nxt, cur
             if records is not None:
                 records.append(self.plan.to_public(nxt))
         rec = np.stack(records) if records else None
         return Advance(steps, changed, last, ~changed, rec)
 
-    def keys(self, work: dict) -> list[bytes]:
+    def keys(self, work: SyncWork) -> list[bytes]:
         st = self.stage
-        if self.bits and work["exact"].all():  # two values per neuron: one bit each
-            return digest_rows(work["packed"].T)
-        block = work["cur"][st.lo : st.hi]
+        if self.bits and work.exact.all():  # two values per neuron: one bit each
+            return digest_rows(work.packed.T)
+        block = work.cur[st.lo : st.hi]
         if self.bits:
             keys = digest_rows(block.T)
-            packed_keys = digest_rows(work["packed"].T)
+            packed_keys = digest_rows(work.packed.T)
             return [pk if ok else fk for pk, fk, ok in
-                    zip(packed_keys, keys, work["exact"].tolist(), strict=True)]
+                    zip(packed_keys, keys, work.exact.tolist(), strict=True)]
         return digest_rows(block.T)
 
-    def compact(self, work: dict, keep: Array) -> dict:
-        out = {k: np.ascontiguousarray(work[k][:, keep]) for k in ("cur", "nxt")}
-        if "packed" in work:
-            out["packed"] = work["packed"][:, keep]
-            out["exact"] = work["exact"][keep]
+    def compact(self, work: SyncWork, keep: Array) -> SyncWork:
+        out = SyncWork(np.ascontiguousarray(work.cur[:, keep]),
+                       np.ascontiguousarray(work.nxt[:, keep]))
+        if work.packed is not None:
+            out.packed = work.packed[:, keep]
+            out.exact = work.exact[keep]
         return out
 
 
-def _two_values(prog: Program, neurons: Array) -> tuple[Array, Array, Array] | None:
-    """Per neuron, its two possible values and their midpoint (columns), if all have 2."""
+def two_values(prog: Program, neurons: Array) -> tuple[Array, Array, Array] | None:
+    """Per neuron of ``neurons``, its two possible values and their midpoint (columns
+    ``(n, 1)``), if every one has exactly two (else None)."""
     if not prog.discrete or len(neurons) == 0:
         return None
     low = np.empty(len(neurons))
@@ -314,25 +404,39 @@ def _two_values(prog: Program, neurons: Array) -> tuple[Array, Array, Array] | N
 
 
 def make_rule(name: str | None, order: str, prog: Program) -> Rule:
-    """The rule object for ``name`` (None: layered if acyclic, else parallel)."""
+    """The prepared rule object for ``name`` (None: layered if acyclic, else parallel)."""
     if name is None:
         name = "parallel" if prog.is_recurrent else "layered"
-    if not isinstance(name, str) or name not in RULES:
+    names = RULE_REGISTRY.names()
+    if not isinstance(name, str) or name not in RULE_REGISTRY:
         raise ParameterError(
-            f"unknown rule {name!r}; allowed: {', '.join(RULES)}" + did_you_mean(name, RULES)
+            f"unknown rule {name!r}; allowed: {', '.join(names)}" + did_you_mean(name, names)
         )
     if not isinstance(order, str) or order not in ORDERS:
         raise ParameterError(
             f"unknown order {order!r}; allowed: {', '.join(ORDERS)}"
             + did_you_mean(order, ORDERS)
         )
-    if name == "layered":
-        rule: Rule = Layered()
-    elif name == "parallel":
-        rule = Parallel()
-    else:
-        from .sequential import Sequential
-
-        rule = Sequential(order)
+    info = RULE_REGISTRY.get(name)
+    if info.needs_acyclic:
+        prog.layer_targets  # noqa: B018 - raises CycleError naming a cycle
+    rule = info.make(order)
+    rule.info = info
     rule.prepare(prog)
     return rule
+
+
+def _sequential(order: str) -> Rule:
+    from .sequential import Sequential  # the largest rule: loaded when first used
+
+    return Sequential(order)
+
+
+register_rule(RuleInfo("layered", lambda _order: Layered(), needs_acyclic=True, unit="pass",
+                       compares_states=False))
+register_rule(RuleInfo("parallel", lambda _order: Parallel()))
+register_rule(RuleInfo("sequential", _sequential, unit="sweep", takes_order=True,
+                       takes_temperature=True))
+
+# The built-in rule names (the public tuple; RULE_REGISTRY also holds any added later).
+RULES = tuple(RULE_REGISTRY.names())

@@ -1,7 +1,7 @@
-"""Execution plans: the compiled program laid out for fast evaluation of stages.
+"""Execution layouts: the compiled program laid out for fast evaluation of stages.
 
-A :class:`Plan` is built once per (program, rule) and cached on the program. It is
-an engine-private layout choice, invisible to callers:
+A :class:`Plan` is built once per (program, set of stages) and kept beside the program
+(:func:`netsim.core.derived`). It is a private layout choice, invisible to callers:
 
 - the state is held as ``(N, B)`` (neurons first), so a stage's rows are contiguous
   and matrix products read and write whole blocks;
@@ -12,8 +12,8 @@ an engine-private layout choice, invisible to callers:
 - the weighted-sum part of a stage is one dense matrix (a plain ``matmul``) when at
   least :data:`DENSE_FILL` of its (rows × distinct sources) block is filled, and a
   ``scipy.sparse`` CSR matrix otherwise; other potentials use their registered CSR
-  function; activations run on contiguous slices, with in-place kernels for the
-  built-ins.
+  function; activations run on contiguous slices, with the in-place kernels their
+  registry entries carry (:func:`netsim.core.kernels.activate_into`).
 
 The public state order is the network's neuron order; :attr:`Plan.perm` maps
 internal rows to neuron indices (``internal = public[perm]``).
@@ -32,70 +32,14 @@ import scipy.sparse as sp
 
 from ..compile import Program, gather_ranges
 from ..functions import Activation, Potential
+from .backend import get_backend
+from .cache import derived
+from .kernels import DENSE_FILL, activate_into, column
+from .threshold import ExactRows, jump_arrays, threshold_near_into
 
-__all__ = ["DENSE_FILL", "Plan", "StagePlan", "build_plan", "gather_ranges"]
+__all__ = ["ActKernel", "Plan", "StagePlan", "build_plan", "plan_for"]
 
 Array = np.ndarray
-
-DENSE_FILL = 0.5
-
-
-# --- activation kernels: write σ(ξ) into ``out`` (both (rows, B)) --------------------
-
-
-def _column(values: Array) -> Array | float:
-    """A per-row parameter as a broadcastable column, or a scalar when uniform."""
-    if len(values) and np.all(values == values[0]):
-        return float(values[0])
-    return values[:, None]
-
-
-def _k_identity(xi: Array, out: Array, p: dict) -> None:
-    out[...] = xi
-
-
-def _k_step(xi: Array, out: Array, p: dict) -> None:
-    np.greater_equal(xi, 0, out=out)
-
-
-def _k_sign(xi: Array, out: Array, p: dict) -> None:
-    np.sign(xi, out=out)
-    zero = p.get("zero", 1.0)
-    if np.ndim(zero) == 0 and zero == 0.0:
-        return
-    at_zero = xi == 0
-    if at_zero.any():
-        out[at_zero] = np.broadcast_to(zero, xi.shape)[at_zero]
-
-
-def _k_sigmoid(xi: Array, out: Array, p: dict) -> None:
-    from scipy.special import expit
-
-    s = p.get("steepness", 1.0)
-    if np.ndim(s) == 0 and s == 1.0:
-        expit(xi, out=out)
-    else:
-        np.multiply(xi, s, out=out)
-        expit(out, out=out)
-
-
-def _k_tanh(xi: Array, out: Array, p: dict) -> None:
-    np.tanh(xi, out=out)
-
-
-def _k_relu(xi: Array, out: Array, p: dict) -> None:
-    np.maximum(xi, 0.0, out=out)
-
-
-_FAST: dict[str, Callable[[Array, Array, dict], None]] = {
-    "identity": _k_identity,
-    "step": _k_step,
-    "sign": _k_sign,
-    "sigmoid": _k_sigmoid,
-    "tanh": _k_tanh,
-    "relu": _k_relu,
-}
-
 
 @dataclass(frozen=True, eq=False)
 class ActKernel:
@@ -105,11 +49,14 @@ class ActKernel:
     hi: int
     activation: Activation
     params: dict[str, Any]  # scalars or (rows, 1) columns: the (N, B) layout
-    raw_params: dict[str, Array]  # one value per row: the registry's (B, N) layout
     # group functions: the positions of each group (a slice, or indices when the
     # group is split), relative to lo; one parameter set per group
     groups: tuple[slice | Array, ...] = ()
     group_params: tuple[dict[str, float], ...] = ()
+    # a threshold activation: (low, high) as scalars or columns, and its rows' largest
+    # rounding slack (see ExactRows.tolerance); the core decides these rows itself
+    jump: tuple[Any, Any] | None = None
+    tol: tuple[float, float] = (0.0, 0.0)
 
     def __call__(self, xi: Array, out: Array) -> None:
         act = self.activation
@@ -117,13 +64,7 @@ class ActKernel:
             for g, params in zip(self.groups, self.group_params, strict=True):
                 out[g] = act.forward(xi[g].T, **params).T
             return
-        fast = _FAST.get(act.name)
-        if fast is not None and _is_builtin(act):
-            fast(xi, out, self.params)
-        elif all(np.ndim(v) == 0 for v in self.params.values()):
-            out[...] = act.forward(xi, **self.params)
-        else:  # per-neuron parameters: the registry's (B, neurons) convention
-            out[...] = act.forward(xi.T, **self.raw_params).T
+        activate_into(act, xi, out, self.params, rows_last=False)
 
     def bn(self, xi: Array, out: Array) -> None:
         """The same in the ``(B, N)`` layout (rows on the last axis)."""
@@ -133,17 +74,7 @@ class ActKernel:
                 out[:, g] = act.forward(xi[:, g], **params)
             return
         params = {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
-        fast = _FAST.get(act.name)
-        if fast is not None and _is_builtin(act):
-            fast(xi, out, params)
-        else:
-            out[...] = act.forward(xi, **params)
-
-
-def _is_builtin(act: Activation) -> bool:
-    from ..functions import activations as module
-
-    return act.forward.__module__ == module.__name__
+        activate_into(act, xi, out, params)
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,6 +116,7 @@ class StagePlan:
     bias: Array | None  # (rows, 1), None when all zero
     others: tuple[OtherPotential, ...]
     acts: tuple[ActKernel, ...]
+    exact: ExactRows | None = None  # threshold rows: exact decisions, the tie rule
 
     @cached_property
     def bias_row(self) -> Array:
@@ -193,9 +125,10 @@ class StagePlan:
 
     @property
     def plain_dense(self) -> bool:
-        """Only weighted sums, as one dense matrix."""
+        """Only weighted sums, as one dense matrix, and no threshold rows (those are
+        decided exactly in the ``(N, B)`` layout)."""
         return (self.dense is not None and not self.others and self.lin_lo == 0
-                and self.lin_hi == self.hi - self.lo)
+                and self.lin_hi == self.hi - self.lo and self.exact is None)
 
     def evaluate_bn(self, state: Array | None, blocks: dict[tuple[int, int], Array]) -> None:
         """In the ``(B, N)`` layout: ``state[:, lo:hi] = σ(state[:, src] @ Wᵀ + b)``.
@@ -248,9 +181,30 @@ class StagePlan:
         for k in self.acts:
             k(xi[k.lo : k.hi], out[k.lo : k.hi])
 
-    def evaluate(self, state: Array, out: Array) -> None:
-        """``out[:] = σ(ξ(state))`` for the stage's rows."""
-        self.activate(self.potentials(state), out)
+    def evaluate(self, state: Array, out: Array, ymax: float | None = None) -> None:
+        """``out[:] = σ(ξ(state))`` for the stage's rows (exact at threshold jumps).
+
+        ``ymax`` bounds every ``|value|`` in ``state`` (computed when not given).
+        """
+        xi = self.potentials(state)
+        ex = self.exact
+        if ex is None:
+            self.activate(xi, out)
+            return
+        # before ``out`` (which may be a view of the state) is overwritten
+        old = state[self.lo + ex.rows] if ex.keep else None
+        if ymax is None:
+            ymax = _ymax(state)
+        near = False
+        for k in self.acts:
+            if k.jump is None:
+                k(xi[k.lo : k.hi], out[k.lo : k.hi])
+                continue
+            tol = k.tol[0] * ymax + k.tol[1]
+            near |= threshold_near_into(xi[k.lo : k.hi], out[k.lo : k.hi], *k.jump, tol,
+                                        ex.scratch)
+        if near:  # some potential within rounding of 0 (a tie, or nearly): decide exactly
+            ex.settle(xi, out, old, lambda src, b: state[src, b], ymax, rows_first=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -317,6 +271,11 @@ class Plan:
         if self.identity:
             return internal.T if owned else internal.T.copy()
         return internal[self.inv].T
+
+
+def _ymax(state: Array) -> float:
+    """A bound of every |value| a stage's sums read (the largest in the state)."""
+    return float(np.max(np.abs(state), initial=0.0))
 
 
 def build_plan(prog: Program, stages: Sequence[Array], allow_bn: bool = False) -> Plan:
@@ -389,9 +348,9 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
             local_indptr = np.zeros(nrows + 1, dtype=np.int64)
             np.cumsum(counts, out=local_indptr[1:])
             idx_dtype = np.int32 if prog.n_neurons < 2**31 and len(pos) < 2**31 else np.int64
-            sparse = sp.csr_matrix(
-                (data, cols.astype(idx_dtype), local_indptr.astype(idx_dtype)),
-                shape=(nrows, prog.n_neurons),
+            sparse = get_backend().csr(
+                data, cols.astype(idx_dtype), local_indptr.astype(idx_dtype),
+                (nrows, prog.n_neurons),
             )
             sparse.sort_indices()
     bias = None
@@ -421,6 +380,7 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
                 params={k: v[seg] for k, v in prog.potential_params[pot.name].items()},
             )
         )
+    exact = ExactRows.build(prog, neurons, np.arange(len(neurons)), is_ws, inv)
     acts = []
     act_ids = prog.activation_ids[neurons]
     for a, b in _runs(act_ids):
@@ -429,9 +389,13 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
             continue  # below: a group may span runs (members with different potentials)
         seg = neurons[a:b]
         raw = {k: v[seg] for k, v in prog.activation_params[act.name].items()}
+        jump = tol = None
+        if act.jump is not None:
+            low, high, _tie = jump_arrays(act, raw, b - a)
+            jump, tol = (column(low), column(high)), exact.tolerance(a, b)
         acts.append(ActKernel(lo=a, hi=b, activation=act,
-                              params={k: _column(v) for k, v in raw.items()},
-                              raw_params=raw))
+                              params={k: column(v) for k, v in raw.items()},
+                              jump=jump, tol=tol or (0.0, 0.0)))
     stage_groups = prog.groups[neurons]
     for aid in np.unique(act_ids):
         act = prog.activations[int(aid)]
@@ -446,7 +410,7 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
             groups.append(slice(int(idx[0]), int(idx[-1]) + 1) if contiguous else idx)
             group_params.append({k: float(v[neurons[idx[0]]])  # one value per group
                                  for k, v in prog.activation_params[act.name].items()})
-        acts.append(ActKernel(lo=0, hi=hi - lo, activation=act, params={}, raw_params={},
+        acts.append(ActKernel(lo=0, hi=hi - lo, activation=act, params={},
                               groups=tuple(groups), group_params=tuple(group_params)))
     return StagePlan(
         lo=lo,
@@ -459,16 +423,12 @@ def _stage_plan(prog: Program, perm: Array, inv: Array, lo: int, hi: int) -> Sta
         bias=bias,
         others=tuple(others),
         acts=tuple(acts),
+        exact=exact,
     )
 
 
 def plan_for(
     prog: Program, key: str, stages: Callable[[], Sequence[Array]], allow_bn: bool = False
 ) -> Plan:
-    """The plan cached on ``prog`` under ``key`` (built on first use)."""
-    cache = prog._derived
-    plan = cache.get(key)
-    if plan is None:
-        plan = build_plan(prog, stages(), allow_bn)
-        cache[key] = plan
-    return plan
+    """The plan of ``prog`` named ``key`` (built on first use, kept beside it)."""
+    return derived(prog, ("plan", key), lambda: build_plan(prog, stages(), allow_bn))

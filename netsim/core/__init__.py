@@ -1,0 +1,55 @@
+"""core: the only place where neurons are evaluated.
+
+Layers: ``definition -> compile -> core -> simulate / learn / analyse -> io, cli``.
+A compiled :class:`~netsim.compile.Program` is plain data; the core derives from it
+(and keeps beside it, :func:`derived`) everything evaluation needs:
+
+- :mod:`~netsim.core.stages`: :class:`Stage` and :func:`evaluate_stage`, the
+  reference evaluation in the public ``(B, N)`` layout, with the program's values or
+  others (a configuration being trained);
+- :mod:`~netsim.core.layout`: :class:`Plan`, the program laid out once for a set of
+  stages (contiguous rows, dense/sparse blocks, in-place activation kernels) — what
+  the layered and parallel rules and the sequential rule's resyncs run on;
+- :mod:`~netsim.core.kernels`: the shared kernels (activation forward and backward
+  through the registry entries' own fast kernels, :data:`DENSE_FILL`);
+- :mod:`~netsim.core.cache`: the per-program table of derived objects.
+
+See docs/architecture.md.
+"""
+
+from .cache import derived, derived_items
+from .kernels import DENSE_FILL, activate_into, backward_into, column
+from .layout import Plan, StagePlan, build_plan, plan_for
+from .stages import (
+    ActivationSegment,
+    LinearBlock,
+    PotentialSegment,
+    Stage,
+    apply_activation,
+    evaluate_stage,
+    layer_stages,
+    parallel_stage,
+    stage,
+)
+
+__all__ = [
+    "DENSE_FILL",
+    "ActivationSegment",
+    "LinearBlock",
+    "Plan",
+    "PotentialSegment",
+    "Stage",
+    "StagePlan",
+    "activate_into",
+    "apply_activation",
+    "backward_into",
+    "build_plan",
+    "column",
+    "derived",
+    "derived_items",
+    "evaluate_stage",
+    "layer_stages",
+    "parallel_stage",
+    "plan_for",
+    "stage",
+]

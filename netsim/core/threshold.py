@@ -1,0 +1,333 @@
+"""Threshold neurons: exact decisions near the jump and the tie rule, in one place.
+
+An activation whose registry entry has a ``jump`` (step, sign, or a user's threshold
+function) takes the value ``low`` for ξ < 0, ``high`` for ξ > 0 and ``at_zero`` at
+ξ = 0 exactly — or keeps its current value there when ``at_zero`` is
+:data:`~netsim.functions.KEEP` (NaN).
+
+**Rounding never decides a threshold.** A computed potential carries a rounding error
+bounded by ``γ_(n+1)·(|b| + Σ_i |w_i|·|y_i|)`` for a weighted sum of ``n`` terms in any
+summation order (``γ_k = k·u / (1 − k·u)``, ``u`` the unit roundoff of the dtype;
+Higham, *Accuracy and Stability of Numerical Algorithms*, §3.1). Where ``|ξ|`` is
+within that bound, the sign of the exact sum of the stored weights times the state is
+computed instead (:func:`exact_sign`): every product is split exactly into two floats
+(Dekker's two-product) and :func:`math.fsum` rounds their sum correctly, so its sign is
+the exact sum's sign; values too large or too small for the split are summed as
+fractions. Decisions away from the jump are the rounded computation's, which is then
+provably right.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..functions import Activation
+
+__all__ = ["ExactRows", "exact_sign", "gamma", "jump_arrays", "threshold_into",
+           "threshold_near_into", "value_bound"]
+
+Array = np.ndarray
+
+_SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitting constant
+_SAFE_HI = 2.0**995  # products and splits stay finite below this
+_SAFE_LO = 2.0**-969  # error terms stay representable above this (unless exactly 0)
+
+
+def gamma(n_terms: Array | int, dtype: np.dtype) -> Array | float:
+    """``γ_k = k·u / (1 − k·u)`` for ``k`` rounded operations in ``dtype``."""
+    u = float(np.finfo(dtype).eps) / 2
+    k = np.asarray(n_terms, dtype=np.float64) * u
+    return k / (1.0 - k)
+
+
+def exact_sign(bias: float, weights: Array, values: Array) -> int:
+    """The sign (−1, 0, +1) of ``bias + Σ weights·values``, computed exactly.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = np.array([0.1, 0.2, -0.3])
+    >>> float(w @ np.ones(3))  # rounding says: not zero
+    5.551115123125783e-17
+    >>> exact_sign(0.0, w, np.ones(3))  # the stored 0.1 + 0.2 − 0.3 is exactly that
+    1
+    >>> exact_sign(0.0, np.array([0.5, -0.25, -0.25]), np.ones(3))
+    0
+    """
+    a = np.asarray(weights, dtype=np.float64)
+    b = np.asarray(values, dtype=np.float64)
+    with np.errstate(over="ignore", under="ignore"):  # checked just below
+        p = a * b
+    mag = np.abs(p[(a != 0) & (b != 0)])  # a product of nonzeros that underflows fails
+    ok = (
+        math.isfinite(bias)
+        and np.all(np.abs(a) < _SAFE_HI)
+        and np.all(np.abs(b) < _SAFE_HI)
+        and (len(mag) == 0 or (mag.min() > _SAFE_LO and mag.max() < _SAFE_HI))
+    )
+    if ok:
+        # Dekker's two-product: a·b = p + e exactly
+        ca = _SPLIT * a
+        a_hi = ca - (ca - a)
+        a_lo = a - a_hi
+        cb = _SPLIT * b
+        b_hi = cb - (cb - b)
+        b_lo = b - b_hi
+        e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+        total = math.fsum([float(bias), *p.tolist(), *e.tolist()])
+        return (total > 0) - (total < 0)
+    exact = Fraction(float(bias)) + sum(
+        (Fraction(float(x)) * Fraction(float(y)) for x, y in zip(a, b, strict=True)),
+        Fraction(0),
+    )
+    return (exact > 0) - (exact < 0)
+
+
+def jump_arrays(act: Activation, params: Mapping[str, Array], rows: int
+                ) -> tuple[Array, Array, Array]:
+    """Per row: ``low``, ``high`` and ``at_zero`` (NaN: keep) of a threshold activation
+    whose parameters are the per-row arrays ``params`` (one call per distinct set)."""
+    out = np.empty((3, rows))
+    names = list(params)
+    if not names:
+        out[:] = np.array(act.jump({}), dtype=np.float64)[:, None]
+        return out[0], out[1], out[2]
+    stacked = np.stack([np.asarray(params[k], dtype=np.float64) for k in names], axis=1)
+    # NaN (keep) compares unequal to itself: group rows by their bytes instead
+    keys = [row.tobytes() for row in stacked]
+    cache: dict[bytes, tuple[float, float, float]] = {}
+    for r, key in enumerate(keys):
+        jump = cache.get(key)
+        if jump is None:
+            jump = cache[key] = act.jump(dict(zip(names, stacked[r].tolist(), strict=True)))
+        out[:, r] = jump
+    return out[0], out[1], out[2]
+
+
+def threshold_into(xi: Array, out: Array, low: Any, high: Any) -> None:
+    """``out = high`` where ``ξ ≥ 0`` else ``low``, in one pass where possible.
+
+    ``low``/``high`` are scalars or columns broadcasting against ``xi``. Exact ties and
+    near-ties are then settled by :meth:`ExactRows.settle` (sign's 0 at ξ = 0 too).
+    """
+    if np.ndim(low) == 0 and np.ndim(high) == 0:
+        if low == -1.0 and high == 1.0:
+            np.sign(xi, out=out)
+            return
+        np.greater_equal(xi, 0, out=out)
+        if not (low == 0.0 and high == 1.0):
+            out *= high - low
+            out += low
+        return
+    out[...] = np.where(xi >= 0, high, low)
+
+
+_CHUNK = 1 << 15  # elements per block: the block's |ξ| stays in cache for the check
+
+
+def threshold_near_into(xi: Array, out: Array, low: Any, high: Any, tol: float,
+                        scratch: dict[tuple[int, ...], Array]) -> bool:
+    """:func:`threshold_into` over the rows of ``xi`` ``(rows, B)`` block by block, and
+    whether some ``|ξ| ≤ tol`` (a potential within rounding of the jump).
+
+    Blocks keep each one's ``|ξ|`` in cache, so the check costs little beyond the
+    decision itself; ``scratch`` holds the block buffer between calls.
+    """
+    rows = xi.shape[0]
+    if rows == 0:
+        return False
+    step = max(1, _CHUNK // max(1, xi[0].size))
+    shape = (min(step, rows), *xi.shape[1:])
+    buf = scratch.get(shape)
+    if buf is None:
+        scratch.clear()
+        buf = scratch[shape] = np.empty(shape, dtype=xi.dtype)
+    near = False
+    for a in range(0, rows, step):
+        b = min(rows, a + step)
+        threshold_into(xi[a:b], out[a:b], low[a:b] if np.ndim(low) else low,
+                       high[a:b] if np.ndim(high) else high)
+        if not near:
+            part = buf[: b - a]
+            np.abs(xi[a:b], out=part)
+            near = float(part.min()) <= tol
+    return near
+
+
+@dataclass(frozen=True, eq=False)
+class ExactRows:
+    """The threshold rows of a stage and what deciding them exactly needs.
+
+    ``rows`` are positions within the stage's rows; every array below has one entry
+    per such row. ``indptr``/``sources``/``weights`` are the rows' incoming
+    connections (``sources`` indexing the state's neuron axis in the caller's layout).
+    """
+
+    rows: Array
+    low: Array
+    high: Array
+    at_zero: Array  # NaN: keep the current value
+    linear: Array  # weighted-sum rows (decided exactly); others: on their computed ξ
+    bias: Array
+    indptr: Array
+    sources: Array
+    weights: Array
+    slack: Array  # γ_(n+1)·Σ|w| per row: times max|y| gives the error bound
+    slack_bias: Array  # γ_(n+1)·|b| per row
+    neurons: Array  # neuron index of each row (into the program's bias)
+    wpos: Array  # positions of ``weights`` in the program's weight array
+    dtype: np.dtype
+    keep: bool = False  # some row keeps its value at a tie
+    scratch: dict[tuple[int, ...], Array] = field(default_factory=dict, repr=False)
+
+    def tolerance(self, lo: int, hi: int) -> tuple[float, float]:
+        """``(w, b)``: the largest rounding slack of the rows ``lo:hi`` (stage positions),
+        so that ``w·max|y| + b`` bounds the rounding of every one of them."""
+        a, b = np.searchsorted(self.rows, [lo, hi])
+        if a == b:
+            return 0.0, 0.0
+        return float(self.slack[a:b].max()), float(self.slack_bias[a:b].max())
+
+    def near_by_samples(self, xi: Array, state: Array, n_rows: int) -> bool:
+        """For ``xi`` ``(B, rows)`` computed from ``state`` ``(B, N)``: whether some
+        threshold row's potential may lie within rounding of 0. Block by block over the
+        samples (each block's |ξ| and |y| stay in cache), each block against its own
+        largest |y|."""
+        if xi.size == 0 or len(self.rows) == 0:
+            return False
+        w, b = float(self.slack.max()), float(self.slack_bias.max())
+        every = len(self.rows) == n_rows  # all the stage's rows: no gather
+        step = max(1, _CHUNK // max(1, state.shape[1]))
+        for a in range(0, xi.shape[0], step):
+            x = xi[a : a + step] if every else xi[a : a + step, self.rows]
+            ymax = float(np.abs(state[a : a + step]).max(initial=0.0))
+            if float(np.abs(x).min()) <= w * ymax + b:
+                return True
+        return False
+
+    def near(self, xi: Array, lo: int, hi: int, tol: tuple[float, float], ymax: float,
+             rows_first: bool) -> bool:
+        """Whether some potential of the rows ``lo:hi`` may lie within rounding of 0
+        (one pass: the smallest |ξ| against the rows' largest bound)."""
+        x = xi[lo:hi] if rows_first else xi[:, lo:hi]
+        if not x.size:
+            return False
+        buf = self.scratch.get(x.shape)
+        if buf is None:  # kept: a fresh large array each step costs its page faults
+            self.scratch.clear()
+            buf = self.scratch[x.shape] = np.empty(x.shape, dtype=x.dtype)
+        np.abs(x, out=buf)
+        return float(buf.min()) <= tol[0] * ymax + tol[1]
+
+    @classmethod
+    def build(cls, prog: Any, neurons: Array, rows: Array, linear: Array, source_of: Array
+              ) -> ExactRows | None:
+        """The threshold rows among ``neurons`` (the stage's rows in order; ``rows`` of
+        them sit at positions ``rows``), or None when there are none. ``linear`` marks
+        weighted-sum rows (others, e.g. distance potentials, are decided on their
+        computed ξ); ``source_of`` maps a neuron index to the state's neuron axis."""
+        act_ids = prog.activation_ids[neurons]
+        parts = []
+        for aid in np.unique(act_ids):
+            act = prog.activations[int(aid)]
+            if act.jump is None:
+                continue
+            at = np.flatnonzero(act_ids == aid)
+            params = {k: v[neurons[at]] for k, v in prog.activation_params[act.name].items()}
+            parts.append((at, jump_arrays(act, params, len(at))))
+        if not parts:
+            return None
+        at = np.concatenate([r for r, _j in parts])
+        order = np.argsort(at)
+        at = at[order]
+        low, high, at_zero = (np.concatenate([j[k] for _r, j in parts])[order] for k in range(3))
+        seg = neurons[at]
+        counts = prog.indptr[seg + 1] - prog.indptr[seg]
+        starts = np.repeat(prog.indptr[seg] - np.concatenate([[0], np.cumsum(counts)[:-1]]),
+                           counts)
+        wpos = starts + np.arange(int(counts.sum()))
+        indptr = np.zeros(len(seg) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        lin = np.asarray(linear, dtype=bool)[at]
+        base = cls(rows=np.asarray(rows, dtype=np.int64)[at], low=low, high=high,
+                   at_zero=at_zero, linear=lin, bias=np.zeros(len(at)), indptr=indptr,
+                   sources=np.asarray(source_of[prog.sources[wpos]], dtype=np.int64),
+                   weights=np.zeros(len(wpos)), slack=np.zeros(len(at)),
+                   slack_bias=np.zeros(len(at)), neurons=seg, wpos=wpos, dtype=prog.dtype,
+                   keep=bool(np.isnan(at_zero).any()))
+        return base.with_values(prog.weights, prog.bias)
+
+    def with_values(self, weights: Array, bias: Array) -> ExactRows:
+        """The same rows with the program-wide ``weights`` and ``bias`` arrays."""
+        w = np.asarray(weights, dtype=np.float64)[self.wpos]
+        b = np.where(self.linear, np.asarray(bias, dtype=np.float64)[self.neurons], 0.0)
+        counts = np.diff(self.indptr)
+        g = gamma(counts + 1, self.dtype)
+        row_of = np.repeat(np.arange(len(self.rows)), counts)
+        absrow = np.bincount(row_of, weights=np.abs(w), minlength=len(self.rows))
+        return dataclasses.replace(self, weights=w, bias=b, scratch={},
+                                   slack=np.where(self.linear, g * absrow, 0.0),
+                                   slack_bias=g * np.abs(b))
+
+    def settle(self, xi: Array, out: Array, old: Array | None, value_of: callable,
+               ymax: float, rows_first: bool) -> None:
+        """Correct ``out`` where the rounded ``xi`` may be on the wrong side of the jump,
+        and apply the tie rule.
+
+        ``xi``/``out`` hold the stage's rows (first axis when ``rows_first``, else last);
+        ``old`` the threshold rows' current values (needed only for keep), laid out like
+        ``xi[rows]``; ``value_of(r, b)`` the source values of threshold row ``r`` in
+        sample ``b``; ``ymax`` bounds every ``|y|`` the sums read.
+        """
+        x = xi[self.rows] if rows_first else xi[:, self.rows]
+        tol = self.slack * ymax + self.slack_bias
+        near = np.abs(x) <= (tol[:, None] if rows_first else tol)
+        if not near.any():
+            return
+        for r, b in np.argwhere(near if rows_first else near.T).tolist():
+            if self.linear[r]:
+                lo, hi = self.indptr[r], self.indptr[r + 1]
+                s = exact_sign(self.bias[r], self.weights[lo:hi],
+                               value_of(self.sources[lo:hi], b))
+            else:
+                v = float(x[r, b] if rows_first else x[b, r])
+                s = (v > 0) - (v < 0)
+            value = self.high[r] if s > 0 else self.low[r] if s < 0 else self.at_zero[r]
+            if value != value:  # NaN: keep the current value
+                value = old[r, b] if rows_first else old[b, r]
+            if rows_first:
+                out[self.rows[r], b] = value
+            else:
+                out[b, self.rows[r]] = value
+
+
+def value_bound(prog: Any) -> float | None:
+    """The largest |value| any neuron with inputs can take, when every one of them has
+    a discrete activation (else None): with the initial state's largest |value| it
+    bounds every value a run reads, so the rounding bounds need no pass over the state.
+    """
+    from .cache import derived
+
+    def build() -> float | None:
+        upd = prog.updated
+        vmax = 0.0
+        for aid in np.unique(prog.activation_ids[upd]):
+            act = prog.activations[int(aid)]
+            if act.values is None:
+                return None
+            params = prog.activation_params[act.name]
+            rows = upd[prog.activation_ids[upd] == aid]
+            combos = {tuple(float(v[j]) for v in params.values()) for j in rows.tolist()}
+            for combo in combos:
+                values = act.values(dict(zip(params, combo, strict=True)))
+                vmax = max(vmax, *(abs(v) for v in values))
+        return vmax
+
+    return derived(prog, "value_bound", build)

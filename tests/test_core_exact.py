@@ -1,0 +1,288 @@
+"""Threshold neurons in the core: exact decisions near the jump, ties kept by the neuron.
+
+Rounding never decides a threshold: step and sign neurons take the side of the exact
+sum of the stored weights times the state. ``zero="keep"``: a potential of exactly 0
+leaves the neuron's value unchanged, in every rule and every analysis.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import netsim as ns
+from netsim.core.threshold import exact_sign
+
+# --- exact_sign ------------------------------------------------------------------------
+
+
+def test_exact_sign_hand_cases():
+    tenths = np.array([0.1, 0.2, -0.3])
+    assert float(tenths @ np.ones(3)) > 0  # the rounded sum
+    # the stored 0.1 + 0.2 is above the stored 0.3 (exactly: the fraction says so)
+    expected = Fraction(0.1) + Fraction(0.2) - Fraction(0.3)
+    assert exact_sign(0.0, tenths, np.ones(3)) == (expected > 0) - (expected < 0) == 1
+    assert exact_sign(0.0, np.array([0.5, -0.25, -0.25]), np.ones(3)) == 0
+    assert exact_sign(-1.0, np.array([1.0, 1e-300]), np.array([1.0, 1e-300])) == 1
+    # products beyond the two-product's safe range: summed as fractions
+    assert exact_sign(0.0, np.array([1e300, -1e300]), np.array([1e10, 1e10])) == 0
+    assert exact_sign(1e-320, np.array([1e-200]), np.array([-1e-200])) == 1
+    assert exact_sign(0.0, np.zeros(0), np.zeros(0)) == 0
+
+
+def test_exact_sign_matches_fractions_on_random_rows():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(1, 30))
+        w = rng.integers(-9, 10, size=n) / 10.0
+        y = rng.choice([-1.0, 1.0, 0.5, 3.0], size=n)
+        b = float(rng.integers(-5, 6)) / 10.0
+        exact = Fraction(b) + sum(Fraction(float(a)) * Fraction(float(v))
+                                  for a, v in zip(w, y, strict=True))
+        assert exact_sign(b, w, y) == (exact > 0) - (exact < 0)
+
+
+# --- rounding never decides a threshold ------------------------------------------------
+
+
+def _tie_net(weights, bias=0.0, activation="sign", **params):
+    """Inputs x0..xk feeding one threshold neuron y with the given weights."""
+    net = ns.Network()
+    for k in range(len(weights)):
+        net.add_input(f"x{k}")
+    net.add_output("y", activation=activation, bias=bias, **params)
+    for k, w in enumerate(weights):
+        net.connect(f"x{k}", "y", w)
+    return net
+
+
+@pytest.mark.parametrize("rule", ["layered", "parallel", "sequential"])
+def test_a_rounded_sum_does_not_decide_the_side(rule):
+    # 0.1 + 0.2 − 0.3 rounds to +5.6e-17 left to right, −2.8e-17 in another order; the
+    # stored values sum exactly to +2^-55 (> 0): sign +1. With weights 0.3, −0.1, −0.2
+    # the exact sum is 0 − 2^-55 < 0: sign −1 (the rounded sum says 0 or +).
+    pos = _tie_net([0.1, 0.2, -0.3])
+    assert pos.run([1, 1, 1], rule=rule).output.tolist() == [1.0]
+    neg = _tie_net([0.3, -0.1, -0.2])
+    exact = Fraction(0.3) - Fraction(0.1) - Fraction(0.2)
+    assert exact < 0
+    assert neg.run([1, 1, 1], rule=rule).output.tolist() == [-1.0]
+    # exactly zero: the tie rule (sign's default +1; step gives 1)
+    zero = _tie_net([0.5, -0.25, -0.25])
+    assert zero.run([1, 1, 1], rule=rule).output.tolist() == [1.0]
+    assert _tie_net([0.5, -0.25, -0.25], activation="sign", zero=-1).run(
+        [1, 1, 1], rule=rule).output.tolist() == [-1.0]
+
+
+def _hebb_pair(n, p, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.choice([-1.0, 1.0], size=(p, n))
+    return ns.hopfield(x), ns.hopfield(x, normalize=False), rng
+
+
+@pytest.mark.parametrize(("n", "p"), [(60, 4), (100, 4), (300, 4), (60, 9), (100, 8),
+                                      (100, 10), (300, 25)])
+def test_hebb_with_and_without_1_over_n_identical_trajectories(n, p):
+    """Every weight k/N is stored as exactly k times the stored factor c ≈ 1/N
+    (:func:`netsim.learn.hebb.unit_fraction`), so the exact sums of both networks differ
+    by that factor and have the same signs, ties included. The rounded sums did not (at
+    N = 100, 1/N summed to −4.9e−17 where the exact sum is 0; with P = 8, fl(6/N) is
+    not 6·fl(1/N))."""
+    norm, plain, rng = _hebb_pair(n, p, seed=n + p)
+    probes = rng.choice([-1.0, 1.0], size=(300, n))
+    for rule, order in [("parallel", "cyclic"), ("sequential", "cyclic"),
+                        ("sequential", "random")]:
+        a = norm.run(probes, rule=rule, order=order, seed=1, max_steps=30, record=True)
+        b = plain.run(probes, rule=rule, order=order, seed=1, max_steps=30, record=True)
+        np.testing.assert_array_equal(a.trace, b.trace)
+        np.testing.assert_array_equal(a.steps, b.steps)
+        np.testing.assert_array_equal(a.period, b.period)
+
+
+@pytest.mark.parametrize("n", [60, 100])
+def test_hebb_recall_with_and_without_1_over_n(n):
+    norm, plain, rng = _hebb_pair(n, 4, seed=7 * n)
+    probes = rng.choice([-1.0, 1.0], size=(200, n))
+    for rule in ("sequential", "parallel"):
+        a = ns.recall(norm, probes, rule=rule, max_steps=30)
+        b = ns.recall(plain, probes, rule=rule, max_steps=30)
+        np.testing.assert_array_equal(a.trace, b.trace)
+
+
+def test_hebb_one_step_equals_the_exact_sum_of_the_stored_weights():
+    """Weights that are not multiples of one factor (fl(k/N), as a user's own Hebb matrix
+    has them): the network follows the exact sums of its own stored weights, computed
+    here with Python integers."""
+    rng = np.random.default_rng(3)
+    x = rng.choice([-1.0, 1.0], size=(8, 100))
+    w = x.T @ x / 100
+    np.fill_diagonal(w, 0.0)
+    norm = ns.from_matrix(w, activation="sign")
+    scale = 2 ** 1100
+    w_int = np.array([[int(Fraction(float(v)) * scale) for v in row] for row in w],
+                     dtype=object)
+    probes = rng.choice([-1.0, 1.0], size=(200, 100))
+    xi = probes.astype(np.int64).astype(object) @ w_int.T
+    sign = np.where(xi > 0, 1.0, np.where(xi < 0, -1.0, 1.0))  # zero: +1
+    got = norm.run(initial_state=probes, rule="parallel", steps=1).state
+    np.testing.assert_array_equal(got, sign.astype(float))
+    # and the sequential rule's first step of every sweep (neuron y1, from the probe)
+    seq = norm.run(initial_state=probes, rule="sequential", steps=1).state
+    np.testing.assert_array_equal(seq[:, 0], sign[:, 0].astype(float))
+
+
+# --- ties kept by the neuron -------------------------------------------------------------
+
+
+def _keep_ring():
+    """Three sign neurons with zero="keep": a → b (1), b → c (1), c → a (−1), plus
+    a → c (1). From (1, −1, 1): ξ_a = −c = −1, ξ_b = a = 1, ξ_c = b + a = 0 (keeps 1)."""
+    net = ns.Network()
+    for k in "abc":
+        net.add_neuron(k, activation="sign", zero="keep")
+    net.connect("a", "b", 1.0)
+    net.connect("b", "c", 1.0)
+    net.connect("c", "a", -1.0)
+    net.connect("a", "c", 1.0)
+    return net
+
+
+def test_keep_hand_computed_parallel_and_sequential():
+    net2 = _keep_ring()
+    for k, v in zip("abc", (1.0, -1.0, 1.0), strict=True):
+        net2.set_neuron(k, initial=v)
+    run = net2.run([], rule="parallel", steps=1)
+    np.testing.assert_array_equal(run.state, [-1.0, 1.0, 1.0])
+    # sequential: a: ξ = −c = −1 → −1; b: ξ = a = −1 → −1; c: ξ = b + a = −2 → −1
+    run = net2.run([], rule="sequential", steps=3, record=True)
+    np.testing.assert_array_equal(run.trace[1:], [[-1, -1, 1], [-1, -1, 1], [-1, -1, -1]])
+    # a neuron whose inputs sum to exactly 0 from the start keeps its value forever
+    held = ns.Network()
+    held.add_input("x")
+    held.add_neuron("h", activation="step", zero="keep", initial=1.0)
+    held.connect("x", "h", 1.0)
+    assert held.run([0.0], rule="parallel").state.tolist() == [0.0, 1.0]
+    assert held.run([0.0], rule="sequential").state.tolist() == [0.0, 1.0]
+
+
+def test_keep_differs_from_the_value_rules_where_it_should():
+    net = ns.Network()
+    net.add_neuron("a", activation="sign", initial=-1.0)
+    net.add_neuron("b", activation="sign", initial=1.0)
+    net.connect("a", "b", 0.0)  # ξ_b = 0 always
+    net.connect("b", "a", 1.0)
+    for zero, b_after in [(1, 1.0), (-1, -1.0), ("keep", 1.0)]:
+        net.set_neuron("b", activation={"name": "sign", "zero": zero})
+        assert net.run([], rule="parallel", steps=1).state[1] == b_after
+    net.set_neuron("b", activation={"name": "sign", "zero": "keep"}, initial=-1.0)
+    assert net.run([], rule="parallel", steps=1).state[1] == -1.0
+
+
+def test_keep_in_the_exhaustive_analysis_and_fixed_points():
+    """Two sign neurons with zero="keep" and zero weights between them: every state is a
+    fixed point (every potential is exactly 0 and every neuron keeps its value)."""
+    net = ns.Network()
+    net.add_neuron("a", activation="sign", zero="keep")
+    net.add_neuron("b", activation="sign", zero="keep")
+    net.connect("a", "b", 0.0)
+    net.connect("b", "a", 0.0)
+    for rule in ("parallel", "sequential"):
+        analysis = ns.attractors(net, rule=rule)
+        assert analysis.periods == [1, 1, 1, 1]
+    assert len(ns.fixed_points(net, method="sweep")) == 4
+    assert len(ns.fixed_points(net, method="search")) == 4
+    assert ns.is_fixed_point(net, [1.0, -1.0])
+    # with zero=+1 instead only (1, 1) is fixed
+    net.set_neuron("a", activation="sign")
+    net.set_neuron("b", activation="sign")
+    assert ns.fixed_points(net, method="sweep").tolist() == [[1.0, 1.0]]
+    assert ns.fixed_points(net, method="search").tolist() == [[1.0, 1.0]]
+
+
+def test_keep_fixed_point_search_agrees_with_the_sweep_on_random_networks():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        n = 6
+        w = rng.integers(-2, 3, size=(n, n)).astype(float)
+        np.fill_diagonal(w, 0.0)
+        bias = rng.integers(-1, 2, size=n).astype(float)
+        net = ns.Network()
+        for j in range(n):
+            net.add_neuron(f"n{j}", activation="sign", zero="keep", bias=bias[j])
+        net.connect_many((f"n{i}", f"n{j}", w[j, i]) for i in range(n) for j in range(n)
+                         if i != j and w[j, i] != 0)
+        sweep = ns.fixed_points(net, method="sweep")
+        search = ns.fixed_points(net, method="search")
+        np.testing.assert_array_equal(sweep, search)
+        assert ns.is_fixed_point(net, sweep).all() if len(sweep) else True
+
+
+def test_keep_energy_check_and_recall():
+    x = np.array([[1, -1, 1, -1, 1, -1], [1, 1, -1, -1, 1, 1]], dtype=float)
+    net = ns.hopfield(x)
+    for j in net.neurons:
+        net.set_neuron(j, activation={"name": "sign", "zero": "keep"})
+    check = ns.check_energy(net)
+    assert check.threshold_units and check.sequential_fixed_point
+    probes = np.vstack([x, -x, np.ones(6)])
+    seq = ns.recall(net, probes, rule="sequential", max_steps=20)
+    run = net.run(probes, rule="sequential")
+    np.testing.assert_array_equal(seq.state, run.state)
+    par = ns.recall(net, probes, rule="parallel", max_steps=20)
+    run = net.run(probes, rule="parallel", max_steps=20)
+    np.testing.assert_array_equal(par.state, run.state)
+
+
+def test_keep_in_json_and_dot(tmp_path):
+    net = _keep_ring()
+    net.set_neuron("a", activation={"name": "step", "zero": "keep"})
+    path = tmp_path / "keep.json"
+    ns.save(net, path)
+    text = path.read_text()
+    assert '"zero": "keep"' in text
+    again = ns.load(path)
+    assert again.neuron("a").activation_params == {"zero": "keep"}
+    ns.save(again, tmp_path / "again.json")
+    assert (tmp_path / "again.json").read_text() == text  # byte-identical round trip
+    assert "zero=keep" in net.to_dot().source
+
+
+def test_keep_bad_values_are_refused_naming_the_choices(tmp_path):
+    net = ns.Network()
+    with pytest.raises(ns.ParameterError, match=r"'zero' must be one of -1, 0, 1, 'keep'"):
+        net.add_neuron("a", activation="sign", zero="kept")
+    with pytest.raises(ns.ParameterError, match=r"one of 0, 1, 'keep', got 0.5"):
+        net.add_neuron("a", activation="step", zero=0.5)
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "netsim-network", "version": 1, "neurons": '
+                    '[{"id": "a", "activation": {"name": "sign", "zero": "hold"}}]}')
+    with pytest.raises(ns.FormatError, match="zero"):
+        ns.load(path)
+
+
+def test_forward_marks_a_kept_tie_as_nan():
+    sign = ns.get_activation("sign")
+    out = sign(np.array([-2.0, 0.0, 3.0]), zero="keep")
+    assert out[0] == -1 and np.isnan(out[1]) and out[2] == 1
+    step = ns.get_activation("step")
+    assert step(np.array([0.0]), zero=0).tolist() == [0.0]
+    assert step(np.array([0.0])).tolist() == [1.0]
+
+
+def test_keep_off_the_two_values_is_seen_changing_under_the_parallel_rule():
+    """a keeps 0 (off ±1) at step 1 (ξ = c + d = 1 − 1), then ξ = −2 gives −1 at step 2:
+    a change the run must see (one bit per neuron cannot tell 0 from −1)."""
+    net = ns.Network()
+    net.add_input("x")
+    net.add_neuron("c", activation="sign", zero=-1, initial=1.0)
+    net.add_neuron("d", initial=-1.0)  # no inputs: keeps −1
+    net.add_neuron("a", activation="sign", zero="keep", initial=0.0)
+    net.connect("x", "c", 1.0)
+    net.connect("c", "a", 1.0)
+    net.connect("d", "a", 1.0)
+    run = net.run([0.0], rule="parallel", record=True)
+    np.testing.assert_array_equal(run.trace[:3], [[0, 1, -1, 0], [0, -1, -1, 0],
+                                                  [0, -1, -1, -1]])
+    assert (run.converged, run.period, run.transient) == (True, 1, 2)
