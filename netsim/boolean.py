@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from .checks import keywords
+from .checks import as_floats, keywords
 from .errors import ParameterError, SizeLimitError
 from .limits import check_network_size
-from .network import Network
+from .network import Network, check_neuron_ids
 from .zoo import gate_weights
 
 __all__ = ["MAX_BOOLEAN_INPUTS", "boolean_network", "truth_table"]
@@ -33,10 +33,7 @@ MAX_BOOLEAN_INPUTS = 20
 
 
 def _bits(value: Any, where: str) -> Array:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{where}: truth-table entries must be 0 or 1") from None
+    arr = as_floats(value, f"{where}: the truth-table entries")
     if not np.all((arr == 0) | (arr == 1)):
         bad = arr[~((arr == 0) | (arr == 1))].ravel()
         raise ParameterError(
@@ -103,7 +100,7 @@ def _table(table: Any, n_outputs: int) -> tuple[Array, Array]:
 def _names(given: Any, default: list[str], what: str) -> list[Any]:
     if given is None:
         return default
-    names = list(given)
+    names = check_neuron_ids(given, f"{what} names")
     if len(names) != len(default):
         raise ParameterError(f"{len(default)} {what} names needed, got {len(names)}")
     if len(set(names)) != len(names):

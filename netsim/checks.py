@@ -7,6 +7,11 @@
 - :func:`check_network` — the network argument is a :class:`Network` (or, where
   accepted, a compiled ``Program``); anything else names what was given.
 - :func:`check_seed` — ``None`` or an integer ``>= 0`` (what numpy's generators take).
+- :func:`integer_text` — an integer written in a text (a ``--targets 2``, a neuron id
+  ``7`` in ``--clamp 7=1``), safely: ASCII digits only (``int("²")`` fails), and not
+  beyond Python's limit on converting long digit strings (4,300 digits).
+- :func:`check_type` — a result object (a ``Run``, a ``Recall``, a ``History``, a
+  mapping of options) is of the kind a function draws or reads; the error names it.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from typing import Any, TypeVar
 from .errors import ParameterError, did_you_mean
 from .limits import describe
 
-__all__ = ["as_floats", "check_network", "check_path", "check_seed", "keywords"]
+__all__ = ["as_floats", "check_network", "check_path", "check_seed", "check_type", "integer_text",
+           "keywords"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -141,8 +147,52 @@ def check_network(net: Any, where: str, *, program: bool = False) -> None:
     raise ParameterError(f"{where} expects {wanted}, got {shown}{hint}")
 
 
-def check_seed(seed: Any, name: str = "seed") -> Any:
-    """``None`` or an integer ``>= 0`` (numpy's generators refuse negative seeds).
+def check_type(value: Any, kind: type | tuple[type, ...], name: str, wanted: str) -> None:
+    """Raise :class:`ParameterError` unless ``value`` is an instance of ``kind``.
+
+    ``wanted`` says what is expected, e.g. ``"a Recall (from ns.recall)"``.
+
+    >>> from netsim.checks import check_type
+    >>> check_type(None, dict, "run_options", "a dict of keyword arguments")
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: run_options must be a dict of keyword arguments, got None
+    """
+    if not isinstance(value, kind):
+        shown = "None" if value is None else f"{type(value).__name__} {describe(value)}"
+        raise ParameterError(f"{name} must be {wanted}, got {shown}")
+
+
+_MAX_DIGITS = 4_000  # below sys.get_int_max_str_digits()'s default of 4,300
+
+
+def integer_text(text: str, name: str | None = None) -> int | None:
+    """The integer ``text`` spells (ASCII digits, an optional minus), or None.
+
+    An integer of more than 4,000 digits is None too, or, when ``name`` is given, a
+    :class:`ParameterError` naming it (it is a number, just not one anyone means).
+
+    >>> from netsim.checks import integer_text
+    >>> integer_text("-12"), integer_text("x1"), integer_text("²")
+    (-12, None, None)
+    >>> integer_text("9" * 5000, "targets")
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: targets: a 5000-digit number is too large
+    """
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if len(digits) > _MAX_DIGITS:
+        if name is None:
+            return None
+        raise ParameterError(f"{name}: a {len(digits)}-digit number is too large")
+    return int(text)
+
+
+def check_seed(seed: Any, name: str = "seed", *, generators: bool = True) -> Any:
+    """``None``, an integer ``>= 0`` (numpy's generators refuse negative seeds) or, with
+    ``generators``, a numpy ``Generator``, ``SeedSequence`` or bit generator.
 
     >>> from netsim.checks import check_seed
     >>> check_seed(-1)
@@ -150,8 +200,11 @@ def check_seed(seed: Any, name: str = "seed") -> Any:
     ...
     netsim.errors.ParameterError: seed must be None or an integer >= 0, got -1
     """
-    if seed is None or not isinstance(seed, bool | numbers.Number | str):
-        return seed  # a numpy Generator or SeedSequence: numpy checks it
+    import numpy as np
+
+    if seed is None or (generators and isinstance(
+            seed, np.random.Generator | np.random.SeedSequence | np.random.BitGenerator)):
+        return seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ParameterError(f"{name} must be None or an integer >= 0, got {describe(seed)}")
     return int(seed)

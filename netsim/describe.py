@@ -59,7 +59,8 @@ def summarize(net: Network) -> dict[str, Any]:
         "activations": dict(sorted(Counter(n.activation for n in neurons).items())),
         "potentials": dict(sorted(Counter(n.potential for n in neurons).items())),
         "groups": {str(g): c for g, c in groups.items()},
-        "parameters": None if layer_error is not None else len(net.configuration()),
+        # the configuration is compile's, which refuses contradictory layer numbers
+        "parameters": len(net.configuration()) if layer_error is None else None,
         "layer_roles": layer_roles,
         "labels": {str(n.id): n.label for n in neurons if n.label},
     }
@@ -147,8 +148,8 @@ class NetworkSummary:
             ("neurons", f"{s['neurons']} ({_plural(len(s['inputs']), 'input')}, "
                         f"{_plural(len(s['outputs']), 'output')}, {s['hidden']} hidden)"),
             ("connections", str(s["connections"])),
-            ("parameters", "-" if s["parameters"] is None
-             else f"{s['parameters']} (weights and biases)"),
+            ("parameters", "-" if s["parameters"] is None else
+             f"{s['parameters']} (weights and biases)"),
             ("structure", structure),
         ]
         if s["layer_roles"]:
@@ -177,8 +178,9 @@ class NetworkSummary:
 
     def __repr__(self) -> str:
         name = f" {self.facts['name']!r}" if self.facts["name"] else ""
-        return (f"<NetworkSummary{name}: {summary_line(self.facts)}, "
-                f"{_plural(self.facts['parameters'], 'parameter')}>")
+        count = self.facts["parameters"]
+        tail = "" if count is None else f", {_plural(count, 'parameter')}"
+        return f"<NetworkSummary{name}: {summary_line(self.facts)}{tail}>"
 
     def _repr_html_(self) -> str:
         from .io.html import page_section

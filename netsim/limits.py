@@ -31,6 +31,11 @@ MAX_CONNECTIONS     10,000,000     connections asked of a builder: ~500 bytes ea
 MAX_FILE_BYTES      256 MiB        a network file; its parsed form takes 6-20x
 MAX_CSV_BYTES       256 MiB        a CSV file (inputs, samples)
 MAX_FRAMES          1,000          frames ``render_trace`` writes (one file each)
+MAX_PERIOD          1,000          the longest cycle the solver searches: one search
+                                   over ``p`` unrolled copies of the network per period
+MAX_MEMBERS         100,000        networks one request trains or builds (bagging
+                                   members, ensemble networks): each is a network
+                                   kept in memory and seconds of work
 ==================  =============  ======================================================
 """
 
@@ -49,7 +54,9 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_FRAMES",
     "MAX_LAYER",
+    "MAX_MEMBERS",
     "MAX_NEURONS",
+    "MAX_PERIOD",
     "MAX_STEPS",
     "MAX_SWEEPS",
     "available_memory",
@@ -69,6 +76,8 @@ MAX_CONNECTIONS = 10_000_000
 MAX_FILE_BYTES = 256 * 2**20
 MAX_CSV_BYTES = 256 * 2**20
 MAX_FRAMES = 1_000
+MAX_MEMBERS = 100_000
+MAX_PERIOD = 1_000
 
 
 def check_count(value: Any, name: str, low: int = 0, high: int | None = None) -> int:

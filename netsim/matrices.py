@@ -9,17 +9,19 @@ the potentials of all neurons are ``ξ = b + W y``. networkx's
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from .checks import as_floats, check_path, keywords
 from .csvfile import read_csv
 from .errors import DataError, ParameterError
 from .files import read_bytes
-from .limits import MAX_CSV_BYTES
-from .network import Network, NeuronId, check_neuron_id
+from .limits import MAX_CSV_BYTES, check_network_size, describe
+from .network import Network, NeuronId, check_neuron_ids
 
 __all__ = ["from_matrix", "read_matrix", "weight_matrix"]
 
@@ -27,10 +29,7 @@ Array = np.ndarray
 
 
 def _as_matrix(w: Any, what: str = "W") -> Array:
-    try:
-        arr = np.asarray(w, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{what} must be a square matrix of numbers") from None
+    arr = as_floats(w, what)
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
         raise ParameterError(f"{what} must be a square (N, N) matrix, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
@@ -39,6 +38,7 @@ def _as_matrix(w: Any, what: str = "W") -> Array:
     return arr
 
 
+@keywords
 def from_matrix(
     w: Any,
     bias: Any = None,
@@ -84,23 +84,23 @@ def from_matrix(
     """
     arr = _as_matrix(w)
     n = arr.shape[0]
+    # every non-zero entry becomes a graph edge: size the network before building it
+    check_network_size(n, int(np.count_nonzero(arr)), f"from_matrix(W of shape {arr.shape})")
     if bias is None:
         b = np.zeros(n)
     else:
         try:
-            b = np.broadcast_to(np.asarray(bias, dtype=np.float64), (n,)).copy()
-        except (TypeError, ValueError):
+            b = np.broadcast_to(as_floats(bias, "bias"), (n,)).copy()
+        except ValueError:
             raise ParameterError(
-                f"bias must be a number or {n} numbers (one per neuron), got "
-                f"{np.shape(bias) if not isinstance(bias, str) else repr(bias)}"
+                f"bias must be a number or {n} numbers (one per neuron), got {describe(bias)}"
             ) from None
         if not np.all(np.isfinite(b)):
             k = int(np.flatnonzero(~np.isfinite(b))[0])
             raise ParameterError(f"bias[{k}] is {b[k]}, not a finite number")
-    names = [f"y{k + 1}" for k in range(n)] if ids is None else list(ids)
+    names = [f"y{k + 1}" for k in range(n)] if ids is None else check_neuron_ids(ids)
     if len(names) != n:
         raise ParameterError(f"ids must name {n} neurons (one per matrix row), got {len(names)}")
-    names = [check_neuron_id(x, "ids") for x in names]
     if len(set(names)) != n:
         dup = next(x for x in names if names.count(x) > 1)
         raise ParameterError(f"ids must be distinct, but {dup!r} appears twice")
@@ -135,6 +135,7 @@ def weight_matrix(net: Network, *, sparse: bool = False) -> Any:
     return matrix if sparse else matrix.toarray()
 
 
+@keywords
 def read_matrix(path: str | os.PathLike[str], what: str = "matrix") -> Array:
     """Read a matrix from a ``.npy`` file or a CSV file of numbers (one row per line).
 
@@ -156,10 +157,12 @@ def read_matrix(path: str | os.PathLike[str], what: str = "matrix") -> Array:
     >>> ns.read_matrix(path).tolist()
     [[0.0, -1.0], [-1.0, 0.0]]
     """
+    check_path(path)
     name = os.fspath(path)
     if name.lower().endswith(".npy"):
         # a regular file within the size limit (never a FIFO or a device), no pickle
         raw = read_bytes(name, limit=MAX_CSV_BYTES, error=DataError, what=f"{what} file")
+        _check_npy_size(raw, name, what)
         try:
             arr = np.load(io.BytesIO(raw), allow_pickle=False)
         except (OSError, ValueError) as exc:
@@ -180,3 +183,32 @@ def read_matrix(path: str | os.PathLike[str], what: str = "matrix") -> Array:
             f"{name}: a {what} in CSV needs at least two columns (write a vector as one row)"
         )
     return values
+
+
+def _check_npy_size(raw: bytes, name: str, what: str) -> None:
+    """Refuse a ``.npy`` whose header announces more data than the file holds.
+
+    numpy allocates the announced shape before reading the data, so a 150-byte file
+    claiming ``shape (10**13,)`` would ask for 73 TiB.
+    """
+    from numpy.lib import format as npy
+
+    buf = io.BytesIO(raw)
+    try:
+        version = npy.read_magic(buf)
+        if version == (1, 0):
+            shape, _fortran, dtype = npy.read_array_header_1_0(buf)
+        elif version == (2, 0):
+            shape, _fortran, dtype = npy.read_array_header_2_0(buf)
+        else:
+            raise DataError(f"{name}: .npy format version {version[0]}.{version[1]} is not "
+                            f"supported for a {what} (save it with numpy.save)")
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{name}: not a readable .npy {what} ({exc})") from None
+    if dtype.kind not in "biuf" or dtype.hasobject:
+        raise DataError(f"{name}: the {what} must hold numbers, got dtype {dtype}")
+    announced = math.prod(shape) * dtype.itemsize
+    held = len(raw) - buf.tell()
+    if announced != held:
+        raise DataError(f"{name}: the .npy header announces shape {shape} ({announced:,} "
+                        f"bytes of data), but the file holds {held:,}")

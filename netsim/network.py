@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from .describe import NetworkSummary
     from .io.view import View
 
-__all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id"]
+__all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id", "check_neuron_ids"]
 
 NeuronId = str | int
 
@@ -105,6 +105,22 @@ def check_neuron_id(neuron_id: object, where: str = "neuron id") -> NeuronId:
     if isinstance(neuron_id, str) and not neuron_id:
         raise ParameterError(f"{where} must not be empty")
     return neuron_id
+
+
+def check_neuron_ids(values: object, where: str = "ids") -> list[NeuronId]:
+    """``values`` as a list of valid ids (a sequence, not one string), each checked.
+
+    >>> from netsim.network import check_neuron_ids
+    >>> check_neuron_ids(("a", 2))
+    ['a', 2]
+    >>> check_neuron_ids("ab")
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: ids must be a sequence of neuron ids, got 'ab'
+    """
+    if isinstance(values, str | bytes | int | Mapping) or not isinstance(values, Iterable):
+        raise ParameterError(f"{where} must be a sequence of neuron ids, got {describe(values)}")
+    return [check_neuron_id(v, where) for v in values]
 
 
 # add_neuron's own keywords (the rest of its keywords are activation parameters)

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .checks import check_network
-from .errors import MissingExtraError, NeuronNotFoundError, ParameterError
-from .limits import describe
+from .checks import as_floats, check_network, check_type, keywords
+from .errors import MissingExtraError, NeuronNotFoundError, ParameterError, did_you_mean
+from .limits import check_count, check_memory, describe
+from .network import check_neuron_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -39,7 +40,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .simulate.result import Run
 
 __all__ = [
-    "as_floats",
     "history_png",
     "plot_capacity",
     "plot_decision_regions",
@@ -55,16 +55,6 @@ MAX_LABELLED = 40  # neuron names on an axis beyond this would overlap
 _CLASS_COLOURS = {"cmap": "tab10", "vmin": -0.5, "vmax": 9.5}
 
 
-def as_floats(value: Any, name: str) -> np.ndarray:
-    """``value`` as a float array, or a :class:`ParameterError` naming ``name`` (text,
-    ragged rows, objects, numbers beyond the float range)."""
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise ParameterError(f"{name} must be numbers in a regular array (rows of one "
-                             f"length), got {describe(value)}") from None
-
-
 def pyplot() -> Any:
     """``matplotlib.pyplot``, or a clear error naming the extra to install."""
     try:
@@ -78,11 +68,15 @@ def pyplot() -> Any:
 
 def _axes(ax: Any, size: tuple[float, float] = (6.0, 3.5)) -> Any:
     if ax is not None:
+        from matplotlib.axes import Axes
+
+        check_type(ax, Axes, "ax", "a matplotlib Axes")
         return ax
     _fig, new = pyplot().subplots(figsize=size, layout="constrained")
     return new
 
 
+@keywords
 def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -> Axes:
     """Loss per epoch (training and validation); metrics on a second y axis.
 
@@ -108,6 +102,9 @@ def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -
     >>> h.plot().get_xlabel()
     'epoch'
     """
+    from .learn.train import History
+
+    check_type(history, History, "history", "a History (from ns.train)")
     ax = _axes(ax)
     epochs = np.arange(1, len(history.loss) + 1)
     ax.plot(epochs, history.loss, label="loss", color="#2166ac")
@@ -147,6 +144,18 @@ def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -
     return ax
 
 
+def _names(values: Any, n: int, name: str, what: str) -> list[str] | None:
+    """``values`` (None, or one text per item) as a list of ``n`` strings."""
+    if values is None:
+        return None
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        raise ParameterError(f"{name} must be a sequence of {n} texts (one per {what}), got "
+                             f"{describe(values)}")
+    if len(values) != n:
+        raise ParameterError(f"{name} must have one entry per {what} ({n}), got {len(values)}")
+    return [str(v) for v in values]
+
+
 def _integer_steps(ax: Any) -> None:
     """Whole numbers only on the x axis (steps, sweeps, epochs)."""
     from matplotlib.ticker import MaxNLocator
@@ -181,6 +190,7 @@ def _tick_labels(ax: Any, ids: Sequence[Any], axis: str) -> None:
         ax.set_xticks(ticks, names, rotation=90)
 
 
+@keywords
 def plot_run(
     run: Run,
     ax: Any = None,
@@ -220,6 +230,9 @@ def plot_run(
     >>> ax.get_xlabel(), len(ax.get_yticklabels()) == len(run.neurons)
     ('step', True)
     """
+    from .simulate.result import Run
+
+    check_type(run, Run, "run", "a Run (from net.run)")
     if run.trace is None:
         raise ParameterError("this run has no trace; run with record=True")
     if kind not in ("heatmap", "raster"):
@@ -230,7 +243,15 @@ def plot_run(
             raise ParameterError(f"sample must be in 0..{trace.shape[1] - 1}, got {sample!r}")
         trace = trace[:, sample]
     ids = list(run.neurons)
+    if cmap is not None:
+        import matplotlib
+
+        if not isinstance(cmap, str) or cmap not in matplotlib.colormaps:
+            raise ParameterError(f"cmap must be the name of a matplotlib colour map, got "
+                                 f"{describe(cmap)}"
+                                 f"{did_you_mean(cmap, list(matplotlib.colormaps))}")
     if neurons is not None:
+        neurons = check_neuron_ids(neurons, "neurons")
         index = {n: k for k, n in enumerate(ids)}
         missing = [n for n in neurons if n not in index]
         if missing:
@@ -273,6 +294,7 @@ def _two_inputs(net: Network) -> tuple[Any, Any]:
     return net.inputs[0], net.inputs[1]
 
 
+@keywords(network=True)
 def plot_decision_regions(
     net: Network,
     X: Any,
@@ -323,12 +345,18 @@ def plot_decision_regions(
     >>> sorted(t.get_text() for t in ax.texts)   # the two hidden neurons' lines
     ['h1', 'h2']
     """
-    check_network(net, "plot_decision_regions")
     x1, x2 = _two_inputs(net)
     pts = as_floats(X, "X")
-    if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) == 0 or not np.isfinite(pts).all():
-        raise ParameterError(f"X must be finite numbers of shape (B, 2) with B >= 1, got "
-                             f"shape {pts.shape}")
+    if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) == 0:
+        raise ParameterError(f"X must have shape (B, 2) with B >= 1, got {pts.shape}")
+    if not np.all(np.isfinite(pts)):
+        raise ParameterError("X must hold finite numbers (the plane spans the samples)")
+    if isinstance(margin, bool) or not isinstance(margin, int | float) or not (
+            0 <= margin <= 100):
+        raise ParameterError(f"margin must be a number in 0..100, got {margin!r}")
+    if run_options is not None:
+        check_type(run_options, dict, "run_options", "a dict of keyword arguments for "
+                   "net.predict")
     if isinstance(resolution, bool) or not isinstance(resolution, int) or not (
             2 <= resolution <= 2000):
         raise ParameterError(f"resolution must be an integer in 2..2000, got {resolution!r}")
@@ -410,6 +438,7 @@ def _separating_lines(net: Network, ax: Any, inputs: tuple[Any, Any], extent: tu
                 bbox={"boxstyle": "round", "fc": "white", "ec": "#888888", "alpha": 0.8})
 
 
+@keywords
 def plot_patterns(
     states: Any,
     shape: tuple[int, int] | None = None,
@@ -446,19 +475,25 @@ def plot_patterns(
     """
     arr = as_floats(states, "states")
     arr = arr[None, :] if arr.ndim == 1 else arr
-    if arr.ndim != 2 or arr.shape[0] == 0:
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ParameterError(f"states must have shape (N,) or (B, N), got {arr.shape}")
     n = arr.shape[1]
     if shape is None:
         side = int(np.ceil(np.sqrt(n)))
         shape = (int(np.ceil(n / side)), side)
-    rows_px, cols_px = shape
+    if not isinstance(shape, tuple | list) or len(shape) != 2:
+        raise ParameterError(f"shape must be (rows, columns), got {shape!r:.80}")
+    rows_px, cols_px = (check_count(v, "shape", 1) for v in shape)
+    columns = check_count(columns, "columns", 1)
+    check_memory(8.0 * rows_px * cols_px * len(arr), f"plot_patterns(shape={tuple(shape)})")
     if rows_px * cols_px < n:
         raise ParameterError(f"shape {tuple(shape)} holds {rows_px * cols_px} values, the "
                              f"states have {n}")
-    if titles is not None and len(titles) != len(arr):
-        raise ParameterError(f"titles must have one entry per state ({len(arr)}), "
-                             f"got {len(titles)}")
+    titles = _names(titles, len(arr), "titles", "state")
+    if fig is not None:
+        from matplotlib.figure import FigureBase
+
+        check_type(fig, FigureBase, "fig", "a matplotlib Figure")
     plt = pyplot() if fig is None else None
     cols = max(1, min(columns, len(arr)))
     grid_rows = -(-len(arr) // cols)
@@ -478,6 +513,7 @@ def plot_patterns(
     return fig
 
 
+@keywords
 def plot_recall(
     result: Recall,
     net: Network | None = None,
@@ -518,9 +554,7 @@ def plot_recall(
     """
     from .analyse.recall import Recall
 
-    if not isinstance(result, Recall):
-        raise ParameterError(f"plot_recall expects the Recall of ns.recall, got "
-                             f"{describe(result)}")
+    check_type(result, Recall, "result", "a Recall (from ns.recall)")
     if net is not None:
         check_network(net, "plot_recall")
     if result.overlaps is None:
@@ -532,9 +566,7 @@ def plot_recall(
             raise ParameterError(f"sample must be in 0..{overlaps.shape[1] - 1}, "
                                  f"got {sample!r}")
         overlaps, trace = overlaps[:, sample], trace[:, sample]
-    if labels is not None and len(labels) != overlaps.shape[1]:
-        raise ParameterError(f"labels must name each of the {overlaps.shape[1]} patterns, "
-                             f"got {len(labels)}")
+    labels = _names(labels, overlaps.shape[1], "labels", "pattern")
     ax = _axes(ax)
     steps = np.arange(len(overlaps))
     for p in range(overlaps.shape[1]):
@@ -561,6 +593,7 @@ def plot_recall(
     return ax
 
 
+@keywords
 def plot_capacity(result: CapacityResult, ax: Axes | None = None) -> Axes:
     """The error rate against the load α = P/N of :func:`netsim.capacity_experiment`.
 

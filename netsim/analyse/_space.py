@@ -22,9 +22,10 @@ import numpy as np
 
 from ..compile import Program, compile_network
 from ..errors import NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from ..limits import describe
 from ..network import Network, NeuronId
 
-__all__ = ["StateSpace", "state_space"]
+__all__ = ["StateSpace", "check_clamp", "state_space"]
 
 Array = np.ndarray
 
@@ -136,6 +137,45 @@ def _alphabet_of(prog: Program, j: int) -> tuple[float, ...] | None:
     return tuple(sorted(float(v) for v in act.values(params)))
 
 
+def check_clamp(prog: Program, clamp: Mapping[NeuronId, float] | None) -> dict[int, float]:
+    """``clamp`` (neuron id → value held fixed) as neuron index → value, checked: a
+    mapping, of neurons of the network, to finite numbers.
+
+    >>> import netsim as ns
+    >>> from netsim.analyse._space import check_clamp
+    >>> check_clamp(ns.zoo.xor().compile(), {"x2": 1})
+    {1: 1.0}
+    >>> check_clamp(ns.zoo.xor().compile(), 5)
+    Traceback (most recent call last):
+    ...
+    netsim.errors.ParameterError: clamp must be a mapping of neuron id to value, got 5
+    """
+    if clamp is None:
+        return {}
+    if not isinstance(clamp, Mapping):
+        raise ParameterError(
+            f"clamp must be a mapping of neuron id to value, got {describe(clamp)}")
+    out: dict[int, float] = {}
+    for key, value in clamp.items():
+        if key not in prog.index:
+            names = [str(n) for n in prog.neurons]
+            raise NeuronNotFoundError(
+                f"clamp names neuron {key!r}, which is not in the network"
+                f"{did_you_mean(key, names)}"
+            )
+        bad = isinstance(value, bool) or not isinstance(value, int | float | np.number)
+        try:
+            number = math.nan if bad else float(value)
+        except OverflowError:  # an integer beyond the float range
+            number = math.inf
+        if not math.isfinite(number):
+            raise ParameterError(
+                f"clamp value of neuron {key!r} must be a finite number, got {describe(value)}"
+            )
+        out[prog.index[key]] = number
+    return out
+
+
 def state_space(
     net: Network,
     clamp: Mapping[NeuronId, float] | None = None,
@@ -165,22 +205,7 @@ def state_space(
     (2, (-1.0, 1.0), '+-')
     """
     prog = compile_network(net)
-    clamp = dict(clamp or {})
-    clamped: dict[int, float] = {}
-    for key, value in clamp.items():
-        if key not in prog.index:
-            names = [str(n) for n in prog.neurons]
-            raise NeuronNotFoundError(
-                f"clamp names neuron {key!r}, which is not in the network"
-                f"{did_you_mean(key, names)}"
-            )
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number) or (
-            not math.isfinite(float(value))
-        ):
-            raise ParameterError(
-                f"clamp value of neuron {key!r} must be a finite number, got {value!r}"
-            )
-        clamped[prog.index[key]] = float(value)
+    clamped = check_clamp(prog, clamp)
     free = np.array(
         [j for j in prog.updated.tolist() if j not in clamped], dtype=np.int64
     )

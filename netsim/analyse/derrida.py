@@ -21,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import as_floats, check_network, check_seed, keywords
 from ..errors import ParameterError
+from ..limits import check_count, check_memory, describe
 from ..network import Network
 from ._space import state_space
 
@@ -88,12 +90,20 @@ class DerridaCurve:
 
 
 def _networks(net_or_nets: Network | Sequence[Network]) -> list[Network]:
-    nets = [net_or_nets] if isinstance(net_or_nets, Network) else list(net_or_nets)
-    if not nets or not all(isinstance(x, Network) for x in nets):
-        raise ParameterError("derrida needs a Network or a non-empty sequence of Networks")
-    return nets
+    if isinstance(net_or_nets, Network):
+        return [net_or_nets]
+    if isinstance(net_or_nets, Sequence) and not isinstance(net_or_nets, str | bytes):
+        if not net_or_nets:
+            raise ParameterError("derrida needs a Network or a non-empty sequence of Networks,"
+                                 " got an empty sequence")
+        for x in net_or_nets:
+            check_network(x, "derrida (each network of the ensemble)")
+        return list(net_or_nets)
+    check_network(net_or_nets, "derrida")  # names what was given
+    return []  # pragma: no cover - check_network raised
 
 
+@keywords
 def derrida(
     net_or_nets: Network | Sequence[Network],
     distances: Sequence[int] | None = None,
@@ -131,9 +141,8 @@ def derrida(
     ([1, 2], [1.0, 2.0], 1.0)
     """
     nets = _networks(net_or_nets)
-    if isinstance(pairs, bool) or not isinstance(pairs, int | np.integer) or pairs < 1:
-        raise ParameterError(f"pairs must be an integer >= 1, got {pairs!r}")
-    rng = np.random.default_rng(seed)
+    pairs = check_count(pairs, "pairs", 1)
+    rng = np.random.default_rng(check_seed(seed))
     spaces = [state_space(x, what="the Derrida map") for x in nets]
     sizes = [s.n for s in spaces]
     n = min(sizes)
@@ -142,12 +151,18 @@ def derrida(
     if distances is None:
         d = np.unique(np.round(np.linspace(1, n, min(n, 20))).astype(int))
     else:
-        d = np.asarray(list(distances))
-        if d.ndim != 1 or not len(d) or d.dtype.kind not in "iu" or d.min() < 0 or d.max() > n:
+        d = as_floats(distances, "distances")
+        if (d.ndim != 1 or not len(d) or not np.all(d == np.round(d)) or d.min() < 0
+                or d.max() > n):
             raise ParameterError(
                 f"distances must be whole numbers between 0 and {n} (the free neurons), "
-                f"got {list(distances)!r}"
+                f"got {describe(distances)}"
             )
+        d = d.astype(np.int64)
+    # the batch of one distance (2 full states per pair, twice) and every distance
+    m_max, full_max = max(s.n for s in spaces), max(len(s.base_state) for s in spaces)
+    check_memory(8.0 * pairs * (len(nets) * len(d) + 6 * (m_max + full_max)),
+                 f"derrida(pairs={pairs:,}): the states")
     per_net = np.empty((len(nets), len(d), pairs))
     for k, (net, space) in enumerate(zip(nets, spaces, strict=True)):
         probe = net.copy()

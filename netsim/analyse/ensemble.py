@@ -27,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import keywords
 from ..errors import NetsimError, ParameterError
+from ..limits import MAX_MEMBERS, check_count
 from ..network import Network
 
 __all__ = [
@@ -194,6 +196,7 @@ class EnsembleResult:
         atomic_write_text(path, "\n".join(lines) + "\n")
 
 
+@keywords
 def ensemble_study(
     make_net: Callable[[int], Network],
     analyse: Callable[[Network], Any],
@@ -242,8 +245,7 @@ def ensemble_study(
     >>> study.rows[0]["member"], study.rows[0]["measure"]
     (0, 'n_attractors')
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ParameterError(f"n must be an integer >= 1, got {n!r}")
+    n = check_count(n, "n", 1, MAX_MEMBERS)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ParameterError(f"seed must be an integer >= 0, got {seed!r}")
     if not callable(make_net) or not callable(analyse):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..checks import keywords
 from ..errors import ParameterError, did_you_mean
 from ..network import Network, NeuronId
 from . import statespace
@@ -30,6 +31,7 @@ SOLVER_OPTIONS = ("time_limit", "max_solutions")
 SAMPLE_OPTIONS = ("samples", "states", "seed", "max_steps", "order")
 
 
+@keywords(network=True)
 def attractors(
     net: Network,
     rule: str = "parallel",

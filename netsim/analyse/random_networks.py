@@ -19,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_seed, keywords
 from ..errors import ParameterError
+from ..limits import MAX_NEURONS, check_count, check_memory, check_network_size
 from ..matrices import from_matrix
 from ..network import Network
 
@@ -29,6 +31,7 @@ WEIGHTS = ("pm1", "gaussian", "uniform")
 IN_DEGREES = ("fixed", "poisson")
 
 
+@keywords
 def random_threshold_network(
     n: int,
     k: float,
@@ -87,9 +90,7 @@ def random_threshold_network(
     >>> sorted(set(w for _, _, w in net.connections))
     [-1.0, 1.0]
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ParameterError(f"n must be an integer >= 1, got {n!r}")
-    n = int(n)
+    n = check_count(n, "n", 1, MAX_NEURONS)
     if isinstance(k, bool) or not isinstance(k, int | float | np.number) or not (
         math.isfinite(float(k)) and k >= 0
     ):
@@ -106,7 +107,11 @@ def random_threshold_network(
             f"with in_degree='fixed', k must be a whole number <= {available} "
             f"(the possible sources of each of {n} neurons), got {k!r}"
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
+    # the weights are drawn into a dense (n, n) matrix, then about n·k connections
+    check_memory(8.0 * n * n, f"random_threshold_network(n={n:,}): the weight matrix")
+    check_network_size(n, int(n * min(float(k), available)),
+                       f"random_threshold_network(n={n:,}, k={k:g})")
     if in_degree == "fixed":
         degrees = np.full(n, int(k))
     else:

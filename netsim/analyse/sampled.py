@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import as_floats, check_seed
 from ..errors import ParameterError
+from ..limits import MAX_STEPS, check_count, check_memory
 from ..network import Network, NeuronId
 from ._space import StateSpace, state_space
 
@@ -254,17 +256,20 @@ def sample_attractors(
     """
     if rule not in ("parallel", "sequential"):
         raise ParameterError(f"rule must be 'parallel' or 'sequential', got {rule!r}")
-    for name, value, low in (("samples", samples, 1), ("max_steps", max_steps, 1)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-            raise ParameterError(f"{name} must be an integer >= {low}, got {value!r}")
+    samples = check_count(samples, "samples", 1)
+    max_steps = check_count(max_steps, "max_steps", 1, MAX_STEPS)
+    seed = check_seed(seed)
     space = state_space(net, clamp, what="the sampled attractor search")
     n, big_n = space.n, len(space.base_state)
     low, high = space.alphabet
     rng = np.random.default_rng(seed)
     if states is None:
+        # the start bits, the random draw behind them and the final states
+        check_memory(float(samples) * (10 * n + 16),
+                     f"attractors(method='sample', samples={samples:,}): the start states")
         start_bits = rng.random((int(samples), n)) < 0.5
     else:
-        given = np.asarray(states, dtype=float)
+        given = as_floats(states, "states")
         if given.ndim != 2 or given.shape[1] != big_n:
             raise ParameterError(
                 f"states must be full states of shape (K, {big_n}), got {given.shape}"

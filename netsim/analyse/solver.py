@@ -55,8 +55,10 @@ from typing import Any
 import numpy as np
 
 from ..compile import Program, compile_network
-from ..errors import NetsimError, NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
+from ..errors import NetsimError, NetworkError, ParameterError
+from ..limits import MAX_PERIOD, check_count
 from ..network import Network, NeuronId
+from ._space import check_clamp
 from .energy import NetsimWarning
 
 __all__ = [
@@ -265,25 +267,6 @@ class UnitSystem:
         return tuple(out)
 
 
-def _check_clamp(prog: Program, clamp: Mapping[NeuronId, float] | None) -> dict[int, float]:
-    out: dict[int, float] = {}
-    for key, value in dict(clamp or {}).items():
-        if key not in prog.index:
-            names = [str(n) for n in prog.neurons]
-            raise NeuronNotFoundError(
-                f"clamp names neuron {key!r}, which is not in the network"
-                f"{did_you_mean(key, names)}"
-            )
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number) or (
-            not math.isfinite(float(value))
-        ):
-            raise ParameterError(
-                f"clamp value of neuron {key!r} must be a finite number, got {value!r}"
-            )
-        out[prog.index[key]] = float(value)
-    return out
-
-
 def threshold_units(
     net: Network, clamp: Mapping[NeuronId, float] | None = None
 ) -> UnitSystem:
@@ -306,7 +289,7 @@ def threshold_units(
     [(-1, 1), (-1, -1), (1, -1)]
     """
     prog = compile_network(net)
-    clamped = _check_clamp(prog, clamp)
+    clamped = check_clamp(prog, clamp)
     free = np.array([j for j in prog.updated.tolist() if j not in clamped], dtype=np.int64)
     base = prog.initial.astype(np.float64).copy()
     for j, v in clamped.items():
@@ -617,7 +600,7 @@ def solver_attractors(
     >>> [(a.period, a.labels) for a in result.attractors]
     [(4, ['--', '+-', '++', '-+'])]
     """
-    max_period = _check_int(max_period, "max_period", 1)
+    max_period = check_count(max_period, "max_period", 1, MAX_PERIOD)
     max_solutions = _check_int(max_solutions, "max_solutions", 1)
     if time_limit is not None and (
         isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
@@ -629,7 +612,9 @@ def solver_attractors(
     found: list[tuple[tuple[int, ...], ...]] = []
     seconds: dict[int, float] = {}
     complete = True
-    for p in range(1, max_period + 1):
+    # a cycle visits distinct states: none is longer than the number of states
+    n_states = math.prod(len(u.values) for u in system.units)
+    for p in range(1, min(max_period, n_states) + 1):
         start = time.perf_counter()
         cycles, done = enumerate_cycles(
             system.units, p, time_limit=time_limit, max_solutions=max_solutions

@@ -17,6 +17,7 @@ import warnings
 from typing import Any
 
 import netsim as ns
+from netsim.checks import integer_text
 from netsim.io.atomic import atomic_write_text
 
 from ._output import add_json_option, check_output, emit, load_network, number
@@ -40,8 +41,9 @@ def parse_clamp(items: list[str], net: ns.Network) -> dict[Any, float]:
         if not math.isfinite(value):
             raise ns.ParameterError(f"--clamp {item!r}: the value must be finite")
         key: Any = name
-        if name not in net and name.lstrip("-").isdigit() and int(name) in net:
-            key = int(name)
+        number = integer_text(name)
+        if name not in net and number is not None and number in net:
+            key = number
         if key not in net:
             net.neuron(key)  # raises NeuronNotFoundError with a suggestion
         out[key] = value

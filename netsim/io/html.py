@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +50,9 @@ def attribute(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def script_json(value: Any) -> str:
     """JSON text that is safe inside ``<script>``: ``<``, ``>``, ``&`` and the two
     JavaScript line separators are written as ``\\u`` escapes, so no string in it can
@@ -58,10 +62,15 @@ def script_json(value: Any) -> str:
     --------
     >>> script_json({"id": "</script>"})
     '{"id": "\\\\u003c/script\\\\u003e"}'
+    >>> script_json(["\\ud800"])
+    '["\\\\ud800"]'
     """
     text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    # a lone surrogate (an id read from "\\ud800" in a file) cannot be written as UTF-8:
+    # keep it as a JSON escape, as in the file it came from
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def fmt(value: Any, digits: int = 4) -> str:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..checks import check_path, check_type, keywords
 from ..errors import ParameterError, RenderError, SizeLimitError
 from ..functions import get_potential
 from . import palette
@@ -124,6 +125,7 @@ def _svg(net: Network, options: dict[str, Any]) -> tuple[str, dict[str, int], st
     return svg, names, note
 
 
+@keywords(network=True)
 def view_page(
     net: Network,
     run: Any,
@@ -265,9 +267,12 @@ def analysis_page(analysis: Any, *, title: str | None = None, **diagram: Any) ->
     >>> page.count('<tr data-attractor=')
     3
     """
+    from ..analyse.statespace import StateSpaceAnalysis
     from .dot import run_dot
     from .statedot import state_diagram
 
+    check_type(analysis, StateSpaceAnalysis, "analysis",
+               "a StateSpaceAnalysis (from ns.attractors)")
     heading = title if title is not None else f"attractors: {analysis.rule} rule"
     dot = state_diagram(analysis, title=title, **diagram)
     condensed = "layout=\"neato\"" in dot.source
@@ -346,6 +351,7 @@ class View:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page (atomically); returns the path."""
+        check_path(path)
         target = Path(path)
         atomic_write_text(target, self.html)
         return target
@@ -359,6 +365,7 @@ class View:
         return f"<View: {len(self.html):,} bytes of HTML; .save(path) writes it>"
 
 
+@keywords(network=True)
 def write_view(net: Network, run: Any, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write :func:`view_page` to ``path`` (atomically) and return the path."""
     return View(view_page(net, run, **options)).save(path)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import as_floats, keywords
+from ..checks import as_floats, integer_text, keywords
 from ..csvfile import read_csv
 from ..errors import DataError, ParameterError, did_you_mean
 
@@ -104,10 +104,9 @@ def _check_targets(targets: Any) -> int | list[str]:
     """``targets`` as a count or a list of distinct names (see :func:`read_samples`)."""
     if isinstance(targets, str):
         text = targets.strip()
-        if text.lstrip("-").isdigit():
-            targets = int(text)
-        else:
-            targets = [t.strip() for t in text.split(",") if t.strip()]
+        count = integer_text(text, "targets")
+        names = [t.strip() for t in text.split(",") if t.strip()]
+        targets = count if count is not None else names
     if isinstance(targets, bool) or not isinstance(targets, int | list | tuple):
         raise ParameterError(
             "targets must be a number of last columns (int) or column names (str or a list "

@@ -36,6 +36,7 @@ import numpy as np
 from scipy.special import expit
 
 from ..errors import ParameterError, did_you_mean
+from ..limits import describe
 
 __all__ = ["LOSSES", "REDUCTIONS", "Loss", "apply_reduction", "check_reduction", "get_loss"]
 
@@ -224,10 +225,10 @@ def get_loss(loss: str | Loss) -> Loss:
     """
     if isinstance(loss, Loss):
         return loss
-    name = _ALIASES.get(loss, loss) if isinstance(loss, str) else loss
+    name = _ALIASES.get(loss, loss) if isinstance(loss, str) else None
     if name not in LOSSES:
         raise ParameterError(
-            f"loss must be one of {', '.join(map(repr, LOSSES))}, got {loss!r}"
-            f"{did_you_mean(loss, list(LOSSES))}"
+            f"loss must be one of {', '.join(map(repr, LOSSES))} or a Loss, got "
+            f"{describe(loss)}{did_you_mean(loss, list(LOSSES)) if name else ''}"
         )
     return LOSSES[name]()

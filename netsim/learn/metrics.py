@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_network, keywords
+from ..checks import as_floats, check_network, keywords
 from ..errors import CycleError, NotDifferentiableError, ParameterError
+from ..limits import check_memory
 
 __all__ = [
     "ClassScores",
@@ -54,14 +55,13 @@ def class_labels(values: Any, what: str = "values") -> Array:
     >>> class_labels([[0.2], [0.5]]).tolist()
     [0, 1]
     """
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{what} must be a numeric array") from None
+    arr = as_floats(values, what)
     if arr.ndim == 1:
-        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)) or np.any(arr < 0):
+        if (not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)) or np.any(arr < 0)
+                or np.any(arr >= 2**31)):
             raise ParameterError(
-                f"{what}: a 1-D array must hold class labels 0, 1, 2, ... (integers >= 0)"
+                f"{what}: a 1-D array must hold class labels 0, 1, 2, ... (integers >= 0 "
+                "and < 2**31)"
             )
         return arr.astype(np.int64)
     if arr.ndim != 2 or arr.shape[1] == 0:
@@ -88,7 +88,7 @@ def is_classification(targets: Any) -> bool:
     >>> is_classification([[0, 1], [1, 0]]), is_classification([[0.3], [1.0]])
     (True, False)
     """
-    arr = np.asarray(targets, dtype=np.float64)
+    arr = as_floats(targets, "targets")
     if arr.ndim != 2 or arr.shape[0] == 0:
         return False
     binary = np.all((arr == 0) | (arr == 1))
@@ -132,6 +132,9 @@ def confusion_matrix(true: Any, predicted: Any, n_classes: int | None = None) ->
         raise ParameterError(f"n_classes must be a positive integer, got {n_classes!r}")
     elif max(t.max(initial=-1), p.max(initial=-1)) >= n_classes:
         raise ParameterError(f"a class label is >= n_classes = {n_classes}")
+    # a label of 10**9 would ask for a 10**9 x 10**9 matrix
+    check_memory(8.0 * n_classes * n_classes,
+                 f"confusion_matrix with {n_classes:,} classes: the matrix")
     out = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(out, (t, p), 1)
     return out

@@ -26,8 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_seed, keywords
+from ..checks import as_floats, check_seed, keywords
 from ..errors import ParameterError, did_you_mean
+from ..limits import MAX_MEMBERS, check_count
 from .metrics import Evaluation, class_labels, evaluate, is_classification
 
 __all__ = [
@@ -46,11 +47,8 @@ Array = np.ndarray
 def _samples(X: Any, D: Any, *, columns: bool = True) -> tuple[Array, Array]:
     """Inputs and targets as float arrays with one sample per row; ``columns``: a 1-D
     array becomes one column (else it is kept, e.g. class labels for :func:`split`)."""
-    try:
-        x = np.asarray(X, dtype=np.float64)
-        d = np.asarray(D, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError("inputs and targets must be numeric arrays") from None
+    x = as_floats(X, "inputs X")
+    d = as_floats(D, "targets D")
     if columns and x.ndim == 1:
         x = x[:, None]
     if columns and d.ndim == 1:
@@ -76,7 +74,10 @@ def _strata(stratify: Any, d: Array) -> Array | None:
         return None
     if stratify is True:
         return class_labels(d, "targets")
-    labels = np.asarray(stratify)
+    try:
+        labels = np.asarray(stratify)
+    except ValueError:  # ragged rows: not one label per sample
+        labels = np.empty((0, 0))
     if labels.ndim != 1 or len(labels) != len(d):
         raise ParameterError(
             f"stratify must be True, False or one label per sample ({len(d)}), got shape "
@@ -382,6 +383,7 @@ def kfold(
     from .train import train
 
     x, d = _samples(X, D)
+    seed = check_seed(seed, generators=False)  # fold/member i is seeded seed + i
     labels = _strata(stratify, d)
     folds = fold_indices(len(x), k, seed=seed, labels=labels, shuffle=shuffle)
     make = _factory(net)
@@ -505,8 +507,8 @@ def bagging(
     from .train import train
 
     x, d = _samples(X, D)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ParameterError(f"k must be a positive integer, got {k!r}")
+    seed = check_seed(seed, generators=False)  # fold/member i is seeded seed + i
+    k = check_count(k, "k", 1, MAX_MEMBERS)
     if task not in ("auto", "regression", "classification"):
         raise ParameterError(
             f"task must be 'auto', 'regression' or 'classification', got {task!r}"

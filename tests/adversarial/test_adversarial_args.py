@@ -8,6 +8,7 @@ cheap, a quick success). Python: one ``NetsimError`` naming what was given — n
 from __future__ import annotations
 
 import errno
+import io
 
 import numpy as np
 import pytest
@@ -39,6 +40,14 @@ CLI = [
     (["render", "xor.json", "-o", "adir"], "is a directory"),
     (["render", "xor.json", "-o", "x.svg", "--max-layer-width", BIG], None),
     (["attractors", "hop40.json"], "free neurons"),
+    (["attractors", "osc.json", "--clamp", "9" * 5000 + "=1"], "has no neuron"),
+    (["attractors", "osc.json", "--clamp", "\u00b2=1"], "has no neuron"),
+    (["train", "mlp.json", "data.csv", "-o", "t.json", "--targets", "9" * 5000], "digit"),
+    (["evaluate", "mlp.json", "data.csv", "--targets", "9" * 5000], "digit"),
+    (["new", "boolean", "data.csv", "-o", "b.json", "--outputs", "9" * 5000], "digit"),
+    (["attractors", "osc.json", "--solver", "--max-period", "1001"], "max_period"),
+    (["attractors", "osc.json", "--sample", BIG], "memory"),
+    (["new", "matrix", "lying.npy", "-o", "m.json"], "announces shape"),
     # large but cheap: the state can no longer change, so the steps are not walked
     (["run", "xor.json", "--input", "1", "0", "--steps", "100000000"], None),
     (["run", "osc.json", "--rule", "parallel", "--steps", "100000000"], None),
@@ -79,6 +88,46 @@ PYTHON = [
     ("ns.read_samples('data.csv', targets=True)", "got True"),
     ("ns.read_samples(None)", "file path"),
     ("ns.render_trace(ns.zoo.xor(), np.zeros((5000, 5)), 'fr2/')", "frames"),
+    ("ns.evaluate('xor.json', [[0, 0]], [[0]])", "ns.load"),
+    ("ns.confusion_matrix([0, 10**9], [0, 1])", "memory"),
+    ("ns.confusion_matrix([0, 1e300], [0, 1])", "2**31"),
+    ("ns.bagging(ns.mlp('1-1'), [[0], [1]], [[0], [1]], k=10**9)", "k must be"),
+    ("ns.kfold(ns.mlp('1-1'), [[0], [1]], [[0], [1]], k=2, epoks=3)", "did you mean"),
+    ("ns.split([[0], [1]], [[0], [1]], seed=-1)", "seed"),
+    ("ns.from_matrix(np.ones((4000, 4000)))", "connections"),
+    ("ns.from_matrix([[0, 1], [1, 0]], ids='ab')", "sequence of neuron ids"),
+    ("ns.boolean_network([[0, 1], [1, 0]], inputs=5)", "sequence of neuron ids"),
+    ("ns.derrida(ns.from_matrix([[0, 1], [1, 0]]), pairs=10**12)", "memory"),
+    ("ns.derrida(5)", "derrida expects a Network"),
+    ("ns.attractors(ns.zoo.build('mutual-inhibition'), method='sample', samples=10**12)",
+     "memory"),
+    ("ns.attractors(ns.zoo.build('mutual-inhibition'), method='sample', seed=-1)", "seed"),
+    ("ns.attractors(ns.zoo.build('mutual-inhibition'), method='solver', max_period=10**9)",
+     "max_period"),
+    ("ns.plot_patterns([[1, -1]], shape=(10**6, 10**6))", "memory"),
+    ("ns.plot_recall(None)", "Recall"),
+    ("ns.read_matrix('lying.npy')", "announces shape"),
+    ("ns.zoo.xor().view(None)", "record=True"),
+    # keyword arguments of the second wave's functions
+    ("ns.attractors(ns.zoo.build('mutual-inhibition'), method='solver', clamp=5)",
+     "clamp must be a mapping"),
+    ("ns.attractors(ns.zoo.build('mutual-inhibition'), method='sample', clamp='x')",
+     "clamp must be a mapping"),
+    ("ns.derrida(ns.random_threshold_network(8, 2, seed=0), seed=object())", "seed"),
+    ("ns.bagging(ns.mlp('1-1'), [[0], [1]], [[0], [1]], seed=[1, 2])", "seed"),
+    ("ns.evaluate(ns.zoo.xor(), [[0, 0]], [[0]], loss=['mse'])", "loss must be one of"),
+    ("ns.from_matrix([[0, 1], [1, 0]], bias=[1, [2]])", "bias must be"),
+    ("ns.random_threshold_network(10**6, 2)", "memory"),
+    ("ns.random_threshold_network(8, 10**400)", "too large"),
+    ("ns.random_threshold_network(8, 2, seed=-1)", "seed"),
+    ("ns.ensemble_study(len, len, n=10**9)", "n must be"),
+    ("import matplotlib; matplotlib.use('Agg')\n"
+     "ns.plot_decision_regions(ns.zoo.xor(), [[0, 0]], ax=5)", "matplotlib Axes"),
+    ("import matplotlib; matplotlib.use('Agg')\n"
+     "ns.zoo.xor().run([1, 0], record=True).plot(cmap='viridi')", "did you mean"),
+    ("import matplotlib; matplotlib.use('Agg')\n"
+     "ns.plot_patterns([[1, -1]], titles=5)", "titles must be"),
+    ("ns.zoo.xor().view(ns.zoo.xor().run([1, 0], record=True), path=5)", "file name"),
     # every partial assignment stays feasible: the frontier doubles until memory is short
     ("n = ns.Network()\n"
      "for k in range(40): n.add_neuron(k, activation='sign')\n"
@@ -102,6 +151,13 @@ def _setup(tmp):
     ns.save(lin, tmp / "lin.json")
     (tmp / "data.csv").write_text("x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n", encoding="utf-8")
     (tmp / "x.csv").write_text("x1,x2\n0,0\n1,1\n", encoding="utf-8")
+    # a 152-byte .npy whose header announces 10**13 values (numpy would allocate 73 TiB)
+    raw = io.BytesIO()
+    np.save(raw, np.zeros(3))
+    head = raw.getvalue()[:128].decode("latin-1").replace("(3,)", "(10000000000000,)")
+    head = head.rstrip("\n").rstrip(" ")
+    (tmp / "lying.npy").write_bytes((head + " " * (127 - len(head)) + "\n").encode("latin-1")
+                                    + raw.getvalue()[128:])
 
 
 def _hop40(tmp):
