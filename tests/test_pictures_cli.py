@@ -32,6 +32,21 @@ def test_view_writes_the_page_of_the_run(tmp_path, xor_file, capsys):
     assert data["trace"] == ns.zoo.xor().run([1, 0], record=True).trace.tolist()
 
 
+def test_view_from_a_starting_state(tmp_path, capsys):
+    """A network without inputs, started on its 2-cycle: the page holds that run."""
+    osc = tmp_path / "osc.json"
+    ns.save(ns.zoo.build("mutual-inhibition"), osc)
+    out = tmp_path / "osc.html"
+    code, text, err = run_cli(capsys, "view", osc, "--state", "1", "1", "-o", out)
+    assert code == 0 and err == "" and "rule parallel" in text
+    data = json.loads(re.search(r'<script id="netsim-data" type="application/json">(.*?)'
+                                r"</script>", out.read_text("utf-8"), re.S)[1])
+    assert data["trace"] == [[1, 1], [-1, -1], [1, 1]]
+    code, _, err = run_cli(capsys, "view", osc, "--state", "1", "-o", out)
+    assert code == 2 and err == "netsim: error: --state needs 2 values (one per neuron, in "\
+        "neuron order), got 1\n"
+
+
 def test_view_of_a_csv_row_with_options(tmp_path, capsys):
     net = ns.hopfield([[1, -1, 1, -1]], ids=["a", "b", "c", "d"])
     path = tmp_path / "h.json"

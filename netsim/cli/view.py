@@ -48,6 +48,9 @@ def add_parser(subparsers: Any) -> None:
     source.add_argument("--attractors", action="store_true",
                         help="instead of a run: every attractor (as netsim attractors, "
                         "--rule parallel or sequential), its state graph and basin table")
+    p.add_argument("--state", nargs="+", type=float, metavar="V",
+                   help="a full starting state: every neuron's value, in neuron order "
+                   "(--input then overwrites the input neurons)")
     p.add_argument("--sample", type=int, default=0, metavar="I",
                    help="with --inputs: the row to show (default 0)")
     p.add_argument("--rule", choices=ns.RULES,
@@ -82,15 +85,24 @@ def handler(args: argparse.Namespace) -> int:
     else:
         if args.sample != 0:
             raise ns.ParameterError("--sample picks a row of --inputs; give it with --inputs")
-        if args.input is None and net.inputs:
+        if args.input is None and net.inputs and args.state is None:
             raise ns.ParameterError(
-                f"give the {len(net.inputs)} input value(s) with --input, or a CSV with --inputs")
-        x = np.array(args.input or [], dtype=float)
+                f"give the {len(net.inputs)} input value(s) with --input, or a CSV with "
+                "--inputs (or a starting state with --state)")
+        x = None if args.input is None else np.array(args.input, dtype=float)
+    state = None
+    if args.state is not None:
+        state = np.array(args.state, dtype=float)
+        if len(state) != len(net.neurons):
+            raise ns.ParameterError(
+                f"--state needs {len(net.neurons)} values (one per neuron, in neuron order), "
+                f"got {len(state)}")
     if args.order is not None and args.rule != "sequential":
         raise ns.ParameterError(
             f"--order {args.order} applies to the sequential rule only; add --rule sequential")
     run = net.run(x, rule=args.rule, steps=args.steps, max_steps=args.max_steps,
-                  order=args.order or "cyclic", seed=args.seed, record=True)
+                  order=args.order or "cyclic", seed=args.seed, record=True,
+                  initial_state=state)
     path = write_view(net, run, args.output, title=args.title, interval=args.interval,
                       layout=args.layout)
     print(f"wrote {path} ({len(run.trace) - 1} steps, rule {run.rule})")
