@@ -68,6 +68,23 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_sample_options(parser: argparse.ArgumentParser, classes_note: str = "") -> None:
+    """The NET and DATA.csv arguments and how the CSV's columns split into inputs and
+    targets (``--targets``, ``--classes``), shared by ``train`` and ``evaluate``."""
+    parser.add_argument("network", metavar="NET", help="network JSON file")
+    parser.add_argument("data", metavar="DATA.csv", help="samples: inputs then targets")
+    parser.add_argument(
+        "--targets", default=None, metavar="K|NAMES",
+        help="target columns: the last K columns, or comma-separated header names "
+        "(default: as many as the network has outputs)",
+    )
+    parser.add_argument(
+        "--classes", default=None, metavar="COLUMN",
+        help="a header column of class labels (text allowed), one-hot encoded in order "
+        "of first appearance as the targets" + classes_note,
+    )
+
+
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
     """Print ``data`` as JSON when ``args.json`` is set, else ``text``."""
     if getattr(args, "json", False):

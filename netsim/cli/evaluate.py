@@ -7,7 +7,7 @@ from typing import Any
 
 import netsim as ns
 
-from ._output import add_json_option, emit, load_network, text_table
+from ._output import add_json_option, add_sample_options, emit, load_network, text_table
 
 __all__ = ["add_parser"]
 
@@ -25,18 +25,7 @@ def add_parser(subparsers: Any) -> None:
         ),
         epilog="example: netsim evaluate trained.json examples/iris.csv --classes species",
     )
-    parser.add_argument("network", metavar="NET", help="network JSON file")
-    parser.add_argument("data", metavar="DATA.csv", help="samples: inputs then targets")
-    parser.add_argument(
-        "--targets", default=None, metavar="K|NAMES",
-        help="target columns: the last K columns, or comma-separated header names "
-        "(default: as many as the network has outputs)",
-    )
-    parser.add_argument(
-        "--classes", default=None, metavar="COLUMN",
-        help="a header column of class labels (text allowed), one-hot encoded in order of "
-        "first appearance as the targets",
-    )
+    add_sample_options(parser)
     parser.add_argument(
         "--loss", default=None, choices=["mse", "binary_cross_entropy", "cross_entropy"],
         help="error function (default: cross_entropy for softmax outputs, else mse)",

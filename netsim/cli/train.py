@@ -11,6 +11,7 @@ import netsim as ns
 from ..limits import MAX_EPOCHS
 from ._output import (
     add_json_option,
+    add_sample_options,
     check_output,
     emit,
     load_network,
@@ -41,21 +42,9 @@ def add_parser(subparsers: Any) -> None:
             "network to OUT (atomically). The last columns are the desired outputs."
         ),
     )
-    parser.add_argument("network", metavar="NET", help="network JSON file")
-    parser.add_argument("data", metavar="DATA.csv", help="samples: inputs then targets")
+    add_sample_options(parser, "; use with a softmax output layer and --loss cross_entropy")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.json",
                         help="the .json file to write the trained network to (NET is not changed)")
-    parser.add_argument(
-        "--targets", default=None, metavar="K|NAMES",
-        help="target columns: the last K columns, or comma-separated header names "
-        "(default: as many as the network has outputs)",
-    )
-    parser.add_argument(
-        "--classes", default=None, metavar="COLUMN",
-        help="a header column of class labels (text allowed), one-hot encoded in order "
-        "of first appearance as the targets; use with a softmax output layer and "
-        "--loss cross_entropy",
-    )
     parser.add_argument(
         "--loss", default="mse", choices=["mse", "binary_cross_entropy", "cross_entropy"],
         help="error averaged over the samples: mse = ½Σ(y − d)² (default), "
