@@ -35,7 +35,7 @@ from ..functions import Activation, Potential
 from .backend import get_backend
 from .cache import derived
 from .kernels import DENSE_FILL, activate_into, column
-from .threshold import ExactRows, jump_arrays, threshold_near_into
+from .threshold import ExactRows, integral, jump_arrays, threshold_near_into
 
 __all__ = ["ActKernel", "Plan", "StagePlan", "build_plan", "plan_for"]
 
@@ -204,7 +204,8 @@ class StagePlan:
             near |= threshold_near_into(xi[k.lo : k.hi], out[k.lo : k.hi], *k.jump, tol,
                                         ex.scratch)
         if near:  # some potential within rounding of 0 (a tie, or nearly): decide exactly
-            ex.settle(xi, out, old, lambda src, b: state[src, b], ymax, rows_first=True)
+            ex.settle(xi, out, old, lambda src, b: state[src, b], ymax, rows_first=True,
+                      whole=integral(state))
 
 
 @dataclass(frozen=True, eq=False)
