@@ -410,13 +410,21 @@ class NeuronUpdate:
     def update_batch(self, y: Array, j: int, temperature: float | None = None,
                      rng: np.random.Generator | None = None, ymax: float | None = None,
                      potential: Any = None) -> Array:
-        """Update neuron ``j`` of every state of ``y`` ``(B, N)`` in place; return
-        which samples changed by more than ``tol``.
+        """Update neuron ``j`` (its whole group for a group function) of every state of
+        ``y`` ``(B, N)`` in place; return which samples changed by more than ``tol``.
 
         With a ``temperature`` (two-valued neurons): high with probability
         ``σ((hi − lo)·ξ/T)`` against ``rng.random(B)``. ``ymax``: see
         :meth:`run_bound`; ``potential``: :meth:`batch_potential` when already made.
         """
+        if not self.tab.fast and not temperature:  # any potential, a group: its stage
+            st = stage(self.prog, [j])
+            _xi, values = evaluate_stage(self.prog, st, y)
+            old_values = y[:, st.targets]
+            moved = (np.abs(values - old_values) > self.tol).any(axis=1) if self.tol else (
+                values != old_values).any(axis=1)
+            y[:, st.targets] = values
+            return moved
         xi = (potential or self.batch_potential())(y, j)
         old = y[:, j]
         b = y.shape[0]
