@@ -145,26 +145,6 @@ class SequentialTables:
             row[st.targets[st.exact.rows]] = np.arange(len(st.exact.rows))
         return st.exact, col, row
 
-    def settle(self, y: Array, j: int, xi: Array, out: Array, ymax: float,
-               whole: bool = False) -> None:
-        """Decide threshold neuron ``j`` of the states ``y`` ``(B, N)`` exactly where
-        its fresh potentials ``xi`` ``(B,)`` are within rounding of the jump, and apply
-        its tie rule, into ``out`` ``(B,)`` (holding the rounded decisions): the core's
-        :meth:`~netsim.core.threshold.ExactRows.settle` on the column of ``j``."""
-        ex, col, row = self.exact
-        b = len(xi)
-        grid = np.full((b, int(col.max()) + 1), np.inf, dtype=xi.dtype)  # ∞: far
-        grid[:, col[j]] = xi
-        values = np.empty_like(grid)
-        values[:, col[j]] = out
-        old = None
-        if ex.keep:
-            old = np.zeros((b, len(ex.rows)), dtype=y.dtype)
-            old[:, row[j]] = y[:, j]
-        ex.settle(grid, values, old, lambda src, k: y[k, src], ymax, rows_first=False,
-                  whole=whole)
-        out[...] = values[:, col[j]]
-
     def fresh_bounds(self, ymax: float) -> list[float]:
         """Per neuron: the rounding bound of a fresh potential when every value the sum
         reads is at most ``ymax`` in magnitude."""
@@ -285,6 +265,7 @@ class NeuronUpdate:
         self.prog = prog
         self.tol = tol
         self.tab = sequential_tables(prog)
+        self.buffers: dict[int, tuple[Array, Array, Array | None]] = {}  # see settle
 
     # --- the primitive ----------------------------------------------------------------
 
@@ -318,7 +299,7 @@ class NeuronUpdate:
             return high if xj > 0 else low
         out = np.array([high if xj >= 0 else low], dtype=y.dtype)
         ymax = float(np.max(np.abs(y[prog.sources[a:e]]), initial=0.0))
-        self.tab.settle(y[None, :], j, np.array([xj], dtype=y.dtype), out, ymax)
+        self.settle(y[None, :], j, np.array([xj], dtype=y.dtype), out, ymax)
         return out[0]
 
     def changes(self, y: Array, j: int) -> list[tuple[int, float, float]]:
@@ -397,8 +378,34 @@ class NeuronUpdate:
         new = np.where(xi >= 0, high, low).astype(y.dtype)
         if ymax is None:
             ymax = float(np.max(np.abs(y), initial=0.0))
-        self.tab.settle(y, j, xi, new, ymax, whole)
+        self.settle(y, j, xi, new, ymax, whole)
         return new
+
+    def settle(self, y: Array, j: int, xi: Array, out: Array, ymax: float,
+               whole: bool = False) -> None:
+        """Decide threshold neuron ``j`` of the states ``y`` ``(B, N)`` exactly where
+        its fresh potentials ``xi`` ``(B,)`` are within rounding of the jump, and apply
+        its tie rule, into ``out`` ``(B,)`` (holding the rounded decisions): the core's
+        :meth:`~netsim.core.threshold.ExactRows.settle` on the column of ``j``."""
+        ex, col, row = self.tab.exact
+        b, c = len(xi), col[j]
+        bufs = self.buffers.get(b)
+        if bufs is None:  # kept between calls: ∞ marks a potential far from the jump
+            width = int(col.max()) + 1
+            bufs = self.buffers[b] = (
+                np.full((b, width), np.inf, dtype=xi.dtype), np.empty((b, width), dtype=xi.dtype),
+                np.zeros((b, len(ex.rows)), dtype=y.dtype) if ex.keep else None)
+        grid, values, old = bufs
+        grid[:, c] = xi
+        values[:, c] = out
+        if old is not None:
+            old[:, row[j]] = y[:, j]
+        try:
+            ex.settle(grid, values, old, lambda src, k: y[k, src], ymax, rows_first=False,
+                      whole=whole)
+        finally:
+            grid[:, c] = np.inf
+        out[...] = values[:, c]
 
     def run_bound(self, y: Array) -> float | None:
         """One bound of every |value| a run from the states ``y`` reads (discrete
