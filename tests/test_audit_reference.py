@@ -676,6 +676,21 @@ def sweep_rows(trace, unit):
     return np.array(rows)
 
 
+def draw_start(draw, n, batch):
+    """A full starting state on the grid: ``(n,)``, or ``(batch, n)`` when batch > 0."""
+    shape = (batch, n) if batch else (n,)
+    return np.array(draw(st.lists(GRID, min_size=int(np.prod(shape)),
+                                  max_size=int(np.prod(shape))))).reshape(shape)
+
+
+def draw_hold(draw, n):
+    """Up to two clamped neurons (at grid values) and two pinned ones; the held set."""
+    clamp = {f"n{j}": v for j, v in draw(st.dictionaries(st.integers(0, n - 1), GRID,
+                                                         max_size=2)).items()}
+    pin = [f"n{j}" for j in draw(st.lists(st.integers(0, n - 1), unique=True, max_size=2))]
+    return clamp, pin, {int(k[1:]) for k in clamp} | {int(k[1:]) for k in pin}
+
+
 @settings(max_examples=80)
 @given(st.data())
 def test_initial_state_clamp_pin_match_reference(data):
@@ -692,16 +707,10 @@ def test_initial_state_clamp_pin_match_reference(data):
     if rule == "sequential" and order != "cyclic" and not discrete:
         order = "cyclic"
     batch = data.draw(st.sampled_from([0, 2]))
-    shape = (batch, n) if batch else (n,)
-    start = np.array(data.draw(st.lists(GRID, min_size=int(np.prod(shape)),
-                                        max_size=int(np.prod(shape))))).reshape(shape)
+    start = draw_start(data.draw, n, batch)
     with_x = data.draw(st.booleans())
     x = inputs_for(data.draw, desc, batch) if with_x else None
-    clamp = {f"n{j}": v for j, v in data.draw(st.dictionaries(st.integers(0, n - 1), GRID,
-                                                              max_size=2)).items()}
-    pin = [f"n{j}" for j in data.draw(st.lists(st.integers(0, n - 1), unique=True,
-                                               max_size=2))]
-    held = {int(k[1:]) for k in clamp} | {int(k[1:]) for k in pin}
+    clamp, pin, held = draw_hold(data.draw, n)
     record = data.draw(st.sampled_from(["step", "sweep"]))
     exact = discrete or acyclic
     steps = data.draw(st.sampled_from([None, 3, 7])) if exact else data.draw(st.integers(0, 6))
@@ -902,14 +911,8 @@ def test_temperature_with_start_hold_records_and_batches(data):
         return  # refused (tested above)
     order = data.draw(st.sampled_from(["cyclic", "random", "random-replacement"]))
     batch = data.draw(st.sampled_from([0, 1, 3, 9]))  # 9: beyond the lockstep threshold
-    shape = (batch, n) if batch else (n,)
-    start = np.array(data.draw(st.lists(GRID, min_size=int(np.prod(shape)),
-                                        max_size=int(np.prod(shape))))).reshape(shape)
-    clamp = {f"n{j}": v for j, v in data.draw(st.dictionaries(st.integers(0, n - 1), GRID,
-                                                              max_size=2)).items()}
-    pin = [f"n{j}" for j in data.draw(st.lists(st.integers(0, n - 1), unique=True,
-                                               max_size=2))]
-    held = {int(k[1:]) for k in clamp} | {int(k[1:]) for k in pin}
+    start = draw_start(data.draw, n, batch)
+    clamp, pin, held = draw_hold(data.draw, n)
     record = data.draw(st.sampled_from(["step", "sweep"]))
     steps = data.draw(st.integers(0, 13))
     seed = data.draw(st.integers(0, 2**16))
