@@ -525,6 +525,7 @@ class NeuronUpdate:
         new = np.empty(b, dtype=y.dtype)
         held = np.empty(b, dtype=y.dtype)
         smallest = np.minimum.reduce  # without ndarray.min's Python wrapper
+        bipolar = (low, high) == (-1.0, 1.0)
         # integer values throughout (the start and both values): ties settle in bulk
         whole = float(low).is_integer() and float(high).is_integer() and integral(y)
         for pos, j in enumerate(order.tolist()):
@@ -534,7 +535,10 @@ class NeuronUpdate:
             np.multiply(xi, sides[j], out=held)
             if smallest(held) > bounds[j]:
                 continue  # every sample clearly on its side: nobody changes
-            threshold_into(xi, new, low, high)  # sign: 0 at a tie, settled below
+            if bipolar:
+                np.sign(xi, out=new)  # 0 at a tie: settled below
+            else:
+                threshold_into(xi, new, low, high)
             np.abs(xi, out=held)
             if smallest(held) <= bounds[j]:  # within rounding of the jump: exact
                 new = self.decide_batch(y, j, xi, ymax, whole)
