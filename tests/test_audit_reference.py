@@ -834,12 +834,13 @@ def test_temperature_probability_of_one_neuron(activation, low):
     assert set(np.unique(run.state).tolist()) <= {low, 1.0}
 
 
+@pytest.mark.parametrize("n", [16, 70])
 @pytest.mark.parametrize("order", ["cyclic", "random"])
-def test_lockstep_batch_equals_per_sample_runs(order):
+def test_lockstep_batch_equals_per_sample_runs(order, n):
     """A batch of at least 8 on a dense threshold network runs the whole batch in
-    lockstep; it gives exactly the per-sample runs (and the reference's)."""
+    lockstep (windows of steps whose potentials are one product, across the windows'
+    boundaries); it gives exactly the per-sample runs (and the reference's)."""
     rng = np.random.default_rng(3)
-    n = 16
     w = rng.integers(-3, 4, size=(n, n)) / 4
     w = w + w.T
     np.fill_diagonal(w, 0.0)

@@ -512,15 +512,26 @@ class NeuronUpdate:
     def _lockstep_threshold(self, y: Array, order: Array, changed: Array, last: Array,
                             ymax: float) -> None:
         """:meth:`lockstep` on a dense network of one step/sign activation (the hot
-        loop). A neuron every sample keeps — its potential on its side of the jump by
-        more than the rounding bound — costs one product, one multiply and one min."""
+        loop), a window of steps at a time.
+
+        The fresh potentials of the next ``k`` selected neurons are one matrix product
+        from the current states (its rounding has the same bound as one neuron's sum:
+        the bound holds for any order of summation). A neuron every sample keeps — its
+        potential on its side of the jump by more than that bound — changes nothing, so
+        the state stays as it is and the next potentials of the window stay fresh; the
+        first neuron some sample may change is decided as one step (exactly near the
+        jump). After a change the rest of the window is recomputed; the window grows
+        while whole windows change nothing and shrinks when changes come close
+        together.
+        """
         win = self.tab.dense_in
         low, high = self.tab.threshold
-        bounds = self.tab.fresh_bounds(ymax)
-        bias = self.prog.bias.tolist()
+        bounds = np.asarray(self.tab.fresh_bounds(ymax))
+        bias = self.prog.bias
+        biased = bool(np.any(bias != 0))
         # sides[j] = ±1: the side of the jump each sample's y_j is on (0: off the values)
         yt = y.T
-        sides = np.where(yt == high, 1.0, np.where(yt == low, -1.0, 0.0))
+        sides = np.ascontiguousarray(np.where(yt == high, 1.0, np.where(yt == low, -1.0, 0.0)))
         b = y.shape[0]
         new = np.empty(b, dtype=y.dtype)
         held = np.empty(b, dtype=y.dtype)
@@ -528,26 +539,43 @@ class NeuronUpdate:
         bipolar = (low, high) == (-1.0, 1.0)
         # integer values throughout (the start and both values): ties settle in bulk
         whole = float(low).is_integer() and float(high).is_integer() and integral(y)
-        for pos, j in enumerate(order.tolist()):
-            xi = y @ win[j]
-            if bias[j]:
-                xi += bias[j]
-            np.multiply(xi, sides[j], out=held)
-            if smallest(held) > bounds[j]:
-                continue  # every sample clearly on its side: nobody changes
-            if bipolar:
-                np.sign(xi, out=new)  # 0 at a tie: settled below
-            else:
-                threshold_into(xi, new, low, high)
-            np.abs(xi, out=held)
-            if smallest(held) <= bounds[j]:  # within rounding of the jump: exact
-                new = self.decide_batch(y, j, xi, ymax, whole)
-            moved = new != y[:, j]
-            if moved.any():
-                changed |= moved
-                last[moved] = pos + 1
-                y[:, j] = new
-                sides[j] = np.where(new == high, 1.0, np.where(new == low, -1.0, 0.0))
+        steps, p, window = len(order), 0, 8
+        while p < steps:
+            js = order[p : p + window]
+            xis = win[js] @ y.T  # (k, B): the fresh potentials of the window's neurons
+            if biased:
+                xis += bias[js][:, None]
+            keeps = smallest(xis * sides[js], axis=1) > bounds[js]
+            q = int(np.argmin(keeps))
+            if keeps[q]:  # nobody changes in the whole window
+                p += len(js)
+                window = min(2 * window, 256)
+                continue
+            while True:  # steps p + q, with the window's potentials still fresh
+                j = int(js[q])
+                xi = xis[q]
+                if bipolar:
+                    np.sign(xi, out=new)  # 0 at a tie: settled below
+                else:
+                    threshold_into(xi, new, low, high)
+                np.abs(xi, out=held)
+                out = new
+                if smallest(held) <= bounds[j]:  # within rounding of the jump: exact
+                    out = self.decide_batch(y, j, xi, ymax, whole)
+                moved = out != y[:, j]
+                if moved.any():
+                    changed |= moved
+                    last[moved] = p + q + 1
+                    y[:, j] = out
+                    sides[j] = np.where(out == high, 1.0, np.where(out == low, -1.0, 0.0))
+                    p += q + 1
+                    window = max(4, min(2 * (q + 1), 256))
+                    break
+                rest = np.flatnonzero(~keeps[q + 1 :])  # nothing changed: same potentials
+                if not len(rest):
+                    p += len(js)
+                    break
+                q += 1 + int(rest[0])
 
     # --- one state, incrementally ----------------------------------------------------
 
