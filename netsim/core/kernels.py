@@ -13,13 +13,15 @@ broadcast against ``xi``; :func:`column` and :func:`uniform` shape them.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from ..functions import Activation
 
-__all__ = ["DENSE_FILL", "activate_into", "backward_into", "column", "uniform"]
+__all__ = ["DENSE_FILL", "SMALL", "activate_into", "all_finite", "backward_into", "column",
+           "max_abs", "min_abs", "uniform"]
 
 Array = np.ndarray
 
@@ -27,6 +29,55 @@ Array = np.ndarray
 # connection) when at least this fraction of its (rows × distinct sources) matrix is
 # filled; else as a sparse product.
 DENSE_FILL = 0.5
+
+
+# Arrays up to this many values are reduced in plain Python: one ``tolist`` call costs
+# less than a numpy reduction's dispatch (which dominates a small network's run).
+SMALL = 64
+
+
+def min_abs(values: Array) -> float:
+    """The smallest ``|value|`` (``inf`` for no values).
+
+    >>> import numpy as np
+    >>> min_abs(np.array([[3.0, -0.5], [2.0, 1.0]]))
+    0.5
+    """
+    if values.size <= SMALL:
+        items = values.ravel().tolist()
+        total = sum(items)
+        if total == total:  # no NaN (else numpy's NaN-propagating reduction below)
+            return min(map(abs, items), default=math.inf)
+    return float(np.abs(values).min(initial=math.inf))
+
+
+def max_abs(values: Array) -> float:
+    """The largest ``|value|`` (0 for no values), without a temporary array.
+
+    >>> import numpy as np
+    >>> max_abs(np.array([[3.0, -5.0], [2.0, 1.0]]))
+    5.0
+    """
+    if values.size <= SMALL:
+        items = values.ravel().tolist()
+        total = sum(items)
+        if total == total:  # no NaN (else numpy's NaN-propagating reduction below)
+            return max(map(abs, items), default=0.0)
+    if not values.size:
+        return 0.0
+    return max(float(values.max()), -float(values.min()))
+
+
+def all_finite(values: Array) -> bool:
+    """Whether every value is finite (no NaN, no infinity).
+
+    >>> import numpy as np
+    >>> all_finite(np.array([1.0, 2.0])), all_finite(np.array([1.0, np.nan]))
+    (True, False)
+    """
+    if values.size <= SMALL:
+        return all(map(math.isfinite, values.ravel().tolist()))
+    return bool(np.isfinite(values).all())
 
 
 def uniform(values: Array) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -220,15 +220,37 @@ class Plan:
     stages: tuple[StagePlan, ...]
     identity: bool  # perm is the identity
     layout: str = "nb"  # "nb": internal (N, B); "bn": (B, N), dense layered plans only
+    # what depends only on the program, computed on the first run (see input_rows)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def input_rows(self, prog: Program) -> tuple[Array, slice | None, Array]:
+        """The internal rows of ``prog``'s inputs, the same as a slice when they are
+        contiguous (else None), and the initial values in internal order; computed
+        once per plan (a plan belongs to one program)."""
+        found = self.memo.get("inputs")
+        if found is None:
+            rows = self.inv[prog.inputs]
+            lo = int(rows[0]) if len(rows) else 0
+            contiguous = len(rows) and np.array_equal(rows, np.arange(lo, lo + len(rows)))
+            found = self.memo["inputs"] = (
+                rows, slice(lo, lo + len(rows)) if contiguous else None,
+                prog.initial[self.perm])
+        return found
+
+    def output_rows(self, prog: Program) -> Array:
+        """The internal rows of ``prog``'s outputs (computed once per plan)."""
+        found = self.memo.get("outputs")
+        if found is None:
+            found = self.memo["outputs"] = self.inv[prog.outputs]
+        return found
 
     def initial(self, prog: Program, x: Array) -> Array:
         """The internal initial state for inputs ``x`` ``(B, k)``, built directly."""
         batch = x.shape[0]
-        rows = self.inv[prog.inputs]
-        lo = int(rows[0]) if len(rows) else 0
-        contiguous = len(rows) and np.array_equal(rows, np.arange(lo, lo + len(rows)))
-        at = slice(lo, lo + len(rows)) if contiguous else rows
-        start = prog.initial[self.perm]
+        rows, at, start = self.input_rows(prog)
+        contiguous = at is not None
+        if not contiguous:
+            at = rows
         if self.layout == "bn":
             state = np.empty((batch, prog.n_neurons), dtype=prog.dtype)
             if contiguous:  # write every column once

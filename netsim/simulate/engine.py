@@ -15,6 +15,7 @@ import numpy as np
 from ..checks import check_network, keywords
 from ..columns import by_name
 from ..compile import Program, compile_network
+from ..core.kernels import all_finite
 from ..errors import ParameterError, did_you_mean
 from ..limits import MAX_STEPS, available_memory, check_count, check_memory, describe
 from .result import Run
@@ -62,10 +63,13 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
         raise ParameterError("the batch of inputs is empty")
     # one fast pass: x·x is finite iff every value is (barring overflow, then checked
     # value by value)
-    flat = x.reshape(-1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        square = np.dot(flat, flat)
-    if not np.isfinite(square) and (bad := ~np.isfinite(x)).any():
+    if x.size <= 4096:  # small: one direct test
+        finite = all_finite(x)
+    else:
+        flat = x.reshape(-1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = bool(np.isfinite(np.dot(flat, flat)))
+    if not finite and (bad := ~np.isfinite(x)).any():
         b, i = np.argwhere(bad)[0]
         where = f"sample {b}, " if not single else ""
         raise ParameterError(
@@ -321,6 +325,16 @@ def _loop(
     batch, n = init.x.shape[0], prog.n_neurons
     fixed = steps is not None
     limit = steps if fixed else max_steps
+    if rule.info.unit == "pass" and rule.unit and not fixed and not record and (
+            rule.unit <= limit):
+        # a single-pass rule (layered) stops after its pass: nothing to compare
+        work = rule.start(init, seed, tol, False)
+        adv = rule.advance(work, rule.unit)
+        if adv.stable.all():
+            return dict(state=_lazy_public(rule, work), output=rule.outputs(work),
+                        steps=np.full(batch, rule.unit, dtype=np.int64),
+                        converged=adv.stable, period=np.ones(batch, dtype=np.int64),
+                        transient=np.where(adv.changed, adv.last_change, 0), trace=None)
     final = np.empty((batch, n), dtype=prog.dtype)
     n_steps = np.zeros(batch, dtype=np.int64)
     converged = np.zeros(batch, dtype=bool)

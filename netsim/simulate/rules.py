@@ -28,6 +28,7 @@ import numpy as np
 
 from ..compile import Program
 from ..core import Plan, derived, plan_for
+from ..core.kernels import max_abs
 from ..core.threshold import value_bound
 from ..errors import ParameterError, did_you_mean
 from ..functions.registry import Registry
@@ -187,7 +188,7 @@ class _Synchronous(Rule):
         return self.plan.to_public(work.cur, owned)
 
     def outputs(self, work: SyncWork) -> Array:
-        rows = self.plan.inv[self.prog.outputs]
+        rows = self.plan.output_rows(self.prog)
         cur = work.cur
         return cur[:, rows] if self.plan.layout == "bn" else cur[rows].T
 
@@ -215,16 +216,22 @@ class Layered(_Synchronous):
         self.tol, self.record = tol, record
         self.t = 0
         self.batch = init.x.shape[0]
-        rows = self.plan.inv[self.prog.inputs]
-        if self.plan.layout == "bn" and len(rows) and not init.given and np.array_equal(
-                rows, np.arange(rows[0], rows[0] + len(rows))) and not (
+        _rows, block, _start = self.plan.input_rows(self.prog)
+        if self.plan.layout == "bn" and block is not None and not init.given and not (
                 self.prog.has_input[self.prog.inputs].any()):
             # dense layers: keep the inputs and each layer's outputs as contiguous
             # blocks; the whole (B, N) state is assembled only if someone asks for it.
             # (Not when an input neuron is itself updated: a later layer must read
             # its new value, not the input block.)
-            return SyncWork(None, blocks={(int(rows[0]), int(rows[-1]) + 1): init.x})
-        return SyncWork(init.internal(self.plan))
+            self.ymax = None
+            return SyncWork(None, blocks={(block.start, block.stop): init.x})
+        cur = init.internal(self.plan)
+        # discrete neurons: one bound of every |value| for the whole pass (the rounding
+        # bounds of the threshold rows), else each stage measures the state
+        vmax = value_bound(self.prog) if self.plan.stages and any(
+            st.exact is not None for st in self.plan.stages) else None
+        self.ymax = None if vmax is None else max(vmax, max_abs(cur))
+        return SyncWork(cur)
 
     def _state(self, work: SyncWork) -> Array:
         """The internal state, assembling it from the blocks when needed."""
@@ -241,7 +248,7 @@ class Layered(_Synchronous):
         return self.plan.to_public(self._state(work), owned)
 
     def outputs(self, work: SyncWork) -> Array:
-        rows = self.plan.inv[self.prog.outputs]
+        rows = self.plan.output_rows(self.prog)
         if work.cur is None and len(rows):
             lo, hi = int(rows.min()), int(rows.max())
             for (a, b), block in work.blocks.items():
@@ -270,16 +277,18 @@ class Layered(_Synchronous):
                         self._state(work)
                     st.evaluate_bn(work.cur, work.blocks)
                 else:
-                    st.evaluate(work.cur, work.cur[st.lo : st.hi])
+                    st.evaluate(work.cur, work.cur[st.lo : st.hi], self.ymax)
             if records is not None:
                 records.append(self.plan.to_public(self._state(work)))
         # The layered rule does not compare states: the transient is the number of
         # layers evaluated (the state is final once the last layer is done).
         evaluated = max(0, min(first + steps, len(stages)) - first)
-        changed = np.full(b, evaluated > 0)
-        last = np.full(b, evaluated, dtype=np.int64)
+        changed = np.ones(b, dtype=bool) if evaluated > 0 else np.zeros(b, dtype=bool)
+        last = np.empty(b, dtype=np.int64)
+        last.fill(evaluated)
         self.t = first + steps
-        done = np.full(b, self.t >= len(stages))
+        done = changed if self.t >= len(stages) and evaluated > 0 else np.full(
+            b, self.t >= len(stages))
         rec = np.stack(records) if records else None
         return Advance(steps, changed, last, done, rec)
 
@@ -418,11 +427,20 @@ def make_rule(name: str | None, order: str, prog: Program) -> Rule:
             + did_you_mean(order, ORDERS)
         )
     info = RULE_REGISTRY.get(name)
-    if info.needs_acyclic:
-        prog.layer_targets  # noqa: B018 - raises CycleError naming a cycle
-    rule = info.make(order)
-    rule.info = info
-    rule.prepare(prog)
+
+    def prepared() -> Rule:
+        if info.needs_acyclic:
+            prog.layer_targets  # noqa: B018 - raises CycleError naming a cycle
+        rule = info.make(order)
+        rule.info = info
+        rule.prepare(prog)
+        return rule
+
+    # What a rule prepares depends only on the program: prepared once, then each run
+    # gets its own shallow copy (a run sets per-run attributes on it).
+    proto = derived(prog, ("rule", name, order, info), prepared)
+    rule = object.__new__(type(proto))
+    rule.__dict__.update(proto.__dict__)
     return rule
 
 
