@@ -44,6 +44,7 @@ __all__ = [
     "RuleInfo",
     "make_rule",
     "register_rule",
+    "row_codes",
     "two_values",
 ]
 
@@ -136,6 +137,35 @@ def digest_rows(codes: Array) -> list[bytes]:
     return [hashlib.blake2b(row.tobytes(), digest_size=16).digest() for row in codes]
 
 
+# A state whose bytes fit in this many 64-bit words is its own code (exact); a longer
+# one is coded by its 128-bit BLAKE2b digest.
+EXACT_WORDS = 2
+
+
+def row_codes(rows: Array) -> Array:
+    """Codes of the rows of a 2-D array ``(b, m)``: ``(b, W)`` ``uint64`` words, equal
+    exactly when the rows' bytes are (the bytes themselves, zero-padded, for up to
+    :data:`EXACT_WORDS` words; else the rows' 128-bit digests).
+
+    >>> import numpy as np
+    >>> c = row_codes(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1]], dtype=np.uint8))
+    >>> c.shape, bool((c[0] == c[1]).all()), bool((c[0] == c[2]).all())
+    ((3, 1), True, False)
+    """
+    rows = np.ascontiguousarray(rows)
+    b = rows.shape[0]
+    raw = rows.view(np.uint8).reshape(b, -1)
+    width = raw.shape[1]
+    if width > 8 * EXACT_WORDS:
+        return np.frombuffer(b"".join(digest_rows(raw)), dtype=np.uint64).reshape(b, 2)
+    words = max(1, -(-width // 8))
+    if width == 8 * words:
+        return raw.view(np.uint64)
+    padded = np.zeros((b, 8 * words), dtype=np.uint8)
+    padded[:, :width] = raw
+    return padded.view(np.uint64)
+
+
 class Rule:
     """Base class: the interface the run loop relies on."""
 
@@ -158,6 +188,14 @@ class Rule:
     def keys(self, work: Any) -> list[bytes]:
         raise NotImplementedError  # pragma: no cover
 
+    def codes(self, work: Any) -> tuple[Array, Array | None]:
+        """The active samples' states as codes ``(b, W)`` (``uint64`` rows equal exactly
+        when the states are; see :func:`row_codes`) and, optionally, a ``(b,)`` mask of
+        the codes that may match (False: a state that can never recur). By default, the
+        128-bit digests of :meth:`keys`."""
+        keys = self.keys(work)
+        return np.frombuffer(b"".join(keys), dtype=np.uint64).reshape(len(keys), -1), None
+
     def compact(self, work: Any, keep: Array) -> Any:
         raise NotImplementedError  # pragma: no cover
 
@@ -168,6 +206,10 @@ class Rule:
     def outputs(self, work: Any) -> Array:
         """The output neurons' values ``(B, m)`` (without building the whole state)."""
         return self.public(work)[:, self.prog.outputs]
+
+    def public_rows(self, work: Any, rows: Array) -> Array:
+        """The public states of the active samples at positions ``rows``."""
+        return self.public(work)[rows]
 
 
 def _changed(new: Array, old: Array, tol: float) -> Array:
@@ -186,6 +228,11 @@ class _Synchronous(Rule):
 
     def public(self, work: SyncWork, owned: bool = False) -> Array:
         return self.plan.to_public(work.cur, owned)
+
+    def public_rows(self, work: SyncWork, rows: Array) -> Array:
+        if self.plan.layout == "bn" or work.cur is None:
+            return self.public(work)[rows]
+        return self.plan.to_public(work.cur[:, rows], owned=True)
 
     def outputs(self, work: SyncWork) -> Array:
         rows = self.plan.output_rows(self.prog)
@@ -362,6 +409,14 @@ class Parallel(_Synchronous):
         rec = np.stack(records) if records else None
         return Advance(steps, changed, last, ~changed, rec)
 
+    def codes(self, work: SyncWork) -> tuple[Array, Array | None]:
+        if self.bits:  # two values per neuron: one bit each
+            # a state off the two values (an initial state) never recurs: it matches
+            # nothing once every later state is on them
+            return row_codes(work.packed.T), None if work.exact.all() else work.exact
+        st = self.stage
+        return row_codes(work.cur[st.lo : st.hi].T), None
+
     def keys(self, work: SyncWork) -> list[bytes]:
         st = self.stage
         if self.bits and work.exact.all():  # two values per neuron: one bit each
@@ -375,8 +430,10 @@ class Parallel(_Synchronous):
         return digest_rows(block.T)
 
     def compact(self, work: SyncWork, keep: Array) -> SyncWork:
-        out = SyncWork(np.ascontiguousarray(work.cur[:, keep]),
-                       np.ascontiguousarray(work.nxt[:, keep]))
+        cur = np.ascontiguousarray(work.cur[:, keep])
+        # the second buffer: only its rows outside the stage are read (the neurons
+        # without inputs, equal in both buffers)
+        out = SyncWork(cur, cur.copy())
         if work.packed is not None:
             out.packed = work.packed[:, keep]
             out.exact = work.exact[keep]
