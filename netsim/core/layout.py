@@ -34,7 +34,14 @@ from ..compile import Program, gather_ranges
 from ..functions import Activation, Potential
 from .backend import get_backend
 from .cache import derived
-from .kernels import DENSE_FILL, activate_into, column
+from .kernels import (
+    DENSE_FILL,
+    GroupBucket,
+    activate_into,
+    column,
+    group_buckets,
+    group_forward_into,
+)
 from .threshold import ExactRows, jump_arrays, threshold_near_into
 
 __all__ = ["ActKernel", "Plan", "StagePlan", "build_plan", "plan_for"]
@@ -58,11 +65,15 @@ class ActKernel:
     jump: tuple[Any, Any] | None = None
     tol: tuple[float, float] = (0.0, 0.0)
 
+    @cached_property
+    def buckets(self) -> tuple[GroupBucket, ...]:
+        """The groups stacked by size and parameters (one call each)."""
+        return group_buckets(self.groups, self.group_params)
+
     def __call__(self, xi: Array, out: Array) -> None:
         act = self.activation
         if act.group:
-            for g, params in zip(self.groups, self.group_params, strict=True):
-                out[g] = act.forward(xi[g].T, **params).T
+            group_forward_into(act.forward, xi, out, self.buckets, rows_last=False)
             return
         activate_into(act, xi, out, self.params, rows_last=False)
 
@@ -70,8 +81,7 @@ class ActKernel:
         """The same in the ``(B, N)`` layout (rows on the last axis)."""
         act = self.activation
         if act.group:
-            for g, params in zip(self.groups, self.group_params, strict=True):
-                out[:, g] = act.forward(xi[:, g], **params)
+            group_forward_into(act.forward, xi, out, self.buckets)
             return
         params = {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
         activate_into(act, xi, out, params)
