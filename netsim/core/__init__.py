@@ -12,6 +12,10 @@ A compiled :class:`~netsim.compile.Program` is plain data; the core derives from
   the layered and parallel rules and the sequential rule's resyncs run on;
 - :mod:`~netsim.core.kernels`: the shared kernels (activation forward and backward
   through the registry entries' own fast kernels, :data:`DENSE_FILL`);
+- :mod:`~netsim.core.sequential`: :class:`~netsim.core.sequential.NeuronUpdate`, the
+  incremental single-neuron update the sequential rule is made of (one state or a
+  batch, exact at a threshold's jump, with a temperature for Glauber updates);
+- :mod:`~netsim.core.dense`: the whole weight matrix as one dense block;
 - :mod:`~netsim.core.cache`: the per-program table of derived objects.
 
 See docs/architecture.md.
