@@ -35,6 +35,7 @@ from ..functions import Activation, Potential
 from .backend import get_backend
 from .cache import derived
 from .kernels import DENSE_FILL, activate_into, column
+from .patching import ValueMap, patch_plan, value_map
 from .threshold import ExactRows, jump_arrays, threshold_near_into
 
 __all__ = ["ActKernel", "Plan", "StagePlan", "build_plan", "plan_for"]
@@ -220,6 +221,18 @@ class Plan:
     stages: tuple[StagePlan, ...]
     identity: bool  # perm is the identity
     layout: str = "nb"  # "nb": internal (N, B); "bn": (B, N), dense layered plans only
+
+    def patch_values(self, prog: Program, weight_positions: Array | None,
+                     bias_neurons: Array | None) -> bool:
+        """Take ``prog``'s new values at these positions (see :mod:`netsim.core.patching`)."""
+        return patch_plan(self, prog, weight_positions, bias_neurons)
+
+    def value_map(self, prog: Program) -> ValueMap:
+        """Where each weight lives in this plan (built on the first patch, then kept)."""
+        vmap = self.__dict__.get("_value_map")
+        if vmap is None:
+            vmap = self.__dict__["_value_map"] = value_map(self, prog)
+        return vmap
 
     def initial(self, prog: Program, x: Array) -> Array:
         """The internal initial state for inputs ``x`` ``(B, k)``, built directly."""
