@@ -27,7 +27,7 @@ from .errors import NetworkError, ParameterError
 from .functions import ACTIVATIONS, POTENTIALS
 from .limits import MAX_LAYER, check_network_size, describe
 
-__all__ = ["BulkDefinition", "bulk_definition", "index_dtype"]
+__all__ = ["BulkDefinition", "assemble", "bulk_definition", "csr_order", "index_dtype"]
 
 Array = np.ndarray
 
@@ -285,16 +285,10 @@ def bulk_definition(
         if not np.all(np.isfinite(w)):
             k = int(np.flatnonzero(~np.isfinite(w))[0])
             raise ParameterError(f"weights[{k}] is {w[k]}, not a finite number")
-    # the graph's edge order: grouped by source, given order within a source
-    if len(src) > 1 and np.any(src[1:] < src[:-1]):
-        order = np.argsort(src, kind="stable")
-        src, dst, w = src[order], dst[order], w[order]
-    elif w is weights:
+    if w is weights:
         w = w.copy()
-    else:
-        src = src.copy() if src is sources else src
-        dst = dst.copy() if dst is targets else dst
-    perm, indptr = csr_order(src, dst, n, ids)
+    src = src.copy() if src is sources else src
+    dst = dst.copy() if dst is targets else dst
 
     def check_layer(v: Any, k: int) -> int:
         if isinstance(v, bool) or not isinstance(v, int | np.integer) or not (
@@ -314,12 +308,43 @@ def bulk_definition(
 
     acts, act_codes = _functions(activation, n, ACTIVATIONS, "activation", ids)
     pots, pot_codes = _functions(potential, n, POTENTIALS, "potential", ids)
-    return BulkDefinition(
-        ids=ids, index=index, sources=src, targets=dst, weights=w, csr=perm, indptr=indptr,
-        activations=acts, activation_codes=act_codes, potentials=pots,
-        potential_codes=pot_codes, bias=_per_neuron(bias, n, "bias"),
-        initial=_per_neuron(initial, n, "initial"),
+    return assemble(
+        ids, index, src, dst, w, activations=(acts, act_codes), potentials=(pots, pot_codes),
+        bias=_per_neuron(bias, n, "bias"), initial=_per_neuron(initial, n, "initial"),
         layer=_optional_list(layer, n, "layer", check_layer),
         label=_optional_list(label, n, "label", check_label),
         group=_optional_list(group, n, "group", check_group),
+    )
+
+
+def assemble(
+    ids: list[Any],
+    index: dict[Any, int],
+    sources: Array,
+    targets: Array,
+    weights: Array,
+    *,
+    activations: tuple[list[tuple[str, dict[str, Any]]], Array],
+    potentials: tuple[list[tuple[str, dict[str, Any]]], Array],
+    bias: Array,
+    initial: Array,
+    layer: list[int | None] | None = None,
+    label: list[str | None] | None = None,
+    group: list[Any] | None = None,
+) -> BulkDefinition:
+    """A :class:`BulkDefinition` from checked parts (the arrays are taken, not copied).
+
+    Puts the connections in edge order (a stable sort by source, when they are not
+    already) and finds the CSR order, refusing a repeated connection.
+    """
+    n = len(ids)
+    if len(sources) > 1 and np.any(sources[1:] < sources[:-1]):
+        order = np.argsort(sources, kind="stable")
+        sources, targets, weights = sources[order], targets[order], weights[order]
+    perm, indptr = csr_order(sources, targets, n, ids)
+    return BulkDefinition(
+        ids=ids, index=index, sources=sources, targets=targets, weights=weights, csr=perm,
+        indptr=indptr, activations=activations[0], activation_codes=activations[1],
+        potentials=potentials[0], potential_codes=potentials[1], bias=bias,
+        initial=initial, layer=layer, label=label, group=group,
     )

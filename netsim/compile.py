@@ -41,6 +41,7 @@ __all__ = [
     "Program",
     "as_index",
     "compile_network",
+    "find_cycle",
     "gather_ranges",
     "install_program",
 ]
@@ -571,6 +572,20 @@ def _compile_bulk(net: Network, bulk: BulkDefinition, dt: np.dtype) -> Program:
         dtype=dt,
         name=net.name,
     )
+
+
+def find_cycle(neurons: tuple[NeuronId, ...], indptr: Array, sources: Array
+               ) -> list[NeuronId] | None:
+    """One cycle of the graph given as CSR arrays by target, or None when acyclic.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from netsim.compile import find_cycle
+    >>> find_cycle(("a", "b"), np.array([0, 1, 2]), np.array([1, 0]))
+    ['a', 'b']
+    """
+    return _layers(neurons, indptr, sources, {})[1]
 
 
 def _layers(

@@ -699,8 +699,8 @@ class Network:
     @property
     def is_recurrent(self) -> bool:
         """True when the graph has a cycle (self-loops included)."""
-        if self._bulk is not None:  # compile finds cycles on the arrays
-            return bool(self.compile().is_recurrent)
+        if self._bulk is not None:
+            return self._bulk_cycle() is not None
         return not nx.is_directed_acyclic_graph(self.graph)
 
     def find_cycle(self) -> list[NeuronId] | None:
@@ -708,7 +708,7 @@ class Network:
         # nx.find_cycle alone takes minutes on a large DAG (an MLP 784-128-64-10);
         # the linear acyclicity test answers the common case first.
         if self._bulk is not None:
-            return None if not self.is_recurrent else list(self.compile().cycle or [])
+            return self._bulk_cycle()
         if nx.is_directed_acyclic_graph(self.graph):
             return None
         try:
@@ -716,6 +716,14 @@ class Network:
         except nx.NetworkXNoCycle:
             return None
         return [u for u, _v, *_ in edges]
+
+    def _bulk_cycle(self) -> list[NeuronId] | None:
+        """One cycle of a bulk network, found on its arrays (vectorised)."""
+        from .compile import find_cycle
+
+        bulk = self._bulk
+        assert bulk is not None
+        return find_cycle(tuple(bulk.ids), bulk.indptr, bulk.sources[bulk.csr])
 
     def require_acyclic(self, what: str) -> None:
         """Raise :class:`CycleError` naming one cycle if the network is recurrent."""

@@ -55,6 +55,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from ..checks import check_path, keywords
 from ..errors import FormatError, NetsimError, ParameterError, UnknownFunctionError, did_you_mean
 from ..files import decode_text, read_text
@@ -539,11 +541,16 @@ class _Loader:
         weighted_sum = default_pot or (POTENTIALS.get("weighted_sum").name, {})
 
         # Every neuron is checked here exactly as Network.add_neuron checks it, and
-        # its node attributes are the ones add_neuron stores (a test compares them);
-        # the nodes then go into the graph in one add_nodes_from.
-        net = Network(name=data.get("name"), description=data.get("description"))
-        nodes: list[tuple[NeuronId, dict[str, Any]]] = []
+        # its attributes are the ones add_neuron stores (a test compares them); the
+        # network is then built from arrays (Network.from_arrays): no graph until a
+        # user asks for it, and no Python work per connection beyond reading it.
+        ids: list[NeuronId] = []
         first: dict[NeuronId, int] = {}
+        acts: list[dict[str, Any]] = []
+        pots: list[dict[str, Any]] = []
+        bias: list[float] = []
+        initial: list[float] = []
+        extras: dict[str, list[Any]] = {"layer": [], "label": [], "group": []}
         for k, n in enumerate(neurons):
             nid = n["id"]
             if nid in first:
@@ -552,6 +559,7 @@ class _Loader:
                     f"duplicate neuron id {nid!r} (first at {_path(['neurons', first[nid]])})",
                 )
             first[nid] = k
+            ids.append(nid)
             act, act_params = (
                 self._cached_function(n["activation"], ACTIVATIONS, ["neurons", k, "activation"])
                 if "activation" in n else identity
@@ -560,31 +568,36 @@ class _Loader:
                 self._cached_function(n["potential"], POTENTIALS, ["neurons", k, "potential"])
                 if "potential" in n else weighted_sum
             )
-            nodes.append((nid, {
-                "activation": act,
-                "activation_params": dict(act_params),  # never shared between neurons
-                "potential": pot,
-                "potential_params": dict(pot_params),
-                "bias": self._number(n["bias"], ["neurons", k, "bias"]) if "bias" in n else 0.0,
-                "initial": (self._number(n["initial"], ["neurons", k, "initial"])
-                            if "initial" in n else 0.0),
-                "layer": n.get("layer"),
-                "label": n.get("label"),
-                "group": n.get("group"),
-            }))
-        net.graph.add_nodes_from(nodes)
+            acts.append({"name": act, **act_params})
+            pots.append({"name": pot, **pot_params})
+            bias.append(self._number(n["bias"], ["neurons", k, "bias"]) if "bias" in n else 0.0)
+            initial.append(self._number(n["initial"], ["neurons", k, "initial"])
+                           if "initial" in n else 0.0)
+            for key, values in extras.items():
+                values.append(n.get(key))
 
         try:
-            net.connect_many(triples)
-        except (NetsimError, OverflowError, TypeError, ValueError):
-            self._diagnose_connections(net, triples)
+            sources = np.array([first[u] for u, _v, _w in triples], dtype=np.int64)
+            targets = np.array([first[v] for _u, v, _w in triples], dtype=np.int64)
+            weights = np.array([w for _u, _v, w in triples], dtype=np.float64)
+            if not np.all(np.isfinite(weights)):
+                raise ValueError("not finite")
+            net = Network.from_arrays(
+                sources, targets, weights, neurons=ids, activation=acts, potential=pots,
+                bias=bias, initial=initial,
+                **{key: (values if any(v is not None for v in values) else None)
+                   for key, values in extras.items()},
+                name=data.get("name"), description=data.get("description"),
+            )
+        except (NetsimError, KeyError, OverflowError, TypeError, ValueError):
+            self._diagnose_connections(first, triples)
             raise  # pragma: no cover - the diagnosis always finds the culprit
 
-        for key, ids in roles.items():
+        for key, role_ids in roles.items():
             seen: dict[NeuronId, int] = {}
-            for k, nid in enumerate(ids):
-                if nid not in net.graph:
-                    raise self.fail([key, k], self._unknown(net, nid))
+            for k, nid in enumerate(role_ids):
+                if nid not in first:
+                    raise self.fail([key, k], self._unknown(ids, nid))
                 if nid in seen:
                     raise self.fail(
                         [key, k], f"neuron {nid!r} is listed twice (first at "
@@ -596,19 +609,19 @@ class _Loader:
         return net
 
     @staticmethod
-    def _unknown(net: Network, nid: object) -> str:
-        names = [str(n) for n in net.graph] if len(net.graph) <= 10_000 else []
+    def _unknown(ids: list[NeuronId], nid: object) -> str:
+        names = [str(n) for n in ids] if len(ids) <= 10_000 else []
         return f"unknown neuron {nid!r}{did_you_mean(nid, names)}"
 
-    def _diagnose_connections(self, net: Network, triples: list[Any]) -> None:
-        """Find the first bad connection (connect_many added none) and raise for it."""
-        graph = net.graph
+    def _diagnose_connections(self, index: dict[NeuronId, int], triples: list[Any]) -> None:
+        """Find the first bad connection and raise for it (with its JSON path)."""
+        ids = list(index)
         first: dict[tuple[NeuronId, NeuronId], int] = {}
         for k, (u, v, w) in enumerate(triples):
-            if u not in graph:
-                raise self.fail(["connections", k, "from"], self._unknown(net, u))
-            if v not in graph:
-                raise self.fail(["connections", k, "to"], self._unknown(net, v))
+            if u not in index:
+                raise self.fail(["connections", k, "from"], self._unknown(ids, u))
+            if v not in index:
+                raise self.fail(["connections", k, "to"], self._unknown(ids, v))
             self._number(w, ["connections", k, "weight"])
             if (u, v) in first:
                 raise self.fail(
@@ -689,11 +702,8 @@ def to_dict(net: Network) -> dict[str, Any]:
      'inputs': ['x'], 'outputs': ['y']}
     """
     out = _header_dict(net)
-    out["neurons"] = [_neuron_dict(net, n) for n in net.graph]
-    out["connections"] = [
-        {"from": u, "to": v, "weight": float(d.get("weight", 1.0))}
-        for u, v, d in net.graph.edges(data=True)
-    ]
+    out["neurons"] = [_neuron_dict(net, n) for n in net]
+    out["connections"] = [{"from": u, "to": v, "weight": w} for u, v, w in net.connections]
     out["inputs"] = list(net.inputs)
     out["outputs"] = list(net.outputs)
     return out
@@ -703,13 +713,12 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
     enc = json.JSONEncoder(
         ensure_ascii=ensure_ascii, allow_nan=False, separators=(", ", ": ")
     ).encode
-    graph = net.graph
     lines = ["{"]
     for key, value in _header_dict(net).items():
         lines.append(f"  {enc(key)}: {enc(value)},")
 
     neuron_lines = []
-    for nid in graph:
+    for nid in net:
         try:
             item = _neuron_dict(net, nid)
         except (NetsimError, TypeError, ValueError) as exc:  # state written into the graph
@@ -722,8 +731,36 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
 
     # One line per connection, formatted directly (json.dumps per item is 5x slower).
     # Ids are encoded once each; a float's repr is exactly what json writes for it.
+    bulk = net.bulk
+    if bulk is not None:
+        conn_lines = _connection_lines(bulk, enc)
+    else:
+        conn_lines = _graph_connection_lines(net.graph, enc)
+    lines.append(_array("connections", conn_lines))
+    lines.append(f'  "inputs": {enc(list(net.inputs))},')
+    lines.append(f'  "outputs": {enc(list(net.outputs))}')
+    lines.append("}\n")
+    return "\n".join(lines)
+
+
+def _connection_lines(bulk: Any, enc: Any) -> list[str]:
+    """The connection lines of a network kept as arrays (already in edge order)."""
+    weights = bulk.current_weights()
+    if not np.all(np.isfinite(weights)):
+        k = int(np.flatnonzero(~np.isfinite(weights))[0])
+        u, v = bulk.ids[int(bulk.sources[k])], bulk.ids[int(bulk.targets[k])]
+        raise FormatError(f"cannot save: the weight of {u!r} -> {v!r} is {weights[k]!r} "
+                          "(not finite)")
+    heads = ['{"from": ' + enc(nid) + ', "to": ' for nid in bulk.ids]
+    tails = [enc(nid) + ', "weight": ' for nid in bulk.ids]
+    return [f"{heads[u]}{tails[v]}{w!r}}}" for u, v, w in zip(
+        bulk.sources.tolist(), bulk.targets.tolist(), weights.tolist(), strict=True)]
+
+
+def _graph_connection_lines(graph: Any, enc: Any) -> list[str]:
+    """The connection lines of a network held as a graph."""
     ids = {nid: enc(nid) for nid in graph}
-    conn_lines = []
+    conn_lines: list[str] = []
     append = conn_lines.append
     isfinite = math.isfinite
     for u, nbrs in graph._succ.items():
@@ -737,11 +774,7 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
                     f"cannot save: the weight of {u!r} -> {v!r} is {w!r} (not finite)"
                 )
             append(f'{head}{ids[v]}, "weight": {w!r}}}')
-    lines.append(_array("connections", conn_lines))
-    lines.append(f'  "inputs": {enc(list(net.inputs))},')
-    lines.append(f'  "outputs": {enc(list(net.outputs))}')
-    lines.append("}\n")
-    return "\n".join(lines)
+    return conn_lines
 
 
 def _array(key: str, items: list[str]) -> str:
