@@ -27,7 +27,7 @@ from .errors import NetworkError, ParameterError
 from .functions import ACTIVATIONS, POTENTIALS
 from .limits import MAX_LAYER, check_network_size, describe
 
-__all__ = ["BulkDefinition", "assemble", "bulk_definition", "csr_order", "index_dtype"]
+__all__ = ["BulkDefinition", "assemble", "bulk_definition", "csr_layout", "index_dtype"]
 
 Array = np.ndarray
 
@@ -42,8 +42,11 @@ class BulkDefinition:
     """A network's definition as arrays (see the module docstring).
 
     ``sources``/``targets`` are neuron positions, one per connection, in graph edge
-    order; ``csr`` is the permutation into the compiled (CSR, by target then
-    source) order and ``indptr`` the row offsets. ``functions``: per kind
+    order. ``indptr``, ``csr_sources`` and ``csr_weights`` are the same connections
+    in the compiled layout (CSR by target, sources ascending), made once at build
+    time; a float64 program shares ``csr_weights`` (its values, patched in place,
+    are the network's). :attr:`csr` is the permutation from that layout to the edge
+    order, found when first needed. ``functions``: per kind
     (``"activation"``, ``"potential"``) the distinct ``(name, params)`` specs and
     one code per neuron. ``layer``, ``label`` and ``group`` are per-neuron lists, or
     None when no neuron has one.
@@ -54,8 +57,9 @@ class BulkDefinition:
     sources: Array
     targets: Array
     weights: Array
-    csr: Array
     indptr: Array
+    csr_sources: Array
+    csr_weights: Array
     activations: list[tuple[str, dict[str, Any]]]
     activation_codes: Array
     potentials: list[tuple[str, dict[str, Any]]]
@@ -67,6 +71,7 @@ class BulkDefinition:
     group: list[Any] | None = None
     version: int = 0
     deferred: Any = field(default=None, repr=False)  # a program whose weights are newer
+    _perm: Array | None = field(default=None, repr=False)
 
     @property
     def n_neurons(self) -> int:
@@ -76,11 +81,21 @@ class BulkDefinition:
     def n_connections(self) -> int:
         return len(self.sources)
 
+    @property
+    def csr(self) -> Array:
+        """``csr[k]``: the edge-order position of the connection at CSR position ``k``."""
+        if self._perm is None:
+            m = self.n_connections
+            self._perm = _counting_sort(self.sources, self.targets, self.n_neurons,
+                                        np.arange(m, dtype=index_dtype(m + 1))).data
+        return self._perm
+
     def current_weights(self) -> Array:
         """The weights in edge order, taking newer values from a patched program."""
         prog = self.deferred
         if prog is not None:
             self.weights[self.csr] = prog.weights
+            self.csr_weights[...] = prog.weights
             self.deferred = None
         return self.weights
 
@@ -105,8 +120,9 @@ class BulkDefinition:
         weights = self.current_weights().copy()
         return BulkDefinition(
             ids=list(self.ids), index=dict(self.index), sources=self.sources.copy(),
-            targets=self.targets.copy(), weights=weights, csr=self.csr.copy(),
-            indptr=self.indptr.copy(), activations=list(self.activations),
+            targets=self.targets.copy(), weights=weights, indptr=self.indptr.copy(),
+            csr_sources=self.csr_sources.copy(), csr_weights=self.csr_weights.copy(),
+            activations=list(self.activations),
             activation_codes=self.activation_codes.copy(), potentials=list(self.potentials),
             potential_codes=self.potential_codes.copy(), bias=self.bias.copy(),
             initial=self.initial.copy(),
@@ -167,18 +183,29 @@ def _functions(spec: Any, n: int, registry: Any, what: str, ids: list[Any]
                              f"got {len(specs)}")
     distinct: list[tuple[str, dict[str, Any]]] = []
     seen: dict[Any, int] = {}
+    by_object: dict[int, int] = {}  # one spec object shared by many neurons: one lookup
     codes = np.zeros(n, dtype=np.int16)
     for k, s in enumerate(specs):
-        key = s if isinstance(s, str) else repr(sorted(s.items(), key=str)) if isinstance(
-            s, Mapping) else id(s)
-        code = seen.get(key)
+        code = by_object.get(id(s))
         if code is None:
-            where = f"{what} of neuron {ids[k]!r}" if not one else what
-            entry, params = resolve_function(s, registry, where)
-            code = seen[key] = len(distinct)
-            if code >= 2**15:
-                raise ParameterError(f"{what}: more than {2**15 - 1} distinct functions")
-            distinct.append((entry.name, params))
+            key: Any = s
+            if isinstance(s, Mapping):
+                try:
+                    key = (tuple(sorted(s.items(), key=str)),)
+                    hash(key)
+                except TypeError:  # an unhashable parameter value: resolve it alone
+                    key = id(s)
+            elif not isinstance(s, str):
+                key = id(s)
+            code = seen.get(key)
+            if code is None:
+                where = f"{what} of neuron {ids[k]!r}" if not one else what
+                entry, params = resolve_function(s, registry, where)
+                code = seen[key] = len(distinct)
+                if code >= 2**15:
+                    raise ParameterError(f"{what}: more than {2**15 - 1} distinct functions")
+                distinct.append((entry.name, params))
+            by_object[id(s)] = code
         if not one:
             codes[k] = code
     return distinct, codes
@@ -197,20 +224,23 @@ def _optional_list(values: Any, n: int, what: str, check: Any) -> list[Any] | No
     return out if any(v is not None for v in out) else None
 
 
-def csr_order(sources: Array, targets: Array, n: int, ids: Sequence[Any] | None = None
-              ) -> tuple[Array, Array]:
-    """``(perm, indptr)``: the connections sorted by target, then source (CSR rows).
+def _counting_sort(sources: Array, targets: Array, n: int, data: Array) -> Any:
+    """``data`` as a CSR matrix by target (rows) and source (columns), in linear time.
 
-    ``sources`` must be non-decreasing (the edge order). scipy's COO → CSR
-    conversion is a counting sort (linear time) that keeps the order within a row,
-    so the rows come out sorted by source; ``perm[k]`` is the connection at CSR
-    position ``k``. Raises :class:`NetworkError` naming a repeated connection.
+    scipy's COO → CSR conversion is a counting sort that keeps the given order within
+    a row: with ``sources`` non-decreasing (the edge order) the rows come out sorted.
+    Repeated pairs are summed (the entry count then drops).
     """
+    return sp.coo_matrix((data, (targets, sources)), shape=(n, n)).tocsr()
+
+
+def csr_layout(sources: Array, targets: Array, weights: Array, n: int,
+               ids: Sequence[Any] | None = None) -> tuple[Array, Array, Array]:
+    """``(indptr, sources, weights)`` in the compiled layout (CSR by target, sources
+    ascending) from connections in edge order; refuses a repeated connection,
+    naming it."""
     m = len(sources)
-    dt = index_dtype(max(n, m + 1))
-    coo = sp.coo_matrix((np.arange(m, dtype=dt), (targets, sources)), shape=(n, n))
-    csr = coo.tocsr()  # sums repeated entries: the count then drops
-    del coo
+    csr = _counting_sort(sources, targets, n, weights)
     if csr.nnz != m:
         key = sources.astype(np.int64) * max(n, 1) + targets
         values, first, counts = np.unique(key, return_index=True, return_counts=True)
@@ -219,7 +249,8 @@ def csr_order(sources: Array, targets: Array, n: int, ids: Sequence[Any] | None 
         names = ids if ids is not None else range(n)
         raise NetworkError(f"connection {names[u]!r} -> {names[v]!r} is given more than "
                            f"once (first as connection {int(first[k])} in edge order)")
-    return csr.data, csr.indptr.astype(np.int64)
+    indices = csr.indices.astype(index_dtype(n), copy=False)
+    return csr.indptr.astype(np.int64, copy=False), indices, csr.data
 
 
 def bulk_definition(
@@ -341,10 +372,11 @@ def assemble(
     if len(sources) > 1 and np.any(sources[1:] < sources[:-1]):
         order = np.argsort(sources, kind="stable")
         sources, targets, weights = sources[order], targets[order], weights[order]
-    perm, indptr = csr_order(sources, targets, n, ids)
+    indptr, csr_sources, csr_weights = csr_layout(sources, targets, weights, n, ids)
     return BulkDefinition(
-        ids=ids, index=index, sources=sources, targets=targets, weights=weights, csr=perm,
-        indptr=indptr, activations=activations[0], activation_codes=activations[1],
+        ids=ids, index=index, sources=sources, targets=targets, weights=weights,
+        indptr=indptr, csr_sources=csr_sources, csr_weights=csr_weights,
+        activations=activations[0], activation_codes=activations[1],
         potentials=potentials[0], potential_codes=potentials[1], bias=bias,
         initial=initial, layer=layer, label=label, group=group,
     )

@@ -503,9 +503,10 @@ def _compile_bulk(net: Network, bulk: BulkDefinition, dt: np.dtype) -> Program:
     neurons = tuple(bulk.ids)
     index = bulk.index
     n = len(neurons)
-    perm, indptr = bulk.csr, bulk.indptr
-    sources = bulk.sources[perm]
-    weights = bulk.current_weights()[perm].astype(dt, copy=False)
+    bulk.current_weights()  # newer values held by a patched program, if any
+    indptr, sources = bulk.indptr, bulk.csr_sources
+    # a float64 program shares the weights: patching it in place patches the arrays
+    weights = bulk.csr_weights.astype(dt, copy=False)
     counts = np.diff(indptr)
 
     def functions(specs: list[tuple[str, dict[str, Any]]], codes: Array, registry: Any

@@ -723,7 +723,7 @@ class Network:
 
         bulk = self._bulk
         assert bulk is not None
-        return find_cycle(tuple(bulk.ids), bulk.indptr, bulk.sources[bulk.csr])
+        return find_cycle(tuple(bulk.ids), bulk.indptr, bulk.csr_sources)
 
     def require_acyclic(self, what: str) -> None:
         """Raise :class:`CycleError` naming one cycle if the network is recurrent."""

@@ -53,6 +53,7 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -222,6 +223,33 @@ def connection_triple(c: object) -> tuple[NeuronId, NeuronId, Any] | None:
         if v is None:
             return None
     return u, v, w
+
+
+def _fast_columns(items: list[Any]) -> tuple[list[Any], list[Any], list[Any]] | None:
+    """Columns of connections that are all plain (see ``_connection_columns``), or None."""
+    if not items:
+        return [], [], []
+    if set(map(type, items)) != {dict}:
+        return None
+    sizes = set(map(len, items))
+    try:
+        froms = list(map(itemgetter("from"), items))
+        tos = list(map(itemgetter("to"), items))
+        if sizes == {3}:
+            weights = list(map(itemgetter("weight"), items))
+        elif sizes == {2}:
+            weights = [1.0] * len(items)
+        else:
+            return None
+    except KeyError:
+        return None
+    ids = {str, int}
+    if not (set(map(type, froms)) <= ids and set(map(type, tos)) <= ids
+            and set(map(type, weights)) <= {float, int}):
+        return None
+    if "" in froms or "" in tos:
+        return None
+    return froms, tos, weights
 
 
 # --- paths and messages ----------------------------------------------------------------
@@ -417,6 +445,7 @@ class _Loader:
     def __init__(self, source: str) -> None:
         self.source = source
         self._functions: dict[Any, tuple[str, dict[str, float]]] = {}
+        self._specs: dict[Any, dict[str, Any]] = {}
 
     def fail(self, parts: Sequence[Any], problem: str) -> FormatError:
         return FormatError(f"{self.source}: {_path(parts)}: {problem}")
@@ -524,7 +553,7 @@ class _Loader:
         except NetsimError as exc:
             raise FormatError(str(exc)) from None
         neurons = self._items(data, "neurons", neuron_fields, "neuron")
-        triples = self._items(data, "connections", connection_triple, "connection")
+        froms, tos, weights_in = self._connection_columns(data)
         roles = {key: self._items(data, key, neuron_id, "id") for key in ("inputs", "outputs")}
 
         defaults = data.get("defaults", {})
@@ -568,8 +597,8 @@ class _Loader:
                 self._cached_function(n["potential"], POTENTIALS, ["neurons", k, "potential"])
                 if "potential" in n else weighted_sum
             )
-            acts.append({"name": act, **act_params})
-            pots.append({"name": pot, **pot_params})
+            acts.append(self._spec(act, act_params))
+            pots.append(self._spec(pot, pot_params))
             bias.append(self._number(n["bias"], ["neurons", k, "bias"]) if "bias" in n else 0.0)
             initial.append(self._number(n["initial"], ["neurons", k, "initial"])
                            if "initial" in n else 0.0)
@@ -577,9 +606,10 @@ class _Loader:
                 values.append(n.get(key))
 
         try:
-            sources = np.array([first[u] for u, _v, _w in triples], dtype=np.int64)
-            targets = np.array([first[v] for _u, v, _w in triples], dtype=np.int64)
-            weights = np.array([w for _u, _v, w in triples], dtype=np.float64)
+            m = len(froms)
+            sources = np.fromiter(map(first.__getitem__, froms), np.int64, count=m)
+            targets = np.fromiter(map(first.__getitem__, tos), np.int64, count=m)
+            weights = np.array(weights_in, dtype=np.float64)
             if not np.all(np.isfinite(weights)):
                 raise ValueError("not finite")
             net = Network.from_arrays(
@@ -590,7 +620,7 @@ class _Loader:
                 name=data.get("name"), description=data.get("description"),
             )
         except (NetsimError, KeyError, OverflowError, TypeError, ValueError):
-            self._diagnose_connections(first, triples)
+            self._diagnose_connections(first, list(zip(froms, tos, weights_in, strict=True)))
             raise  # pragma: no cover - the diagnosis always finds the culprit
 
         for key, role_ids in roles.items():
@@ -607,6 +637,29 @@ class _Loader:
         net.set_inputs(roles["inputs"])
         net.set_outputs(roles["outputs"])
         return net
+
+    def _spec(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        """``{"name": ..., **params}``, one shared object per distinct function."""
+        key = (name, tuple(params.items()))
+        spec = self._specs.get(key)
+        if spec is None:
+            spec = self._specs[key] = {"name": name, **params}
+        return spec
+
+    def _connection_columns(self, data: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any]]:
+        """The ``from``, ``to`` and ``weight`` columns of the connections, schema-checked.
+
+        The common file (every connection a dict of exactly ``from``, ``to`` and a
+        ``weight``, ids strings or integers, weights ints or floats) is checked column
+        by column at C speed; anything else goes item by item through
+        :func:`connection_triple`, which words the first problem.
+        """
+        items = data.get("connections", [])
+        fast = _fast_columns(items) if isinstance(items, list) else None
+        if fast is not None:
+            return fast
+        triples = self._items(data, "connections", connection_triple, "connection")
+        return ([t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples])
 
     @staticmethod
     def _unknown(ids: list[NeuronId], nid: object) -> str:
