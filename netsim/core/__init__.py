@@ -21,7 +21,7 @@ A compiled :class:`~netsim.compile.Program` is plain data; the core derives from
 See docs/architecture.md.
 """
 
-from .cache import derived, derived_items
+from .cache import derived, derived_items, patch_values
 from .kernels import DENSE_FILL, activate_into, backward_into, column
 from .layout import Plan, StagePlan, build_plan, plan_for
 from .stages import (
@@ -54,6 +54,7 @@ __all__ = [
     "evaluate_stage",
     "layer_stages",
     "parallel_stage",
+    "patch_values",
     "plan_for",
     "stage",
 ]

@@ -42,6 +42,7 @@ from .kernels import (
     group_buckets,
     group_forward_into,
 )
+from .patching import ValueMap, patch_plan, value_map
 from .threshold import ExactRows, integral, jump_arrays, threshold_near_into
 
 __all__ = ["ActKernel", "Plan", "StagePlan", "build_plan", "plan_for"]
@@ -254,6 +255,18 @@ class Plan:
         if found is None:
             found = self.memo["outputs"] = self.inv[prog.outputs]
         return found
+
+    def patch_values(self, prog: Program, weight_positions: Array | None,
+                     bias_neurons: Array | None) -> bool:
+        """Take ``prog``'s new values at these positions (see :mod:`netsim.core.patching`)."""
+        return patch_plan(self, prog, weight_positions, bias_neurons)
+
+    def value_map(self, prog: Program) -> ValueMap:
+        """Where each weight lives in this plan (built on the first patch, then kept)."""
+        vmap = self.__dict__.get("_value_map")
+        if vmap is None:
+            vmap = self.__dict__["_value_map"] = value_map(self, prog)
+        return vmap
 
     def initial(self, prog: Program, x: Array) -> Array:
         """The internal initial state for inputs ``x`` ``(B, k)``, built directly."""

@@ -23,7 +23,7 @@ naming it; elsewhere it is ignored (its gradient is 0).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -301,6 +301,12 @@ class Plan:
             out_rows=np.array(out_rows, dtype=np.int64),
             out_cols=np.array([out_pos[int(st.targets[k])] for k in out_rows], dtype=np.int64),
         )
+
+    def patch_values(self, prog: Program, weight_positions: Any, bias_neurons: Any) -> bool:
+        """The network's values changed in place (:meth:`Network.set_weights`): the plan
+        depends on the structure only (its sparse matrices refresh their data from the
+        weights they are given), so it stays."""
+        return True
 
     def _matrices(self, weights: Array) -> list[list[sp.csr_matrix]]:
         """Sparse matrices whose data are views of ``weights`` when possible."""
@@ -598,13 +604,21 @@ class Gradient:
     ``g[(source, target)]`` is ∂E/∂w of a connection, ``g[neuron]`` ∂E/∂b of a bias.
     """
 
-    def __init__(self, prog: Program, keys: list[Any], gw: Array, gb: Array, loss: float):
+    def __init__(self, prog: Program, keys: list[Any] | Callable[[], list[Any]], gw: Array,
+                 gb: Array, loss: float):
         self._prog = prog
-        self._keys = keys
+        self._key_source = keys  # the keys, or how to get them when first asked
         self.weights = gw
         self.bias = gb
         self.loss = float(loss)
         self.vector = prog.configuration_vector(gw, gb)
+
+    @property
+    def _keys(self) -> list[Any]:
+        keys = self._key_source
+        if callable(keys):
+            keys = self._key_source = keys()
+        return keys
 
     def keys(self) -> list[Any]:
         """The configuration keys, in order: a neuron id (bias) or ``(source, target)``."""
@@ -702,4 +716,4 @@ def gradient(
         ctx, state[out].T, xis[out].T if loss_fn.fused else None, d
     ))
     gw, gb = plan.backward(state, xis, grad_y, grad_xi, prog.weights)
-    return Gradient(prog, net.configuration(), gw, gb, value)
+    return Gradient(prog, net.configuration, gw, gb, value)

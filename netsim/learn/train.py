@@ -31,19 +31,16 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..checks import check_network, check_seed, keywords
-from ..compile import install_program
 from ..errors import ParameterError
 from ..limits import MAX_EPOCHS, check_count, describe
-from .backprop import PLAN_KEY, check_data, get_plan, training_plan
+from .backprop import check_data, training_plan
 from .losses import apply_reduction, check_reduction, get_loss
 from .optimizers import get_optimizer, schedule
 
@@ -473,45 +470,15 @@ def _penalise(grad: Array, params: Array, l2: float, l1: float) -> None:
 
 
 def write_back(net: Any, prog: Any, weights: Array, bias: Array) -> None:
-    """Write trained weights and biases into ``net`` (compiled as ``prog``) in bulk.
+    """Write trained weights and biases into ``net`` (compiled as ``prog``).
 
-    Equivalent to ``net.set_weights(prog.configuration_vector(weights, bias))`` but
-    walks the program's CSR arrays instead of rebuilding the configuration keys, and
-    counts the whole write as one change of the network (``net.version``). Since only
-    values changed, it then installs the program with the new values and keeps the
-    backprop plan, so the next run or training call does not compile again.
+    ``net.set_weights(prog.configuration_vector(weights, bias))``: a change of values
+    only, so the compiled programs and the backprop plan are patched in place (nothing
+    compiles again) and the weights reach the graph's edge dicts lazily, when the graph
+    is next read.
     """
     if net.compile() is not prog:
         raise ParameterError("the network was changed during training; weights not written")
     if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(bias))):
         raise ParameterError("trained weights are not finite; nothing was written")
-    plan = get_plan(net)
-    edge_dicts, node_dicts, with_bias = _attribute_dicts(net, prog, plan)
-    # dict.__setitem__ mapped in C: one version bump below instead of one per value
-    setitem = dict.__setitem__
-    deque(map(setitem, edge_dicts, repeat("weight"), weights.tolist()), maxlen=0)
-    deque(map(setitem, node_dicts, repeat("bias"), bias[with_bias].tolist()), maxlen=0)
-    net.graph.version += 1
-    # only values changed: the program with the new values and the backprop plan
-    # (structure only) stay valid for the new version, so nothing compiles again
-    install_program(net, prog.with_values(weights, bias))
-    net.install(PLAN_KEY, plan)
-
-
-def _attribute_dicts(net: Any, prog: Any, plan: Any) -> tuple[list[Any], list[Any], Array]:
-    """The graph's edge attribute dicts in CSR order and the biased neurons' node dicts.
-
-    Kept on the plan, which lives exactly as long as the network's structure.
-    """
-    cached = getattr(plan, "_attribute_dicts", None)
-    if cached is not None and cached[0] is net.graph:
-        return cached[1]
-    neurons = prog.neurons
-    succ = net.graph._succ
-    targets = np.repeat(np.arange(prog.n_neurons), prog.in_degree).tolist()
-    edges = [succ[neurons[i]][neurons[j]] for i, j in zip(prog.sources.tolist(), targets,
-                                                          strict=True)]
-    with_bias = np.flatnonzero(prog.bias_slots >= 0)
-    nodes = [net.graph._node[neurons[j]] for j in with_bias.tolist()]
-    plan._attribute_dicts = (net.graph, (edges, nodes, with_bias))
-    return edges, nodes, with_bias
+    net.set_weights(prog.configuration_vector(weights, bias))
