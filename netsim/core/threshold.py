@@ -34,6 +34,8 @@ from typing import Any
 import numpy as np
 
 from ..functions import Activation
+from .cache import derived
+from .kernels import min_abs
 
 __all__ = ["ExactRows", "exact_sign", "gamma", "integer_form", "integral", "jump_arrays",
            "threshold_into", "threshold_near_into", "value_bound"]
@@ -66,6 +68,11 @@ def exact_sign(bias: float, weights: Array, values: Array) -> int:
     >>> exact_sign(0.0, np.array([0.5, -0.25, -0.25]), np.ones(3))
     0
     """
+    if len(weights) <= _SHORT:
+        found = _short_sign(float(bias), np.asarray(weights, dtype=np.float64).tolist(),
+                            np.asarray(values, dtype=np.float64).tolist())
+        if found is not None:
+            return found
     a = np.asarray(weights, dtype=np.float64)
     b = np.asarray(values, dtype=np.float64)
     with np.errstate(over="ignore", under="ignore"):  # checked just below
@@ -95,6 +102,35 @@ def exact_sign(bias: float, weights: Array, values: Array) -> int:
     return (exact > 0) - (exact < 0)
 
 
+_SHORT = 32  # rows up to this many terms are summed in plain Python (no array calls)
+
+
+def _short_sign(bias: float, weights: list[float], values: list[float]) -> int | None:
+    """:func:`exact_sign` for a short row with Python floats (the same two-product and
+    correctly rounded sum), or None when a term is outside the safe range."""
+    if not math.isfinite(bias):
+        return None
+    terms = [bias]
+    for a, b in zip(weights, values, strict=True):
+        if not (abs(a) < _SAFE_HI and abs(b) < _SAFE_HI):
+            return None
+        if a == 0.0 or b == 0.0:
+            continue  # an exact zero
+        p = a * b
+        if not _SAFE_LO < abs(p) < _SAFE_HI:
+            return None
+        ca = _SPLIT * a
+        a_hi = ca - (ca - a)
+        a_lo = a - a_hi
+        cb = _SPLIT * b
+        b_hi = cb - (cb - b)
+        b_lo = b - b_hi
+        terms.append(p)
+        terms.append(((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo)
+    total = math.fsum(terms)
+    return (total > 0) - (total < 0)
+
+
 def jump_arrays(act: Activation, params: Mapping[str, Array], rows: int
                 ) -> tuple[Array, Array, Array]:
     """Per row: ``low``, ``high`` and ``at_zero`` (NaN: keep) of a threshold activation
@@ -122,7 +158,7 @@ def threshold_into(xi: Array, out: Array, low: Any, high: Any) -> None:
     ``low``/``high`` are scalars or columns broadcasting against ``xi``. Exact ties and
     near-ties are then settled by :meth:`ExactRows.settle` (sign's 0 at ξ = 0 too).
     """
-    if np.ndim(low) == 0 and np.ndim(high) == 0:
+    if not isinstance(low, np.ndarray) and not isinstance(high, np.ndarray):
         if low == -1.0 and high == 1.0:
             np.sign(xi, out=out)
             return
@@ -148,6 +184,9 @@ def threshold_near_into(xi: Array, out: Array, low: Any, high: Any, tol: float,
     rows = xi.shape[0]
     if rows == 0:
         return False
+    if xi.size <= _CHUNK:  # one block: no buffer, no loop
+        threshold_into(xi, out, low, high)
+        return min_abs(xi) <= tol
     step = max(1, _CHUNK // max(1, xi[0].size))
     shape = (min(step, rows), *xi.shape[1:])
     buf = scratch.get(shape)
@@ -423,8 +462,6 @@ def value_bound(prog: Any) -> float | None:
     a discrete activation (else None): with the initial state's largest |value| it
     bounds every value a run reads, so the rounding bounds need no pass over the state.
     """
-    from .cache import derived
-
     def build() -> float | None:
         upd = prog.updated
         vmax = 0.0
