@@ -188,9 +188,8 @@ def run(
         max_steps = check_count(max_steps, "max_steps", 0, MAX_STEPS)
     prog = net if isinstance(net, Program) else compile_network(net, dtype=dtype)
     dt = prog.dtype
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (
-        math.isfinite(tol) and tol >= 0
-    ):
+    if (type(tol) is not float and (isinstance(tol, bool) or not isinstance(
+            tol, numbers.Real))) or not (math.isfinite(tol) and tol >= 0):
         raise ParameterError(f"tol must be a finite number >= 0, got {tol!r}")
     if seed is not None:
         seed = check_count(seed, "seed", 0)
