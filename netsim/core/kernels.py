@@ -39,6 +39,16 @@ DENSE_FILL = 0.5
 SMALL = 64
 
 
+def _items(values: Array) -> list[float] | None:
+    """The values as a Python list when there are few and none is NaN (else None: a
+    numpy reduction, which propagates NaN, decides)."""
+    if values.size > SMALL:
+        return None
+    items = values.ravel().tolist()
+    total = sum(items)
+    return items if total == total else None
+
+
 def min_abs(values: Array) -> float:
     """The smallest ``|value|`` (``inf`` for no values).
 
@@ -46,11 +56,9 @@ def min_abs(values: Array) -> float:
     >>> min_abs(np.array([[3.0, -0.5], [2.0, 1.0]]))
     0.5
     """
-    if values.size <= SMALL:
-        items = values.ravel().tolist()
-        total = sum(items)
-        if total == total:  # no NaN (else numpy's NaN-propagating reduction below)
-            return min(map(abs, items), default=math.inf)
+    items = _items(values)
+    if items is not None:
+        return min(map(abs, items), default=math.inf)
     return float(np.abs(values).min(initial=math.inf))
 
 
@@ -61,11 +69,9 @@ def max_abs(values: Array) -> float:
     >>> max_abs(np.array([[3.0, -5.0], [2.0, 1.0]]))
     5.0
     """
-    if values.size <= SMALL:
-        items = values.ravel().tolist()
-        total = sum(items)
-        if total == total:  # no NaN (else numpy's NaN-propagating reduction below)
-            return max(map(abs, items), default=0.0)
+    items = _items(values)
+    if items is not None:
+        return max(map(abs, items), default=0.0)
     if not values.size:
         return 0.0
     return max(float(values.max()), -float(values.min()))

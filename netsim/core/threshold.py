@@ -85,14 +85,7 @@ def exact_sign(bias: float, weights: Array, values: Array) -> int:
         and (len(mag) == 0 or (mag.min() > _SAFE_LO and mag.max() < _SAFE_HI))
     )
     if ok:
-        # Dekker's two-product: a·b = p + e exactly
-        ca = _SPLIT * a
-        a_hi = ca - (ca - a)
-        a_lo = a - a_hi
-        cb = _SPLIT * b
-        b_hi = cb - (cb - b)
-        b_lo = b - b_hi
-        e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+        e = _product_error(a, b, p)
         total = math.fsum([float(bias), *p.tolist(), *e.tolist()])
         return (total > 0) - (total < 0)
     exact = Fraction(float(bias)) + sum(
@@ -100,6 +93,18 @@ def exact_sign(bias: float, weights: Array, values: Array) -> int:
         Fraction(0),
     )
     return (exact > 0) - (exact < 0)
+
+
+def _product_error(a: Any, b: Any, p: Any) -> Any:
+    """Dekker's two-product: ``a·b = p + e`` exactly, for ``p = fl(a·b)`` in the safe
+    range (floats or arrays alike)."""
+    ca = _SPLIT * a
+    a_hi = ca - (ca - a)
+    a_lo = a - a_hi
+    cb = _SPLIT * b
+    b_hi = cb - (cb - b)
+    b_lo = b - b_hi
+    return ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
 
 
 _SHORT = 32  # rows up to this many terms are summed in plain Python (no array calls)
@@ -119,14 +124,8 @@ def _short_sign(bias: float, weights: list[float], values: list[float]) -> int |
         p = a * b
         if not _SAFE_LO < abs(p) < _SAFE_HI:
             return None
-        ca = _SPLIT * a
-        a_hi = ca - (ca - a)
-        a_lo = a - a_hi
-        cb = _SPLIT * b
-        b_hi = cb - (cb - b)
-        b_lo = b - b_hi
         terms.append(p)
-        terms.append(((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo)
+        terms.append(_product_error(a, b, p))
     total = math.fsum(terms)
     return (total > 0) - (total < 0)
 

@@ -188,9 +188,8 @@ def run(
         max_steps = check_count(max_steps, "max_steps", 0, MAX_STEPS)
     prog = net if isinstance(net, Program) else compile_network(net, dtype=dtype)
     dt = prog.dtype
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (
-        math.isfinite(tol) and tol >= 0
-    ):
+    if (type(tol) is not float and (isinstance(tol, bool) or not isinstance(
+            tol, numbers.Real))) or not (math.isfinite(tol) and tol >= 0):
         raise ParameterError(f"tol must be a finite number >= 0, got {tol!r}")
     if seed is not None:
         seed = check_count(seed, "seed", 0)
@@ -369,6 +368,7 @@ def _loop(
 
     work = rule.start(init, seed, tol, record and sweep == 1)
     active = np.arange(batch)
+    parked = np.zeros(batch, dtype=bool)  # stopped, final state kept, not yet dropped
     settled_at = -1  # a fixed-steps run whose state can no longer change stops here
     skipped = 0  # steps of a fixed-steps run known not to change the state
     # A repeated state is a cycle only for deterministic rules on discrete states.
@@ -420,23 +420,32 @@ def _loop(
         stop = period[active] > 0
         if stop.all():
             break  # every remaining sample stops now: handled after the loop
-        if stop.any():
-            done = np.flatnonzero(stop)
+        new = stop & ~parked
+        if new.any():
+            done = np.flatnonzero(new)
             final[active[done]] = rule.public_rows(work, done)
             n_steps[active[done]] = t
-            keep = np.flatnonzero(~stop)
-            work = rule.compact(work, keep)
-            active = active[keep]
-            if seen is not None:
-                seen.compact(keep)
+            parked |= new
+            # Stopped samples are dropped once they are half of the work: dropping
+            # costs a copy of every array, so it is not done for every few samples
+            # (a parked sample's later states are never read).
+            if 2 * np.count_nonzero(parked) >= parked.size:
+                keep = np.flatnonzero(~parked)
+                work = rule.compact(work, keep)
+                active = active[keep]
+                parked = np.zeros(keep.size, dtype=bool)
+                if seen is not None:
+                    seen.compact(keep)
     output = None
-    if active.size == batch:  # nobody stopped early: the state is built only on demand
-        output = rule.outputs(work)
+    if active.size == batch and not parked.any():  # nobody stopped early: the state
+        output = rule.outputs(work)  # is built only on demand
         final = _lazy_public(rule, work)
         n_steps[:] = t + skipped
     elif active.size:
-        final[active] = rule.public(work)
-        n_steps[active] = t
+        live = np.flatnonzero(~parked)
+        final[active[live]] = (rule.public(work) if live.size == active.size
+                               else rule.public_rows(work, live))
+        n_steps[active[live]] = t
     trace = None
     if record:
         t_end = int(n_steps.max(initial=0))

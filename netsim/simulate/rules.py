@@ -495,7 +495,10 @@ def make_rule(name: str | None, order: str, prog: Program) -> Rule:
 
     # What a rule prepares depends only on the program: prepared once, then each run
     # gets its own shallow copy (a run sets per-run attributes on it).
-    proto = derived(prog, ("rule", name, order, info), prepared)
+    protos: dict[tuple[str, str], Rule] = derived(prog, "rules", dict)
+    proto = protos.get((name, order))
+    if proto is None or proto.info is not info:  # (a rule registered again: rebuilt)
+        proto = protos[name, order] = prepared()
     rule = object.__new__(type(proto))
     rule.__dict__.update(proto.__dict__)
     return rule
