@@ -21,7 +21,7 @@ from ._plan import LAYOUTS, PINNED, DrawnEdge, DrawnNode, Plan, reserve_name
 from .quoting import dot_id, dot_string, html_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..network import Network
+    from ..network import Network, Neuron
 
 __all__ = ["Options", "body_lines", "make_options"]
 
@@ -197,7 +197,7 @@ class _Emitter:
     ) -> None:
         self.net, self.plan, self.opts = net, plan, opts
         self.values, self.scale = values, scale
-        self.data = [net.graph.nodes[n] for n in plan.ids]
+        self._neurons: dict[int, Neuron] = {}  # snapshots of the neurons drawn alone
         singles = sum(1 for e in plan.edges if e.single)
         # straight edges of a circle or grid meet in the middle, where labels would pile up
         limit = WEIGHT_LABEL_LIMIT if plan.layout not in PINNED else PINNED_LABEL_LIMIT
@@ -388,23 +388,30 @@ class _Emitter:
         vals = vals[np.isfinite(vals)]
         return float(vals.mean()) if vals.size else None
 
+    def _neuron(self, k: int) -> Neuron:
+        """Neuron ``k``'s definition (read through the network, never its graph: a
+        network built from arrays keeps no graph until a user asks for one)."""
+        found = self._neurons.get(k)
+        if found is None:
+            found = self._neurons[k] = self.net.neuron(self.plan.ids[k])
+        return found
+
     def _function_text(self, k: int) -> str:
-        data = self.data[k]
+        data = self._neuron(k)
         parts = []
-        potential = data.get("potential", "weighted_sum")
+        potential = data.potential
         pot = POTENTIALS.get(potential) if potential in POTENTIALS else None
         if potential != "weighted_sum":
             parts.append(pot.symbol if pot is not None else potential)
-        activation = data.get("activation", "identity")
+        activation = data.activation
         act = ACTIVATIONS.get(activation) if activation in ACTIVATIONS else None
         parts.append(act.symbol if act is not None else activation)
         if pot is None or pot.has_bias:
-            parts.append("b=" + _short(float(data.get("bias", 0.0)), signed=True))
+            parts.append("b=" + _short(data.bias, signed=True))
         return "  ".join(parts)
 
     def _neuron_label(self, k: int) -> str:
-        data = self.data[k]
-        label, neuron_id = data.get("label"), str(self.plan.ids[k])
+        label, neuron_id = self._neuron(k).label, str(self.plan.ids[k])
         rows = [f"<b>{html_text(label or neuron_id)}</b>"]
         if label and label != neuron_id:  # which neuron it is stays visible (y1: setosa)
             rows[0] += f' <font point-size="9">{html_text(neuron_id)}</font>'
@@ -416,20 +423,18 @@ class _Emitter:
         return _join_rows(rows)
 
     def _neuron_tooltip(self, k: int) -> str:
-        plan, data = self.plan, self.data[k]
+        plan, data = self.plan, self._neuron(k)
         where = f"rank {self.rank_of[k]}" if plan.recurrent else (
             f"layer {self.layer_numbers[plan.ids[k]]}" if self.layer_numbers else "")
         lines = [f"{plan.ids[k]!s} ({plan.roles[k]}, {where})"]
-        if data.get("label"):
-            lines.append(f"label: {data['label']}")
-        lines.append("activation: " + _with_params(data.get("activation", "identity"),
-                                                    data.get("activation_params")))
-        lines.append("potential: " + _with_params(data.get("potential", "weighted_sum"),
-                                                   data.get("potential_params")))
-        lines.append(f"bias: {_full(data.get('bias', 0.0))}")
-        lines.append(f"initial: {_full(data.get('initial', 0.0))}")
-        if data.get("group") is not None:
-            lines.append(f"group: {data['group']}")
+        if data.label:
+            lines.append(f"label: {data.label}")
+        lines.append("activation: " + _with_params(data.activation, data.activation_params))
+        lines.append("potential: " + _with_params(data.potential, data.potential_params))
+        lines.append(f"bias: {_full(data.bias)}")
+        lines.append(f"initial: {_full(data.initial)}")
+        if data.group is not None:
+            lines.append(f"group: {data.group}")
         incoming = plan.in_degree[k]
         lines.append(f"incoming connections: {incoming}")
         if self.values is not None:
@@ -456,7 +461,7 @@ class _Emitter:
     def _function_symbol(self, k: int) -> str:
         if not self.plan.has_incoming[k]:
             return "—"
-        activation = self.data[k].get("activation", "identity")
+        activation = self.plan.activations[k]
         return ACTIVATIONS.get(activation).symbol if activation in ACTIVATIONS else activation
 
     def _group_label(self, node: DrawnNode) -> str:
@@ -600,11 +605,11 @@ class _Emitter:
         for node in self.plan.nodes:
             if node.kind != "neuron" or not self.plan.has_incoming[node.members[0]]:
                 continue
-            data = self.data[node.members[0]]
-            activation = data.get("activation", "identity")
+            data = self._neuron(node.members[0])
+            activation = data.activation
             if activation in ACTIVATIONS:
                 found.setdefault(ACTIVATIONS.get(activation).symbol, activation)
-            potential = data.get("potential", "weighted_sum")
+            potential = data.potential
             if potential != "weighted_sum" and potential in POTENTIALS:
                 found.setdefault(POTENTIALS.get(potential).symbol, potential)
         if not found:

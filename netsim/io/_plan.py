@@ -137,6 +137,7 @@ class Plan:
     max_abs_weight: float = 0.0
     has_incoming: list[bool] = field(default_factory=list)
     in_degree: list[int] = field(default_factory=list)
+    activations: list[str] = field(default_factory=list)  # activation name per neuron
     layer_numbers: dict[NeuronId, int] | None = None  # feed-forward only
     layout: str = "layered"  # the layout chosen (never "auto")
 
@@ -273,6 +274,7 @@ def make_plan(
         max_abs_weight=float(np.abs(prog.weights).max(initial=0.0)),
         has_incoming=prog.has_input.tolist(),
         in_degree=prog.in_degree.tolist(),
+        activations=[prog.activation_names[a] for a in prog.activation_ids.tolist()],
         layer_numbers=numbers,
     )
     plan.layout = choose_layout(recurrent, roles, len(groups)) if layout == "auto" else layout
