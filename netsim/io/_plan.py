@@ -270,7 +270,7 @@ def make_plan(
         mode="full",
         groups=groups,
         n_connections=prog.n_connections,
-        n_hidden_connections=prog.n_connections - len(conns.w),
+        n_hidden_connections=prog.n_connections - conns.count,
         max_abs_weight=float(np.abs(prog.weights).max(initial=0.0)),
         has_incoming=prog.has_input.tolist(),
         in_degree=prog.in_degree.tolist(),
@@ -294,11 +294,11 @@ def make_plan(
                 return plan
     layers = plan.groups
     plan.layout = "layered"  # a summary is a chain of groups
-    group_of = np.empty(n, dtype=np.int64)
+    group_of = np.empty(n, dtype=_node_index(len(layers)))
     for g, members in enumerate(layers):
         group_of[members] = g
     # every connection is summed once per pair of groups; bands merge those sums
-    by_group = Pairs.of(group_of[conns.src], group_of[conns.dst], conns.w, len(layers))
+    by_group = Pairs.of(*conns.ends(group_of), len(layers))
     bands = min(len(layers), MAX_GROUPS)
     budget = min(max_edges, SUMMARY_COST)
     while True:
@@ -372,20 +372,41 @@ def _common_role(roles: list[str], members: list[int]) -> str:
 
 @dataclass
 class Connections:
-    """The drawn (visible) connections as arrays, in the program's CSR order."""
+    """The program's connections (CSR by target, not copied) and which are drawn."""
 
-    src: np.ndarray
-    dst: np.ndarray
-    w: np.ndarray
+    prog: Program
+    shown: np.ndarray | None  # |w| >= min_weight (None: all)
 
     @classmethod
     def visible(cls, prog: Program, min_weight: float) -> Connections:
-        dst = np.repeat(np.arange(prog.n_neurons, dtype=np.int64), prog.in_degree)
-        src, w = prog.sources.astype(np.int64), prog.weights.astype(np.float64, copy=False)
-        if min_weight > 0:
-            shown = np.abs(w) >= min_weight
-            src, dst, w = src[shown], dst[shown], w[shown]
-        return cls(src, dst, w)
+        shown = np.abs(prog.weights) >= min_weight if min_weight > 0 else None
+        return cls(prog, shown)
+
+    @property
+    def count(self) -> int:
+        n = self.prog.n_connections
+        return n if self.shown is None else int(np.count_nonzero(self.shown))
+
+    def ends(self, node_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The node (``node_of`` a neuron) of each drawn connection's tail and head, and
+        its weight. The head needs no lookup per connection: CSR rows are targets."""
+        prog = self.prog
+        a, b = node_of[prog.sources], np.repeat(node_of, prog.in_degree)
+        w = prog.weights.astype(np.float64, copy=False)
+        if self.shown is not None:
+            a, b, w = a[self.shown], b[self.shown], w[self.shown]
+        return a, b, w
+
+    def neurons(self, picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Tail and head neurons of the drawn connections at positions ``picked``."""
+        position = picked if self.shown is None else np.flatnonzero(self.shown)[picked]
+        targets = np.searchsorted(self.prog.indptr, position, side="right") - 1
+        return self.prog.sources[position].astype(np.int64), targets.astype(np.int64)
+
+
+def _node_index(size: int) -> type:
+    """The smallest integer type for keys ``a * size + b`` of nodes below ``size``."""
+    return np.int32 if size * size < 2**31 else np.int64
 
 
 @dataclass
@@ -407,7 +428,7 @@ class Pairs:
         Runs of one pair (a row of the CSR order mostly meets a few) are reduced in
         place first, so the grouping works on runs, not on connections.
         """
-        key = a * size + b
+        key = a.astype(_node_index(size), copy=False) * size + b
         if len(key) == 0:
             return cls._combine(key, size, *(np.zeros(0) for _ in range(5)))
         starts = np.concatenate(([0], np.flatnonzero(key[1:] != key[:-1]) + 1))
@@ -494,23 +515,25 @@ class EdgeTable:
 def _detail_edges(plan: Plan, conns: Connections) -> EdgeTable:
     """Connections between two neurons drawn alone stay single (a symmetric pair is
     one edge); those touching a "⋯" node are bundled per pair of drawn nodes."""
-    node_of = np.empty(len(plan.ids), dtype=np.int64)
+    size = len(plan.nodes)
+    node_of = np.empty(len(plan.ids), dtype=_node_index(size))
     for d, node in enumerate(plan.nodes):
         node_of[node.members] = d
     alone = np.array([node.kind == "neuron" for node in plan.nodes], dtype=bool)
-    a, b = node_of[conns.src], node_of[conns.dst]
+    a, b, w = conns.ends(node_of)
     single = alone[a] & alone[b]
     if single.all():
-        pairs = Pairs.of(a[:0], b[:0], conns.w[:0], len(plan.nodes))
+        pairs = Pairs.of(a[:0], b[:0], w[:0], size)
     else:
         bundled = ~single
-        pairs = Pairs.of(a[bundled], b[bundled], conns.w[bundled], len(plan.nodes))
+        pairs = Pairs.of(a[bundled], b[bundled], w[bundled], size)
     table = EdgeTable.of(plan, pairs)
     s = np.flatnonzero(single)
-    u, v, w = conns.src[s], conns.dst[s], conns.w[s]
+    u, v = conns.neurons(s)
+    w = w[s]
     order = np.lexsort((v, u))  # by tail neuron, then head neuron
     u, v, w = u[order], v[order], w[order]
-    tail, head = node_of[u], node_of[v]
+    tail, head = node_of[u].astype(np.int64), node_of[v].astype(np.int64)
     back = table.rank[head] <= table.rank[tail]
     keep, mutual = _symmetric(u, v, w, back, len(plan.ids))
     table.tail, table.head = tail[keep], head[keep]
