@@ -214,10 +214,11 @@ def view_page(
         facts.append("converged" if run.converged else "not converged")
         if getattr(run, "period", None) not in (None, 0):
             facts.append(f"period {run.period}")
+    labelled = any(neuron["label"] for neuron in data["neurons"])  # else no empty column
     rows = "".join(
         f'<tr id="row-{k}"><td class="id">{html_text(n)}</td>'
-        f'<td>{html_text(data["neurons"][k]["label"])}</td><td>{html_text(net.role(n))}</td>'
-        '<td class="xi"></td><td class="y"></td></tr>'
+        + (f'<td>{html_text(data["neurons"][k]["label"])}</td>' if labelled else "")
+        + f'<td>{html_text(net.role(n))}</td><td class="xi"></td><td class="y"></td></tr>'
         for k, n in enumerate(ids))
     legend = "".join(f'<span class="sw" style="background:{scale.color(t)}"></span>'
                      f'{html_text(fmt(t, 3))} ' for t in scale.ticks())
@@ -229,10 +230,11 @@ def view_page(
         '<button id="next" title="step forward (→)">▶|</button>'
         f'<input id="slider" type="range" min="0" max="{len(trace) - 1}" value="0" step="1">'
         f'<span id="step">{unit} 0 of {len(trace) - 1}</span>'
-        f'<span class="legend">state ({html_text(scale.kind)}): {legend}</span></div>'
+        f'<span class="legend">state: {legend}</span></div>'
         f'<p class="note">{html_text(note)}</p>'
         f'<div class="main"><div id="diagram">{svg}</div>'
-        '<table id="states"><thead><tr><th>neuron</th><th>label</th><th>role</th>'
+        '<table id="states"><thead><tr><th>neuron</th>'
+        + ("<th>label</th>" if labelled else "") + '<th>role</th>'
         f"<th>ξ</th><th>y</th></tr></thead><tbody>{rows}</tbody></table></div>"
         '<div id="tip" hidden></div>'
     )
