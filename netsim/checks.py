@@ -26,6 +26,7 @@ import inspect
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
+from types import UnionType
 from typing import Any, TypeVar, cast, overload
 
 from .errors import ParameterError, did_you_mean
@@ -148,12 +149,12 @@ class Kind:
     ('True or False', False)
     """
 
-    def __init__(self, test: type | tuple[type, ...] | Callable[[Any], bool],
+    def __init__(self, test: type | UnionType | tuple[type, ...] | Callable[[Any], bool],
                  text: str) -> None:
         self.test, self.text = test, text
 
     def accepts(self, value: Any) -> bool:
-        if isinstance(self.test, type | tuple):
+        if isinstance(self.test, type | UnionType | tuple):
             return isinstance(value, self.test)
         return bool(self.test(value))
 
@@ -169,6 +170,8 @@ BOOLEAN = Kind(lambda v: isinstance(v, bool) or (type(v).__module__ == "numpy" a
     v).__name__ in ("bool", "bool_")), "True or False")
 
 Constraint = Interval | Options | Kind | type | None
+#: A table of declared constraints: ``{parameter: constraint or [alternatives]}``.
+Constraints = Mapping[str, Constraint | Sequence[Constraint]]
 
 
 def _accepts(constraint: Constraint, value: Any) -> bool:
@@ -262,7 +265,7 @@ def keywords(
     *,
     passes_to: Callable[..., Any] | None = None,
     network: bool | str = False,
-    constraints: Mapping[str, Constraint | Sequence[Constraint]] | None = None,
+    constraints: Constraints | None = None,
 ) -> Callable[[F], F]: ...
 
 
@@ -271,7 +274,7 @@ def keywords(
     *,
     passes_to: Callable[..., Any] | None = None,
     network: bool | str = False,
-    constraints: Mapping[str, Constraint | Sequence[Constraint]] | None = None,
+    constraints: Constraints | None = None,
 ) -> F | Callable[[F], F]:
     """Declare a public function's parameters once, by its signature.
 
@@ -325,7 +328,7 @@ def _declare(
     *,
     passes_to: Callable[..., Any] | None,
     network: bool | str,
-    constraints: Mapping[str, Constraint | Sequence[Constraint]] | None,
+    constraints: Constraints | None,
 ) -> F:
     """The wrapper :func:`keywords` puts around ``func``."""
     params = inspect.signature(func).parameters

@@ -64,7 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from .compile import Program
     from .describe import NetworkSummary
-    from .io.dot import DiagramOptions
+    from .io.dot import DiagramOptions, LayoutOptions
     from .io.view import View
     from .simulate import Run
     from .simulate.engine import RunOptions
@@ -643,7 +643,9 @@ class Network:
         """
         self.require_acyclic("layers()")
         prog = self.compile()
-        return dict(zip(prog.neurons, prog.layer.tolist(), strict=True))
+        layer = prog.layer
+        assert layer is not None  # an acyclic network has its layers
+        return dict(zip(prog.neurons, layer.tolist(), strict=True))
 
     def layers(self) -> list[list[NeuronId]]:
         """The layers of an acyclic network, each in neuron order.
@@ -1047,7 +1049,7 @@ class Network:
 
     def view(self, run: Any, path: str | os.PathLike[str] | None = None, *,
              sample: int | None = None, title: str | None = None, interval: float = 0.6,
-             **options: Unpack[DiagramOptions]) -> View:
+             **options: Unpack[LayoutOptions]) -> View:
         """The interactive page stepping through a recorded run (see :mod:`netsim.io.view`),
         or, given ``ns.attractors(net)``, the state graph with the basin table.
 

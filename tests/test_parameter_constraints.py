@@ -166,10 +166,11 @@ def test_options_types_mirror_the_signatures(typed, func):
 
 
 def test_methods_passing_options_on_are_typed_with_them():
-    for method in (ns.Network.render, ns.Network.view):
+    for method, typed in ((ns.Network.render, "DiagramOptions"),
+                          (ns.Network.view, "LayoutOptions")):
         (options,) = [p for p in inspect.signature(method).parameters.values()
                       if p.kind is inspect.Parameter.VAR_KEYWORD]
-        assert options.annotation == "Unpack[DiagramOptions]"
+        assert options.annotation == f"Unpack[{typed}]"
     predict = typing.get_overloads(ns.Network.predict)[0]
     assert inspect.signature(predict).parameters["options"].annotation == "Unpack[RunOptions]"
     assert inspect.signature(ns.Network.run).return_annotation == "Run"

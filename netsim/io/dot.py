@@ -57,7 +57,16 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import graphviz
 
-from ..checks import BOOLEAN, Interval, Kind, Options, check_network, check_path, keywords
+from ..checks import (
+    BOOLEAN,
+    Constraints,
+    Interval,
+    Kind,
+    Options,
+    check_network,
+    check_path,
+    keywords,
+)
 from ..errors import NetsimError, ParameterError, RenderError
 from ..limits import MAX_FRAMES
 from . import palette
@@ -74,6 +83,7 @@ __all__ = [
     "DIAGRAM_CONSTRAINTS",
     "FORMATS",
     "DiagramOptions",
+    "LayoutOptions",
     "render",
     "render_trace",
     "repr_mimebundle",
@@ -95,7 +105,7 @@ INSTALL_HINT = (
 # for to_dot and every function that passes options on to it (render, write_dot,
 # render_trace, the interactive page), read by the command line (netsim.checks). The
 # state, its sample and its range depend on the network: state_vector checks them.
-DIAGRAM_CONSTRAINTS = {
+DIAGRAM_CONSTRAINTS: Constraints = {
     "direction": Options("LR", "TB", fold_case=True),
     "weights": [BOOLEAN, None],
     "min_weight": Interval(float, 0, None),
@@ -111,10 +121,9 @@ DIAGRAM_CONSTRAINTS = {
 }
 
 
-class DiagramOptions(TypedDict, total=False):
-    """The keyword options of :func:`to_dot`, for the functions that pass them on
-    (``**options: Unpack[DiagramOptions]`` tells a type checker their names and types;
-    the tests keep it equal to :func:`to_dot`'s signature)."""
+class LayoutOptions(TypedDict, total=False):
+    """The options of :func:`to_dot` that draw the network (not a state): those of the
+    interactive page's diagram (``**options: Unpack[LayoutOptions]``)."""
 
     direction: str
     weights: bool | None
@@ -126,11 +135,18 @@ class DiagramOptions(TypedDict, total=False):
     max_nodes: int
     max_edges: int
     summary: bool | None
+    layout: str
+
+
+class DiagramOptions(LayoutOptions, total=False):
+    """The keyword options of :func:`to_dot`, for the functions that pass them on
+    (``**options: Unpack[DiagramOptions]`` tells a type checker their names and types;
+    the tests keep it equal to :func:`to_dot`'s signature)."""
+
     state: Any
     sample: int | None
     state_range: Sequence[float] | None
     title: str | None
-    layout: str
 
 
 @keywords(constraints=DIAGRAM_CONSTRAINTS)

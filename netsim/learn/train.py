@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..checks import BOOLEAN, Interval, Kind, Options, check_network, keywords
+from ..checks import BOOLEAN, Constraints, Interval, Kind, Options, check_network, keywords
 from ..compile import install_program
 from ..errors import ParameterError
 from ..limits import MAX_EPOCHS, describe
@@ -190,7 +190,7 @@ def _progress_enabled(progress: bool | None) -> bool:
 # The values each parameter of train() accepts: declared here once, checked by @keywords
 # before the call, read by the command line for its options (netsim.checks). The loss,
 # optimizer, learning rate, metrics and callbacks are checked by their own registries.
-TRAIN_CONSTRAINTS = {
+TRAIN_CONSTRAINTS: Constraints = {
     "epochs": Interval(int, 1, MAX_EPOCHS),
     "batch_size": [Interval(int, 1, None), None],
     "validation_split": [Interval(float, 0, 1, closed="neither"), None],

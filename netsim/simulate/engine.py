@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
-from ..checks import BOOLEAN, Interval, Kind, Options, check_network, keywords
+from ..checks import BOOLEAN, Constraints, Interval, Kind, Options, check_network, keywords
 from ..columns import by_name
 from ..compile import Program, compile_network
 from ..errors import ParameterError
@@ -77,7 +77,7 @@ RECORD_MODES = ("step", "sweep")
 
 # The values each parameter of run() accepts: declared here once, checked by @keywords
 # before the call, read by the command line for its options (netsim.checks).
-RUN_CONSTRAINTS = {
+RUN_CONSTRAINTS: Constraints = {
     "steps": [Interval(int, 0, MAX_STEPS), None],
     "max_steps": [Interval(int, 0, MAX_STEPS), None],
     "tol": Interval(float, 0, None),
@@ -317,7 +317,7 @@ def _loop(
     """The run loop; ``sweep`` > 1: record the state after every ``sweep`` steps."""
     batch, n = init.x.shape[0], prog.n_neurons
     fixed = steps is not None
-    limit = steps if fixed else max_steps
+    limit = steps if steps is not None else max_steps
     final = np.empty((batch, n), dtype=prog.dtype)
     n_steps = np.zeros(batch, dtype=np.int64)
     converged = np.zeros(batch, dtype=bool)
