@@ -29,6 +29,7 @@ value, so their bias never matters and is not part of the configuration.
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,13 +54,21 @@ from .graph import NeuronGraph
 from .limits import MAX_LAYER, describe
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Unpack
+
     import graphviz
     import pandas
     import scipy.sparse
 
     from .bulk import BulkDefinition
+    from .compile import Program
     from .describe import NetworkSummary
+    from .io.dot import DiagramOptions, LayoutOptions
     from .io.view import View
+    from .simulate import Run
+    from .simulate.engine import RunOptions
 
 __all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id", "check_neuron_ids"]
 
@@ -750,7 +759,9 @@ class Network:
         """
         self.require_acyclic("layers()")
         prog = self.compile()
-        return dict(zip(prog.neurons, prog.layer.tolist(), strict=True))
+        layer = prog.layer
+        assert layer is not None  # an acyclic network has its layers
+        return dict(zip(prog.neurons, layer.tolist(), strict=True))
 
     def layers(self) -> list[list[NeuronId]]:
         """The layers of an acyclic network, each in neuron order.
@@ -1121,7 +1132,8 @@ class Network:
         """A compiled program cached for the current definition, or None."""
         owner, current = self._definition()
         for key, (g, version, value) in self._cache.items():
-            if key[:1] == ("program",) and g is owner and version == current:
+            if isinstance(key, tuple) and key[:1] == ("program",) and g is owner and (
+                    version == current):
                 return value
         return None
 
@@ -1189,37 +1201,67 @@ class Network:
     # --- running and drawing: thin doors to the later layers ---------------------------
     # The definition layer does not depend on them; they are imported on use.
 
-    def compile(self, dtype: Any = np.float64) -> Any:
+    def compile(self, dtype: Any = np.float64) -> Program:
         """The compiled program (cached; see :mod:`netsim.compile`)."""
         from .compile import compile_network
 
         return compile_network(self, dtype=dtype)
 
-    def run(self, inputs: Any = None, **options: Any) -> Any:
+    @keywords
+    def run(
+        self,
+        inputs: Any = None,
+        *,
+        rule: str | None = None,
+        steps: int | None = None,
+        max_steps: int | None = None,
+        tol: float = 0.0,
+        order: str = "cyclic",
+        seed: int | None = None,
+        record: bool | str = False,
+        dtype: Any = np.float64,
+        initial_state: Any = None,
+        clamp: Mapping[Any, float] | None = None,
+        pin: Iterable[Any] | None = None,
+        monitors: Mapping[str, Callable[[np.ndarray], Any]] | None = None,
+        temperature: float | None = None,
+    ) -> Run:
         """Run the network on one input ``(k,)`` or a batch ``(B, k)``.
 
-        See :func:`netsim.simulate.run` for the options (``rule``, ``steps``,
-        ``max_steps``, ``tol``, ``order``, ``seed``, ``record``, ``initial_state``,
-        ``clamp``, ``pin``, ``monitors``, ``temperature``). A network without inputs
-        runs with no input argument.
+        The parameters are those of :func:`netsim.simulate.run` (``rule``, ``steps``,
+        ``max_steps``, ``tol``, ``order``, ``seed``, ``record``, ``dtype``,
+        ``initial_state``, ``clamp``, ``pin``, ``monitors``, ``temperature``), which
+        documents and checks them. A network without inputs runs with no input
+        argument.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> run = ns.zoo.xor().run([1, 0])
+        >>> run.output, run.steps, run.converged
+        (array([1.]), 2, True)
         """
         from .simulate import run
 
-        return run(self, inputs, **options)
+        return run(self, inputs, rule=rule, steps=steps, max_steps=max_steps, tol=tol,
+                   order=order, seed=seed, record=record, dtype=dtype,
+                   initial_state=initial_state, clamp=clamp, pin=pin, monitors=monitors,
+                   temperature=temperature)
 
     @overload
     def predict(self, inputs: Any, *, as_frame: Literal[False] = False,
-                **options: Any) -> np.ndarray: ...
+                **options: Unpack[RunOptions]) -> np.ndarray: ...
 
     @overload
-    def predict(self, inputs: Any, *, as_frame: Literal[True], **options: Any
+    def predict(self, inputs: Any, *, as_frame: Literal[True], **options: Unpack[RunOptions]
                 ) -> pandas.DataFrame: ...
 
     @overload
-    def predict(self, inputs: Any, *, as_frame: bool, **options: Any
+    def predict(self, inputs: Any, *, as_frame: bool, **options: Unpack[RunOptions]
                 ) -> np.ndarray | pandas.DataFrame: ...
 
-    def predict(self, inputs: Any, *, as_frame: bool = False, **options: Any) -> Any:
+    def predict(self, inputs: Any, *, as_frame: bool = False,
+                **options: Unpack[RunOptions]) -> Any:
         """The outputs only, for one input or a batch.
 
         ``inputs`` may be a pandas DataFrame (or Series, or ``{neuron: value}``):
@@ -1228,7 +1270,8 @@ class Network:
         DataFrame whose columns are the output neurons (and whose index is the
         input DataFrame's); otherwise as an array ``(k_out,)`` or ``(B, k_out)``.
 
-        The network function is defined only where the network stops: when a run
+        ``options`` are those of :meth:`run`. The network function is defined only
+        where the network stops: when a run
         until stable (no ``steps`` given) does not converge on some input — a
         recurrent network that cycles or is still moving at ``max_steps`` — the outputs
         of its last state are returned with a :class:`~netsim.NetsimWarning` saying on
@@ -1264,34 +1307,92 @@ class Network:
 
         return NetworkSummary(summarize(self))
 
-    def view(self, run: Any, path: Any = None, **options: Any) -> View:
+    def view(self, run: Any, path: str | os.PathLike[str] | None = None, *,
+             sample: int | None = None, title: str | None = None, interval: float = 0.6,
+             **options: Unpack[LayoutOptions]) -> View:
         """The interactive page stepping through a recorded run (see :mod:`netsim.io.view`),
         or, given ``ns.attractors(net)``, the state graph with the basin table.
 
         Returns a ``View`` (shown inline in Jupyter); with ``path`` the page is also
-        written there. Options: ``sample``, ``title``, ``interval`` and the diagram's.
+        written there. ``sample`` picks the run of a batch, ``title`` heads the page,
+        ``interval`` is the seconds per step when playing (see
+        :func:`netsim.io.view.view_page`); ``options`` are the diagram's (see
+        :meth:`to_dot`).
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.zoo.xor()
+        >>> net.view(net.run([1, 0], record=True), title="xor")
+        <View: ... bytes of HTML; .save(path) writes it>
         """
         from .io.view import View, analysis_page, view_page
 
         if hasattr(run, "attractors") and hasattr(run, "space"):  # ns.attractors(self)
-            page = View(analysis_page(run, **options))
+            if sample is not None:
+                raise ParameterError("sample picks a run of a batch; an attractor analysis "
+                                     "has none")
+            page = View(analysis_page(run, title=title, **options))
         else:
-            page = View(view_page(self, run, **options))
+            page = View(view_page(self, run, sample=sample, title=title, interval=interval,
+                                  **options))
         if path is not None:
             page.save(path)
         return page
 
-    def to_dot(self, **options: Any) -> graphviz.Digraph:
-        """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""
+    @keywords
+    def to_dot(
+        self,
+        *,
+        direction: str = "LR",
+        weights: bool | None = None,
+        min_weight: float = 0.0,
+        clusters: bool = False,
+        legend: bool = True,
+        max_layer_width: int | str | None = "auto",
+        keep: int = 3,
+        max_nodes: int = 150,
+        max_edges: int = 500,
+        summary: bool | None = None,
+        state: Any = None,
+        sample: int | None = None,
+        state_range: Sequence[float] | None = None,
+        title: str | None = None,
+        layout: str = "auto",
+    ) -> graphviz.Digraph:
+        """The architecture diagram as a ``graphviz.Digraph``.
+
+        The parameters are those of :func:`netsim.io.dot.to_dot`, which documents and
+        checks them.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> print(ns.zoo.xor().to_dot(layout="circle").source.splitlines()[0])
+        digraph xor {
+        """
         from .io.dot import to_dot
 
-        return to_dot(self, **options)
+        return to_dot(self, direction=direction, weights=weights, min_weight=min_weight,
+                      clusters=clusters, legend=legend, max_layer_width=max_layer_width,
+                      keep=keep, max_nodes=max_nodes, max_edges=max_edges, summary=summary,
+                      state=state, sample=sample, state_range=state_range, title=title,
+                      layout=layout)
 
-    def render(self, path: Any, **options: Any) -> Any:
-        """Render the diagram to svg, png, pdf or dot (see :mod:`netsim.io.dot`)."""
+    def render(self, path: str | os.PathLike[str], *, format: str | None = None,
+               timeout: float = 60.0, **options: Unpack[DiagramOptions]) -> Path:
+        """Render the diagram to svg, png, pdf or dot (see :func:`netsim.io.dot.render`);
+        ``options`` are those of :meth:`to_dot`. Returns the path written.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile, netsim as ns
+        >>> ns.zoo.xor().render(pathlib.Path(tempfile.mkdtemp()) / "xor.dot").name
+        'xor.dot'
+        """
         from .io.dot import render
 
-        return render(self, path, **options)
+        return render(self, path, format=format, timeout=timeout, **options)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         from .io.dot import repr_mimebundle

@@ -8,7 +8,6 @@ from typing import Any
 
 import netsim as ns
 
-from ..limits import MAX_EPOCHS
 from ._output import (
     add_json_option,
     add_sample_options,
@@ -16,6 +15,7 @@ from ._output import (
     emit,
     load_network,
     number,
+    option_type,
     text_table,
     yes_no,
 )
@@ -24,12 +24,8 @@ from .train_options import CourseOptions, add_options
 __all__ = ["add_parser"]
 
 
-_batch_size = number(int, "a positive integer or 'full'", lambda v: v >= 1,
-                     words=("full", "all", "none"))
-_positive_int = number(int, "a positive integer", lambda v: v >= 1)
-_epochs = number(int, f"an integer between 1 and {MAX_EPOCHS:,}", lambda v: 1 <= v <= MAX_EPOCHS)
 _rate = number(float, "a number > 0", lambda v: v > 0)
-_fraction = number(float, "a fraction in (0, 1)", lambda v: 0 < v < 1)
+_positive_int = number(int, "a positive integer", lambda v: v >= 1)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -59,15 +55,19 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--lr", type=_rate, default=None,
                         help="learning rate (default: the optimizer's own: 0.1 for sgd, "
                         "momentum and nesterov, 0.01 for adagrad, 0.001 for rmsprop and adam)")
-    parser.add_argument("--epochs", type=_epochs, default=100,
+    parser.add_argument("--epochs", type=option_type(ns.train, "epochs"), default=100,
                         help="passes over the training samples (default 100)")
-    parser.add_argument("--batch-size", type=_batch_size, default=32, metavar="N|full",
+    parser.add_argument("--batch-size", default=32, metavar="N|full",
+                        type=option_type(ns.train, "batch_size", words=("full", "all", "none")),
                         help="minibatch size; 1 = online, 'full' = whole batch (default 32)")
-    parser.add_argument("--validation-split", type=_fraction, default=None, metavar="F",
+    parser.add_argument("--validation-split", default=None, metavar="F",
+                        type=option_type(ns.train, "validation_split"),
                         help="hold out this fraction of the samples for validation")
-    parser.add_argument("--early-stopping", type=_positive_int, default=None, metavar="P",
+    parser.add_argument("--early-stopping", default=None, metavar="P",
+                        type=option_type(ns.train, "early_stopping"),
                         help="stop after P epochs without improvement; keep the best weights")
-    parser.add_argument("--seed", type=int, default=0, help="shuffling/split seed (default 0)")
+    parser.add_argument("--seed", type=option_type(ns.train, "seed"), default=0,
+                        help="shuffling/split seed (default 0)")
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None,
                           help="show a progress bar (default: when stderr is a terminal)")

@@ -18,12 +18,11 @@ import numpy as np
 
 import netsim as ns
 
-from ._output import number
+from ._output import choices_of, number, option_type
 
 __all__ = ["CourseOptions", "add_options", "parse_schedule"]
 
 _fraction = number(float, "a number in [0, 1)", lambda v: 0 <= v < 1)
-_non_negative = number(float, "a number >= 0", lambda v: v >= 0)
 _folds = number(int, "an integer >= 2", lambda v: v >= 2)
 _keep = number(float, "a keep probability in (0, 1]", lambda v: 0 < v <= 1)
 
@@ -34,11 +33,14 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--momentum", type=_fraction, default=None, metavar="MU",
                        help="momentum coefficient α for --optimizer momentum or nesterov "
                        "(default 0.9)")
-    group.add_argument("--weight-decay", type=_non_negative, default=0.0, metavar="L2",
+    group.add_argument("--weight-decay", default=0.0, metavar="L2",
+                       type=option_type(ns.train, "weight_decay"),
                        help="L2 penalty λ: adds λ·w to the gradient (default 0)")
-    group.add_argument("--l1", type=_non_negative, default=0.0, metavar="L1",
+    group.add_argument("--l1", default=0.0, metavar="L1",
+                       type=option_type(ns.train, "l1"),
                        help="L1 penalty λ₁: adds λ₁·sign(w) to the gradient (default 0)")
-    group.add_argument("--multiplicative-decay", type=_fraction, default=0.0, metavar="ZETA",
+    group.add_argument("--multiplicative-decay", default=0.0, metavar="ZETA",
+                       type=option_type(ns.train, "multiplicative_decay"),
                        help="the course's weight decay w ← (1 − ζ)(w + Δw) (default 0)")
     group.add_argument("--decay-biases", action="store_true",
                        help="apply the penalties and the decay to the biases too")
@@ -52,7 +54,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--standardize", action="store_true",
                        help="train on standardised inputs (mean 0, std 1) and fold the "
                        "scaling into the first weights, so the saved network reads raw inputs")
-    group.add_argument("--reduction", default="mean", choices=["mean", "sum"],
+    group.add_argument("--reduction", default="mean", choices=choices_of(ns.train, "reduction"),
                        help="mean gradient per step (default) or the course's sum Σ_k ∇E_k")
     group.add_argument("--dropout", type=_keep, default=None, metavar="P",
                        help="the course's dropout: in every step each hidden neuron is KEPT "

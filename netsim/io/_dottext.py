@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..functions import ACTIVATIONS, POTENTIALS
 from . import palette
-from ._plan import LAYOUTS, PINNED, DrawnEdge, DrawnNode, Plan, reserve_name
+from ._plan import PINNED, DrawnEdge, DrawnNode, Plan, reserve_name
 from .quoting import dot_id, dot_string, html_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,28 +95,13 @@ class Options:
     min_weight: float
     clusters: bool
     legend: bool
-    max_layer_width: int | None
+    max_layer_width: int | str | None  # "auto": decided by the plan
     keep: int
     max_nodes: int
     max_edges: int
     summary: bool | None
     title: str | None
     layout: str = "auto"
-
-
-def _check_int(value: object, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise ParameterError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def _check_flag(value: object, name: str, allow_none: bool = False) -> bool | None:
-    if value is None and allow_none:
-        return None
-    if not isinstance(value, bool | np.bool_):
-        allowed = "True, False or None" if allow_none else "True or False"
-        raise ParameterError(f"{name} must be {allowed}, got {value!r}")
-    return bool(value)
 
 
 def make_options(
@@ -133,30 +118,24 @@ def make_options(
     title: str | None = None,
     layout: str = "auto",
 ) -> Options:
-    if not isinstance(direction, str) or direction.upper() not in ("LR", "TB"):
-        raise ParameterError(f"direction must be 'LR' or 'TB', got {direction!r}")
-    bad = isinstance(min_weight, bool) or not isinstance(min_weight, int | float | np.number)
-    if bad or not math.isfinite(float(min_weight)) or min_weight < 0:
-        raise ParameterError(f"min_weight must be a finite number >= 0, got {min_weight!r}")
-    keep = _check_int(keep, "keep", 1)
-    if max_layer_width is not None and max_layer_width != "auto":
-        max_layer_width = _check_int(max_layer_width, "max_layer_width", 2 * keep + 1)
-    if not isinstance(layout, str) or layout not in LAYOUTS:
-        raise ParameterError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}, "
-                             f"got {layout!r}")
-    if title is not None and not isinstance(title, str):
-        raise ParameterError(f"title must be a string or None, got {title!r}")
+    """The diagram options, from values that meet :data:`netsim.io.dot.DIAGRAM_CONSTRAINTS`
+    (checked by :func:`netsim.io.dot.to_dot`); only the bound that ties two of them
+    together is checked here."""
+    if max_layer_width not in (None, "auto") and int(max_layer_width) < 2 * keep + 1:
+        raise ParameterError(f"max_layer_width must be an integer >= {2 * keep + 1} (twice "
+                             f"keep={keep}, plus one), got {max_layer_width!r}")
     return Options(
         direction=direction.upper(),
-        weights=_check_flag(weights, "weights", allow_none=True),
+        weights=None if weights is None else bool(weights),
         min_weight=float(min_weight),
-        clusters=bool(_check_flag(clusters, "clusters")),
-        legend=bool(_check_flag(legend, "legend")),
-        max_layer_width=max_layer_width,
-        keep=keep,
-        max_nodes=_check_int(max_nodes, "max_nodes", 1),
-        max_edges=_check_int(max_edges, "max_edges", 0),
-        summary=_check_flag(summary, "summary", allow_none=True),
+        clusters=bool(clusters),
+        legend=bool(legend),
+        max_layer_width=max_layer_width if max_layer_width in (None, "auto") else int(
+            max_layer_width),  # type: ignore[arg-type]
+        keep=int(keep),
+        max_nodes=int(max_nodes),
+        max_edges=int(max_edges),
+        summary=None if summary is None else bool(summary),
         title=title,
         layout=layout,
     )

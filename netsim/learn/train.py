@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..checks import check_network, check_seed, keywords
+from ..checks import BOOLEAN, Constraints, Interval, Kind, Options, check_network, keywords
 from ..errors import ParameterError
-from ..limits import MAX_EPOCHS, check_count, describe
+from ..limits import MAX_EPOCHS, describe
 from .backprop import check_data, training_plan
 from .bptt import (
     check_sequences,
@@ -50,7 +50,7 @@ from .bptt import (
     sequence_plan,
 )
 from .dropout import Dropout, check_keep
-from .losses import apply_reduction, check_reduction, get_loss
+from .losses import apply_reduction, get_loss
 from .optimizers import get_optimizer, schedule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -193,7 +193,28 @@ def _progress_enabled(progress: bool | None) -> bool:
     return bool(progress)
 
 
-@keywords
+# The values each parameter of train() accepts: declared here once, checked by @keywords
+# before the call, read by the command line for its options (netsim.checks). The loss,
+# optimizer, learning rate, metrics and callbacks are checked by their own registries.
+TRAIN_CONSTRAINTS: Constraints = {
+    "epochs": Interval(int, 1, MAX_EPOCHS),
+    "batch_size": [Interval(int, 1, None), None],
+    "validation_split": [Interval(float, 0, 1, closed="neither"), None],
+    "early_stopping": [Interval(int, 1, None), None],
+    "shuffle": BOOLEAN,
+    "seed": [Interval(int, 0, None), None,
+             Kind(np.random.Generator | np.random.SeedSequence | np.random.BitGenerator,
+                  "a numpy Generator")],
+    "progress": [BOOLEAN, None],
+    "weight_decay": Interval(float, 0, None),
+    "l1": Interval(float, 0, None),
+    "multiplicative_decay": Interval(float, 0, 1, closed="left"),
+    "decay_biases": BOOLEAN,
+    "reduction": Options("mean", "sum"),
+}
+
+
+@keywords(constraints=TRAIN_CONSTRAINTS)
 @np.errstate(all="ignore")  # the loss and the weights are checked for divergence
 def train(
     net: Any,
@@ -316,8 +337,7 @@ def train(
     True
     """
     check_network(net, "train")
-    epochs = check_count(epochs, "epochs", 1, MAX_EPOCHS)
-    seed = check_seed(seed)
+    epochs = int(epochs)
     cbs = _callbacks(callbacks)
     seq = is_sequence(X)
     window = check_window(bptt_window)
@@ -335,30 +355,7 @@ def train(
     check = check_sequences if seq else check_data
     loss_fn = get_loss(loss)
     ctx = loss_fn.prepare(prog)
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
-    ):
-        raise ParameterError(f"batch_size must be a positive integer or None, got {batch_size!r}")
-    if early_stopping is not None and (
-        isinstance(early_stopping, bool) or not isinstance(early_stopping, int)
-        or early_stopping < 1
-    ):
-        raise ParameterError(
-            f"early_stopping must be a positive number of epochs, got {early_stopping!r}"
-        )
-    for name, value in (("weight_decay", weight_decay), ("l1", l1)):
-        if not (isinstance(value, int | float) and not isinstance(value, bool)
-                and math.isfinite(value) and value >= 0):
-            raise ParameterError(f"{name} must be a number >= 0, got {value!r}")
-    if not (isinstance(multiplicative_decay, int | float)
-            and not isinstance(multiplicative_decay, bool)
-            and 0 <= multiplicative_decay < 1):
-        raise ParameterError(
-            f"multiplicative_decay must be a number in [0, 1), got {multiplicative_decay!r}"
-        )
-    if not isinstance(decay_biases, bool):
-        raise ParameterError(f"decay_biases must be True or False, got {decay_biases!r}")
-    reduction = check_reduction(reduction)
+    batch_size = None if batch_size is None else int(batch_size)
     drop = None
     if dropout is not None:
         stages = [tplan.step] if seq else tplan.stages
@@ -385,10 +382,6 @@ def train(
                                  "when the training inputs are")
         xv, dv = check(prog, xv_raw, dv_raw, "validation ")
     elif validation_split is not None:
-        if not (isinstance(validation_split, float | int) and 0 < validation_split < 1):
-            raise ParameterError(
-                f"validation_split must be a fraction in (0, 1), got {validation_split!r}"
-            )
         n_val = round(len(x) * validation_split)
         if n_val < 1 or n_val >= len(x):
             raise ParameterError(

@@ -6,23 +6,22 @@ See :mod:`netsim.simulate` for the definitions of steps, stopping and periods.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
-from ..checks import check_network, keywords
+from ..checks import BOOLEAN, Constraints, Interval, Kind, Options, check_network, keywords
 from ..columns import by_name
 from ..compile import Program, compile_network
 from ..core.kernels import all_finite
-from ..errors import ParameterError, did_you_mean
-from ..limits import MAX_STEPS, available_memory, check_count, check_memory, describe
+from ..errors import ParameterError
+from ..limits import MAX_STEPS, available_memory, check_memory, describe
 from .result import Run
 from .rules import RULE_REGISTRY, Rule, make_rule, two_values
 from .start import Initial, held_indices, held_program, starting_state
 
-__all__ = ["run"]
+__all__ = ["RUN_CONSTRAINTS", "RunOptions", "run"]
 
 Array = np.ndarray
 
@@ -78,7 +77,43 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
     return x.astype(dtype, copy=False), single
 
 
-@keywords
+RECORD_MODES = ("step", "sweep")
+
+# The values each parameter of run() accepts: declared here once, checked by @keywords
+# before the call, read by the command line for its options (netsim.checks).
+RUN_CONSTRAINTS: Constraints = {
+    "steps": [Interval(int, 0, MAX_STEPS), None],
+    "max_steps": [Interval(int, 0, MAX_STEPS), None],
+    "tol": Interval(float, 0, None),
+    "seed": [Interval(int, 0, None), None],
+    "record": [BOOLEAN, Options(*RECORD_MODES), None],
+    "clamp": [Kind(Mapping, "a mapping {neuron: value}"), None],
+    "monitors": [Kind(Mapping, "a mapping {name: f} with f(states) -> values"), None],
+    "temperature": [Interval(float, 0, None), None],
+}
+
+
+class RunOptions(TypedDict, total=False):
+    """The keyword options of :func:`run`, for the functions that pass them on
+    (``**options: Unpack[RunOptions]``, e.g. :meth:`netsim.Network.predict`; the tests
+    keep it equal to :func:`run`'s signature)."""
+
+    rule: str | None
+    steps: int | None
+    max_steps: int | None
+    tol: float
+    order: str
+    seed: int | None
+    record: bool | str
+    dtype: Any
+    initial_state: Any
+    clamp: Mapping[Any, float] | None
+    pin: Iterable[Any] | None
+    monitors: Mapping[str, Callable[[np.ndarray], Any]] | None
+    temperature: float | None
+
+
+@keywords(constraints=RUN_CONSTRAINTS)
 def run(
     net: Any,
     inputs: Any = None,
@@ -94,7 +129,7 @@ def run(
     initial_state: Any = None,
     clamp: Mapping[Any, float] | None = None,
     pin: Iterable[Any] | None = None,
-    monitors: Mapping[str, Callable[[Array], Any]] | None = None,
+    monitors: Mapping[str, Callable[[np.ndarray], Any]] | None = None,
     temperature: float | None = None,
 ) -> Run:
     """Run a network on one input ``(k,)`` or a batch ``(B, k)``.
@@ -182,22 +217,16 @@ def run(
     array([ 1., -1.])
     """
     check_network(net, "run", program=True)
-    if steps is not None:
-        steps = check_count(steps, "steps", 0, MAX_STEPS)
-    if max_steps is not None:
-        max_steps = check_count(max_steps, "max_steps", 0, MAX_STEPS)
+    steps = None if steps is None else int(steps)
+    max_steps = None if max_steps is None else int(max_steps)
     prog = net if isinstance(net, Program) else compile_network(net, dtype=dtype)
     dt = prog.dtype
-    if (type(tol) is not float and (isinstance(tol, bool) or not isinstance(
-            tol, numbers.Real))) or not (math.isfinite(tol) and tol >= 0):
-        raise ParameterError(f"tol must be a finite number >= 0, got {tol!r}")
-    if seed is not None:
-        seed = check_count(seed, "seed", 0)
-    mode = _record_mode(record)
+    seed = None if seed is None else int(seed)
+    mode = "step" if record is True else record or None
     monitors = _check_monitors(monitors)
     if monitors and not mode:
         mode = "step"
-    temperature = _check_temperature(temperature)
+    temperature = float(temperature) if temperature else None
     clamped, pinned = held_indices(prog, clamp, pin)
     x, single = (None, True) if inputs is None else _inputs(prog, inputs, dt)
     if x is None and initial_state is None and len(prog.inputs):
@@ -232,33 +261,12 @@ def run(
     return _package(base, rule_obj, result, single, seed)
 
 
-RECORD_MODES = ("step", "sweep")
-
-
-def _record_mode(record: Any) -> str | None:
-    """``None`` (no trace), ``"step"`` or ``"sweep"``."""
-    if record is False or record is None:
-        return None
-    if record is True:
-        return "step"
-    if isinstance(record, str) and record in RECORD_MODES:
-        return record
-    raise ParameterError(f"record must be True, False, 'step' or 'sweep', got {describe(record)}"
-                         + (did_you_mean(record, RECORD_MODES) if isinstance(record, str)
-                            else ""))
-
-
-def _check_monitors(monitors: Any) -> dict[str, Callable[[Array], Any]]:
-    if monitors is None:
-        return {}
-    if not isinstance(monitors, Mapping):
-        raise ParameterError("monitors must be a mapping {name: f} with f(states) -> values, "
-                             f"got {describe(monitors)}")
-    for name, f in monitors.items():
+def _check_monitors(monitors: Mapping[str, Any] | None) -> dict[str, Callable[[Array], Any]]:
+    for name, f in (monitors or {}).items():
         if not callable(f):
             raise ParameterError(f"monitor {name!r} must be callable f(states) -> values, "
                                  f"got {describe(f)}")
-    return dict(monitors)
+    return dict(monitors or {})
 
 
 def _monitor(monitors: Mapping[str, Callable[[Array], Any]], trace: Array
@@ -275,16 +283,6 @@ def _monitor(monitors: Mapping[str, Callable[[Array], Any]], trace: Array
                                  f"{flat.shape}, got shape {values.shape}")
         out[name] = values.reshape(*lead, *values.shape[1:])
     return out
-
-
-def _check_temperature(temperature: Any) -> float | None:
-    if temperature is None:
-        return None
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not (
-            math.isfinite(temperature) and temperature >= 0):
-        raise ParameterError(f"temperature must be a finite number >= 0 (or None), got "
-                             f"{describe(temperature)}")
-    return float(temperature) or None
 
 
 def _check_stochastic(rule: Rule) -> None:
@@ -323,7 +321,7 @@ def _loop(
     """The run loop; ``sweep`` > 1: record the state after every ``sweep`` steps."""
     batch, n = init.x.shape[0], prog.n_neurons
     fixed = steps is not None
-    limit = steps if fixed else max_steps
+    limit = steps if steps is not None else max_steps
     if rule.info.unit == "pass" and rule.unit and not fixed and not record and (
             rule.unit <= limit):
         # a single-pass rule (layered) stops after its pass: nothing to compare
@@ -456,8 +454,8 @@ def _loop(
         if callable(final):
             final = final()
         for b in range(batch):  # a sample that stopped keeps its final state
-            first = n_steps[b] if settled_at < 0 else min(n_steps[b], settled_at)
-            trace[row(int(first)) + 1 :, b] = final[b]
+            end = int(n_steps[b]) if settled_at < 0 else min(int(n_steps[b]), settled_at)
+            trace[row(end) + 1 :, b] = final[b]
     return dict(state=final, output=output, steps=n_steps, converged=converged, period=period,
                 transient=transient, trace=trace)
 

@@ -175,6 +175,7 @@ class Rule:
     unit: int = 1  # steps per unit (set by prepare)
     temperature: float | None = None  # Glauber updates (rules that take a temperature)
     info: RuleInfo  # the registered capabilities (set by make_rule)
+    prog: Program  # the program it runs (set by prepare)
 
     def prepare(self, prog: Program) -> None:  # pragma: no cover - interface
         raise NotImplementedError
