@@ -70,7 +70,7 @@ class BulkDefinition:
     label: list[str | None] | None = None
     group: list[Any] | None = None
     version: int = 0
-    deferred: Any = field(default=None, repr=False)  # a program whose weights are newer
+    stale: bool = field(default=False, repr=False)  # csr_weights newer than weights
     _perm: Array | None = field(default=None, repr=False)
 
     @property
@@ -91,13 +91,21 @@ class BulkDefinition:
         return self._perm
 
     def current_weights(self) -> Array:
-        """The weights in edge order, taking newer values from a patched program."""
-        prog = self.deferred
-        if prog is not None:
-            self.weights[self.csr] = prog.weights
-            self.csr_weights[...] = prog.weights
-            self.deferred = None
+        """The weights in edge order (brought up to date after value changes, which
+        patch ``csr_weights``: the float64 program's own array)."""
+        if self.stale:
+            self.weights[self.csr] = self.csr_weights
+            self.stale = False
         return self.weights
+
+    def position(self, source: Any, target: Any) -> int:
+        """The CSR position of the connection ``source → target`` (ids), or −1."""
+        i, j = self.index.get(source), self.index.get(target)
+        if i is None or j is None:
+            return -1
+        lo, hi = int(self.indptr[j]), int(self.indptr[j + 1])
+        k = lo + int(np.searchsorted(self.csr_sources[lo:hi], i))
+        return k if k < hi and self.csr_sources[k] == i else -1
 
     def node_attributes(self, k: int) -> dict[str, Any]:
         """Neuron ``k``'s attributes, as :meth:`Network.add_neuron` stores them."""

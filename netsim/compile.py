@@ -503,7 +503,6 @@ def _compile_bulk(net: Network, bulk: BulkDefinition, dt: np.dtype) -> Program:
     neurons = tuple(bulk.ids)
     index = bulk.index
     n = len(neurons)
-    bulk.current_weights()  # newer values held by a patched program, if any
     indptr, sources = bulk.indptr, bulk.csr_sources
     # a float64 program shares the weights: patching it in place patches the arrays
     weights = bulk.csr_weights.astype(dt, copy=False)

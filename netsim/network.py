@@ -576,6 +576,9 @@ class Network:
     def weight(self, source: NeuronId, target: NeuronId) -> float:
         """The weight of ``source → target``."""
         source, target = self._require_connection(source, target)
+        bulk = self._bulk
+        if bulk is not None:
+            return float(bulk.csr_weights[bulk.position(source, target)])
         return float(self.graph._succ[source][target].get("weight", 1.0))
 
     @keywords
@@ -583,6 +586,13 @@ class Network:
         """Change the weight of an existing connection."""
         source, target = self._require_connection(source, target)
         value = _finite(weight, f"weight of {source!r} -> {target!r}")
+        bulk = self._bulk
+        if bulk is not None:  # the arrays: the CSR weights are the float64 program's
+            pos = bulk.position(source, target)
+            bulk.csr_weights[pos] = value
+            bulk.stale = True
+            self._patch(np.array([pos]), np.array([value]), _NONE, None)
+            return
         # a value, not the structure: the graph's dict takes it without a version bump
         # and the compiled programs are patched in place (no compile)
         dict.__setitem__(self.graph._succ[source][target], "weight", value)
@@ -595,6 +605,8 @@ class Network:
 
     def has_connection(self, source: NeuronId, target: NeuronId) -> bool:
         try:
+            if self._bulk is not None:
+                return self._bulk.position(source, target) >= 0
             return self.graph.has_edge(source, target)
         except TypeError:  # an unhashable value is no neuron id
             raise ParameterError(f"neuron ids are strings or integers, got "
@@ -604,7 +616,8 @@ class Network:
         self, source: NeuronId, target: NeuronId
     ) -> tuple[NeuronId, NeuronId]:
         source, target = self._require(source), self._require(target)
-        if not self.graph.has_edge(source, target):
+        if not (self._bulk.position(source, target) >= 0 if self._bulk is not None
+                else self._graph.has_edge(source, target)):
             raise NetworkError(f"there is no connection {source!r} -> {target!r}")
         return source, target
 
@@ -819,8 +832,8 @@ class Network:
         bulk = self._bulk
         if bulk is not None:  # arrays: biases written now, weights taken from the program
             bulk.bias[biased] = bias[biased]
-            self._patch(None, weights, biased, bias[biased])
-            bulk.deferred = prog
+            self._patch(None, weights, biased, bias[biased])  # prog shares csr_weights
+            bulk.stale = True
             return
         graph = self._graph
         nodes = graph._node

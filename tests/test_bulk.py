@@ -85,6 +85,27 @@ def test_value_changes_on_a_bulk_network_keep_the_arrays():
     assert bulk == ref
 
 
+def test_set_weight_and_weight_on_a_bulk_network_need_no_graph():
+    bulk, ref = _pair(seed=6)
+    x = np.random.default_rng(0).normal(size=(3, 2))
+    bulk.run(x, steps=3)  # compiled and laid out before the change
+    u, v, w = bulk.connections[3]
+    for net in (bulk, ref):
+        net.set_weight(u, v, w + 2.5)
+    assert bulk.bulk is not None and bulk.weight(u, v) == w + 2.5
+    assert bulk.has_connection(u, v) and not bulk.has_connection(v, "nope")
+    np.testing.assert_array_equal(bulk.run(x, steps=3).state, ref.run(x, steps=3).state)
+    assert bulk.connections == ref.connections
+    missing = next((a, b) for a in ref.neurons for b in ref.neurons
+                   if not ref.has_connection(a, b))
+    with pytest.raises(ns.NetworkError, match="no connection"):
+        bulk.set_weight(*missing, 1.0)
+    fresh = ns.Network.from_arrays([0], [1], inputs=[0], outputs=[1])
+    fresh.set_weight(0, 1, 3.0)  # nothing compiled yet
+    assert fresh.weight(0, 1) == 3.0 and fresh.connections == [(0, 1, 3.0)]
+    assert fresh.predict([[2.0]]).tolist() == [[6.0]]
+
+
 def test_layers_groups_and_cycles_from_arrays():
     net = ns.Network.from_arrays([0, 0, 1, 1], [2, 3, 2, 3], [1.0, 2.0, 3.0, 4.0],
                                  activation=["identity", "identity", "softmax", "softmax"],
