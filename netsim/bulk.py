@@ -161,8 +161,8 @@ def _positions(values: Any, n: int, what: str) -> Array:
     return arr.astype(index_dtype(n), copy=False)
 
 
-def _per_neuron(value: Any, n: int, what: str) -> Array:
-    """A number or one number per neuron, finite, as float64 ``(n,)``."""
+def _numbers(value: Any, n: int, what: str, each: str = "neuron") -> Array:
+    """A number or one number per neuron (``each``), finite, as float64 ``(n,)``."""
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -171,7 +171,7 @@ def _per_neuron(value: Any, n: int, what: str) -> Array:
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     if arr.shape != (n,):
-        raise ParameterError(f"{what} must be a number or {n} numbers (one per neuron), "
+        raise ParameterError(f"{what} must be a number or {n} numbers (one per {each}), "
                              f"got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         k = int(np.flatnonzero(~np.isfinite(arr))[0])
@@ -308,22 +308,7 @@ def bulk_definition(
         raise ParameterError(f"sources and targets must have the same length, got "
                              f"{len(src)} and {len(dst)}")
     check_network_size(n, len(src), "from_arrays")
-    if weights is None:
-        w = np.ones(len(src))
-    else:
-        try:
-            w = np.asarray(weights, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ParameterError(f"weights must be an array of numbers, got "
-                                 f"{describe(weights)}") from None
-        if w.ndim == 0:
-            w = np.full(len(src), float(w))
-        if w.shape != src.shape:
-            raise ParameterError(f"weights must have one value per connection "
-                                 f"({len(src)}), got shape {w.shape}")
-        if not np.all(np.isfinite(w)):
-            k = int(np.flatnonzero(~np.isfinite(w))[0])
-            raise ParameterError(f"weights[{k}] is {w[k]}, not a finite number")
+    w = _numbers(1.0 if weights is None else weights, len(src), "weights", "connection")
     if w is weights:
         w = w.copy()
     src = src.copy() if src is sources else src
@@ -349,7 +334,7 @@ def bulk_definition(
     pots, pot_codes = _functions(potential, n, POTENTIALS, "potential", ids)
     return assemble(
         ids, index, src, dst, w, activations=(acts, act_codes), potentials=(pots, pot_codes),
-        bias=_per_neuron(bias, n, "bias"), initial=_per_neuron(initial, n, "initial"),
+        bias=_numbers(bias, n, "bias"), initial=_numbers(initial, n, "initial"),
         layer=_optional_list(layer, n, "layer", check_layer),
         label=_optional_list(label, n, "label", check_label),
         group=_optional_list(group, n, "group", check_group),

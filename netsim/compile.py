@@ -410,9 +410,7 @@ def _compile(net: Network, dt: np.dtype) -> Program:
     neurons = tuple(graph.nodes)
     index = {n: k for k, n in enumerate(neurons)}
     n = len(neurons)
-    missing = [r for r in (*net.inputs, *net.outputs) if r not in index]
-    if missing:
-        raise NetworkError(f"input/output neuron {missing[0]!r} is not in the network")
+    inputs, outputs = _roles(net, index)
 
     # Incoming connections, CSR by target with sources ascending.
     counts = np.fromiter((len(graph._pred[j]) for j in neurons), dtype=np.int64, count=n)
@@ -475,8 +473,8 @@ def _compile(net: Network, dt: np.dtype) -> Program:
     return Program(
         neurons=neurons,
         index=index,
-        inputs=np.array([index[i] for i in net.inputs], dtype=np.int64),
-        outputs=np.array([index[o] for o in net.outputs], dtype=np.int64),
+        inputs=inputs,
+        outputs=outputs,
         indptr=indptr,
         sources=sources,
         weights=weights,
@@ -496,6 +494,15 @@ def _compile(net: Network, dt: np.dtype) -> Program:
         dtype=dt,
         name=net.name,
     )
+
+
+def _roles(net: Network, index: Mapping[NeuronId, int]) -> tuple[Array, Array]:
+    """The positions of the input and output neurons (each must be in ``index``)."""
+    missing = [r for r in (*net.inputs, *net.outputs) if r not in index]
+    if missing:
+        raise NetworkError(f"input/output neuron {missing[0]!r} is not in the network")
+    return (np.array([index[i] for i in net.inputs], dtype=np.int64),
+            np.array([index[o] for o in net.outputs], dtype=np.int64))
 
 
 def _compile_bulk(net: Network, bulk: BulkDefinition, dt: np.dtype) -> Program:
@@ -545,14 +552,12 @@ def _compile_bulk(net: Network, bulk: BulkDefinition, dt: np.dtype) -> Program:
     np.cumsum(np.bincount(bulk.sources, minlength=n), out=out_indptr[1:])
     layer, cycle = _layers(neurons, indptr, sources, user_layer,
                            out=(out_indptr, bulk.targets))
-    missing = [r for r in (*net.inputs, *net.outputs) if r not in index]
-    if missing:
-        raise NetworkError(f"input/output neuron {missing[0]!r} is not in the network")
+    inputs, outputs = _roles(net, index)
     return Program(
         neurons=neurons,
         index=index,
-        inputs=np.array([index[i] for i in net.inputs], dtype=np.int64),
-        outputs=np.array([index[o] for o in net.outputs], dtype=np.int64),
+        inputs=inputs,
+        outputs=outputs,
         indptr=indptr,
         sources=sources,
         weights=weights,

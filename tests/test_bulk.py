@@ -126,7 +126,7 @@ def test_layers_groups_and_cycles_from_arrays():
     ({"sources": [0.5], "targets": [1]}, "integer"),
     ({"sources": [0, 1], "targets": [1]}, "same length"),
     ({"sources": [0], "targets": [1], "weights": [np.nan]}, "not a finite"),
-    ({"sources": [0], "targets": [1], "weights": [1, 2]}, "one value per connection"),
+    ({"sources": [0], "targets": [1], "weights": [1, 2]}, "one per connection"),
     ({"sources": [0], "targets": [1], "neurons": ["a", "a"]}, "twice"),
     ({"sources": [0], "targets": [1], "activation": ["tanh", "nope"]}, "nope"),
     ({"sources": [0], "targets": [1], "activation": ["tanh"]}, "one per neuron"),

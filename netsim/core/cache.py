@@ -76,23 +76,8 @@ def patch_values(
     >>> prog.weights[1]
     np.float64(5.0)
     """
-    w_pos = b_pos = None
-    if weights is not None:
-        if weight_positions is None:
-            prog.weights[...] = weights
-        else:
-            w_pos = np.asarray(weight_positions, dtype=np.int64)
-            prog.weights[w_pos] = weights
-    else:
-        w_pos = np.zeros(0, dtype=np.int64)
-    if bias is not None:
-        if bias_neurons is None:
-            prog.bias[...] = bias
-        else:
-            b_pos = np.asarray(bias_neurons, dtype=np.int64)
-            prog.bias[b_pos] = bias
-    else:
-        b_pos = np.zeros(0, dtype=np.int64)
+    w_pos = _write(prog.weights, weight_positions, weights)
+    b_pos = _write(prog.bias, bias_neurons, bias)
     table = _CACHE.get(prog)
     if not table:
         return
@@ -100,3 +85,16 @@ def patch_values(
         patch = getattr(value, "patch_values", None)
         if patch is None or not patch(prog, w_pos, b_pos):
             del table[key]
+
+
+def _write(array: Any, positions: Any, values: Any) -> Any:
+    """``array[positions] = values`` (all of it for None positions); the positions
+    written, as an int64 array (None: all; empty when no values were given)."""
+    if values is None:
+        return np.zeros(0, dtype=np.int64)
+    if positions is None:
+        array[...] = values
+        return None
+    at = np.asarray(positions, dtype=np.int64)
+    array[at] = values
+    return at
