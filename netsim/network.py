@@ -307,6 +307,7 @@ class Network:
         clear_cache = getattr(nx, "_clear_cache", None)
         if clear_cache is not None:
             clear_cache(graph)
+        graph.version = max(graph.version, bulk.version)  # net.version never goes back
         self._cache = {key: (graph, graph.version, value)
                        for key, (owner, version, value) in self._cache.items()
                        if owner is bulk and version == bulk.version}

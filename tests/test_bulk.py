@@ -64,9 +64,13 @@ def test_from_arrays_equals_the_network_built_neuron_by_neuron():
 
 def test_the_graph_is_built_on_first_read_with_add_neuron_attributes():
     bulk, ref = _pair(seed=1)
+    for _ in range(5):
+        bulk.set_inputs(bulk.inputs)  # changes counted on the arrays
+    version = bulk.version
     prog = bulk.compile()
     graph = bulk.graph
     assert bulk.bulk is None and bulk.compile() is prog  # same definition: cache kept
+    assert bulk.version >= version
     assert dict(graph.nodes(data=True)) == dict(ref.graph.nodes(data=True))
     assert list(graph.edges(data=True)) == list(ref.graph.edges(data=True))
     graph["n0"]["n1" if graph.has_edge("n0", "n1") else next(iter(graph["n0"]))]["weight"] = 9.0
