@@ -165,6 +165,8 @@ def _numbers(value: Any, n: int, what: str, each: str = "neuron") -> Array:
     """A number or one number per neuron (``each``), finite, as float64 ``(n,)``."""
     try:
         arr = np.asarray(value, dtype=np.float64)
+    except OverflowError:  # an integer beyond the float range (10**400)
+        raise ParameterError(f"{what} holds a number too large for a float") from None
     except (TypeError, ValueError):
         raise ParameterError(f"{what} must be a number or {n} numbers, got "
                              f"{describe(value)}") from None
@@ -290,6 +292,7 @@ def bulk_definition(
         if neurons < 0:
             raise ParameterError(f"neurons must be a count >= 0 or a list of ids, got "
                                  f"{neurons}")
+        check_network_size(int(neurons), 0, "from_arrays")  # before the ids are made
         ids: list[Any] = list(range(int(neurons)))
     elif isinstance(neurons, str | bytes | Mapping) or not isinstance(neurons, Sequence):
         raise ParameterError(f"neurons must be a count or a sequence of ids, got "

@@ -137,6 +137,8 @@ def test_layers_groups_and_cycles_from_arrays():
     ({"sources": [0], "targets": [1], "bias": [0.0, np.inf]}, "bias[1]"),
     ({"sources": [0], "targets": [1], "layer": [0, -1]}, "layer"),
     ({"sources": [0], "targets": [1], "neurons": "ab"}, "neurons"),
+    ({"sources": [0], "targets": [1], "neurons": 10**400}, "from_arrays"),
+    ({"sources": [0], "targets": [1], "weights": [10**400]}, "too large"),
 ])
 def test_from_arrays_errors_are_clear(kwargs, fragment):
     kwargs = dict(kwargs)
