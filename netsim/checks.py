@@ -126,6 +126,10 @@ def _huge(value: Any, depth: int = 2) -> Any:
     return None
 
 
+# The exact types already accepted (a Network, its subclasses; a Program when allowed).
+_ACCEPTED: dict[bool, set[type]] = {False: set(), True: set()}
+
+
 def check_network(net: Any, where: str, *, program: bool = False) -> None:
     """Raise :class:`ParameterError` unless ``net`` is a Network (or a Program).
 
@@ -135,10 +139,13 @@ def check_network(net: Any, where: str, *, program: bool = False) -> None:
     ...
     netsim.errors.ParameterError: ns.run expects a Network, got str 'xor.json' (load a file ...
     """
+    if type(net) in _ACCEPTED[program]:  # the common case, without an import
+        return
     from .compile import Program
     from .network import Network
 
     if isinstance(net, Network) or (program and isinstance(net, Program)):
+        _ACCEPTED[program].add(type(net))
         return
     wanted = "a Network or a compiled Program" if program else "a Network"
     hint = " (load a file with ns.load first)" if isinstance(net, str) or hasattr(

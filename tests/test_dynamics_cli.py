@@ -86,7 +86,9 @@ def test_continuous_network_and_missing_file(tmp_path, capsys):
     assert code == 2 and err.count("\n") == 1
 
 
-def test_size_limit_is_one_line(tmp_path, capsys):
+def test_size_limit_is_one_line(tmp_path, capsys, monkeypatch):
+    # 1 GiB of memory allows 2^24 states: the limit follows the memory available
+    monkeypatch.setenv("NETSIM_MEMORY_LIMIT", str(2**30))
     net = ns.Network("ring")
     for k in range(26):
         net.add_neuron(f"n{k}", activation="sign")

@@ -41,6 +41,15 @@ from ..checks import check_network, check_seed, keywords
 from ..errors import ParameterError
 from ..limits import MAX_EPOCHS, check_count, describe
 from .backprop import check_data, training_plan
+from .bptt import (
+    check_sequences,
+    check_window,
+    is_sequence,
+    scored,
+    sequence_loss,
+    sequence_plan,
+)
+from .dropout import Dropout, check_keep
 from .losses import apply_reduction, check_reduction, get_loss
 from .optimizers import get_optimizer, schedule
 
@@ -209,15 +218,24 @@ def train(
     multiplicative_decay: float = 0.0,
     decay_biases: bool = False,
     reduction: str = "mean",
+    dropout: float | None = None,
+    dropout_neurons: Iterable[Any] | None = None,
+    bptt_window: int | None = None,
+    clip: float | None = None,
 ) -> History:
-    """Train an acyclic network by backpropagation and write the weights back.
+    """Train a network by backpropagation (through time) and write the weights back.
 
     Parameters
     ----------
     net : Network
-        Any acyclic network with differentiable neurons on the paths to its outputs.
+        An acyclic network with differentiable neurons on the paths to its outputs;
+        any network (recurrent too) for sequence data.
     X, D : array_like, shapes (B, k_in) and (B, k_out)
-        Training inputs and desired outputs.
+        Training inputs and desired outputs. **Sequences**: ``X`` of shape
+        ``(B, T, k_in)`` and ``D`` of shape ``(B, T, k_out)`` (a target per step) or
+        ``(B, k_out)`` (at the last step): backpropagation through time over the
+        parallel rule unrolled for ``T`` steps (see :mod:`netsim.learn.bptt`); a
+        sequence's error is the sum over its steps.
     loss : {"mse", "binary_cross_entropy", "cross_entropy"} or Loss
     optimizer : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"} or Optimizer
         A name uses ``lr``; an optimizer object keeps its own settings, but a
@@ -264,6 +282,25 @@ def train(
         in the history are means per sample; ``"sum"``: the course's
         ``Δw = −ε Σ_{k∈T} ∇E_k``, and ``loss`` / ``val_loss`` are the sums
         ``E = Σ_k E_k`` over the epoch's training samples / the validation set.
+    dropout : float, optional
+        The course's dropout with **keep** probability ``p`` in (0, 1] (``0.5``: each
+        neuron kept with probability ½; note that torch's ``nn.Dropout(p)`` takes the
+        *drop* probability instead). In every step each droppable neuron is kept
+        with probability ``p``, independently (one mask per step, seeded by
+        ``seed``); only the kept neurons' weights and biases change in that step.
+        Inverted dropout: a kept neuron's output is divided by ``p`` during
+        training, so the trained network predicts as it is (see
+        :mod:`netsim.learn.dropout`). ``None`` or 1: no dropout.
+    dropout_neurons : list of neuron ids, optional
+        The droppable neurons; default every hidden neuron with incoming connections.
+        With sequences one mask holds for every step of the step's sequences.
+    bptt_window : int, optional
+        Sequences only: truncated backpropagation through time, the gradient kept
+        inside windows of this many steps (aligned with the end of the sequences);
+        ``None``: through every step.
+    clip : float, optional
+        Gradient clipping by global norm: when ‖g‖₂ over every weight and bias
+        exceeds ``clip``, the step uses ``g · clip/‖g‖₂`` (before the penalties).
 
     Returns
     -------
@@ -282,9 +319,20 @@ def train(
     epochs = check_count(epochs, "epochs", 1, MAX_EPOCHS)
     seed = check_seed(seed)
     cbs = _callbacks(callbacks)
-    plan = training_plan(net, "training")
-    prog = net.compile()
-    x, d = check_data(prog, X, D)
+    seq = is_sequence(X)
+    window = check_window(bptt_window)
+    if window is not None and not seq:
+        raise ParameterError("bptt_window is for sequence data: inputs of shape (B, T, k)")
+    clip = _check_clip(clip)
+    if seq:
+        prog = net.compile()
+        tplan: Any = sequence_plan(net)
+        x, d = check_sequences(prog, X, D)
+    else:
+        tplan = training_plan(net, "training")
+        prog = net.compile()
+        x, d = check_data(prog, X, D)
+    check = check_sequences if seq else check_data
     loss_fn = get_loss(loss)
     ctx = loss_fn.prepare(prog)
     if batch_size is not None and (
@@ -311,6 +359,15 @@ def train(
     if not isinstance(decay_biases, bool):
         raise ParameterError(f"decay_biases must be True or False, got {decay_biases!r}")
     reduction = check_reduction(reduction)
+    drop = None
+    if dropout is not None:
+        stages = [tplan.step] if seq else tplan.stages
+        drop = Dropout(prog, [st.targets for st in stages], check_keep(dropout),
+                       dropout_neurons, seed)
+        if not drop.active:
+            drop = None
+    elif dropout_neurons is not None:
+        raise ParameterError("dropout_neurons needs dropout=p (the keep probability)")
     metric_names = _metric_names(metrics, loss_fn.name)
     rng = np.random.default_rng(seed)
 
@@ -323,7 +380,10 @@ def train(
             xv_raw, dv_raw = validation
         except (TypeError, ValueError):
             raise ParameterError("validation must be a pair (Xv, Dv)") from None
-        xv, dv = check_data(prog, xv_raw, dv_raw, "validation ")
+        if is_sequence(xv_raw) != seq:
+            raise ParameterError("validation inputs must be sequences (B, T, k) exactly "
+                                 "when the training inputs are")
+        xv, dv = check(prog, xv_raw, dv_raw, "validation ")
     elif validation_split is not None:
         if not (isinstance(validation_split, float | int) and 0 < validation_split < 1):
             raise ParameterError(
@@ -349,19 +409,9 @@ def train(
     if hasattr(lr_of, "reset"):
         lr_of.reset()  # an adaptive rule starts afresh in every run
     observe = getattr(lr_of, "observe", None)
-    out = plan.outputs
     n = len(x)
     size = n if batch_size is None else min(batch_size, n)
-
-    def evaluate(
-        xs: Array, ds: Array, reuse: bool = False
-    ) -> tuple[float, Array, Any, Any, Array, Array]:
-        state, xis = plan.forward(xs, weights, bias, reuse=reuse)
-        y = state[out].T
-        value, gy, gxi = apply_reduction(
-            reduction, len(xs), *loss_fn.evaluate(ctx, y, xis[out].T if loss_fn.fused else None, ds)
-        )
-        return value, y, gy, gxi, state, xis
+    evaluate, backward = _passes(tplan, seq, loss_fn, ctx, reduction, weights, bias, window)
 
     history = History(metrics={m: [] for m in metric_names})
     if xv is not None:
@@ -385,24 +435,36 @@ def train(
             for lo in range(0, n, size):
                 idx = order[lo : lo + size]
                 xb, db = x[idx], d[idx]
-                value, y, gy, gxi, state, xis = evaluate(xb, db, reuse=True)
+                masks = kept = None
+                if drop is not None:
+                    kept = drop.draw()
+                    masks = drop.masks(kept)
+                value, y, ys_d, tape = evaluate(xb, db, True, masks)
                 if not math.isfinite(value):
                     raise ParameterError(
                         f"training diverged in epoch {epoch + 1}: the loss became {value}; "
                         f"lower the learning rate (lr={opt.lr:g})"
                     )
-                gw, gb = plan.backward(state, xis, gy, gxi, weights, reuse=True)
+                gw, gb = backward(tape, masks)
+                if clip is not None:
+                    _clip(gw, gb, clip)
                 _penalise(gw, weights, weight_decay, l1)
                 if decay_biases:
                     _penalise(gb, bias, weight_decay, l1)
+                if drop is not None and kept is not None:  # dropped: parameters stay
+                    fw, fb = drop.frozen(kept)
+                    saved = weights[fw], bias[fb]
                 opt.step([weights, bias], [gw, gb])
                 if multiplicative_decay:
                     weights *= 1.0 - multiplicative_decay
                     if decay_biases:
                         bias *= 1.0 - multiplicative_decay
+                if drop is not None and kept is not None:
+                    weights[fw], bias[fb] = saved
                 total += value if reduction == "sum" else value * len(idx)
                 for m in metric_names:
-                    correct[m] += float(np.sum(METRICS[m](y, db)))
+                    hits = METRICS[m](y, ys_d)  # one row per scored step of a sequence
+                    correct[m] += float(np.sum(hits)) * len(idx) / len(hits)
             busy += time.perf_counter() - start
             seen += n
             if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(bias))):
@@ -421,12 +483,12 @@ def train(
             if observe is not None:
                 observe(epoch_loss)
             if xv is not None:
-                v_value, v_y, *_ = evaluate(xv, dv)
+                v_value, v_y, v_d, _ = evaluate(xv, dv, False, None)
                 history.val_loss.append(v_value)
                 logs["val_loss"] = v_value
                 monitored = v_value
                 for m in metric_names:
-                    score = float(np.mean(METRICS[m](v_y, dv)))
+                    score = float(np.mean(METRICS[m](v_y, v_d)))
                     history.val_metrics[m].append(score)
                     logs[f"val_{m}"] = score
             history.epochs = epoch + 1
@@ -459,6 +521,59 @@ def train(
     history.samples_per_second = seen / busy if busy > 0 else math.inf
     write_back(net, prog, weights, bias)
     return history
+
+
+def _passes(plan: Any, seq: bool, loss_fn: Any, ctx: Any, reduction: str, weights: Array,
+            bias: Array, window: int | None) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """``evaluate(xs, ds, reuse, masks) -> (loss, y, d, tape)`` and
+    ``backward(tape, masks) -> (gw, gb)`` for samples or sequences; ``y`` and ``d`` are
+    the rows the metrics score."""
+    if seq:
+        def evaluate_seq(xs: Array, ds: Array, reuse: bool, masks: Any) -> Any:
+            mask = None if masks is None else masks[0]
+            tape = plan.forward(xs, weights, bias, mask=mask)
+            value, grads = sequence_loss(loss_fn, ctx, tape, ds, reduction)
+            y, d = scored(tape, ds)
+            return value, y, d, (tape, grads)
+
+        def backward_seq(tape: Any, masks: Any) -> tuple[Array, Array]:
+            mask = None if masks is None else masks[0]
+            return plan.backward(tape[0], tape[1], weights, window, mask)
+
+        return evaluate_seq, backward_seq
+    out = plan.outputs
+
+    def evaluate(xs: Array, ds: Array, reuse: bool, masks: Any) -> Any:
+        state, xis = plan.forward(xs, weights, bias, reuse=reuse, masks=masks)
+        y = state[out].T
+        value, gy, gxi = apply_reduction(
+            reduction, len(xs), *loss_fn.evaluate(ctx, y, xis[out].T if loss_fn.fused else None, ds)
+        )
+        return value, y, ds, (state, xis, gy, gxi)
+
+    def backward(tape: Any, masks: Any) -> tuple[Array, Array]:
+        state, xis, gy, gxi = tape
+        return plan.backward(state, xis, gy, gxi, weights, reuse=True, masks=masks)
+
+    return evaluate, backward
+
+
+def _check_clip(clip: Any) -> float | None:
+    if clip is None:
+        return None
+    if (isinstance(clip, bool) or not isinstance(clip, int | float) or not math.isfinite(clip)
+            or clip <= 0):
+        raise ParameterError(f"clip must be a number > 0 (the largest gradient norm) or None, "
+                             f"got {describe(clip)}")
+    return float(clip)
+
+
+def _clip(gw: Array, gb: Array, limit: float) -> None:
+    """Scale ``(gw, gb)`` in place to global L2 norm ``limit`` when it is larger."""
+    norm = math.sqrt(float(gw @ gw) + float(gb @ gb))
+    if norm > limit:
+        gw *= limit / norm
+        gb *= limit / norm
 
 
 def _penalise(grad: Array, params: Array, l2: float, l1: float) -> None:

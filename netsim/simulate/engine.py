@@ -15,6 +15,7 @@ import numpy as np
 from ..checks import check_network, keywords
 from ..columns import by_name
 from ..compile import Program, compile_network
+from ..core.kernels import all_finite
 from ..errors import ParameterError, did_you_mean
 from ..limits import MAX_STEPS, available_memory, check_count, check_memory, describe
 from .result import Run
@@ -62,10 +63,13 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
         raise ParameterError("the batch of inputs is empty")
     # one fast pass: x·x is finite iff every value is (barring overflow, then checked
     # value by value)
-    flat = x.reshape(-1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        square = np.dot(flat, flat)
-    if not np.isfinite(square) and (bad := ~np.isfinite(x)).any():
+    if x.size <= 4096:  # small: one direct test
+        finite = all_finite(x)
+    else:
+        flat = x.reshape(-1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = bool(np.isfinite(np.dot(flat, flat)))
+    if not finite and (bad := ~np.isfinite(x)).any():
         b, i = np.argwhere(bad)[0]
         where = f"sample {b}, " if not single else ""
         raise ParameterError(
@@ -321,6 +325,16 @@ def _loop(
     batch, n = init.x.shape[0], prog.n_neurons
     fixed = steps is not None
     limit = steps if fixed else max_steps
+    if rule.info.unit == "pass" and rule.unit and not fixed and not record and (
+            rule.unit <= limit):
+        # a single-pass rule (layered) stops after its pass: nothing to compare
+        work = rule.start(init, seed, tol, False)
+        adv = rule.advance(work, rule.unit)
+        if adv.stable.all():
+            return dict(state=_lazy_public(rule, work), output=rule.outputs(work),
+                        steps=np.full(batch, rule.unit, dtype=np.int64),
+                        converged=adv.stable, period=np.ones(batch, dtype=np.int64),
+                        transient=np.where(adv.changed, adv.last_change, 0), trace=None)
     final = np.empty((batch, n), dtype=prog.dtype)
     n_steps = np.zeros(batch, dtype=np.int64)
     converged = np.zeros(batch, dtype=bool)
@@ -359,10 +373,7 @@ def _loop(
     skipped = 0  # steps of a fixed-steps run known not to change the state
     # A repeated state is a cycle only for deterministic rules on discrete states.
     cycles = rule.deterministic and prog.discrete and rule.info.compares_states
-    seen: list[dict[bytes, int]] = [{} for _ in range(batch)] if cycles else []
-    if cycles:
-        for b, key in zip(active.tolist(), rule.keys(work), strict=True):
-            seen[b][key] = 0
+    seen = StateHistory(*rule.codes(work)) if cycles else None
     t = 0
     while active.size and t < limit:
         k = min(rule.unit, limit - t)
@@ -383,16 +394,14 @@ def _loop(
         converged[hit] = True
         period[hit] = 1
         transient[hit] = last_change[hit]
-        if cycles and t % rule.unit == 0:  # a sweep rule: repeats only at sweep ends
-            for i, key in enumerate(rule.keys(work)):
-                b = int(active[i])
-                if period[b]:
-                    continue
-                first = seen[b].setdefault(key, t)
-                if first != t:  # this state was seen after step `first`
-                    period[b] = t - first
-                    transient[b] = first
-                    converged[b] = period[b] == 1
+        if seen is not None and t % rule.unit == 0:  # a sweep rule: at sweep ends only
+            first = seen.add(*rule.codes(work), t)
+            again = (first >= 0) & (period[active] == 0)
+            if again.any():  # these states were seen after step `first`
+                b, first = active[again], first[again]
+                period[b] = t - first
+                transient[b] = first
+                converged[b] = period[b] == 1
         if fixed:
             # A single-pass rule (layered) is done after its pass, and a deterministic
             # rule at a repeated state (period 1) stays there: the remaining steps
@@ -412,12 +421,14 @@ def _loop(
         if stop.all():
             break  # every remaining sample stops now: handled after the loop
         if stop.any():
-            public = rule.public(work)
-            final[active[stop]] = public[stop]
-            n_steps[active[stop]] = t
+            done = np.flatnonzero(stop)
+            final[active[done]] = rule.public_rows(work, done)
+            n_steps[active[done]] = t
             keep = np.flatnonzero(~stop)
             work = rule.compact(work, keep)
             active = active[keep]
+            if seen is not None:
+                seen.compact(keep)
     output = None
     if active.size == batch:  # nobody stopped early: the state is built only on demand
         output = rule.outputs(work)
@@ -440,6 +451,64 @@ def _loop(
             trace[row(int(first)) + 1 :, b] = final[b]
     return dict(state=final, output=output, steps=n_steps, converged=converged, period=period,
                 transient=transient, trace=trace)
+
+
+class StateHistory:
+    """The states seen so far by each active sample, as rows of codes, compared with
+    each new state in whole-array operations (no per-sample Python work).
+
+    A state's code is a row of ``uint64`` words that are equal exactly when the states
+    are (see :meth:`netsim.simulate.rules.Rule.codes`); a code marked invalid (a state
+    that can never recur) matches nothing.
+    """
+
+    def __init__(self, codes: Array, valid: Array | None) -> None:
+        batch, self.words = codes.shape
+        # word w of the state after the r-th recorded step: words[w][r, sample]
+        self.table = [np.empty((8, batch), dtype=np.uint64) for _ in range(self.words)]
+        self.valid: Array | None = None  # (rows, batch), kept once a code is invalid
+        self.times = np.empty(8, dtype=np.int64)
+        self.size = 0
+        self.add(codes, valid, 0)
+
+    def add(self, codes: Array, valid: Array | None, t: int) -> Array:
+        """Record the states after step ``t``; per sample, the step after which the same
+        state was first seen, or −1."""
+        size = self.size
+        if size:
+            same = self.table[0][:size] == codes[:, 0]
+            for w in range(1, self.words):
+                same &= self.table[w][:size] == codes[:, w]
+            if self.valid is not None:
+                same &= self.valid[:size]
+            if valid is not None:
+                same &= valid
+            row = same.argmax(axis=0)  # the first match (0 when none)
+            first = self.times[row]
+            first[~same[row, np.arange(len(row))]] = -1
+        else:
+            first = np.full(codes.shape[0], -1, dtype=np.int64)
+        if size == len(self.times):  # grow by doubling
+            self.table = [np.concatenate([t_, np.empty_like(t_)]) for t_ in self.table]
+            self.times = np.concatenate([self.times, np.empty_like(self.times)])
+            if self.valid is not None:
+                self.valid = np.concatenate([self.valid, np.empty_like(self.valid)])
+        for w in range(self.words):
+            self.table[w][size] = codes[:, w]
+        if valid is not None and self.valid is None:
+            self.valid = np.ones((len(self.times), codes.shape[0]), dtype=bool)
+        if self.valid is not None:
+            self.valid[size] = True if valid is None else valid
+        self.times[size] = t
+        self.size = size + 1
+        return first
+
+    def compact(self, keep: Array) -> None:
+        """Keep the samples ``keep`` (positions among the current ones)."""
+        self.table = [t_[: self.size, keep] for t_ in self.table]  # grown again by add
+        self.times = self.times[: self.size]
+        if self.valid is not None:
+            self.valid = self.valid[: self.size, keep]
 
 
 def _lazy_public(rule: Rule, work: Any) -> Any:
