@@ -170,6 +170,16 @@ def resolve_function(
 _NONE = np.zeros(0, dtype=np.int64)  # no position
 
 
+def _patch_program(*args: Any) -> None:
+    """:func:`netsim.core.patch_values` (imported on first use: the definition layer
+    does not depend on the core)."""
+    global _patch_program
+    from .core import patch_values
+
+    _patch_program = patch_values
+    patch_values(*args)
+
+
 class _StructureOnly(list):  # type: ignore[type-arg]
     """A cached list that depends on the structure only: value changes keep it."""
 
@@ -1147,8 +1157,6 @@ class Network:
         object either has ``patch_values(prog, weight_positions, bias_neurons)`` (and
         follows the change itself) or is dropped.
         """
-        from .core import patch_values
-
         self._edits += 1
         owner, current = self._definition()
         live = [(k, e) for k, e in self._cache.items() if e[0] is owner and e[1] == current]
@@ -1156,7 +1164,7 @@ class Network:
         prog64 = None
         for key, (_g, _v, value) in live:
             if isinstance(key, tuple) and key[:1] == ("program",):
-                patch_values(value, weight_positions, weights, bias_neurons, bias)
+                _patch_program(value, weight_positions, weights, bias_neurons, bias)
                 if value.dtype == np.float64:
                     prog64 = value
         for key, (_g, _v, value) in live:

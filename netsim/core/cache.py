@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["derived", "derived_items", "patch_values"]
+__all__ = ["derived", "derived_items", "is_derived", "patch_values"]
 
 T = TypeVar("T")
 
@@ -52,6 +52,25 @@ def derived(prog: Any, key: Hashable, build: Callable[[], T]) -> T:
 def derived_items(prog: Any) -> list[tuple[Hashable, Any]]:
     """Everything derived from ``prog`` so far (for memory accounting and tests)."""
     return list(_CACHE.get(prog, {}).items())
+
+
+def is_derived(prog: Any, value: Any) -> bool:
+    """Whether ``value`` is (still) one of the objects derived from ``prog``.
+
+    :func:`patch_values` patches or drops the derived objects in the order they were
+    made, so an object made from another one (a prepared rule from its plan) can ask,
+    when its turn comes, whether that one survived.
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> from netsim.core import derived, is_derived
+    >>> prog = ns.mlp("2-1", seed=0).compile()
+    >>> table = derived(prog, "table", dict)
+    >>> is_derived(prog, table), is_derived(prog, {})
+    (True, False)
+    """
+    return any(v is value for v in _CACHE.get(prog, {}).values())
 
 
 def patch_values(
