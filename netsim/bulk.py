@@ -9,9 +9,11 @@ connections), runs, trains and saves without ever building the graph; ``net.grap
 builds it the first time a user asks for it, and from then on the graph is the
 definition.
 
-Connections are kept in the order ``net.graph.edges`` would list them: grouped by
-source in neuron order, and in the given order within a source. That is also the
-order a saved file lists them, so saving a loaded file gives the same bytes.
+Connections are listed (``net.connections``, a saved file, the built graph) in the
+order ``net.graph.edges`` would list them: grouped by source in neuron order, and in
+the given order within a source; the arrays are kept as given and put in that order
+only when it is needed (a file saved by netsim already is). Saving a loaded file
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -41,14 +43,14 @@ def index_dtype(n: int) -> np.dtype:
 class BulkDefinition:
     """A network's definition as arrays (see the module docstring).
 
-    ``sources``/``targets`` are neuron positions, one per connection, in graph edge
-    order. ``indptr``, ``csr_sources`` and ``csr_weights`` are the same connections
-    in the compiled layout (CSR by target, sources ascending), made once at build
-    time; a float64 program shares ``csr_weights`` (its values, patched in place,
-    are the network's). :attr:`csr` is the permutation from that layout to the edge
-    order, found when first needed. ``functions``: per kind
-    (``"activation"``, ``"potential"``) the distinct ``(name, params)`` specs and
-    one code per neuron. ``layer``, ``label`` and ``group`` are per-neuron lists, or
+    ``sources``/``targets`` are neuron positions, one per connection, as given
+    (:meth:`edges` lists them in graph edge order). ``indptr``, ``csr_sources`` and
+    ``csr_weights`` are the same connections in the compiled layout (CSR by target,
+    sources ascending), made once at build time; a float64 program shares
+    ``csr_weights`` (its values, patched in place, are the network's). :attr:`csr` is
+    the permutation from that layout to the given order, found when first needed.
+    ``activations``/``potentials``: the distinct ``(name, params)`` specs, with one
+    code per neuron. ``layer``, ``label`` and ``group`` are per-neuron lists, or
     None when no neuron has one.
     """
 
@@ -72,6 +74,7 @@ class BulkDefinition:
     version: int = 0
     stale: bool = field(default=False, repr=False)  # csr_weights newer than weights
     _perm: Array | None = field(default=None, repr=False)
+    _order: Any = field(default=False, repr=False)  # False: not known yet
 
     @property
     def n_neurons(self) -> int:
@@ -89,6 +92,22 @@ class BulkDefinition:
             self._perm = _counting_sort(self.sources, self.targets, self.n_neurons,
                                         np.arange(m, dtype=index_dtype(m + 1))).data
         return self._perm
+
+    def edge_order(self) -> Array | None:
+        """The permutation putting the connections in edge order (None: they are)."""
+        if self._order is False:
+            src = self.sources
+            self._order = (np.argsort(src, kind="stable")
+                           if len(src) > 1 and np.any(src[1:] < src[:-1]) else None)
+        return self._order
+
+    def edges(self) -> tuple[Array, Array, Array]:
+        """``(sources, targets, weights)`` in graph edge order (current weights)."""
+        weights = self.current_weights()
+        order = self.edge_order()
+        if order is None:
+            return self.sources, self.targets, weights
+        return self.sources[order], self.targets[order], weights[order]
 
     def current_weights(self) -> Array:
         """The weights in edge order (brought up to date after value changes, which
@@ -235,11 +254,11 @@ def _optional_list(values: Any, n: int, what: str, check: Any) -> list[Any] | No
 
 
 def _counting_sort(sources: Array, targets: Array, n: int, data: Array) -> Any:
-    """``data`` as a CSR matrix by target (rows) and source (columns), in linear time.
+    """``data`` as a CSR matrix by target (rows) and source (columns), rows sorted.
 
-    scipy's COO → CSR conversion is a counting sort that keeps the given order within
-    a row: with ``sources`` non-decreasing (the edge order) the rows come out sorted.
-    Repeated pairs are summed (the entry count then drops).
+    scipy's COO → CSR conversion is a counting sort (linear time); it then sorts each
+    row by source when the given order did not (in C) and sums repeated pairs (the
+    entry count then drops).
     """
     return sp.coo_matrix((data, (targets, sources)), shape=(n, n)).tocsr()
 
@@ -247,7 +266,7 @@ def _counting_sort(sources: Array, targets: Array, n: int, data: Array) -> Any:
 def csr_layout(sources: Array, targets: Array, weights: Array, n: int,
                ids: Sequence[Any] | None = None) -> tuple[Array, Array, Array]:
     """``(indptr, sources, weights)`` in the compiled layout (CSR by target, sources
-    ascending) from connections in edge order; refuses a repeated connection,
+    ascending) from connections in any order; refuses a repeated connection,
     naming it."""
     m = len(sources)
     csr = _counting_sort(sources, targets, n, weights)
@@ -361,13 +380,9 @@ def assemble(
 ) -> BulkDefinition:
     """A :class:`BulkDefinition` from checked parts (the arrays are taken, not copied).
 
-    Puts the connections in edge order (a stable sort by source, when they are not
-    already) and finds the CSR order, refusing a repeated connection.
+    Finds the CSR layout, refusing a repeated connection.
     """
     n = len(ids)
-    if len(sources) > 1 and np.any(sources[1:] < sources[:-1]):
-        order = np.argsort(sources, kind="stable")
-        sources, targets, weights = sources[order], targets[order], weights[order]
     indptr, csr_sources, csr_weights = csr_layout(sources, targets, weights, n, ids)
     return BulkDefinition(
         ids=ids, index=index, sources=sources, targets=targets, weights=weights,

@@ -300,15 +300,15 @@ class Network:
         """Build the graph from the bulk arrays (caches stay: same definition)."""
         bulk = self._bulk
         assert bulk is not None
-        weights = bulk.current_weights()
+        sources, targets, weights = bulk.edges()
         graph = NeuronGraph()
         graph.add_nodes_from((nid, bulk.node_attributes(k)) for k, nid in enumerate(bulk.ids))
         succ, pred = graph._succ, graph._pred
         factory = graph.edge_attr_dict_factory
         ids = bulk.ids
         setitem = dict.__setitem__
-        for u, v, w in zip(map(ids.__getitem__, bulk.sources.tolist()),
-                           map(ids.__getitem__, bulk.targets.tolist()), weights.tolist(),
+        for u, v, w in zip(map(ids.__getitem__, sources.tolist()),
+                           map(ids.__getitem__, targets.tolist()), weights.tolist(),
                            strict=True):
             data = factory()
             setitem(data, "weight", w)
@@ -638,9 +638,10 @@ class Network:
         bulk = self._bulk
         if bulk is not None:
             ids = bulk.ids
-            return list(zip(map(ids.__getitem__, bulk.sources.tolist()),
-                            map(ids.__getitem__, bulk.targets.tolist()),
-                            bulk.current_weights().tolist(), strict=True))
+            sources, targets, weights = bulk.edges()
+            return list(zip(map(ids.__getitem__, sources.tolist()),
+                            map(ids.__getitem__, targets.tolist()), weights.tolist(),
+                            strict=True))
         return [
             (u, v, float(d.get("weight", 1.0))) for u, v, d in self.graph.edges(data=True)
         ]
