@@ -9,9 +9,11 @@ connections), runs, trains and saves without ever building the graph; ``net.grap
 builds it the first time a user asks for it, and from then on the graph is the
 definition.
 
-Connections are kept in the order ``net.graph.edges`` would list them: grouped by
-source in neuron order, and in the given order within a source. That is also the
-order a saved file lists them, so saving a loaded file gives the same bytes.
+Connections are listed (``net.connections``, a saved file, the built graph) in the
+order ``net.graph.edges`` would list them: grouped by source in neuron order, and in
+the given order within a source; the arrays are kept as given and put in that order
+only when it is needed (a file saved by netsim already is). Saving a loaded file
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -41,14 +43,14 @@ def index_dtype(n: int) -> np.dtype:
 class BulkDefinition:
     """A network's definition as arrays (see the module docstring).
 
-    ``sources``/``targets`` are neuron positions, one per connection, in graph edge
-    order. ``indptr``, ``csr_sources`` and ``csr_weights`` are the same connections
-    in the compiled layout (CSR by target, sources ascending), made once at build
-    time; a float64 program shares ``csr_weights`` (its values, patched in place,
-    are the network's). :attr:`csr` is the permutation from that layout to the edge
-    order, found when first needed. ``functions``: per kind
-    (``"activation"``, ``"potential"``) the distinct ``(name, params)`` specs and
-    one code per neuron. ``layer``, ``label`` and ``group`` are per-neuron lists, or
+    ``sources``/``targets`` are neuron positions, one per connection, as given
+    (:meth:`edges` lists them in graph edge order). ``indptr``, ``csr_sources`` and
+    ``csr_weights`` are the same connections in the compiled layout (CSR by target,
+    sources ascending), made once at build time; a float64 program shares
+    ``csr_weights`` (its values, patched in place, are the network's). :attr:`csr` is
+    the permutation from that layout to the given order, found when first needed.
+    ``activations``/``potentials``: the distinct ``(name, params)`` specs, with one
+    code per neuron. ``layer``, ``label`` and ``group`` are per-neuron lists, or
     None when no neuron has one.
     """
 
@@ -70,8 +72,9 @@ class BulkDefinition:
     label: list[str | None] | None = None
     group: list[Any] | None = None
     version: int = 0
-    deferred: Any = field(default=None, repr=False)  # a program whose weights are newer
+    stale: bool = field(default=False, repr=False)  # csr_weights newer than weights
     _perm: Array | None = field(default=None, repr=False)
+    _order: Any = field(default=False, repr=False)  # False: not known yet
 
     @property
     def n_neurons(self) -> int:
@@ -90,14 +93,38 @@ class BulkDefinition:
                                         np.arange(m, dtype=index_dtype(m + 1))).data
         return self._perm
 
+    def edge_order(self) -> Array | None:
+        """The permutation putting the connections in edge order (None: they are)."""
+        if self._order is False:
+            src = self.sources
+            self._order = (np.argsort(src, kind="stable")
+                           if len(src) > 1 and np.any(src[1:] < src[:-1]) else None)
+        return self._order
+
+    def edges(self) -> tuple[Array, Array, Array]:
+        """``(sources, targets, weights)`` in graph edge order (current weights)."""
+        weights = self.current_weights()
+        order = self.edge_order()
+        if order is None:
+            return self.sources, self.targets, weights
+        return self.sources[order], self.targets[order], weights[order]
+
     def current_weights(self) -> Array:
-        """The weights in edge order, taking newer values from a patched program."""
-        prog = self.deferred
-        if prog is not None:
-            self.weights[self.csr] = prog.weights
-            self.csr_weights[...] = prog.weights
-            self.deferred = None
+        """The weights in edge order (brought up to date after value changes, which
+        patch ``csr_weights``: the float64 program's own array)."""
+        if self.stale:
+            self.weights[self.csr] = self.csr_weights
+            self.stale = False
         return self.weights
+
+    def position(self, source: Any, target: Any) -> int:
+        """The CSR position of the connection ``source → target`` (ids), or −1."""
+        i, j = self.index.get(source), self.index.get(target)
+        if i is None or j is None:
+            return -1
+        lo, hi = int(self.indptr[j]), int(self.indptr[j + 1])
+        k = lo + int(np.searchsorted(self.csr_sources[lo:hi], i))
+        return k if k < hi and self.csr_sources[k] == i else -1
 
     def node_attributes(self, k: int) -> dict[str, Any]:
         """Neuron ``k``'s attributes, as :meth:`Network.add_neuron` stores them."""
@@ -153,17 +180,19 @@ def _positions(values: Any, n: int, what: str) -> Array:
     return arr.astype(index_dtype(n), copy=False)
 
 
-def _per_neuron(value: Any, n: int, what: str) -> Array:
-    """A number or one number per neuron, finite, as float64 ``(n,)``."""
+def _numbers(value: Any, n: int, what: str, each: str = "neuron") -> Array:
+    """A number or one number per neuron (``each``), finite, as float64 ``(n,)``."""
     try:
         arr = np.asarray(value, dtype=np.float64)
+    except OverflowError:  # an integer beyond the float range (10**400)
+        raise ParameterError(f"{what} holds a number too large for a float") from None
     except (TypeError, ValueError):
         raise ParameterError(f"{what} must be a number or {n} numbers, got "
                              f"{describe(value)}") from None
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     if arr.shape != (n,):
-        raise ParameterError(f"{what} must be a number or {n} numbers (one per neuron), "
+        raise ParameterError(f"{what} must be a number or {n} numbers (one per {each}), "
                              f"got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         k = int(np.flatnonzero(~np.isfinite(arr))[0])
@@ -225,11 +254,11 @@ def _optional_list(values: Any, n: int, what: str, check: Any) -> list[Any] | No
 
 
 def _counting_sort(sources: Array, targets: Array, n: int, data: Array) -> Any:
-    """``data`` as a CSR matrix by target (rows) and source (columns), in linear time.
+    """``data`` as a CSR matrix by target (rows) and source (columns), rows sorted.
 
-    scipy's COO → CSR conversion is a counting sort that keeps the given order within
-    a row: with ``sources`` non-decreasing (the edge order) the rows come out sorted.
-    Repeated pairs are summed (the entry count then drops).
+    scipy's COO → CSR conversion is a counting sort (linear time); it then sorts each
+    row by source when the given order did not (in C) and sums repeated pairs (the
+    entry count then drops).
     """
     return sp.coo_matrix((data, (targets, sources)), shape=(n, n)).tocsr()
 
@@ -237,7 +266,7 @@ def _counting_sort(sources: Array, targets: Array, n: int, data: Array) -> Any:
 def csr_layout(sources: Array, targets: Array, weights: Array, n: int,
                ids: Sequence[Any] | None = None) -> tuple[Array, Array, Array]:
     """``(indptr, sources, weights)`` in the compiled layout (CSR by target, sources
-    ascending) from connections in edge order; refuses a repeated connection,
+    ascending) from connections in any order; refuses a repeated connection,
     naming it."""
     m = len(sources)
     csr = _counting_sort(sources, targets, n, weights)
@@ -282,6 +311,7 @@ def bulk_definition(
         if neurons < 0:
             raise ParameterError(f"neurons must be a count >= 0 or a list of ids, got "
                                  f"{neurons}")
+        check_network_size(int(neurons), 0, "from_arrays")  # before the ids are made
         ids: list[Any] = list(range(int(neurons)))
     elif isinstance(neurons, str | bytes | Mapping) or not isinstance(neurons, Sequence):
         raise ParameterError(f"neurons must be a count or a sequence of ids, got "
@@ -300,22 +330,7 @@ def bulk_definition(
         raise ParameterError(f"sources and targets must have the same length, got "
                              f"{len(src)} and {len(dst)}")
     check_network_size(n, len(src), "from_arrays")
-    if weights is None:
-        w = np.ones(len(src))
-    else:
-        try:
-            w = np.asarray(weights, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ParameterError(f"weights must be an array of numbers, got "
-                                 f"{describe(weights)}") from None
-        if w.ndim == 0:
-            w = np.full(len(src), float(w))
-        if w.shape != src.shape:
-            raise ParameterError(f"weights must have one value per connection "
-                                 f"({len(src)}), got shape {w.shape}")
-        if not np.all(np.isfinite(w)):
-            k = int(np.flatnonzero(~np.isfinite(w))[0])
-            raise ParameterError(f"weights[{k}] is {w[k]}, not a finite number")
+    w = _numbers(1.0 if weights is None else weights, len(src), "weights", "connection")
     if w is weights:
         w = w.copy()
     src = src.copy() if src is sources else src
@@ -341,7 +356,7 @@ def bulk_definition(
     pots, pot_codes = _functions(potential, n, POTENTIALS, "potential", ids)
     return assemble(
         ids, index, src, dst, w, activations=(acts, act_codes), potentials=(pots, pot_codes),
-        bias=_per_neuron(bias, n, "bias"), initial=_per_neuron(initial, n, "initial"),
+        bias=_numbers(bias, n, "bias"), initial=_numbers(initial, n, "initial"),
         layer=_optional_list(layer, n, "layer", check_layer),
         label=_optional_list(label, n, "label", check_label),
         group=_optional_list(group, n, "group", check_group),
@@ -365,13 +380,9 @@ def assemble(
 ) -> BulkDefinition:
     """A :class:`BulkDefinition` from checked parts (the arrays are taken, not copied).
 
-    Puts the connections in edge order (a stable sort by source, when they are not
-    already) and finds the CSR order, refusing a repeated connection.
+    Finds the CSR layout, refusing a repeated connection.
     """
     n = len(ids)
-    if len(sources) > 1 and np.any(sources[1:] < sources[:-1]):
-        order = np.argsort(sources, kind="stable")
-        sources, targets, weights = sources[order], targets[order], weights[order]
     indptr, csr_sources, csr_weights = csr_layout(sources, targets, weights, n, ids)
     return BulkDefinition(
         ids=ids, index=index, sources=sources, targets=targets, weights=weights,

@@ -410,9 +410,7 @@ def _compile(net: Network, dt: np.dtype) -> Program:
     neurons = tuple(graph.nodes)
     index = {n: k for k, n in enumerate(neurons)}
     n = len(neurons)
-    missing = [r for r in (*net.inputs, *net.outputs) if r not in index]
-    if missing:
-        raise NetworkError(f"input/output neuron {missing[0]!r} is not in the network")
+    inputs, outputs = _roles(net, index)
 
     # Incoming connections, CSR by target with sources ascending.
     counts = np.fromiter((len(graph._pred[j]) for j in neurons), dtype=np.int64, count=n)
@@ -475,8 +473,8 @@ def _compile(net: Network, dt: np.dtype) -> Program:
     return Program(
         neurons=neurons,
         index=index,
-        inputs=np.array([index[i] for i in net.inputs], dtype=np.int64),
-        outputs=np.array([index[o] for o in net.outputs], dtype=np.int64),
+        inputs=inputs,
+        outputs=outputs,
         indptr=indptr,
         sources=sources,
         weights=weights,
@@ -498,12 +496,20 @@ def _compile(net: Network, dt: np.dtype) -> Program:
     )
 
 
+def _roles(net: Network, index: Mapping[NeuronId, int]) -> tuple[Array, Array]:
+    """The positions of the input and output neurons (each must be in ``index``)."""
+    missing = [r for r in (*net.inputs, *net.outputs) if r not in index]
+    if missing:
+        raise NetworkError(f"input/output neuron {missing[0]!r} is not in the network")
+    return (np.array([index[i] for i in net.inputs], dtype=np.int64),
+            np.array([index[o] for o in net.outputs], dtype=np.int64))
+
+
 def _compile_bulk(net: Network, bulk: BulkDefinition, dt: np.dtype) -> Program:
     """:func:`_compile` from the arrays of a bulk network: vectorised, no graph."""
     neurons = tuple(bulk.ids)
     index = bulk.index
     n = len(neurons)
-    bulk.current_weights()  # newer values held by a patched program, if any
     indptr, sources = bulk.indptr, bulk.csr_sources
     # a float64 program shares the weights: patching it in place patches the arrays
     weights = bulk.csr_weights.astype(dt, copy=False)
@@ -541,19 +547,13 @@ def _compile_bulk(net: Network, bulk: BulkDefinition, dt: np.dtype) -> Program:
         groups[j] = group_of.setdefault(key, len(group_of))
     user_layer = ({} if bulk.layer is None else
                   {j: v for j, v in enumerate(bulk.layer) if v is not None})
-    # the bulk arrays are the outgoing connections already (grouped by source)
-    out_indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(bulk.sources, minlength=n), out=out_indptr[1:])
-    layer, cycle = _layers(neurons, indptr, sources, user_layer,
-                           out=(out_indptr, bulk.targets))
-    missing = [r for r in (*net.inputs, *net.outputs) if r not in index]
-    if missing:
-        raise NetworkError(f"input/output neuron {missing[0]!r} is not in the network")
+    layer, cycle = _layers(neurons, indptr, sources, user_layer)
+    inputs, outputs = _roles(net, index)
     return Program(
         neurons=neurons,
         index=index,
-        inputs=np.array([index[i] for i in net.inputs], dtype=np.int64),
-        outputs=np.array([index[o] for o in net.outputs], dtype=np.int64),
+        inputs=inputs,
+        outputs=outputs,
         indptr=indptr,
         sources=sources,
         weights=weights,
@@ -590,8 +590,7 @@ def find_cycle(neurons: tuple[NeuronId, ...], indptr: Array, sources: Array
 
 
 def _layers(
-    neurons: tuple[NeuronId, ...], indptr: Array, sources: Array, user_layer: dict[int, int],
-    out: tuple[Array, Array] | None = None,
+    neurons: tuple[NeuronId, ...], indptr: Array, sources: Array, user_layer: dict[int, int]
 ) -> tuple[Array | None, list[NeuronId] | None]:
     """Layer numbers (acyclic) or one cycle (recurrent), vectorised over the CSR arrays.
 
@@ -603,14 +602,12 @@ def _layers(
     """
     n = len(neurons)
     counts = np.diff(indptr)
-    if out is None:  # the outgoing connections, grouped by source
-        targets = np.repeat(np.arange(n), counts)
-        out_targets = targets[np.argsort(sources, kind="stable")]
-        del targets
-        out_indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(sources, minlength=n), out=out_indptr[1:])
-    else:
-        out_indptr, out_targets = out
+    # the outgoing connections, grouped by source: CSR → CSC, a counting sort in
+    # linear time (scipy), with one byte of data per connection
+    by_source = sp.csr_matrix(
+        (np.ones(len(sources), dtype=np.int8), sources, indptr), shape=(n, n)).tocsc()
+    out_indptr, out_targets = by_source.indptr, by_source.indices
+    del by_source
     remaining = counts.copy()
     rounds = np.full(n, -1, dtype=np.int64)
     frontier = np.flatnonzero(remaining == 0)

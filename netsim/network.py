@@ -179,6 +179,16 @@ def resolve_function(
 _NONE = np.zeros(0, dtype=np.int64)  # no position
 
 
+def _patch_program(*args: Any) -> None:
+    """:func:`netsim.core.patch_values` (imported on first use: the definition layer
+    does not depend on the core)."""
+    global _patch_program
+    from .core import patch_values
+
+    _patch_program = patch_values
+    patch_values(*args)
+
+
 class _StructureOnly(list):  # type: ignore[type-arg]
     """A cached list that depends on the structure only: value changes keep it."""
 
@@ -299,15 +309,15 @@ class Network:
         """Build the graph from the bulk arrays (caches stay: same definition)."""
         bulk = self._bulk
         assert bulk is not None
-        weights = bulk.current_weights()
+        sources, targets, weights = bulk.edges()
         graph = NeuronGraph()
         graph.add_nodes_from((nid, bulk.node_attributes(k)) for k, nid in enumerate(bulk.ids))
         succ, pred = graph._succ, graph._pred
         factory = graph.edge_attr_dict_factory
         ids = bulk.ids
         setitem = dict.__setitem__
-        for u, v, w in zip(map(ids.__getitem__, bulk.sources.tolist()),
-                           map(ids.__getitem__, bulk.targets.tolist()), weights.tolist(),
+        for u, v, w in zip(map(ids.__getitem__, sources.tolist()),
+                           map(ids.__getitem__, targets.tolist()), weights.tolist(),
                            strict=True):
             data = factory()
             setitem(data, "weight", w)
@@ -316,6 +326,7 @@ class Network:
         clear_cache = getattr(nx, "_clear_cache", None)
         if clear_cache is not None:
             clear_cache(graph)
+        graph.version = max(graph.version, bulk.version)  # net.version never goes back
         self._cache = {key: (graph, graph.version, value)
                        for key, (owner, version, value) in self._cache.items()
                        if owner is bulk and version == bulk.version}
@@ -585,6 +596,9 @@ class Network:
     def weight(self, source: NeuronId, target: NeuronId) -> float:
         """The weight of ``source → target``."""
         source, target = self._require_connection(source, target)
+        bulk = self._bulk
+        if bulk is not None:
+            return float(bulk.csr_weights[bulk.position(source, target)])
         return float(self.graph._succ[source][target].get("weight", 1.0))
 
     @keywords
@@ -592,6 +606,13 @@ class Network:
         """Change the weight of an existing connection."""
         source, target = self._require_connection(source, target)
         value = _finite(weight, f"weight of {source!r} -> {target!r}")
+        bulk = self._bulk
+        if bulk is not None:  # the arrays: the CSR weights are the float64 program's
+            pos = bulk.position(source, target)
+            bulk.csr_weights[pos] = value
+            bulk.stale = True
+            self._patch(np.array([pos]), np.array([value]), _NONE, None)
+            return
         # a value, not the structure: the graph's dict takes it without a version bump
         # and the compiled programs are patched in place (no compile)
         dict.__setitem__(self.graph._succ[source][target], "weight", value)
@@ -604,6 +625,8 @@ class Network:
 
     def has_connection(self, source: NeuronId, target: NeuronId) -> bool:
         try:
+            if self._bulk is not None:
+                return self._bulk.position(source, target) >= 0
             return self.graph.has_edge(source, target)
         except TypeError:  # an unhashable value is no neuron id
             raise ParameterError(f"neuron ids are strings or integers, got "
@@ -613,7 +636,8 @@ class Network:
         self, source: NeuronId, target: NeuronId
     ) -> tuple[NeuronId, NeuronId]:
         source, target = self._require(source), self._require(target)
-        if not self.graph.has_edge(source, target):
+        if not (self._bulk.position(source, target) >= 0 if self._bulk is not None
+                else self._graph.has_edge(source, target)):
             raise NetworkError(f"there is no connection {source!r} -> {target!r}")
         return source, target
 
@@ -623,9 +647,10 @@ class Network:
         bulk = self._bulk
         if bulk is not None:
             ids = bulk.ids
-            return list(zip(map(ids.__getitem__, bulk.sources.tolist()),
-                            map(ids.__getitem__, bulk.targets.tolist()),
-                            bulk.current_weights().tolist(), strict=True))
+            sources, targets, weights = bulk.edges()
+            return list(zip(map(ids.__getitem__, sources.tolist()),
+                            map(ids.__getitem__, targets.tolist()), weights.tolist(),
+                            strict=True))
         return [
             (u, v, float(d.get("weight", 1.0))) for u, v, d in self.graph.edges(data=True)
         ]
@@ -830,8 +855,8 @@ class Network:
         bulk = self._bulk
         if bulk is not None:  # arrays: biases written now, weights taken from the program
             bulk.bias[biased] = bias[biased]
-            self._patch(None, weights, biased, bias[biased])
-            bulk.deferred = prog
+            self._patch(None, weights, biased, bias[biased])  # prog shares csr_weights
+            bulk.stale = True
             return
         graph = self._graph
         nodes = graph._node
@@ -1145,8 +1170,6 @@ class Network:
         object either has ``patch_values(prog, weight_positions, bias_neurons)`` (and
         follows the change itself) or is dropped.
         """
-        from .core import patch_values
-
         self._edits += 1
         owner, current = self._definition()
         live = [(k, e) for k, e in self._cache.items() if e[0] is owner and e[1] == current]
@@ -1154,7 +1177,7 @@ class Network:
         prog64 = None
         for key, (_g, _v, value) in live:
             if isinstance(key, tuple) and key[:1] == ("program",):
-                patch_values(value, weight_positions, weights, bias_neurons, bias)
+                _patch_program(value, weight_positions, weights, bias_neurons, bias)
                 if value.dtype == np.float64:
                     prog64 = value
         for key, (_g, _v, value) in live:

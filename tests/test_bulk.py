@@ -64,9 +64,13 @@ def test_from_arrays_equals_the_network_built_neuron_by_neuron():
 
 def test_the_graph_is_built_on_first_read_with_add_neuron_attributes():
     bulk, ref = _pair(seed=1)
+    for _ in range(5):
+        bulk.set_inputs(bulk.inputs)  # changes counted on the arrays
+    version = bulk.version
     prog = bulk.compile()
     graph = bulk.graph
     assert bulk.bulk is None and bulk.compile() is prog  # same definition: cache kept
+    assert bulk.version >= version
     assert dict(graph.nodes(data=True)) == dict(ref.graph.nodes(data=True))
     assert list(graph.edges(data=True)) == list(ref.graph.edges(data=True))
     graph["n0"]["n1" if graph.has_edge("n0", "n1") else next(iter(graph["n0"]))]["weight"] = 9.0
@@ -83,6 +87,27 @@ def test_value_changes_on_a_bulk_network_keep_the_arrays():
     assert bulk.copy() == ref
     _ = bulk.graph
     assert bulk == ref
+
+
+def test_set_weight_and_weight_on_a_bulk_network_need_no_graph():
+    bulk, ref = _pair(seed=6)
+    x = np.random.default_rng(0).normal(size=(3, 2))
+    bulk.run(x, steps=3)  # compiled and laid out before the change
+    u, v, w = bulk.connections[3]
+    for net in (bulk, ref):
+        net.set_weight(u, v, w + 2.5)
+    assert bulk.bulk is not None and bulk.weight(u, v) == w + 2.5
+    assert bulk.has_connection(u, v) and not bulk.has_connection(v, "nope")
+    np.testing.assert_array_equal(bulk.run(x, steps=3).state, ref.run(x, steps=3).state)
+    assert bulk.connections == ref.connections
+    missing = next((a, b) for a in ref.neurons for b in ref.neurons
+                   if not ref.has_connection(a, b))
+    with pytest.raises(ns.NetworkError, match="no connection"):
+        bulk.set_weight(*missing, 1.0)
+    fresh = ns.Network.from_arrays([0], [1], inputs=[0], outputs=[1])
+    fresh.set_weight(0, 1, 3.0)  # nothing compiled yet
+    assert fresh.weight(0, 1) == 3.0 and fresh.connections == [(0, 1, 3.0)]
+    assert fresh.predict([[2.0]]).tolist() == [[6.0]]
 
 
 def test_layers_groups_and_cycles_from_arrays():
@@ -105,13 +130,15 @@ def test_layers_groups_and_cycles_from_arrays():
     ({"sources": [0.5], "targets": [1]}, "integer"),
     ({"sources": [0, 1], "targets": [1]}, "same length"),
     ({"sources": [0], "targets": [1], "weights": [np.nan]}, "not a finite"),
-    ({"sources": [0], "targets": [1], "weights": [1, 2]}, "one value per connection"),
+    ({"sources": [0], "targets": [1], "weights": [1, 2]}, "one per connection"),
     ({"sources": [0], "targets": [1], "neurons": ["a", "a"]}, "twice"),
     ({"sources": [0], "targets": [1], "activation": ["tanh", "nope"]}, "nope"),
     ({"sources": [0], "targets": [1], "activation": ["tanh"]}, "one per neuron"),
     ({"sources": [0], "targets": [1], "bias": [0.0, np.inf]}, "bias[1]"),
     ({"sources": [0], "targets": [1], "layer": [0, -1]}, "layer"),
     ({"sources": [0], "targets": [1], "neurons": "ab"}, "neurons"),
+    ({"sources": [0], "targets": [1], "neurons": 10**400}, "from_arrays"),
+    ({"sources": [0], "targets": [1], "weights": [10**400]}, "too large"),
 ])
 def test_from_arrays_errors_are_clear(kwargs, fragment):
     kwargs = dict(kwargs)

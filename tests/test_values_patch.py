@@ -202,3 +202,17 @@ def test_any_sequence_of_value_edits_equals_compiling_from_scratch(edits):
             net.set_weight(u, v, value)
     np.testing.assert_allclose(net.predict(x), net.copy().predict(x), rtol=1e-12,
                                atol=1e-12)
+
+
+def test_the_prepared_rule_and_its_plan_survive_a_value_change():
+    net = ns.mlp("3-4-2", activation="tanh", seed=0)
+    x = _inputs(net)
+    net.predict(x)
+    prog = net.compile()
+    before = dict(core.derived_items(prog))
+    net.set_weight("x1", "h1_1", 0.3)
+    after = dict(core.derived_items(prog))
+    kept = [k for k, v in before.items() if after.get(k) is v]
+    assert any(isinstance(k, tuple) and k[0] == "rule" for k in kept)
+    assert any(isinstance(k, tuple) and k[0] == "plan" for k in kept)
+    _same_as_fresh(net)

@@ -23,7 +23,7 @@ A compiled :class:`~netsim.compile.Program` is plain data; the core derives from
 See docs/architecture.md.
 """
 
-from .cache import derived, derived_items, patch_values
+from .cache import derived, derived_items, is_derived, patch_values
 from .kernels import DENSE_FILL, activate_into, backward_into, column
 from .layout import Plan, StagePlan, build_plan, plan_for
 from .stages import (
@@ -56,6 +56,7 @@ __all__ = [
     "derived",
     "derived_items",
     "evaluate_stage",
+    "is_derived",
     "layer_stages",
     "parallel_stage",
     "patch_values",

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["derived", "derived_items", "patch_values"]
+__all__ = ["derived", "derived_items", "is_derived", "patch_values"]
 
 T = TypeVar("T")
 
@@ -54,6 +54,25 @@ def derived_items(prog: Any) -> list[tuple[Hashable, Any]]:
     return list(_CACHE.get(prog, {}).items())
 
 
+def is_derived(prog: Any, value: Any) -> bool:
+    """Whether ``value`` is (still) one of the objects derived from ``prog``.
+
+    :func:`patch_values` patches or drops the derived objects in the order they were
+    made, so an object made from another one (a prepared rule from its plan) can ask,
+    when its turn comes, whether that one survived.
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> from netsim.core import derived, is_derived
+    >>> prog = ns.mlp("2-1", seed=0).compile()
+    >>> table = derived(prog, "table", dict)
+    >>> is_derived(prog, table), is_derived(prog, {})
+    (True, False)
+    """
+    return any(v is value for v in _CACHE.get(prog, {}).values())
+
+
 def patch_values(
     prog: Any,
     weight_positions: Any = None,
@@ -76,23 +95,8 @@ def patch_values(
     >>> prog.weights[1]
     np.float64(5.0)
     """
-    w_pos = b_pos = None
-    if weights is not None:
-        if weight_positions is None:
-            prog.weights[...] = weights
-        else:
-            w_pos = np.asarray(weight_positions, dtype=np.int64)
-            prog.weights[w_pos] = weights
-    else:
-        w_pos = np.zeros(0, dtype=np.int64)
-    if bias is not None:
-        if bias_neurons is None:
-            prog.bias[...] = bias
-        else:
-            b_pos = np.asarray(bias_neurons, dtype=np.int64)
-            prog.bias[b_pos] = bias
-    else:
-        b_pos = np.zeros(0, dtype=np.int64)
+    w_pos = _write(prog.weights, weight_positions, weights)
+    b_pos = _write(prog.bias, bias_neurons, bias)
     table = _CACHE.get(prog)
     if not table:
         return
@@ -100,3 +104,16 @@ def patch_values(
         patch = getattr(value, "patch_values", None)
         if patch is None or not patch(prog, w_pos, b_pos):
             del table[key]
+
+
+def _write(array: Any, positions: Any, values: Any) -> Any:
+    """``array[positions] = values`` (all of it for None positions); the positions
+    written, as an int64 array (None: all; empty when no values were given)."""
+    if values is None:
+        return np.zeros(0, dtype=np.int64)
+    if positions is None:
+        array[...] = values
+        return None
+    at = np.asarray(positions, dtype=np.int64)
+    array[at] = values
+    return at

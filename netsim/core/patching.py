@@ -39,8 +39,8 @@ class ValueMap:
     """
 
     targets: tuple[Array, ...]
-    positions: tuple[Array, ...]
-    places: tuple[Array, ...]
+    positions: tuple[slice | Array, ...]
+    places: tuple[slice | Array, ...]
     kind: Array
     place: Array
 
@@ -86,7 +86,23 @@ def value_map(plan: Any, prog: Program) -> ValueMap:
     for t, (pos, flat) in enumerate(zip(positions, places, strict=True)):
         kind[pos] = t
         place[pos] = flat
+    # a block holding a contiguous run of connections in order (an MLP layer) is
+    # refreshed with one copy instead of a gather and a scatter
+    positions = [_as_slice(pos) for pos in positions]
+    places = [_as_slice(flat) if isinstance(pos, slice) else flat
+              for pos, flat in zip(positions, places, strict=True)]
     return ValueMap(tuple(targets), tuple(positions), tuple(places), kind, place)
+
+
+def _as_slice(index: Array) -> slice | Array:
+    """``index`` as a slice when it is ``a, a + 1, …, b − 1``."""
+    if len(index) == 0:
+        return slice(0, 0)
+    a = int(index[0])
+    if int(index[-1]) - a + 1 == len(index) and np.array_equal(
+            index, np.arange(a, a + len(index))):
+        return slice(a, a + len(index))
+    return index
 
 
 def patch_plan(plan: Any, prog: Program, weight_positions: Array | None,

@@ -798,16 +798,16 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
 
 def _connection_lines(bulk: Any, enc: Any) -> list[str]:
     """The connection lines of a network kept as arrays (already in edge order)."""
-    weights = bulk.current_weights()
+    sources, targets, weights = bulk.edges()
     if not np.all(np.isfinite(weights)):
         k = int(np.flatnonzero(~np.isfinite(weights))[0])
-        u, v = bulk.ids[int(bulk.sources[k])], bulk.ids[int(bulk.targets[k])]
+        u, v = bulk.ids[int(sources[k])], bulk.ids[int(targets[k])]
         raise FormatError(f"cannot save: the weight of {u!r} -> {v!r} is {weights[k]!r} "
                           "(not finite)")
     heads = ['{"from": ' + enc(nid) + ', "to": ' for nid in bulk.ids]
     tails = [enc(nid) + ', "weight": ' for nid in bulk.ids]
     return [f"{heads[u]}{tails[v]}{w!r}}}" for u, v, w in zip(
-        bulk.sources.tolist(), bulk.targets.tolist(), weights.tolist(), strict=True)]
+        sources.tolist(), targets.tolist(), weights.tolist(), strict=True)]
 
 
 def _graph_connection_lines(graph: Any, enc: Any) -> list[str]:

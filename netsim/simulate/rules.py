@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..compile import Program
-from ..core import Plan, derived, plan_for
+from ..core import Plan, derived, is_derived, plan_for
 from ..core.kernels import max_abs
 from ..core.threshold import value_bound
 from ..errors import ParameterError, did_you_mean
@@ -226,6 +226,12 @@ class _Synchronous(Rule):
     """Shared by the layered and parallel rules: an internal ``(N, B)`` state."""
 
     plan: Plan
+
+    def patch_values(self, prog: Program, weight_positions: Any, bias_neurons: Any) -> bool:
+        """The program's values changed in place (:func:`netsim.core.patch_values`):
+        what this rule prepared is its plan and the structure, so it stays prepared
+        while its plan could be patched."""
+        return is_derived(prog, self.plan)
 
     def public(self, work: SyncWork, owned: bool = False) -> Array:
         return self.plan.to_public(work.cur, owned)
