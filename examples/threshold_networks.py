@@ -1,6 +1,7 @@
 """Random threshold networks: solver-found attractors, damage spreading, an ensemble.
 
-Run: ``python examples/threshold_networks.py [--n 200] [--plot derrida.png] [--dask]``.
+Run: ``python examples/threshold_networks.py [--n 200] [--plot derrida.png] [--dask]``
+(``--derrida-n``, ``--pairs``, ``--distances``, ``--members``: the sizes of parts 2 and 3).
 
 1. A random threshold network of N = 200 sign neurons with K = 2 inputs each (weights
    ±1, threshold 0, sgn(0) = +1; Rohlf & Bornholdt 2002) is far beyond the exhaustive
@@ -50,6 +51,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--plot", metavar="FILE", help="save the Derrida maps (matplotlib)")
     parser.add_argument("--dask", action="store_true", help="run the ensemble on Dask")
+    parser.add_argument("--derrida-n", type=int, default=500,
+                        help="neurons of the Derrida networks")
+    parser.add_argument("--pairs", type=int, default=300, help="pairs per distance")
+    parser.add_argument("--distances", type=int, nargs="+",
+                        help="distances of the Derrida maps (default: 1 to N/2, five)")
+    parser.add_argument("--members", type=int, default=40, help="networks of the ensemble")
     args = parser.parse_args(argv)
     out: dict = {}
 
@@ -57,22 +64,22 @@ def main(argv: list[str] | None = None) -> dict:
     found = ns.attractors(net, method="solver", max_period=4)
     print(f"1. {net!r}")
     print(found.table(max_rows=5))
-    probe = net.copy()
-    probe.set_inputs(net.neurons)  # a run from any full state
     confirmed = []
     for a in found.attractors:
-        run = probe.run(a.states[0], rule="parallel", steps=a.period, record=True)
+        run = net.run(initial_state=a.states[0], rule="parallel", steps=a.period, record=True)
         confirmed.append(bool(np.array_equal(run.trace[a.period], a.states[0])))
     print(f"   the engine confirms {sum(confirmed)} of {len(confirmed)} attractors")
     out["periods"], out["confirmed"] = found.periods, confirmed
 
-    print("\n2. Derrida coefficient, Poisson in-degree K (3 networks of 500 neurons)")
+    size = args.derrida_n
+    print(f"\n2. Derrida coefficient, Poisson in-degree K (3 networks of {size} neurons)")
     curves = {}
+    distances = args.distances or sorted(
+        {1, size // 50 or 1, size // 10 or 1, 3 * size // 10 or 1, size // 2 or 1})
     for mean_k in (1.0, 1.5, 2.0, 2.5, 3.0):
-        nets = [ns.random_threshold_network(500, mean_k, in_degree="poisson", seed=s)
+        nets = [ns.random_threshold_network(size, mean_k, in_degree="poisson", seed=s)
                 for s in range(3)]
-        curves[mean_k] = ns.derrida(nets, [1, 10, 50, 150, 250], pairs=300,
-                                    seed=args.seed)
+        curves[mean_k] = ns.derrida(nets, distances, pairs=args.pairs, seed=args.seed)
         print(f"   K = {mean_k:.1f}: measured δ = {curves[mean_k].coefficient:.3f}, "
               f"annealed {annealed_delta(mean_k):.3f}")
     out["delta"] = {k: c.coefficient for k, c in curves.items()}
@@ -96,8 +103,8 @@ def main(argv: list[str] | None = None) -> dict:
             fig.savefig(args.plot, dpi=120, bbox_inches="tight")
             print(f"   wrote {args.plot}")
 
-    print("\n3. Ensemble: 40 random threshold networks, N = 10, K = 2")
-    study = ns.ensemble_study(small_rtn, attractor_measures, n=40, seed=args.seed,
+    print(f"\n3. Ensemble: {args.members} random threshold networks, N = 10, K = 2")
+    study = ns.ensemble_study(small_rtn, attractor_measures, n=args.members, seed=args.seed,
                               scheduler="processes" if args.dask else "synchronous")
     print(study.table())
     out["ensemble"] = study.summary()

@@ -44,8 +44,8 @@ def test_frozen_network_heals_everything():
 @pytest.mark.parametrize(("k", "expected"), [(1, 1.0), (2, 1.0), (3, 1.5)])
 def test_fixed_in_degree_matches_k_times_flip_probability(k, expected):
     assert k * flip_probability(k) == expected
-    net = ns.random_threshold_network(600, k, seed=k)
-    curve = ns.derrida(net, [1], pairs=1500, seed=1)
+    net = ns.random_threshold_network(200, k, seed=k)
+    curve = ns.derrida(net, [1], pairs=300, seed=1)
     assert abs(curve.coefficient - expected) < 5 * curve.sem[0] + 0.02
 
 
@@ -56,9 +56,9 @@ def test_derrida_coefficient_crosses_one_near_the_annealed_critical_connectivity
     assert abs(annealed_delta(1.849) - 1) < 1e-3 and 1.8 < k_c < 1.9
     measured = {}
     for mean_k in (1.5, 2.3):
-        nets = [ns.random_threshold_network(500, mean_k, in_degree="poisson", seed=s)
+        nets = [ns.random_threshold_network(200, mean_k, in_degree="poisson", seed=s)
                 for s in range(3)]
-        measured[mean_k] = ns.derrida(nets, [1], pairs=1000, seed=2).coefficient
+        measured[mean_k] = ns.derrida(nets, [1], pairs=300, seed=2).coefficient
     assert measured[1.5] < 0.95 and measured[2.3] > 1.05
     crossing = 1.5 + 0.8 * (1 - measured[1.5]) / (measured[2.3] - measured[1.5])
     assert 1.65 < crossing < 2.1

@@ -15,17 +15,18 @@ def _labels_by_code(exhaustive):
     return {a.index: tuple(a.labels) for a in exhaustive.attractors}
 
 
-@settings(max_examples=20)
-@given(st.integers(2, 12), st.sampled_from([1, 2, 3]), st.sampled_from(["sign", "step"]),
+@settings(max_examples=15, deadline=None)
+@given(st.integers(2, 10), st.sampled_from([1, 2, 3]), st.sampled_from(["sign", "step"]),
        st.integers(0, 10**6))
 def test_every_sample_reaches_its_exhaustive_attractor(n, k, act, seed):
+    # ±1 weights: ties (ξ = 0) are frequent, decided by the tie rule
     net = ns.random_threshold_network(n, min(k, n - 1), activation=act, seed=seed)
     exhaustive = ns.attractors(net)
-    found = ns.attractors(net, method="sample", samples=300, seed=seed)
+    found = ns.attractors(net, method="sample", samples=200, seed=seed)
     assert found.unresolved == 0
     space = exhaustive.space
     # the start states are the engine's: recover their codes from the analysis seed
-    starts = np.random.default_rng(seed).random((300, space.n)) < 0.5
+    starts = np.random.default_rng(seed).random((200, space.n)) < 0.5
     codes = starts.astype(np.int64) @ (1 << np.arange(space.n - 1, -1, -1))
     want = [tuple(exhaustive.attractors[exhaustive.attractor_of[c]].labels) for c in codes]
     got = [tuple(found.attractors[a].labels) for a in found.attractor_of]
@@ -34,7 +35,7 @@ def test_every_sample_reaches_its_exhaustive_attractor(n, k, act, seed):
 
 
 def test_all_states_given_give_the_exact_basins():
-    net = ns.random_threshold_network(10, 2, seed=5)
+    net = ns.random_threshold_network(10, 2, weights="gaussian", seed=5)
     exhaustive = ns.attractors(net)
     every = exhaustive.space.states(np.arange(exhaustive.n_states))
     found = ns.attractors(net, method="sample", states=every)
@@ -45,7 +46,8 @@ def test_all_states_given_give_the_exact_basins():
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_basin_fractions_within_their_intervals(seed):
-    net = ns.random_threshold_network(16, 2, seed=seed)
+    # Gaussian weights: several attractors of various basin sizes
+    net = ns.random_threshold_network(16, 2, weights="gaussian", seed=seed)
     exhaustive = ns.attractors(net)
     found = ns.attractors(net, method="sample", samples=4000, seed=seed)
     truth = {tuple(a.labels): a.basin / exhaustive.n_states for a in exhaustive.attractors}
@@ -77,11 +79,20 @@ def test_sequential_sampling_reaches_fixed_points():
 
 
 def test_large_sparse_network():
-    net = ns.random_threshold_network(3000, 2, seed=0)
+    # 2000 neurons, far beyond the exhaustive analysis; every attractor found is checked
+    # by running it (bias 1/2: no ties, so the engine's fast path)
+    net = ns.random_threshold_network(2000, 2, bias=0.5, seed=0)
     found = ns.attractors(net, method="sample", samples=20, seed=0, max_steps=200)
     assert found.samples == 20 and found.unresolved + sum(
         a.count for a in found.attractors) == 20
-    assert "sampled" in found.table()
+    assert found.attractors and "sampled" in found.table()
+    for a in found.attractors:
+        trace = net.run(initial_state=a.states[0], rule="parallel", steps=a.period,
+                        record=True).trace
+        np.testing.assert_array_equal(trace[:a.period], a.states)
+        np.testing.assert_array_equal(trace[a.period], a.states[0])
+        codes = [int("".join("1" if b else "0" for b in row), 2) for row in a.bits]
+        assert codes[0] == min(codes)  # the cycle starts at its smallest state
 
 
 def test_wilson_interval_by_hand():

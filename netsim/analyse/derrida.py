@@ -8,9 +8,10 @@ flip changes), separates the ordered (δ < 1: damage dies out) from the chaotic 
 (δ > 1: damage spreads); δ = 1 is critical (Derrida & Pomeau 1986; for random
 threshold networks, Rohlf & Bornholdt 2002).
 
-The step is the engine's: the pairs run as one batch through ``net.run`` on a copy of
-the network whose neurons are all inputs, which starts a run from any full state (the
-neurons with incoming connections are updated, the others keep their value).
+The step is the engine's: the pairs run through ``net.run(initial_state=...)`` in
+batches of about :data:`~netsim.analyse.sampled.BATCH_ELEMENTS` values (the neurons
+with incoming connections are updated, the others keep their value), so networks of
+10^5 neurons need no more memory than one batch.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from ..checks import as_floats, check_network, check_seed, keywords
 from ..errors import ParameterError
 from ..limits import check_count, check_memory, describe
 from ..network import Network
-from ._space import state_space
+from ._space import StateSpace, state_space
+from .sampled import BATCH_ELEMENTS
 
 __all__ = ["DerridaCurve", "derrida"]
 
@@ -87,6 +89,26 @@ class DerridaCurve:
         ax.set_ylabel("normalised distance after one step")
         ax.legend(loc="upper left")
         return ax
+
+
+def _damage(net: Network, space: StateSpace, dist: int, rows: int,
+            rng: np.random.Generator) -> Array:
+    """Hamming distances after one parallel step of ``rows`` random pairs at ``dist``."""
+    low, high = space.alphabet
+    m = space.n
+    bits = rng.random((rows, m)) < 0.5
+    other = bits.copy()
+    if dist:
+        # d distinct neurons per pair: the d smallest of m random keys
+        flip = np.argpartition(rng.random((rows, m)), dist - 1, axis=1)[:, :dist]
+        at = np.arange(rows)[:, None]
+        other[at, flip] = ~other[at, flip]
+    # neurons without inputs keep a random value too, the same in both states
+    full = np.where(rng.random((rows, len(space.base_state))) < 0.5, high, low)
+    full = np.concatenate([full, full])
+    full[:, space.free] = np.where(np.concatenate([bits, other]), high, low)
+    after = net.run(initial_state=full, rule="parallel", steps=1).state[:, space.free]
+    return (after[:rows] != after[rows:]).sum(axis=1)
 
 
 def _networks(net_or_nets: Network | Sequence[Network]) -> list[Network]:
@@ -159,29 +181,16 @@ def derrida(
                 f"got {describe(distances)}"
             )
         d = d.astype(np.int64)
-    # the batch of one distance (2 full states per pair, twice) and every distance
-    m_max, full_max = max(s.n for s in spaces), max(len(s.base_state) for s in spaces)
-    check_memory(8.0 * pairs * (len(nets) * len(d) + 6 * (m_max + full_max)),
+    # per batch: 2 full states per pair (twice while stepped) and the random draws
+    chunk = max(1, BATCH_ELEMENTS // max(max(len(s.base_state) for s in spaces), 1))
+    check_memory(8.0 * pairs * len(nets) * len(d) + 8.0 * 8 * BATCH_ELEMENTS,
                  f"derrida(pairs={pairs:,}): the states")
     per_net = np.empty((len(nets), len(d), pairs))
     for k, (net, space) in enumerate(zip(nets, spaces, strict=True)):
-        probe = net.copy()
-        probe.set_inputs(net.neurons)  # a run then starts from the full state given
-        low, high = space.alphabet
-        m, rows = space.n, np.arange(pairs)[:, None]
         for c, dist in enumerate(d.tolist()):
-            bits = rng.random((pairs, m)) < 0.5
-            other = bits.copy()
-            if dist:
-                # d distinct neurons per pair: the d smallest of m random keys
-                flip = np.argpartition(rng.random((pairs, m)), dist - 1, axis=1)[:, :dist]
-                other[rows, flip] = ~other[rows, flip]
-            # neurons without inputs keep a random value too, the same in both states
-            full = np.where(rng.random((pairs, len(space.base_state))) < 0.5, high, low)
-            full = np.concatenate([full, full])
-            full[:, space.free] = np.where(np.concatenate([bits, other]), high, low)
-            after = probe.run(full, rule="parallel", steps=1).state[:, space.free]
-            per_net[k, c] = (after[:pairs] != after[pairs:]).sum(axis=1)
+            for a in range(0, pairs, chunk):
+                rows = min(pairs, a + chunk) - a
+                per_net[k, c, a : a + rows] = _damage(net, space, dist, rows, rng)
     flat = per_net.transpose(1, 0, 2).reshape(len(d), -1)
     mean = flat.mean(axis=1)
     sem = flat.std(axis=1, ddof=1) / np.sqrt(flat.shape[1]) if flat.shape[1] > 1 else 0 * mean

@@ -7,10 +7,11 @@ smallest state (the same labels as the exhaustive table); the fraction of sample
 reaching an attractor estimates its basin fraction, with a 95 % Wilson confidence
 interval, and the transient lengths are reported.
 
-How the engine starts from a state: the runs go through ``net.run`` on a copy of the
-network whose neurons are all inputs (the neurons with incoming connections are
-updated, the others keep their value), with the incoming connections of clamped
-neurons removed so that they keep their clamp value.
+The samples run through the engine from full states, ``net.run(initial_state=S,
+clamp=clamp)``, in batches of about :data:`BATCH_ELEMENTS` values; the start states
+are drawn batch by batch, and a cycle is known by its smallest state (found by
+walking it once around), so memory stays at a few bytes per sample besides one
+batch: networks of 10^5 neurons work.
 
 - ``rule="parallel"``: every sample that repeats within ``max_steps`` ends on a fixed
   point or a cycle; the rest are reported as unresolved.
@@ -192,23 +193,41 @@ class SampledAnalysis:
         return "\n".join([*head, *rows])
 
 
-def _probe(net: Network, clamp: Mapping[NeuronId, float] | None) -> Network:
-    probe = net.copy()
-    probe.set_inputs(net.neurons)  # a run then starts from the full state given
-    for key in clamp or {}:
-        for source in list(probe.graph.predecessors(key)):
-            probe.disconnect(source, key)  # a clamped neuron keeps its value
-    return probe
+def _packed(states: Array, space: StateSpace) -> Array:
+    """The free neurons of full states ``(R, N)`` as packed bits ``(R, ⌈n/8⌉)``."""
+    return np.packbits(states[:, space.free] == space.alphabet[1], axis=1)
 
 
-def _canonical(cycles: Array, periods: Array) -> list[bytes]:
-    """A key per sample: its cycle's bits rotated to start at the smallest state."""
-    keys = []
-    for rows, p in zip(cycles, periods.tolist(), strict=True):
-        states = [r.tobytes() for r in np.packbits(rows[:p], axis=1)]
-        start = min(range(p), key=lambda t: states[t])
-        keys.append(b"".join(states[start:] + states[:start]) + p.to_bytes(4, "little"))
-    return keys
+def _less(a: Array, b: Array) -> Array:
+    """Per row: packed state ``a`` is smaller than ``b`` (its code, first neuron highest)."""
+    diff = a != b
+    first = diff.argmax(axis=1)
+    rows = np.arange(len(a))
+    return diff.any(axis=1) & (a[rows, first] < b[rows, first])
+
+
+def _walk(run: Any, start: Array, lengths: Array, visit: Any) -> None:
+    """Step every row of ``start`` ``lengths[r]`` times under the parallel rule.
+
+    ``visit(rows, states)`` sees the states after each step of the rows still walking.
+    The engine records the steps in blocks whose trace stays within
+    :data:`BATCH_ELEMENTS` values (``run(states, steps)`` runs from full states).
+    """
+    big_n = start.shape[1]
+    rows = np.arange(len(start))
+    left = lengths.astype(np.int64).copy()
+    cur = start
+    keep = left > 0
+    rows, cur, left = rows[keep], cur[keep], left[keep]
+    while len(rows):
+        span = int(min(left.max(), max(1, BATCH_ELEMENTS // (big_n * len(rows)))))
+        trace = run(cur, span)
+        for t in range(span):
+            on = left > t
+            visit(rows[on], trace[t + 1][on])
+        left -= span
+        keep = left > 0
+        rows, cur, left = rows[keep], trace[span][keep], left[keep]
 
 
 def sample_attractors(
@@ -246,6 +265,13 @@ def sample_attractors(
     -------
     SampledAnalysis
 
+    Notes
+    -----
+    The samples run through ``net.run(initial_state=..., clamp=...)`` in batches of
+    about :data:`BATCH_ELEMENTS` values; the start states are drawn batch by batch
+    (the same stream as one draw of ``(samples, n)`` uniforms ``< 0.5``), so memory
+    stays at a few bytes per sample besides one batch, whatever the network's size.
+
     Examples
     --------
     >>> import netsim as ns
@@ -263,12 +289,8 @@ def sample_attractors(
     n, big_n = space.n, len(space.base_state)
     low, high = space.alphabet
     rng = np.random.default_rng(seed)
-    if states is None:
-        # the start bits, the random draw behind them and the final states
-        check_memory(float(samples) * (10 * n + 16),
-                     f"attractors(method='sample', samples={samples:,}): the start states")
-        start_bits = rng.random((int(samples), n)) < 0.5
-    else:
+    given: Array | None = None
+    if states is not None:
         given = as_floats(states, "states")
         if given.ndim != 2 or given.shape[1] != big_n:
             raise ParameterError(
@@ -282,68 +304,94 @@ def sample_attractors(
                 f"states[{r}]: neuron {space.free_ids[c]!r} has {values[r, c]:g}, outside "
                 f"the alphabet ({low:g}, {high:g})"
             )
-        start_bits = values == high
-    total = len(start_bits)
-    probe = _probe(net, clamp)
-    run_options: dict[str, Any] = {"rule": rule, "max_steps": int(max_steps)}
+    total = int(samples) if given is None else len(given)
+    chunk = max(1, BATCH_ELEMENTS // max(big_n, 1))
+    # per sample: period, transient, attractor (int64); per batch: the states, the
+    # random draw and the packed keys
+    check_memory(24.0 * total + 4.0 * 8 * min(total, chunk) * (big_n + n),
+                 f"attractors(method='sample', samples={total:,})")
+    run_options: dict[str, Any] = {"rule": rule, "max_steps": int(max_steps), "clamp": clamp}
     if rule == "sequential":
         run_options.update(order=order, seed=None if seed is None else int(seed))
-    period = np.zeros(total, dtype=np.int64)
+
+    def steps_of(start: Array, k: int) -> Array:
+        return net.run(initial_state=start, clamp=clamp, rule="parallel", steps=k,
+                       record=True).trace
+
+    attractor_of = np.full(total, -1, dtype=np.int64)
     transient = np.full(total, -1, dtype=np.int64)
-    final = np.empty((total, n), dtype=bool)
-    chunk = max(1, BATCH_ELEMENTS // max(big_n, 1))
+    period_of: list[int] = []  # per attractor found
+    smallest: list[Array] = []  # per attractor: its smallest state, packed
+    found: dict[bytes, int] = {}
     for a in range(0, total, chunk):
         part = slice(a, min(total, a + chunk))
-        full = np.broadcast_to(space.base_state, (part.stop - part.start, big_n)).copy()
-        full[:, space.free] = np.where(start_bits[part], high, low)
-        run = probe.run(full, **run_options)
-        final[part] = run.state[:, space.free] == high
+        rows = part.stop - part.start
+        full = np.broadcast_to(space.base_state, (rows, big_n)).copy()
+        if given is None:
+            full[:, space.free] = np.where(rng.random((rows, n)) < 0.5, high, low)
+        else:  # the free neurons' values; the constants stay
+            full[:, space.free] = given[part][:, space.free]
+        run = net.run(initial_state=full, **run_options)
+        end = run.state
         if rule == "parallel":
-            period[part] = np.asarray(run.period)
-            transient[part] = np.asarray(run.transient)
+            period = np.asarray(run.period, dtype=np.int64).reshape(rows)
+            steps_before = np.asarray(run.transient, dtype=np.int64).reshape(rows)
         else:  # sequential: only fixed points are identified
-            conv = np.asarray(run.converged, dtype=bool)
-            period[part] = np.where(conv, 1, 0)
-            transient[part] = np.where(conv, np.asarray(run.steps), -1)
-    resolved = period > 0
-    # the cycle of each resolved sample: its final state stepped period − 1 more times
-    max_p = int(period.max(initial=1))
-    cycles = np.zeros((total, max_p, n), dtype=bool)
-    cycles[:, 0] = final
-    if max_p > 1:
-        idx = np.flatnonzero(period > 1)
-        for a in range(0, len(idx), chunk):
-            sel = idx[a : a + chunk]
-            full = np.broadcast_to(space.base_state, (len(sel), big_n)).copy()
-            full[:, space.free] = np.where(final[sel], high, low)
-            trace = probe.run(full, rule="parallel", steps=max_p - 1, record=True).trace
-            cycles[sel] = np.transpose(trace[:max_p, :, space.free] == high, (1, 0, 2))
-    keys = _canonical(cycles[resolved], period[resolved])
-    attractor_of = np.full(total, -1, dtype=np.int64)
-    found: dict[bytes, int] = {}
-    first: list[int] = []
-    for k, key in zip(np.flatnonzero(resolved).tolist(), keys, strict=True):
-        a = found.setdefault(key, len(found))
-        if a == len(first):
-            first.append(k)
-        attractor_of[k] = a
+            conv = np.asarray(run.converged, dtype=bool).reshape(rows)
+            period = np.where(conv, 1, 0)
+            steps_before = np.where(conv, np.asarray(run.steps).reshape(rows), -1)
+        # each cycle is known by its smallest state: walk the cycles once around
+        best = _packed(end, space)
+        cycling = np.flatnonzero(period > 1)
+        if len(cycling):
+            sub = best[cycling]
+
+            def keep_smaller(members: Array, later: Array, sub: Array = sub) -> None:
+                packed = _packed(later, space)
+                smaller = _less(packed, sub[members])
+                sub[members[smaller]] = packed[smaller]
+
+            _walk(steps_of, end[cycling], period[cycling] - 1, keep_smaller)
+            best[cycling] = sub
+        for k in np.flatnonzero(period > 0).tolist():
+            key = best[k].tobytes()
+            index = found.setdefault(key, len(found))
+            if index == len(period_of):
+                period_of.append(int(period[k]))
+                smallest.append(best[k].copy())
+            attractor_of[a + k] = index
+            transient[a + k] = steps_before[k]
+    resolved = attractor_of >= 0
     counts = np.bincount(attractor_of[resolved], minlength=len(found))
-    order_of = sorted(range(len(found)), key=lambda a: (-counts[a], list(found)[a]))
+    keys = list(found)
+    order_of = sorted(range(len(found)), key=lambda i: (-counts[i], keys[i]))
     renumber = np.empty(len(found), dtype=np.int64)
     renumber[order_of] = np.arange(len(found))
     attractor_of[resolved] = renumber[attractor_of[resolved]]
     attractors = []
     for new, old in enumerate(order_of):
-        k = first[old]
-        p = int(period[k])
-        rows = cycles[k, :p]
-        start = min(range(p), key=lambda t: np.packbits(rows[t]).tobytes())
-        rows = np.concatenate([rows[start:], rows[:start]])
         mine = transient[attractor_of == new]
         attractors.append(SampledAttractor(
-            new, rows, int(counts[old]), counts[old] / total,
-            wilson_interval(int(counts[old]), total),
+            new, _cycle_bits(space, steps_of, smallest[old], period_of[old]),
+            int(counts[old]), counts[old] / total, wilson_interval(int(counts[old]), total),
             float(mine.mean()), int(mine.max()), space,
         ))
     return SampledAnalysis(space, rule, attractors, total, int((~resolved).sum()),
-                           attractor_of, np.where(resolved, transient, -1))
+                           attractor_of, transient)
+
+
+def _cycle_bits(space: StateSpace, steps_of: Any, smallest: Array, period: int) -> Array:
+    """The cycle ``(period, n)`` as bits, from its smallest state in visiting order."""
+    bits = np.empty((period, space.n), dtype=bool)
+    bits[0] = np.unpackbits(smallest, count=space.n).astype(bool)
+    if period > 1:
+        start = space.base_state.copy()
+        start[space.free] = np.where(bits[0], space.alphabet[1], space.alphabet[0])
+        at = [1]
+
+        def store(_members: Array, later: Array) -> None:
+            bits[at[0]] = later[0, space.free] == space.alphabet[1]
+            at[0] += 1
+
+        _walk(steps_of, start[None], np.array([period - 1]), store)
+    return bits
