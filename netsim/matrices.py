@@ -45,6 +45,9 @@ def _nonzero_entries(w: Any) -> tuple[Array, Array, Array, tuple[int, int]]:
 
     if not sp.issparse(w):
         arr = _as_matrix(w)
+        # every non-zero entry becomes a connection: size the network before its arrays
+        check_network_size(arr.shape[0], int(np.count_nonzero(arr)),
+                           f"from_matrix(W of shape {arr.shape})")
         sources, targets = np.nonzero(arr.T)
         return sources, targets, arr.T[sources, targets], arr.shape
     shape = w.shape
@@ -52,6 +55,7 @@ def _nonzero_entries(w: Any) -> tuple[Array, Array, Array, tuple[int, int]]:
         raise ParameterError(f"W must be a square (N, N) matrix, got shape {shape}")
     if w.dtype.kind not in "biuf":
         raise ParameterError(f"W must hold real numbers, got dtype {w.dtype}")
+    check_network_size(shape[0], int(w.nnz), f"from_matrix(W of shape {shape})")
     csc = sp.csc_matrix(w, dtype=np.float64, copy=True)
     csc.sum_duplicates()  # sorted rows, one entry per position
     if not np.all(np.isfinite(csc.data)):
@@ -110,10 +114,8 @@ def from_matrix(
     >>> net.weight_matrix().tolist()
     [[0.0, -1.0], [1.0, 0.0]]
     """
-    sources, targets, weights, shape = _nonzero_entries(w)
+    sources, targets, weights, shape = _nonzero_entries(w)  # sized before it is built
     n = shape[0]
-    # every non-zero entry becomes a connection: size the network before building it
-    check_network_size(n, len(sources), f"from_matrix(W of shape {shape})")
     if bias is None:
         b = np.zeros(n)
     else:
