@@ -1,9 +1,11 @@
 """Training speed: netsim against hand-written numpy / scipy programs doing the same work.
 
 T1  MLP 784-128-64-10, sigmoid hidden units, softmax output with cross-entropy,
-    minibatch 64, plain SGD, one epoch over 8192 synthetic samples, float64.
-    ``ns.train(..., epochs=1)`` end to end (plan, epoch, writing the weights back)
-    against a hand-written numpy epoch; PyTorch CPU float64 when installed.
+    minibatch 64, plain SGD, one epoch over 8192 synthetic samples, in float64 and
+    float32. ``ns.train(..., epochs=1, dtype=...)`` end to end (checks, epoch, writing
+    the weights back) against a hand-written numpy epoch and PyTorch CPU at the same
+    precision, interleaved (medians, min-max); ``ns.gradient`` on one minibatch
+    against its own forward + loss + backward.
 T2  Training steps on the sparse DAG of S1 (100 inputs, 20,000 hidden, 10 outputs,
     sigmoid, each non-input neuron has 10 random predecessors among the earlier
     neurons, batch 256, MSE, SGD): netsim's forward + backward + update against a
@@ -19,12 +21,12 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from _harness import Result, best_time, print_results
+from _harness import Result, best_time, measure, print_results
 from scipy.special import expit
 
 import netsim as ns
 from netsim.learn.backprop import get_plan
-from netsim.learn.losses import get_loss
+from netsim.learn.losses import apply_reduction, get_loss
 from netsim.learn.optimizers import SGD
 
 # --- T1: MLP ---------------------------------------------------------------------------
@@ -73,14 +75,15 @@ def numpy_epoch(params, x, d, lr, batch, rng):
     return total / n
 
 
-def torch_epoch_factory(params, x, d, lr, batch):
+def torch_epoch_factory(params, x, d, lr, batch, dtype="float64"):
     try:
         import torch
     except ImportError:
         return None
-    torch.set_default_dtype(torch.float64)
-    tw = [torch.tensor(p, requires_grad=True) for p in params]
-    tx, td = torch.tensor(x), torch.tensor(d)
+    torch.set_num_threads(1)  # as BLAS on the other side (benchmarks/_harness.py)
+    tdt = torch.float32 if dtype == "float32" else torch.float64
+    tw = [torch.tensor(p, dtype=tdt, requires_grad=True) for p in params]
+    tx, td = torch.tensor(x, dtype=tdt), torch.tensor(d, dtype=tdt)
     gen = torch.Generator().manual_seed(0)
 
     def epoch():
@@ -103,55 +106,69 @@ def torch_epoch_factory(params, x, d, lr, batch):
 
 
 def bench_t1(quick: bool) -> list[Result]:
+    """T1 in float64 and float32: ``ns.train`` end to end against a hand-written numpy
+    epoch and PyTorch at the same precision, interleaved (medians, min-max); and
+    ``ns.gradient`` against its own forward + loss + backward passes."""
     n = 1024 if quick else 8192
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(n, 784))
-    labels = rng.integers(0, 10, size=n)
-    d = np.eye(10)[labels]
+    x64 = rng.normal(size=(n, 784))
+    d64 = np.eye(10)[rng.integers(0, 10, size=n)]
     net = ns.mlp([784, 128, 64, 10], activation="sigmoid", output_activation="softmax",
-                 seed=0)
-    params = _mlp_arrays(net)
+                 seed=0, dtype="float32")  # the same starting numbers in both precisions
     lr, batch = 0.1, 64
+    repeat = 3 if quick else 7
+    results = []
+    for dt in ("float64", "float32"):
+        x, d = x64.astype(dt), d64.astype(dt)
+        params = [p.astype(dt) for p in _mlp_arrays(net)]
+        reference_rng = np.random.default_rng(0)
 
-    loop = []
+        def ours(x=x, d=d, dt=dt):
+            ns.train(net, x, d, loss="cross_entropy", optimizer="sgd", lr=lr, epochs=1,
+                     batch_size=batch, progress=False, seed=0, metrics=(), dtype=dt)
+
+        def numpy_ref(params=params, x=x, d=d, rng=reference_rng):
+            numpy_epoch(params, x, d, lr, batch, rng)
+
+        results.append(measure(
+            f"T1 ns.train(epochs=1) end to end, {dt}", ours, numpy_ref,
+            f"hand-written numpy epoch {dt}", target=0.97, higher_is_better=True,
+            repeat=repeat, number=1, note=f"{n} samples, checks and write-back included"))
+        epoch = torch_epoch_factory(params, x, d, lr, batch, dt)
+        if epoch is None:
+            results.append(Result(f"T1 end to end vs PyTorch {dt}", results[-1].ours, None,
+                                  "PyTorch (not installed)", target=1.2))
+        else:
+            import torch
+
+            results.append(measure(
+                f"T1 end to end vs PyTorch {dt}", ours, epoch, f"PyTorch CPU {dt}",
+                target=1.2, higher_is_better=True, repeat=repeat, number=1,
+                note=f"torch {torch.__version__}, {torch.get_num_threads()} threads"))
+    results.append(bench_gradient(net, x64[:batch], d64[:batch], repeat))
+    return results
+
+
+def bench_gradient(net, x, d, repeat: int) -> Result:
+    """``ns.gradient`` on one minibatch against the passes it runs (plan, forward, loss,
+    backward on the compiled arrays): the cost of the call itself."""
+    plan = get_plan(net)
+    prog = net.compile()
+    loss = get_loss("cross_entropy")
+    ctx = loss.prepare(prog)
+    out = plan.outputs
 
     def ours():
-        h = ns.train(net, x, d, loss="cross_entropy", optimizer="sgd", lr=lr, epochs=1,
-                     batch_size=batch, progress=False, seed=0, metrics=())  # as the reference
-        loop.append(n / h.samples_per_second)
+        ns.gradient(net, x, d, loss="cross_entropy")
 
-    reference_rng = np.random.default_rng(0)
-    repeat = 3 if quick else 5
-    ours()  # the first call compiles the network and builds the backprop plan
-    loop.clear()
-    # Interleave the two so that load from other processes hits both alike.
-    t_ours, t_ref = [], []
-    for _ in range(repeat):
-        t_ours.append(best_time(ours, repeat=1))
-        t_ref.append(best_time(lambda: numpy_epoch(params, x, d, lr, batch, reference_rng),
-                               repeat=1))
-    ours_t, ref_t, loop_t = min(t_ours), min(t_ref), min(loop)
-    results = [
-        Result(f"T1 MLP training loop ({n} samples)", loop_t, ref_t,
-               "hand-written numpy epoch", target=0.9,
-               note=f"{n / loop_t:,.0f} vs {n / ref_t:,.0f} samples/s"),
-        Result("T1 MLP ns.train(epochs=1) end to end", ours_t, ref_t,
-               "hand-written numpy epoch", target=0.9,
-               note="includes checks and writing 110k weights back"),
-    ]
-    epoch = torch_epoch_factory(_mlp_arrays(net), x, d, lr, batch)
-    if epoch is None:
-        results.append(Result("T1 MLP epoch vs PyTorch float64", ours_t, None,
-                              "PyTorch (not installed)", target=1.5))
-    else:
-        import torch
+    def passes():
+        state, xis = plan.forward(x, prog.weights, prog.bias)
+        _v, gy, gxi = apply_reduction("mean", len(x), *loss.evaluate(
+            ctx, state[out].T, xis[out].T, d))
+        plan.backward(state, xis, gy, gxi, prog.weights)
 
-        t_torch = best_time(epoch, repeat=repeat)
-        results.append(Result("T1 MLP training loop vs PyTorch float64", loop_t, t_torch,
-                              "PyTorch CPU float64", target=1.5,
-                              note=f"torch {torch.__version__}, "
-                                   f"{torch.get_num_threads()} threads"))
-    return results
+    return measure("ns.gradient (784-128-64-10, B=64)", ours, passes,
+                   "its forward + loss + backward", target=1.3, repeat=repeat)
 
 
 # --- T2: sparse DAG -------------------------------------------------------------------

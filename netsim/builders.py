@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .checks import keywords
+from .checks import check_dtype, keywords
 from .errors import ParameterError, SizeLimitError
 from .functions import ACTIVATIONS
 from .initializers import initialize
@@ -74,6 +74,7 @@ def mlp(
     init: str = "uniform",
     seed: int | np.random.Generator | None = None,
     name: str | None = None,
+    dtype: Any = "float64",
 ) -> Network:
     """A fully connected feed-forward network (multilayer perceptron).
 
@@ -93,6 +94,10 @@ def mlp(
         Seed of the initialiser.
     name : str, optional
         The network's name; defaults to the sizes, e.g. ``"mlp 2-4-3-2"``.
+    dtype : {"float64", "float32"} or numpy dtype
+        ``"float32"``: the initial weights are rounded to float32 numbers (stored as
+        the float64 values equal to them), so a float32 program or
+        ``ns.train(..., dtype="float32")`` starts from exactly the network's values.
 
     Examples
     --------
@@ -104,6 +109,7 @@ def mlp(
     [2, 4, 3, 2]
     """
     values = parse_sizes(sizes)
+    dt = check_dtype(dtype)
     out_act = activation if output_activation is None else output_activation
     # check the functions once, so an error names the argument, not a neuron
     resolve_function(activation, ACTIVATIONS, "mlp: activation")
@@ -124,4 +130,6 @@ def mlp(
         for src in before
     )
     initialize(net, init, seed=seed)
+    if dt != np.float64:
+        net.set_weights(net.get_weights().astype(dt).astype(np.float64))
     return net

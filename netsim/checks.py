@@ -15,6 +15,8 @@
 - :func:`integer_text` — an integer written in a text (a ``--targets 2``, a neuron id
   ``7`` in ``--clamp 7=1``), safely: ASCII digits only (``int("²")`` fails), and not
   beyond Python's limit on converting long digit strings (4,300 digits).
+- :func:`check_dtype` — a floating-point precision: ``"float64"`` or ``"float32"`` (or
+  the numpy dtypes); the error names the parameter, the allowed values and what was given.
 - :func:`check_type` — a result object (a ``Run``, a ``Recall``, a ``History``, a
   mapping of options) is of the kind a function draws or reads; the error names it.
 """
@@ -32,7 +34,7 @@ from typing import Any, TypeVar, cast, overload
 from .errors import ParameterError, did_you_mean
 from .limits import describe
 
-__all__ = ["BOOLEAN", "Interval", "Kind", "Options", "as_floats", "check_network",
+__all__ = ["BOOLEAN", "Interval", "Kind", "Options", "as_floats", "check_dtype", "check_network",
            "check_parameter", "check_path", "check_seed", "check_type", "constraints_of",
            "describe_allowed", "integer_text", "keywords"]
 
@@ -529,3 +531,36 @@ def as_floats(value: Any, name: str, dtype: Any = None) -> Any:
     except (TypeError, ValueError, OverflowError):
         raise ParameterError(f"{name} must be numbers in a regular array (rows of one "
                              f"length), got {describe(value)}") from None
+
+
+_DTYPES = {"float64": "float64", "float32": "float32", "f8": "float64", "f4": "float32",
+           "double": "float64", "single": "float32"}
+
+
+def check_dtype(dtype: Any, name: str = "dtype") -> Any:
+    """``dtype`` as a numpy dtype, float64 or float32, or a clear error naming ``name``.
+
+    Accepts the names ``"float64"``/``"float32"`` and ``numpy.float64``/``numpy.float32``
+    (the types or their dtypes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from netsim.checks import check_dtype
+    >>> check_dtype("float32"), check_dtype(np.float64)
+    (dtype('float32'), dtype('float64'))
+    """
+    import numpy as np
+
+    if isinstance(dtype, str):
+        key = _DTYPES.get(dtype.strip().lower())
+        if key is not None:
+            return np.dtype(key)
+    elif dtype is np.float64 or dtype is np.float32 or (
+        isinstance(dtype, np.dtype) and dtype.str in ("<f8", "<f4")
+    ):
+        return np.dtype(dtype)
+    raise ParameterError(
+        f"{name} must be 'float64' or 'float32' (or numpy.float64 / numpy.float32), "
+        f"got {describe(dtype)}"
+    )

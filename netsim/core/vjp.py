@@ -227,7 +227,7 @@ class DiffStage:
             act = ActBlock(aseg.rows, aseg.activation, aseg.params, aseg.groups, rel,
                            bool(out_degree[neurons].any()))
             if not aseg.activation.group:
-                act.columns = {k: column(np.asarray(v, dtype=np.float64))
+                act.columns = {k: column(np.asarray(v, dtype=prog.weights.dtype))
                                for k, v in aseg.params.items()}
             self.acts.append(act)
         self.has_linear = bool(stage.linear)

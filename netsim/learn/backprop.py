@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import check_network, keywords
+from ..checks import check_dtype, check_network, keywords
 from ..columns import by_name
 from ..compile import Program, as_index
 from ..core import DiffStage, layer_stages, reaches_outputs
@@ -65,7 +65,8 @@ class Plan:
         self.inputs = as_index(np.asarray(prog.inputs, dtype=np.int64))
         self.outputs = np.asarray(prog.outputs, dtype=np.int64)
         self._work: dict[int, dict[str, Array]] = {}
-        self.initial = np.asarray(prog.initial, dtype=np.float64)[:, None]
+        self.dtype = prog.weights.dtype  # every work array's (float32 stays float32)
+        self.initial = np.asarray(prog.initial, dtype=self.dtype)[:, None]
         fixed = ~prog.has_input
         fixed[prog.inputs] = False
         self.fixed = as_index(np.flatnonzero(fixed)) if fixed.any() else None
@@ -117,13 +118,13 @@ class Plan:
         """Reusable ``(N, B)`` work arrays (fresh allocations fault pages every step)."""
         buf = self._work.get(batch)
         if buf is None:
-            n = self.prog.n_neurons
+            n, dt = self.prog.n_neurons, self.dtype
             buf = {
-                "state": np.empty((n, batch)),
-                "xis": np.zeros((n, batch)),
-                "gys": np.empty((n, batch)),
-                "gw": np.zeros(self.prog.n_connections),
-                "gb": np.zeros(n),
+                "state": np.empty((n, batch), dtype=dt),
+                "xis": np.zeros((n, batch), dtype=dt),
+                "gys": np.empty((n, batch), dtype=dt),
+                "gw": np.zeros(self.prog.n_connections, dtype=dt),
+                "gb": np.zeros(n, dtype=dt),
             }
             self._work = {batch: buf}  # keep one batch size (the last one used)
         return buf
@@ -144,7 +145,7 @@ class Plan:
             buf = self._buffers(batch)
             state, xis = buf["state"], buf["xis"]
         else:
-            state = np.empty((prog.n_neurons, batch), dtype=np.float64)
+            state = np.empty((prog.n_neurons, batch), dtype=self.dtype)
             xis = np.zeros_like(state)
         direct = reuse and self.direct_inputs
         if not reuse:
@@ -206,23 +207,24 @@ class Plan:
 PLAN_KEY = ("learn-plan", "<f8")
 
 
-def get_plan(net: Any) -> Plan:
-    """The backprop plan of ``net``'s float64 program (cached until a change).
+def get_plan(net: Any, dtype: Any = np.float64) -> Plan:
+    """The backprop plan of ``net``'s program in ``dtype`` (cached until a change).
 
     The plan depends on the structure only; read weights and biases from
-    ``net.compile()`` (after training, :func:`netsim.learn.train.write_back` keeps the
-    plan and installs the program with the trained values).
+    ``net.compile(dtype)`` (after training, :func:`netsim.learn.train.write_back`
+    patches the values in place and the plan stays).
     """
-    return net.cached(PLAN_KEY, lambda: Plan(net.compile()))
+    dt = np.dtype(dtype)
+    return net.cached((PLAN_KEY[0], dt.str), lambda: Plan(net.compile(dt)))
 
 
-def training_plan(net: Any, what: str) -> Plan:
+def training_plan(net: Any, what: str, dtype: Any = np.float64) -> Plan:
     """:func:`get_plan`, with a recurrent network's error said in terms of training.
 
     ``what`` names the caller (``"training"``, ``"the gradient"``).
     """
     try:
-        return get_plan(net)
+        return get_plan(net, dtype)
     except CycleError as exc:
         cycle = list(exc.cycle)
         loop = " -> ".join(map(repr, [*cycle, cycle[0]])) if cycle else "a cycle"
@@ -298,7 +300,8 @@ class Gradient:
     Attributes
     ----------
     vector : ndarray
-        The gradient in configuration order (see :meth:`Network.get_weights`).
+        The gradient in configuration order (see :meth:`Network.get_weights`), in
+        the precision it was computed in (``dtype=``).
     loss : float
         The loss E on the batch (mean over samples).
     weights, bias : ndarray
@@ -314,7 +317,8 @@ class Gradient:
         self.weights = gw
         self.bias = gb
         self.loss = float(loss)
-        self.vector = prog.configuration_vector(gw, gb)
+        # in the passes' precision (float64 holds float32 values exactly)
+        self.vector = prog.configuration_vector(gw, gb).astype(gw.dtype, copy=False)
 
     @property
     def _keys(self) -> list[Any]:
@@ -366,7 +370,7 @@ class Gradient:
 @keywords
 def gradient(
     net: Any, X: Any, D: Any, loss: Any = "mse", *, reduction: str = "mean",
-    bptt_window: int | None = None,
+    bptt_window: int | None = None, dtype: Any = "float64",
 ) -> Gradient:
     """∂E/∂w for every weight and bias, by backpropagation (through time).
 
@@ -389,6 +393,8 @@ def gradient(
     bptt_window : int, optional
         Sequences only: truncated backpropagation through time (windows of this
         many steps, aligned with the end).
+    dtype : {"float64", "float32"} or numpy dtype
+        The precision of the passes; the gradient's arrays are in this type.
 
     Returns
     -------
@@ -421,10 +427,12 @@ def gradient(
     check_network(net, "gradient")
     reduction = check_reduction(reduction)
     window = check_window(bptt_window)
+    dt = check_dtype(dtype)
     if is_sequence(X):
-        splan = sequence_plan(net)
-        prog = net.compile()
+        splan = sequence_plan(net, dt)
+        prog = net.compile(dt)
         xs, ds = check_sequences(prog, X, D)
+        xs, ds = xs.astype(dt, copy=False), ds.astype(dt, copy=False)
         loss_fn = get_loss(loss)
         tape = splan.forward(xs, prog.weights, prog.bias)
         value, grads = sequence_loss(loss_fn, loss_fn.prepare(prog), tape, ds, reduction)
@@ -432,9 +440,10 @@ def gradient(
         return Gradient(prog, net.configuration, gw, gb, value)
     if window is not None:
         raise ParameterError("bptt_window is for sequence data: inputs of shape (B, T, k)")
-    plan = training_plan(net, "the gradient")
-    prog = net.compile()
+    plan = training_plan(net, "the gradient", dt)
+    prog = net.compile(dt)
     x, d = check_data(prog, X, D)
+    x, d = x.astype(dt, copy=False), d.astype(dt, copy=False)
     loss_fn = get_loss(loss)
     ctx = loss_fn.prepare(prog)
     state, xis = plan.forward(x, prog.weights, prog.bias)

@@ -225,9 +225,11 @@ def scored(tape: Tape, d: Array) -> tuple[Array, Array]:
 SEQUENCE_PLAN_KEY = ("learn-sequence-plan", "<f8")
 
 
-def sequence_plan(net: Any) -> SequencePlan:
-    """The BPTT plan of ``net``'s program (cached until a change of structure)."""
-    return net.cached(SEQUENCE_PLAN_KEY, lambda: SequencePlan(net.compile()))
+def sequence_plan(net: Any, dtype: Any = np.float64) -> SequencePlan:
+    """The BPTT plan of ``net``'s program in ``dtype`` (cached until a change of
+    structure)."""
+    dt = np.dtype(dtype)
+    return net.cached((SEQUENCE_PLAN_KEY[0], dt.str), lambda: SequencePlan(net.compile(dt)))
 
 
 def is_sequence(x: Any) -> bool:

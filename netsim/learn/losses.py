@@ -138,7 +138,7 @@ class BinaryCrossEntropy(Loss):
         if np.any((d < 0) | (d > 1)):
             raise ParameterError("binary_cross_entropy needs targets in [0, 1]")
         batch = y.shape[0]
-        lam = ctx.steepness
+        lam = ctx.steepness.astype(y.dtype, copy=False)  # float32 stays float32
         fused = ~np.isnan(lam)
         total = 0.0
         grad_y = grad_xi = None
