@@ -3,18 +3,19 @@
 S1 sparse DAG forward (vs a scipy CSR level-by-level program, and neat-python's
 FeedForwardNetwork per sample), S2 MLP forward (vs numpy), S3 recurrent parallel
 (vs a bare scipy CSR loop), S4 Hopfield sequential recall (vs the parallel rule and
-a per-neuron numpy loop), S5 compile (vs building the networkx graph; bytes per
-connection). ``main(quick=True)`` shrinks every workload for a smoke run.
+a per-neuron numpy loop), S5 compile (vs scipy building the CSR matrix from the same
+arrays; bytes per connection), X1 the XOR network's ``net.run`` on one input (vs the
+bare numpy evaluation: the per-call overhead). ``main(quick=True)`` shrinks every
+workload for a smoke run.
 """
 
 from __future__ import annotations
 
 import time
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from _harness import Result, best_time, print_results
+from _harness import Result, best_time, measure, print_results
 from scipy.special import expit
 
 import netsim as ns
@@ -100,11 +101,11 @@ def s1(quick: bool) -> list[Result]:
 
     ours = lambda: net.predict(x)  # noqa: E731
     np.testing.assert_allclose(ours(), reference(), rtol=1e-9, atol=1e-12)
-    t_ours = best_time(ours, 7)
-    t_ref = best_time(reference, 7)
-    results = [Result(f"S1 sparse DAG {n_hidden} hidden, batch {batch}", t_ours, t_ref,
-                      "scipy CSR level-by-level", 0.5,
-                      note=f"{len(level_plans)} levels, {len(rows)} connections")]
+    first = measure(f"S1 sparse DAG {n_hidden} hidden, batch {batch}", ours, reference,
+                    "scipy CSR level-by-level", 0.5, higher_is_better=True,
+                    note=f"{len(level_plans)} levels, {len(rows)} connections")
+    t_ours = first.ours
+    results = [first]
     try:
         import neat.activations
         import neat.aggregations
@@ -157,9 +158,8 @@ def s2(quick: bool) -> list[Result]:
 
     ours = lambda: net.predict(x)  # noqa: E731
     np.testing.assert_allclose(ours(), reference(), rtol=1e-9)
-    reps = 10 if quick else 20
-    return [Result("S2 MLP 784-128-64-10, batch 1024", best_time(ours, reps),
-                   best_time(reference, reps), "numpy forward", 0.9)]
+    return [measure("S2 MLP 784-128-64-10, batch 1024", ours, reference, "numpy forward",
+                    0.9, higher_is_better=True)]
 
 
 # --- S3 recurrent parallel -------------------------------------------------------------
@@ -205,9 +205,9 @@ def s3(quick: bool) -> tuple[list[Result], tuple]:
 
         ours = lambda x=x: ns.run(net, x, rule="parallel", steps=n_steps).state  # noqa: E731
         np.testing.assert_array_equal(ours(), reference())
-        results.append(Result(f"S3 recurrent sign {n} n/{m} c, {n_steps} steps, B={batch}",
-                              best_time(ours, 3), best_time(reference, 3),
-                              "bare scipy CSR loop", 0.8))
+        results.append(measure(f"S3 recurrent sign {n} n/{m} c, {n_steps} steps, B={batch}",
+                               ours, reference, "bare scipy CSR loop", 0.8,
+                               higher_is_better=True, repeat=3))
     return results, (net, rows, cols, w, n, t_build)
 
 
@@ -268,15 +268,14 @@ def s4(quick: bool) -> list[Result]:
                 return s
 
     assert np.array_equal(csr_loop(), r_seq.state)
-    t_seq = best_time(seq, 7)
     return [
-        Result(f"S4 Hopfield {n}/{p} sequential vs parallel", t_seq, best_time(par, 7),
-               "netsim parallel rule", 3.0, higher_is_better=False,
-               note=f"sequential {r_seq.steps} steps, parallel {r_par.steps}"),
-        Result(f"S4 Hopfield {n}/{p} sequential vs loop", t_seq, best_time(loop, 3),
-               "per-neuron numpy loop (dense rows)", 10.0),
-        Result(f"S4 Hopfield {n}/{p} sequential vs CSR loop", t_seq, best_time(csr_loop, 3),
-               "per-neuron numpy loop (CSR rows)", 10.0),
+        measure(f"S4 Hopfield {n}/{p} sequential vs parallel", seq, par,
+                "netsim parallel rule", 3.0,
+                note=f"sequential {r_seq.steps} steps, parallel {r_par.steps}"),
+        measure(f"S4 Hopfield {n}/{p} sequential vs loop", seq, loop,
+                "per-neuron numpy loop (dense rows)", 10.0, higher_is_better=True, repeat=3),
+        measure(f"S4 Hopfield {n}/{p} sequential vs CSR loop", seq, csr_loop,
+                "per-neuron numpy loop (CSR rows)", 10.0, higher_is_better=True, repeat=3),
     ]
 
 
@@ -284,22 +283,16 @@ def s4(quick: bool) -> list[Result]:
 
 
 def s5(net, rows, cols, w, n, t_build_network) -> list[Result]:
-    def build_graph():
-        g = nx.DiGraph()
-        g.add_nodes_from(range(n), activation="sign")
-        g.add_edges_from(
-            (c, r, {"weight": x})
-            for c, r, x in zip(cols.tolist(), rows.tolist(), w.tolist(), strict=True)
-        )
-        return g
-
-    t_graph = best_time(build_graph, 1)
+    def build_csr():  # what compile produces, from the same arrays: incoming rows
+        return sp.csr_matrix((w, (rows, cols)), shape=(n, n))
 
     def compile_fresh():
         net._cache.clear()
         return ns.compile_network(net)
 
-    t_compile = best_time(compile_fresh, 2)
+    compiled = measure(f"S5 compile {len(rows)} connections", compile_fresh, build_csr,
+                       "scipy COO -> CSR from the arrays", 5.0, repeat=3,
+                       note=f"Network build {t_build_network:.2f}s")
     prog = ns.compile_network(net)
     per = prog.nbytes() / prog.n_connections
     ns.run(net, np.ones(n), rule="parallel", steps=1)  # builds the parallel plan
@@ -307,18 +300,41 @@ def s5(net, rows, cols, w, n, t_build_network) -> list[Result]:
     plan_bytes = sum(a.nbytes for st in plan.stages if st.sparse is not None
                      for a in (st.sparse.data, st.sparse.indices, st.sparse.indptr))
     return [
-        Result(f"S5 compile {prog.n_connections} connections", t_compile, t_graph,
-               "networkx graph build", 1.0, higher_is_better=False,
-               note=f"Network build {t_build_network:.2f}s"),
+        compiled,
         Result("S5 program bytes per connection", per, 32.0, "32 bytes", 1.0,
-               higher_is_better=False,
+               higher_is_better=False, unit="B",
                note=f"{prog.nbytes() / 1e6:.1f} MB; the parallel plan adds "
                     f"{plan_bytes / prog.n_connections:.1f} B/connection when first run"),
     ]
 
 
+# --- X1 small-network overhead ------------------------------------------------------------
+
+
+def x1(quick: bool) -> list[Result]:
+    """The textbook XOR network, one input: the whole call against bare numpy."""
+    net = ns.zoo.xor()
+    w1 = np.array([[2.0, 2.0], [-2.0, -2.0]])
+    b1 = np.array([-1.0, 3.0])
+    w2 = np.array([1.0, 1.0])
+    b2 = -2.0
+    x = np.array([1.0, 0.0])
+
+    def reference():
+        h = (w1 @ x + b1 >= 0).astype(np.float64)
+        return (w2 @ h + b2 >= 0).astype(np.float64)
+
+    assert net.run(x).output.tolist() == [float(reference())]
+    return [
+        measure("X1 XOR net.run([1, 0])", lambda: net.run(x), reference,
+                "bare numpy evaluation", 3.0, note="y sits exactly on its threshold"),
+        measure("X1 XOR net.predict([1, 0])", lambda: net.predict(x), reference,
+                "bare numpy evaluation", 3.0),
+    ]
+
+
 def main(quick: bool = False) -> None:
-    results = s1(quick) + s2(quick)
+    results = x1(quick) + s1(quick) + s2(quick)
     r3, (net, rows, cols, w, n, t_build) = s3(quick)
     results += r3 + s4(quick) + s5(net, rows, cols, w, n, t_build)
     print_results("engine (issue 3)" + (" [quick]" if quick else ""), results)

@@ -26,7 +26,7 @@ matplotlib.use("Agg")
 import netsim as ns
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
-DPI = 72
+DPI = 96  # sharp enough to project
 
 LETTERS = {  # 5 × 5
     "T": "#####..#....#....#....#..",

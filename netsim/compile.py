@@ -9,8 +9,12 @@ works on programs only.
 compile evaluates nothing and caches nothing for other modules: the stages, execution
 layouts and every other object derived from a program live in :mod:`netsim.core`.
 
-The program is cached on the network (:meth:`Network.cached`) and rebuilt after any
-change to the definition.
+The program is cached on the network (:meth:`Network.cached`). A change of structure
+or functions rebuilds it; a change of values through the network's methods
+(``set_weight``, ``set_weights``, training) patches its ``weights`` and ``bias`` arrays
+in place (:func:`netsim.core.patch_values`, which brings along everything the core
+derived from them), so the program's structure is immutable and its values are the
+network's current ones.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,10 +34,14 @@ from .functions import ACTIVATIONS, POTENTIALS, Activation, Potential
 from .functions.registry import numeric
 from .network import Network, NeuronId
 
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .bulk import BulkDefinition
+
 __all__ = [
     "Program",
     "as_index",
     "compile_network",
+    "find_cycle",
     "gather_ranges",
     "install_program",
 ]
@@ -71,7 +79,11 @@ _STRUCTURAL = ("activations", "potentials", "updated", "discrete", "in_degree",
 
 @dataclass(frozen=True, eq=False)
 class Program:
-    """The compiled, immutable form of a network.
+    """The compiled form of a network: immutable structure, current values.
+
+    Every array except ``weights`` and ``bias`` is fixed for the program's life. Those
+    two are patched in place when the network's values change through its methods
+    (see the module docstring); take a copy to keep the values of a moment.
 
     Attributes
     ----------
@@ -185,6 +197,23 @@ class Program:
                     for arr in inner.values() if isinstance(inner, dict) else ():
                         add(arr)
         return total
+
+    def connection_position(self, source: NeuronId, target: NeuronId) -> int:
+        """Position of the connection ``source → target`` in :attr:`weights`, or −1.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> prog = ns.mlp("2-1", seed=0).compile()
+        >>> prog.connection_position("x2", "y1"), prog.connection_position("y1", "x1")
+        (1, -1)
+        """
+        j, i = self.index.get(target), self.index.get(source)
+        if j is None or i is None:
+            return -1
+        lo, hi = int(self.indptr[j]), int(self.indptr[j + 1])
+        k = lo + int(np.searchsorted(self.sources[lo:hi], i))
+        return k if k < hi and self.sources[k] == i else -1
 
     # --- configuration ----------------------------------------------------------------
 
@@ -342,9 +371,7 @@ def install_program(net: Network, program: Program) -> None:
     network (as training does), so the next run does not compile again. The caller
     guarantees that ``program`` equals what :func:`compile_network` would build now.
     """
-    if program.n_neurons != net.graph.number_of_nodes() or (
-        program.n_connections != net.graph.number_of_edges()
-    ):
+    if program.n_neurons != len(net) or program.n_connections != net.n_connections:
         raise ParameterError("install_program: the program does not have the network's size")
     net.install(_program_key(program.dtype), program)
 
@@ -377,6 +404,8 @@ def compile_network(net: Network, dtype: Any = np.float64) -> Program:
 
 
 def _compile(net: Network, dt: np.dtype) -> Program:
+    if net.bulk is not None:
+        return _compile_bulk(net, net.bulk, dt)
     graph = net.graph
     neurons = tuple(graph.nodes)
     index = {n: k for k, n in enumerate(neurons)}
@@ -469,8 +498,100 @@ def _compile(net: Network, dt: np.dtype) -> Program:
     )
 
 
+def _compile_bulk(net: Network, bulk: BulkDefinition, dt: np.dtype) -> Program:
+    """:func:`_compile` from the arrays of a bulk network: vectorised, no graph."""
+    neurons = tuple(bulk.ids)
+    index = bulk.index
+    n = len(neurons)
+    bulk.current_weights()  # newer values held by a patched program, if any
+    indptr, sources = bulk.indptr, bulk.csr_sources
+    # a float64 program shares the weights: patching it in place patches the arrays
+    weights = bulk.csr_weights.astype(dt, copy=False)
+    counts = np.diff(indptr)
+
+    def functions(specs: list[tuple[str, dict[str, Any]]], codes: Array, registry: Any
+                  ) -> tuple[tuple[str, ...], Array, dict[str, dict[str, Array]]]:
+        names = tuple(dict.fromkeys(name for name, _p in specs))
+        code_to_id = np.array([names.index(name) for name, _p in specs], dtype=np.int16)
+        ids = code_to_id[codes]
+        params: dict[str, dict[str, Array]] = {}
+        for name in names:
+            entry = registry.get(name)
+            arrays = {p.name: np.full(n, p.default, dtype=dt) for p in entry.params}
+            for code, (spec_name, values) in enumerate(specs):
+                if spec_name != name or not values:
+                    continue
+                rows = codes == code
+                for key, value in values.items():
+                    arrays[key][rows] = numeric(value)
+            params[name] = arrays
+        return names, ids, params
+
+    act_names, act_ids, act_params = functions(bulk.activations, bulk.activation_codes,
+                                               ACTIVATIONS)
+    pot_names, pot_ids, pot_params = functions(bulk.potentials, bulk.potential_codes,
+                                               POTENTIALS)
+    has_bias = np.array([POTENTIALS.get(p).has_bias for p in pot_names], dtype=bool)[pot_ids]
+    bias = np.where(has_bias, bulk.bias, 0.0).astype(dt)
+    groups = np.full(n, -1, dtype=np.int32)
+    group_of: dict[Any, int] = {}
+    grouped = np.array([ACTIVATIONS.get(a).group for a in act_names], dtype=bool)[act_ids]
+    for j in np.flatnonzero(grouped).tolist():
+        key = (act_names[act_ids[j]], None if bulk.group is None else bulk.group[j])
+        groups[j] = group_of.setdefault(key, len(group_of))
+    user_layer = ({} if bulk.layer is None else
+                  {j: v for j, v in enumerate(bulk.layer) if v is not None})
+    # the bulk arrays are the outgoing connections already (grouped by source)
+    out_indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(bulk.sources, minlength=n), out=out_indptr[1:])
+    layer, cycle = _layers(neurons, indptr, sources, user_layer,
+                           out=(out_indptr, bulk.targets))
+    missing = [r for r in (*net.inputs, *net.outputs) if r not in index]
+    if missing:
+        raise NetworkError(f"input/output neuron {missing[0]!r} is not in the network")
+    return Program(
+        neurons=neurons,
+        index=index,
+        inputs=np.array([index[i] for i in net.inputs], dtype=np.int64),
+        outputs=np.array([index[o] for o in net.outputs], dtype=np.int64),
+        indptr=indptr,
+        sources=sources,
+        weights=weights,
+        bias=bias,
+        initial=bulk.initial.astype(dt),
+        has_input=counts > 0,
+        activation_names=act_names,
+        activation_ids=act_ids,
+        potential_names=pot_names,
+        potential_ids=pot_ids,
+        activation_params=act_params,
+        potential_params=pot_params,
+        groups=groups,
+        group_names=tuple(g for _a, g in group_of),
+        layer=layer,
+        cycle=cycle,
+        dtype=dt,
+        name=net.name,
+    )
+
+
+def find_cycle(neurons: tuple[NeuronId, ...], indptr: Array, sources: Array
+               ) -> list[NeuronId] | None:
+    """One cycle of the graph given as CSR arrays by target, or None when acyclic.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from netsim.compile import find_cycle
+    >>> sorted(find_cycle(("a", "b"), np.array([0, 1, 2]), np.array([1, 0])))
+    ['a', 'b']
+    """
+    return _layers(neurons, indptr, sources, {})[1]
+
+
 def _layers(
-    neurons: tuple[NeuronId, ...], indptr: Array, sources: Array, user_layer: dict[int, int]
+    neurons: tuple[NeuronId, ...], indptr: Array, sources: Array, user_layer: dict[int, int],
+    out: tuple[Array, Array] | None = None,
 ) -> tuple[Array | None, list[NeuronId] | None]:
     """Layer numbers (acyclic) or one cycle (recurrent), vectorised over the CSR arrays.
 
@@ -482,11 +603,14 @@ def _layers(
     """
     n = len(neurons)
     counts = np.diff(indptr)
-    targets = np.repeat(np.arange(n), counts)
-    out_order = np.argsort(sources, kind="stable")
-    out_targets = targets[out_order]
-    out_indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sources, minlength=n), out=out_indptr[1:])
+    if out is None:  # the outgoing connections, grouped by source
+        targets = np.repeat(np.arange(n), counts)
+        out_targets = targets[np.argsort(sources, kind="stable")]
+        del targets
+        out_indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(sources, minlength=n), out=out_indptr[1:])
+    else:
+        out_indptr, out_targets = out
     remaining = counts.copy()
     rounds = np.full(n, -1, dtype=np.int64)
     frontier = np.flatnonzero(remaining == 0)

@@ -52,7 +52,7 @@ def summarize(net: Network) -> dict[str, Any]:
         "inputs": list(net.inputs),
         "outputs": list(net.outputs),
         "hidden": len(net.hidden),
-        "connections": net.graph.number_of_edges(),
+        "connections": net.n_connections,
         "recurrent": cycle is not None,
         "cycle": cycle,
         "layers": layers,

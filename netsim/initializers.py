@@ -92,19 +92,16 @@ def initialize(
             f"initializer must be one of {', '.join(map(repr, INITIALIZERS))}, got {method!r}"
         )
     rng = _rng(seed)
-    graph = net.graph
-    keys = net.configuration()
-    fan_in_arr = np.empty(len(keys))
-    fan_out_arr = np.empty(len(keys))
-    bias_arr = np.zeros(len(keys), dtype=bool)
-    for k, key in enumerate(keys):
-        if isinstance(key, tuple):
-            fan_in_arr[k] = len(graph._pred[key[1]])
-            fan_out_arr[k] = len(graph._succ[key[0]])
-        else:
-            fan_in_arr[k] = len(graph._pred[key])
-            fan_out_arr[k] = 1.0
-            bias_arr[k] = True
+    # fan-in and fan-out per configuration entry, from the compiled arrays (no walk over
+    # the graph): a connection i → j has fan_in(j), fan_out(i); a bias b_j has fan_in(j), 1
+    prog = net.compile()
+    fan_in = prog.in_degree.astype(np.float64)
+    fan_out = np.bincount(prog.sources, minlength=prog.n_neurons).astype(np.float64)
+    targets = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
+    fan_in_arr = prog.configuration_vector(fan_in[targets], fan_in)
+    fan_out_arr = prog.configuration_vector(fan_out[prog.sources], np.ones(prog.n_neurons))
+    bias_arr = prog.configuration_vector(np.zeros(len(prog.sources)),
+                                         np.ones(prog.n_neurons)).astype(bool)
     vector = INITIALIZERS[method](fan_in_arr, fan_out_arr, bias_arr, rng)
     net.set_weights(vector)
     return vector

@@ -38,6 +38,32 @@ def _as_matrix(w: Any, what: str = "W") -> Array:
     return arr
 
 
+def _nonzero_entries(w: Any) -> tuple[Array, Array, Array, tuple[int, int]]:
+    """``(sources, targets, weights, shape)`` of the non-zero entries of ``W``, source-major
+    (column by column, rows ascending), from a dense array or a scipy sparse matrix."""
+    import scipy.sparse as sp
+
+    if not sp.issparse(w):
+        arr = _as_matrix(w)
+        sources, targets = np.nonzero(arr.T)
+        return sources, targets, arr.T[sources, targets], arr.shape
+    shape = w.shape
+    if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
+        raise ParameterError(f"W must be a square (N, N) matrix, got shape {shape}")
+    if w.dtype.kind not in "biuf":
+        raise ParameterError(f"W must hold real numbers, got dtype {w.dtype}")
+    csc = sp.csc_matrix(w, dtype=np.float64, copy=True)
+    csc.sum_duplicates()  # sorted rows, one entry per position
+    if not np.all(np.isfinite(csc.data)):
+        k = int(np.flatnonzero(~np.isfinite(csc.data))[0])
+        col = int(np.searchsorted(csc.indptr, k, side="right") - 1)
+        raise ParameterError(f"W[{int(csc.indices[k])}, {col}] is {csc.data[k]}, not a "
+                             "finite number")
+    csc.eliminate_zeros()
+    sources = np.repeat(np.arange(shape[0]), np.diff(csc.indptr))
+    return sources, csc.indices, csc.data, shape
+
+
 @keywords
 def from_matrix(
     w: Any,
@@ -54,12 +80,14 @@ def from_matrix(
 
     Every non-zero entry becomes a connection ``i → j`` (a zero entry is no
     connection; the diagonal gives self-loops). Note that networkx's adjacency
-    matrices are the transpose (row = source).
+    matrices are the transpose (row = source). The network is built from arrays
+    (:meth:`Network.from_arrays`): no Python work per connection.
 
     Parameters
     ----------
-    w : array_like, shape (N, N)
-        The weights; ``W[j, i]`` is the weight from neuron i into neuron j.
+    w : array_like or scipy.sparse matrix, shape (N, N)
+        The weights; ``W[j, i]`` is the weight from neuron i into neuron j. A sparse
+        matrix is read without densifying it (its explicit zeros are no connection).
     bias : float or array_like of shape (N,), optional
         The biases ``b_j`` (``−h_j``, the thresholds with their sign flipped).
     activation : str or mapping
@@ -82,10 +110,10 @@ def from_matrix(
     >>> net.weight_matrix().tolist()
     [[0.0, -1.0], [1.0, 0.0]]
     """
-    arr = _as_matrix(w)
-    n = arr.shape[0]
-    # every non-zero entry becomes a graph edge: size the network before building it
-    check_network_size(n, int(np.count_nonzero(arr)), f"from_matrix(W of shape {arr.shape})")
+    sources, targets, weights, shape = _nonzero_entries(w)
+    n = shape[0]
+    # every non-zero entry becomes a connection: size the network before building it
+    check_network_size(n, len(sources), f"from_matrix(W of shape {shape})")
     if bias is None:
         b = np.zeros(n)
     else:
@@ -104,17 +132,15 @@ def from_matrix(
     if len(set(names)) != n:
         dup = next(x for x in names if names.count(x) > 1)
         raise ParameterError(f"ids must be distinct, but {dup!r} appears twice")
-    net = Network(name=name)
-    for k, nid in enumerate(names):
-        net.add_neuron(nid, activation=activation, bias=float(b[k]), **params)
-    rows, cols = np.nonzero(arr.T)  # source-major: the connections of y1 first
-    net.connect_many(
-        (names[i], names[j], wt)
-        for i, j, wt in zip(rows.tolist(), cols.tolist(), arr.T[rows, cols].tolist(), strict=True)
+    if params:  # the activation parameters given as keywords join the spec
+        base = (dict(activation) if isinstance(activation, Mapping)
+                else {"name": getattr(activation, "name", activation)})
+        activation = {**base, **params}
+    # source-major (the connections of y1 first), built from the arrays (no graph)
+    return Network.from_arrays(
+        sources, targets, weights, neurons=names, activation=activation, bias=b,
+        inputs=inputs, outputs=outputs, name=name,
     )
-    net.set_inputs(inputs)
-    net.set_outputs(outputs)
-    return net
 
 
 def weight_matrix(net: Network, *, sparse: bool = False) -> Any:

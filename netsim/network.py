@@ -29,6 +29,7 @@ value, so their bias never matters and is not part of the configuration.
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,12 +54,21 @@ from .graph import NeuronGraph
 from .limits import MAX_LAYER, describe
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Unpack
+
     import graphviz
     import pandas
     import scipy.sparse
 
+    from .bulk import BulkDefinition
+    from .compile import Program
     from .describe import NetworkSummary
+    from .io.dot import DiagramOptions, LayoutOptions
     from .io.view import View
+    from .simulate import Run
+    from .simulate.engine import RunOptions
 
 __all__ = ["Network", "Neuron", "NeuronId", "check_neuron_id", "check_neuron_ids"]
 
@@ -166,6 +176,16 @@ def resolve_function(
         raise type(exc)(f"{where}: {exc}") from None
 
 
+_NONE = np.zeros(0, dtype=np.int64)  # no position
+
+
+class _StructureOnly(list):  # type: ignore[type-arg]
+    """A cached list that depends on the structure only: value changes keep it."""
+
+    def patch_values(self, *_args: Any) -> bool:
+        return True
+
+
 class Network:
     """A network of formal neurons on a directed graph.
 
@@ -197,12 +217,14 @@ class Network:
     """
 
     def __init__(self, name: str | None = None, *, description: str | None = None) -> None:
-        self.graph: NeuronGraph = NeuronGraph()
+        self._graph: NeuronGraph = NeuronGraph()
+        self._bulk: BulkDefinition | None = None  # the arrays, until the graph is built
         self.name = name
         self.description = description
         self._inputs: list[NeuronId] = []
         self._outputs: list[NeuronId] = []
         self._cache: dict[Hashable, tuple[NeuronGraph, int, Any]] = {}
+        self._edits = 0  # value changes patched into the cached programs
 
     @property
     def name(self) -> str | None:
@@ -214,7 +236,7 @@ class Network:
         if value is not None and not isinstance(value, str):
             raise ParameterError(f"name must be a string or None, got {value!r}")
         self._name = value
-        self.graph.version += 1  # the compiled program carries the name
+        self._bump()  # the compiled program carries the name
 
     @property
     def description(self) -> str | None:
@@ -226,6 +248,79 @@ class Network:
         if value is not None and not isinstance(value, str):
             raise ParameterError(f"description must be a string or None, got {value!r}")
         self._description = value
+
+    @property
+    def graph(self) -> NeuronGraph:
+        """The live ``networkx.DiGraph`` of the network (see the module docstring).
+
+        A network built from arrays (:meth:`from_arrays`, :func:`netsim.load`) builds
+        it on first use; from then on the graph is its definition.
+        """
+        if self._bulk is not None:
+            self._materialise()
+        return self._graph
+
+    @graph.setter
+    def graph(self, value: NeuronGraph) -> None:
+        self._graph = value
+        self._bulk = None
+
+    @property
+    def bulk(self) -> BulkDefinition | None:
+        """The arrays of a network built from arrays, until its graph is built (else None).
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.Network.from_arrays([0, 0], [1, 2], [0.5, -1.0])
+        >>> net.bulk.n_connections
+        2
+        >>> _ = net.graph  # the graph is built: it is the definition from now on
+        >>> net.bulk is None
+        True
+        """
+        return self._bulk
+
+    def _definition(self) -> tuple[Any, int]:
+        """What the caches depend on: the bulk arrays or the graph, and its version."""
+        bulk = self._bulk
+        if bulk is not None:
+            return bulk, bulk.version
+        return self._graph, self._graph.version
+
+    def _bump(self) -> None:
+        """Count a change made outside the graph (name, roles)."""
+        if self._bulk is not None:
+            self._bulk.version += 1
+        else:
+            self._graph.version += 1
+
+    def _materialise(self) -> None:
+        """Build the graph from the bulk arrays (caches stay: same definition)."""
+        bulk = self._bulk
+        assert bulk is not None
+        weights = bulk.current_weights()
+        graph = NeuronGraph()
+        graph.add_nodes_from((nid, bulk.node_attributes(k)) for k, nid in enumerate(bulk.ids))
+        succ, pred = graph._succ, graph._pred
+        factory = graph.edge_attr_dict_factory
+        ids = bulk.ids
+        setitem = dict.__setitem__
+        for u, v, w in zip(map(ids.__getitem__, bulk.sources.tolist()),
+                           map(ids.__getitem__, bulk.targets.tolist()), weights.tolist(),
+                           strict=True):
+            data = factory()
+            setitem(data, "weight", w)
+            succ[u][v] = data
+            pred[v][u] = data
+        clear_cache = getattr(nx, "_clear_cache", None)
+        if clear_cache is not None:
+            clear_cache(graph)
+        self._cache = {key: (graph, graph.version, value)
+                       for key, (owner, version, value) in self._cache.items()
+                       if owner is bulk and version == bulk.version}
+        self._graph = graph
+        self._bulk = None
 
     # --- neurons --------------------------------------------------------------------
 
@@ -334,6 +429,9 @@ class Network:
     def neuron(self, neuron_id: NeuronId) -> Neuron:
         """A read-only snapshot of a neuron's definition, defaults filled in."""
         neuron_id = self._require(neuron_id)
+        bulk = self._bulk
+        if bulk is not None:
+            return self._snapshot(neuron_id, bulk.node_attributes(bulk.index[neuron_id]))
         return self._snapshot(neuron_id, self.graph.nodes[neuron_id])
 
     def _snapshot(self, neuron_id: NeuronId, data: Mapping[str, Any]) -> Neuron:
@@ -405,8 +503,8 @@ class Network:
         """
         if type(neuron_id) is not str and type(neuron_id) is not int:
             neuron_id = check_neuron_id(neuron_id)
-        if neuron_id not in self.graph:
-            names = [str(n) for n in self.graph.nodes]
+        if neuron_id not in (self._graph if self._bulk is None else self._bulk.index):
+            names = [str(n) for n in self.neurons]
             raise NeuronNotFoundError(
                 f"network {self._display_name()} has no neuron {neuron_id!r}"
                 f"{did_you_mean(neuron_id, names) if len(names) < 10_000 else ''}"
@@ -493,9 +591,16 @@ class Network:
     def set_weight(self, source: NeuronId, target: NeuronId, weight: float) -> None:
         """Change the weight of an existing connection."""
         source, target = self._require_connection(source, target)
-        self.graph._succ[source][target]["weight"] = _finite(
-            weight, f"weight of {source!r} -> {target!r}"
-        )
+        value = _finite(weight, f"weight of {source!r} -> {target!r}")
+        # a value, not the structure: the graph's dict takes it without a version bump
+        # and the compiled programs are patched in place (no compile)
+        dict.__setitem__(self.graph._succ[source][target], "weight", value)
+        prog = self._cached_program()
+        if prog is None:
+            self._patch(None, None, None, None)
+        else:
+            pos = prog.connection_position(source, target)
+            self._patch(np.array([pos]), np.array([value]), _NONE, None)
 
     def has_connection(self, source: NeuronId, target: NeuronId) -> bool:
         try:
@@ -515,6 +620,12 @@ class Network:
     @property
     def connections(self) -> list[tuple[NeuronId, NeuronId, float]]:
         """Every connection as ``(source, target, weight)``, grouped by source."""
+        bulk = self._bulk
+        if bulk is not None:
+            ids = bulk.ids
+            return list(zip(map(ids.__getitem__, bulk.sources.tolist()),
+                            map(ids.__getitem__, bulk.targets.tolist()),
+                            bulk.current_weights().tolist(), strict=True))
         return [
             (u, v, float(d.get("weight", 1.0))) for u, v, d in self.graph.edges(data=True)
         ]
@@ -544,6 +655,8 @@ class Network:
     @property
     def neurons(self) -> list[NeuronId]:
         """All neuron ids in the neuron (state) order."""
+        if self._bulk is not None:
+            return list(self._bulk.ids)
         return list(self.graph.nodes)
 
     @property
@@ -560,17 +673,17 @@ class Network:
     def hidden(self) -> tuple[NeuronId, ...]:
         """Neurons that are neither inputs nor outputs, in neuron order."""
         roles = set(self._inputs) | set(self._outputs)
-        return tuple(n for n in self.graph.nodes if n not in roles)
+        return tuple(n for n in self if n not in roles)
 
     def set_inputs(self, neuron_ids: Iterable[NeuronId]) -> None:
         """Set the ordered input neurons (existing neurons, no repeats)."""
         self._inputs = self._role_list(neuron_ids, "inputs")
-        self.graph.version += 1
+        self._bump()
 
     def set_outputs(self, neuron_ids: Iterable[NeuronId]) -> None:
         """Set the ordered output neurons (existing neurons, no repeats)."""
         self._outputs = self._role_list(neuron_ids, "outputs")
-        self.graph.version += 1
+        self._bump()
 
     def _role_list(self, neuron_ids: Iterable[NeuronId], role: str) -> list[NeuronId]:
         if isinstance(neuron_ids, str | int) or not hasattr(neuron_ids, "__iter__"):
@@ -595,12 +708,16 @@ class Network:
     @property
     def is_recurrent(self) -> bool:
         """True when the graph has a cycle (self-loops included)."""
+        if self._bulk is not None:
+            return self._bulk_cycle() is not None
         return not nx.is_directed_acyclic_graph(self.graph)
 
     def find_cycle(self) -> list[NeuronId] | None:
         """The neurons of one cycle, in order, or ``None`` for an acyclic network."""
         # nx.find_cycle alone takes minutes on a large DAG (an MLP 784-128-64-10);
         # the linear acyclicity test answers the common case first.
+        if self._bulk is not None:
+            return self._bulk_cycle()
         if nx.is_directed_acyclic_graph(self.graph):
             return None
         try:
@@ -609,9 +726,17 @@ class Network:
             return None
         return [u for u, _v, *_ in edges]
 
+    def _bulk_cycle(self) -> list[NeuronId] | None:
+        """One cycle of a bulk network, found on its arrays (vectorised)."""
+        from .compile import find_cycle
+
+        bulk = self._bulk
+        assert bulk is not None
+        return find_cycle(tuple(bulk.ids), bulk.indptr, bulk.csr_sources)
+
     def require_acyclic(self, what: str) -> None:
         """Raise :class:`CycleError` naming one cycle if the network is recurrent."""
-        if nx.is_directed_acyclic_graph(self.graph):
+        if self._bulk is None and nx.is_directed_acyclic_graph(self.graph):
             return  # fast path: nx.find_cycle is very slow on large acyclic graphs
         cycle = self.find_cycle()
         if cycle is not None:
@@ -634,7 +759,9 @@ class Network:
         """
         self.require_acyclic("layers()")
         prog = self.compile()
-        return dict(zip(prog.neurons, prog.layer.tolist(), strict=True))
+        layer = prog.layer
+        assert layer is not None  # an acyclic network has its layers
+        return dict(zip(prog.neurons, layer.tolist(), strict=True))
 
     def layers(self) -> list[list[NeuronId]]:
         """The layers of an acyclic network, each in neuron order.
@@ -645,7 +772,7 @@ class Network:
         """
         numbers = self.layer_numbers()
         result: list[list[NeuronId]] = [[] for _ in range(max(numbers.values(), default=-1) + 1)]
-        for n in self.graph.nodes:
+        for n in self:
             result[numbers[n]].append(n)
         return result
 
@@ -657,15 +784,18 @@ class Network:
         A bias is keyed by its neuron id, a weight by ``(source, target)``. The order
         is compile's (:attr:`Program.bias_slots`, :attr:`Program.weight_slots`).
         """
+        return list(self.cached(("configuration",), self._configuration_keys))
+
+    def _configuration_keys(self) -> _StructureOnly:
         prog = self.compile()
         neurons = prog.neurons
-        keys: list[Any] = [None] * prog.n_config
+        keys = _StructureOnly([None] * prog.n_config)
         for j in np.flatnonzero(prog.bias_slots >= 0).tolist():
             keys[int(prog.bias_slots[j])] = neurons[j]
+        names = list(map(neurons.__getitem__, prog.sources.tolist()))
         targets = np.repeat(np.arange(prog.n_neurons), prog.in_degree).tolist()
-        for slot, i, j in zip(prog.weight_slots.tolist(), prog.sources.tolist(), targets,
-                              strict=True):
-            keys[slot] = (neurons[i], neurons[j])
+        for slot, i, j in zip(prog.weight_slots.tolist(), names, targets, strict=True):
+            keys[slot] = (i, neurons[j])
         return keys
 
     def get_weights(self) -> np.ndarray:
@@ -681,8 +811,6 @@ class Network:
             raise ParameterError(
                 f"set_weights expects a vector of numbers, got {type(vector).__name__}"
             ) from None
-        graph = self.graph
-        nodes, preds = graph._node, graph._pred
         prog = self.compile()  # the configuration order is compile's
         size = prog.n_config
         if vec.shape != (size,):
@@ -694,16 +822,25 @@ class Network:
             bad = int(np.flatnonzero(~np.isfinite(vec))[0])
             key = self.configuration()[bad]
             raise ParameterError(f"set_weights: value {bad} ({key!r}) is not finite")
-        values = vec.tolist()
+        weights, bias = prog.split_configuration(vec)
+        biased = np.flatnonzero(prog.bias_slots >= 0)
+        # biases (one per neuron) go into the node dicts now; the weights reach the
+        # edge dicts when the graph is next read (NeuronGraph.defer_weights): the
+        # programs, patched in place, hold them already
+        bulk = self._bulk
+        if bulk is not None:  # arrays: biases written now, weights taken from the program
+            bulk.bias[biased] = bias[biased]
+            self._patch(None, weights, biased, bias[biased])
+            bulk.deferred = prog
+            return
+        graph = self._graph
+        nodes = graph._node
+        setitem = dict.__setitem__  # values, not structure: no version bump
         neurons = prog.neurons
-        setitem = dict.__setitem__  # one version bump below instead of one per entry
-        for j in np.flatnonzero(prog.bias_slots >= 0).tolist():
-            setitem(nodes[neurons[j]], "bias", values[int(prog.bias_slots[j])])
-        targets = np.repeat(np.arange(prog.n_neurons), prog.in_degree).tolist()
-        for slot, i, j in zip(prog.weight_slots.tolist(), prog.sources.tolist(), targets,
-                              strict=True):
-            setitem(preds[neurons[j]][neurons[i]], "weight", values[slot])
-        graph.version += 1
+        for j, b in zip(biased.tolist(), bias[biased].tolist(), strict=True):
+            setitem(nodes[neurons[j]], "bias", b)
+        self._patch(None, weights, biased, bias[biased])
+        graph.defer_weights(prog)
 
     def layer_weights(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The weights and biases layer by layer, as scikit-learn and Keras hold them.
@@ -818,6 +955,75 @@ class Network:
         net.set_outputs(graph.graph.get("outputs", ()) if outputs is None else outputs)
         return net
 
+    @classmethod
+    def from_arrays(
+        cls,
+        sources: Any,
+        targets: Any,
+        weights: Any = None,
+        *,
+        neurons: Sequence[NeuronId] | int | None = None,
+        activation: Any = "identity",
+        potential: Any = "weighted_sum",
+        bias: Any = 0.0,
+        initial: Any = 0.0,
+        layer: Sequence[int | None] | None = None,
+        label: Sequence[str | None] | None = None,
+        group: Sequence[NeuronId | None] | None = None,
+        inputs: Iterable[NeuronId] = (),
+        outputs: Iterable[NeuronId] = (),
+        name: str | None = None,
+        description: str | None = None,
+    ) -> Network:
+        """A network from arrays, without a Python walk over its connections.
+
+        The network keeps the arrays (see :mod:`netsim.bulk`): it compiles, runs,
+        trains and saves from them, and builds its networkx graph only when
+        :attr:`graph` is first read. Use it for large networks (millions of
+        connections); the result equals the same network built neuron by neuron.
+
+        Parameters
+        ----------
+        sources, targets : array_like of int, shape (M,)
+            Connection ``k`` goes from neuron ``sources[k]`` to ``targets[k]``
+            (positions in ``neurons``). A repeated pair is an error.
+        weights : array_like of float, shape (M,) or a number, optional
+            The weights (default 1).
+        neurons : sequence of ids or int, optional
+            The neuron ids in neuron order, or their number (ids ``0 … N−1``; the
+            default is one more than the largest position used).
+        activation, potential : spec or sequence of specs
+            One function for every neuron (a name or ``{"name": ..., **params}``), or
+            one per neuron.
+        bias, initial : float or array_like of shape (N,)
+        layer, label, group : sequence, optional
+            Per neuron (``None`` entries allowed), as in :meth:`add_neuron`.
+        inputs, outputs : sequence of ids
+        name, description : str, optional
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.Network.from_arrays([0, 1], [2, 2], [1.0, 1.0], neurons=["a", "b", "y"],
+        ...                              activation=["identity", "identity", "step"],
+        ...                              bias=[0, 0, -1.5], inputs=["a", "b"], outputs=["y"])
+        >>> net.predict([[1, 1], [1, 0]]).ravel().tolist()
+        [1.0, 0.0]
+        >>> net.connections
+        [('a', 'y', 1.0), ('b', 'y', 1.0)]
+        """
+        from .bulk import bulk_definition
+
+        net = cls(name=name, description=description)
+        net._bulk = bulk_definition(
+            sources, targets, weights, neurons=neurons, activation=activation,
+            potential=potential, bias=bias, initial=initial, layer=layer, label=label,
+            group=group,
+        )
+        net.set_inputs(inputs)
+        net.set_outputs(outputs)
+        return net
+
     def to_networkx(self) -> nx.DiGraph:
         """A plain ``networkx.DiGraph`` copy, with name, description and roles in ``G.graph``.
 
@@ -840,6 +1046,11 @@ class Network:
     def copy(self) -> Network:
         """An independent copy (same neurons, connections, roles and names)."""
         new = Network(self.name, description=self.description)
+        if self._bulk is not None:
+            new._bulk = self._bulk.copy()
+            new._inputs = list(self._inputs)
+            new._outputs = list(self._outputs)
+            return new
         new.graph.add_nodes_from(
             (n, {**d, "activation_params": dict(d.get("activation_params") or {}),
                  "potential_params": dict(d.get("potential_params") or {})})
@@ -854,10 +1065,8 @@ class Network:
         return self.copy()
 
     def _key(self) -> tuple[Any, ...]:
-        nodes = [
-            (n, self._snapshot(n, d)) for n, d in self.graph.nodes(data=True)
-        ]
-        edges = {(u, v): float(d.get("weight", 1.0)) for u, v, d in self.graph.edges(data=True)}
+        nodes = [(n, self.neuron(n)) for n in self]
+        edges = {(u, v): w for u, v, w in self.connections}
         return (self.name, self.description, nodes, edges, self._inputs, self._outputs)
 
     def __eq__(self, other: object) -> bool:
@@ -868,13 +1077,36 @@ class Network:
     __hash__ = None  # type: ignore[assignment]  # mutable
 
     def __len__(self) -> int:
+        if self._bulk is not None:
+            return self._bulk.n_neurons
         return self.graph.number_of_nodes()
 
     def __contains__(self, neuron_id: object) -> bool:
+        if self._bulk is not None:
+            try:
+                return neuron_id in self._bulk.index
+            except TypeError:  # unhashable: no neuron id
+                return False
         return neuron_id in self.graph
 
     def __iter__(self) -> Iterator[NeuronId]:
+        if self._bulk is not None:
+            return iter(list(self._bulk.ids))
         return iter(self.graph.nodes)
+
+    @property
+    def n_connections(self) -> int:
+        """The number of connections (without building the graph of a bulk network).
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> ns.mlp("2-3-1", seed=0).n_connections
+        9
+        """
+        if self._bulk is not None:
+            return self._bulk.n_connections
+        return self._graph.number_of_edges()
 
     def _display_name(self) -> str:
         return repr(self.name) if self.name else "(unnamed)"
@@ -885,7 +1117,7 @@ class Network:
         name = f" {self.name!r}" if self.name else ""
         return (
             f"<Network{name}: {len(self)} neurons ({n_in} input{'s' * (n_in != 1)}, "
-            f"{n_out} output{'s' * (n_out != 1)}), {self.graph.number_of_edges()} "
+            f"{n_out} output{'s' * (n_out != 1)}), {self.n_connections} "
             f"connections, {kind}>"
         )
 
@@ -893,18 +1125,57 @@ class Network:
 
     @property
     def version(self) -> int:
-        """Counts every change to the definition; caches compare against it."""
-        return self.graph.version
+        """Counts every change to the definition (structure and values)."""
+        return self._definition()[1] + self._edits
+
+    def _cached_program(self) -> Any:
+        """A compiled program cached for the current definition, or None."""
+        owner, current = self._definition()
+        for key, (g, version, value) in self._cache.items():
+            if isinstance(key, tuple) and key[:1] == ("program",) and g is owner and (
+                    version == current):
+                return value
+        return None
+
+    def _patch(self, weight_positions: Any, weights: Any, bias_neurons: Any,
+               bias: Any) -> None:
+        """A change of values only: patch the cached programs in place.
+
+        Positions are in the programs' CSR layout (``None``: all). Every other cached
+        object either has ``patch_values(prog, weight_positions, bias_neurons)`` (and
+        follows the change itself) or is dropped.
+        """
+        from .core import patch_values
+
+        self._edits += 1
+        owner, current = self._definition()
+        live = [(k, e) for k, e in self._cache.items() if e[0] is owner and e[1] == current]
+        self._cache = dict(live)
+        prog64 = None
+        for key, (_g, _v, value) in live:
+            if isinstance(key, tuple) and key[:1] == ("program",):
+                patch_values(value, weight_positions, weights, bias_neurons, bias)
+                if value.dtype == np.float64:
+                    prog64 = value
+        for key, (_g, _v, value) in live:
+            if isinstance(key, tuple) and key[:1] == ("program",):
+                continue
+            patch = getattr(value, "patch_values", None)
+            if patch is None or prog64 is None or patch(
+                prog64, weight_positions, bias_neurons
+            ) is False:
+                del self._cache[key]
 
     def cached(self, key: Hashable, build: Any) -> Any:
         """Return the object cached under ``key``, rebuilding it after any change."""
         hit = self._cache.get(key)
-        graph = self.graph
+        owner, current = self._definition()
         # the graph's identity too: a replaced ``net.graph`` may share the version number
-        if hit is not None and hit[0] is graph and hit[1] == graph.version:
+        if hit is not None and hit[0] is owner and hit[1] == current:
             return hit[2]
         value = build()
-        self._cache[key] = (graph, graph.version, value)
+        owner, current = self._definition()
+        self._cache[key] = (owner, current, value)
         return value
 
     def install(self, key: Hashable, value: Any) -> None:
@@ -925,42 +1196,72 @@ class Network:
         >>> net.cached("answer", lambda: 0)
         0
         """
-        self._cache[key] = (self.graph, self.graph.version, value)
+        self._cache[key] = (*self._definition(), value)
 
     # --- running and drawing: thin doors to the later layers ---------------------------
     # The definition layer does not depend on them; they are imported on use.
 
-    def compile(self, dtype: Any = np.float64) -> Any:
+    def compile(self, dtype: Any = np.float64) -> Program:
         """The compiled program (cached; see :mod:`netsim.compile`)."""
         from .compile import compile_network
 
         return compile_network(self, dtype=dtype)
 
-    def run(self, inputs: Any = None, **options: Any) -> Any:
+    @keywords
+    def run(
+        self,
+        inputs: Any = None,
+        *,
+        rule: str | None = None,
+        steps: int | None = None,
+        max_steps: int | None = None,
+        tol: float = 0.0,
+        order: str = "cyclic",
+        seed: int | None = None,
+        record: bool | str = False,
+        dtype: Any = np.float64,
+        initial_state: Any = None,
+        clamp: Mapping[Any, float] | None = None,
+        pin: Iterable[Any] | None = None,
+        monitors: Mapping[str, Callable[[np.ndarray], Any]] | None = None,
+        temperature: float | None = None,
+    ) -> Run:
         """Run the network on one input ``(k,)`` or a batch ``(B, k)``.
 
-        See :func:`netsim.simulate.run` for the options (``rule``, ``steps``,
-        ``max_steps``, ``tol``, ``order``, ``seed``, ``record``, ``initial_state``,
-        ``clamp``, ``pin``, ``monitors``, ``temperature``). A network without inputs
-        runs with no input argument.
+        The parameters are those of :func:`netsim.simulate.run` (``rule``, ``steps``,
+        ``max_steps``, ``tol``, ``order``, ``seed``, ``record``, ``dtype``,
+        ``initial_state``, ``clamp``, ``pin``, ``monitors``, ``temperature``), which
+        documents and checks them. A network without inputs runs with no input
+        argument.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> run = ns.zoo.xor().run([1, 0])
+        >>> run.output, run.steps, run.converged
+        (array([1.]), 2, True)
         """
         from .simulate import run
 
-        return run(self, inputs, **options)
+        return run(self, inputs, rule=rule, steps=steps, max_steps=max_steps, tol=tol,
+                   order=order, seed=seed, record=record, dtype=dtype,
+                   initial_state=initial_state, clamp=clamp, pin=pin, monitors=monitors,
+                   temperature=temperature)
 
     @overload
     def predict(self, inputs: Any, *, as_frame: Literal[False] = False,
-                **options: Any) -> np.ndarray: ...
+                **options: Unpack[RunOptions]) -> np.ndarray: ...
 
     @overload
-    def predict(self, inputs: Any, *, as_frame: Literal[True], **options: Any
+    def predict(self, inputs: Any, *, as_frame: Literal[True], **options: Unpack[RunOptions]
                 ) -> pandas.DataFrame: ...
 
     @overload
-    def predict(self, inputs: Any, *, as_frame: bool, **options: Any
+    def predict(self, inputs: Any, *, as_frame: bool, **options: Unpack[RunOptions]
                 ) -> np.ndarray | pandas.DataFrame: ...
 
-    def predict(self, inputs: Any, *, as_frame: bool = False, **options: Any) -> Any:
+    def predict(self, inputs: Any, *, as_frame: bool = False,
+                **options: Unpack[RunOptions]) -> Any:
         """The outputs only, for one input or a batch.
 
         ``inputs`` may be a pandas DataFrame (or Series, or ``{neuron: value}``):
@@ -969,7 +1270,8 @@ class Network:
         DataFrame whose columns are the output neurons (and whose index is the
         input DataFrame's); otherwise as an array ``(k_out,)`` or ``(B, k_out)``.
 
-        The network function is defined only where the network stops: when a run
+        ``options`` are those of :meth:`run`. The network function is defined only
+        where the network stops: when a run
         until stable (no ``steps`` given) does not converge on some input — a
         recurrent network that cycles or is still moving at ``max_steps`` — the outputs
         of its last state are returned with a :class:`~netsim.NetsimWarning` saying on
@@ -1005,34 +1307,92 @@ class Network:
 
         return NetworkSummary(summarize(self))
 
-    def view(self, run: Any, path: Any = None, **options: Any) -> View:
+    def view(self, run: Any, path: str | os.PathLike[str] | None = None, *,
+             sample: int | None = None, title: str | None = None, interval: float = 0.6,
+             **options: Unpack[LayoutOptions]) -> View:
         """The interactive page stepping through a recorded run (see :mod:`netsim.io.view`),
         or, given ``ns.attractors(net)``, the state graph with the basin table.
 
         Returns a ``View`` (shown inline in Jupyter); with ``path`` the page is also
-        written there. Options: ``sample``, ``title``, ``interval`` and the diagram's.
+        written there. ``sample`` picks the run of a batch, ``title`` heads the page,
+        ``interval`` is the seconds per step when playing (see
+        :func:`netsim.io.view.view_page`); ``options`` are the diagram's (see
+        :meth:`to_dot`).
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> net = ns.zoo.xor()
+        >>> net.view(net.run([1, 0], record=True), title="xor")
+        <View: ... bytes of HTML; .save(path) writes it>
         """
         from .io.view import View, analysis_page, view_page
 
         if hasattr(run, "attractors") and hasattr(run, "space"):  # ns.attractors(self)
-            page = View(analysis_page(run, **options))
+            if sample is not None:
+                raise ParameterError("sample picks a run of a batch; an attractor analysis "
+                                     "has none")
+            page = View(analysis_page(run, title=title, **options))
         else:
-            page = View(view_page(self, run, **options))
+            page = View(view_page(self, run, sample=sample, title=title, interval=interval,
+                                  **options))
         if path is not None:
             page.save(path)
         return page
 
-    def to_dot(self, **options: Any) -> graphviz.Digraph:
-        """The architecture diagram as a ``graphviz.Digraph`` (see :mod:`netsim.io.dot`)."""
+    @keywords
+    def to_dot(
+        self,
+        *,
+        direction: str = "LR",
+        weights: bool | None = None,
+        min_weight: float = 0.0,
+        clusters: bool = False,
+        legend: bool = True,
+        max_layer_width: int | str | None = "auto",
+        keep: int = 3,
+        max_nodes: int = 150,
+        max_edges: int = 500,
+        summary: bool | None = None,
+        state: Any = None,
+        sample: int | None = None,
+        state_range: Sequence[float] | None = None,
+        title: str | None = None,
+        layout: str = "auto",
+    ) -> graphviz.Digraph:
+        """The architecture diagram as a ``graphviz.Digraph``.
+
+        The parameters are those of :func:`netsim.io.dot.to_dot`, which documents and
+        checks them.
+
+        Examples
+        --------
+        >>> import netsim as ns
+        >>> print(ns.zoo.xor().to_dot(layout="circle").source.splitlines()[0])
+        digraph xor {
+        """
         from .io.dot import to_dot
 
-        return to_dot(self, **options)
+        return to_dot(self, direction=direction, weights=weights, min_weight=min_weight,
+                      clusters=clusters, legend=legend, max_layer_width=max_layer_width,
+                      keep=keep, max_nodes=max_nodes, max_edges=max_edges, summary=summary,
+                      state=state, sample=sample, state_range=state_range, title=title,
+                      layout=layout)
 
-    def render(self, path: Any, **options: Any) -> Any:
-        """Render the diagram to svg, png, pdf or dot (see :mod:`netsim.io.dot`)."""
+    def render(self, path: str | os.PathLike[str], *, format: str | None = None,
+               timeout: float = 60.0, **options: Unpack[DiagramOptions]) -> Path:
+        """Render the diagram to svg, png, pdf or dot (see :func:`netsim.io.dot.render`);
+        ``options`` are those of :meth:`to_dot`. Returns the path written.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile, netsim as ns
+        >>> ns.zoo.xor().render(pathlib.Path(tempfile.mkdtemp()) / "xor.dot").name
+        'xor.dot'
+        """
         from .io.dot import render
 
-        return render(self, path, **options)
+        return render(self, path, format=format, timeout=timeout, **options)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         from .io.dot import repr_mimebundle

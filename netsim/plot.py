@@ -116,7 +116,10 @@ def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -
         log = bool(positive) and max(positive) / min(positive) > 100
     if log and positive:
         ax.set_yscale("log")
-    if 0 <= history.best_epoch < len(history.loss):
+    last = len(history.loss) - 1
+    # the best epoch says something only when it is not simply the last one (training
+    # loss falling to the end) or when a validation loss chose it
+    if 0 <= history.best_epoch <= last and (history.val_loss or history.best_epoch < last):
         ax.axvline(history.best_epoch + 1, color="#888888", linestyle=":", linewidth=1,
                    label=f"best epoch ({history.best_epoch + 1})")
     _integer_steps(ax)
@@ -139,9 +142,50 @@ def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -
         more_h, more_l = right.get_legend_handles_labels()
         handles, labels = handles + more_h, labels + more_l
         ax.right_ax = right
-    ax.legend(handles, labels, fontsize="small", loc="best")
+    # matplotlib's loc="best" sees only the lines of one axes: choose among the corners
+    # with the lines of both (loss and metrics) in view
+    ax.legend(handles, labels, fontsize="small", loc=_free_corner(ax, len(labels)))
     ax.set_title(f"training: {history.epochs} epochs")
     return ax
+
+
+_CORNERS = {  # legend loc -> the left and bottom of its box in axes fractions
+    "upper right": (0.64, "top"), "upper left": (0.0, "top"), "lower left": (0.0, 0.0),
+    "lower right": (0.64, 0.0), "center right": (0.64, "mid"), "center left": (0.0, "mid"),
+}
+
+
+def _free_corner(ax: Any, entries: int) -> str:
+    """The legend corner that covers the fewest points of the lines of ``ax`` and of its
+    twin (``ax.right_ax``), in axes fractions."""
+    points = []
+    for axes in (ax, getattr(ax, "right_ax", None)):
+        if axes is None:
+            continue
+        (x0, x1), (y0, y1) = axes.get_xlim(), axes.get_ylim()
+        for line in axes.get_lines():
+            x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+            if x.shape != y.shape or x.size == 0:
+                continue
+            if axes.get_yscale() == "log":
+                y, y0, y1 = np.log10(np.maximum(y, 1e-300)), np.log10(y0), np.log10(y1)
+            points.append(np.column_stack(((x - x0) / (x1 - x0 or 1), (y - y0) / (y1 - y0 or 1))))
+    if not points:
+        return "best"
+    xy = np.vstack(points)
+    height = min(0.9, 0.06 + 0.075 * entries)
+    best, fewest = "upper right", None
+    for loc, (left, bottom) in _CORNERS.items():
+        if bottom == "top":
+            bottom = 1.0 - height
+        elif bottom == "mid":
+            bottom = 0.5 - height / 2
+        inside = ((xy[:, 0] >= left) & (xy[:, 0] <= left + 0.36)
+                  & (xy[:, 1] >= bottom) & (xy[:, 1] <= bottom + height))
+        count = int(np.count_nonzero(inside))
+        if fewest is None or count < fewest:
+            best, fewest = loc, count
+    return best
 
 
 def _names(values: Any, n: int, name: str, what: str) -> list[str] | None:

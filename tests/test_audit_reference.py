@@ -199,11 +199,12 @@ class Ref:
         return [depth[j] for j in range(self.n)]
 
     def run(self, x, rule, steps=None, max_steps=None, tol=0.0, order="cyclic", seed=None,
-            state=None, temperature=None):
+            state=None, temperature=None, rng=None):
         """``state``: a full starting state (else the initial state for ``x``);
         ``temperature``: Glauber updates of the sequential rule — after the sweep's
         order is drawn, each step draws u = rng.random() and the neuron takes its high
-        value iff u < σ((hi − lo)·ξ/T)."""
+        value iff u < σ((hi − lo)·ξ/T); ``rng``: the draws (default: the generator of
+        ``seed``)."""
         s = self.initial(x) if state is None else np.array(state, dtype=float)
         self.ties = 0  # threshold evaluations at exactly ξ = 0 (sequential)
         traj = [s.copy()]
@@ -235,7 +236,7 @@ class Ref:
         limit = steps if fixed else max_steps
         cycles = self.discrete and (rule == "parallel" or order == "cyclic") and not temperature
         seen = {s.tobytes(): 0}
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(seed) if rng is None else rng
         converged, period, transient, last = False, None, None, 0
         t = 0
         sweep_changed = False
@@ -675,6 +676,21 @@ def sweep_rows(trace, unit):
     return np.array(rows)
 
 
+def draw_start(draw, n, batch):
+    """A full starting state on the grid: ``(n,)``, or ``(batch, n)`` when batch > 0."""
+    shape = (batch, n) if batch else (n,)
+    return np.array(draw(st.lists(GRID, min_size=int(np.prod(shape)),
+                                  max_size=int(np.prod(shape))))).reshape(shape)
+
+
+def draw_hold(draw, n):
+    """Up to two clamped neurons (at grid values) and two pinned ones; the held set."""
+    clamp = {f"n{j}": v for j, v in draw(st.dictionaries(st.integers(0, n - 1), GRID,
+                                                         max_size=2)).items()}
+    pin = [f"n{j}" for j in draw(st.lists(st.integers(0, n - 1), unique=True, max_size=2))]
+    return clamp, pin, {int(k[1:]) for k in clamp} | {int(k[1:]) for k in pin}
+
+
 @settings(max_examples=80)
 @given(st.data())
 def test_initial_state_clamp_pin_match_reference(data):
@@ -691,16 +707,10 @@ def test_initial_state_clamp_pin_match_reference(data):
     if rule == "sequential" and order != "cyclic" and not discrete:
         order = "cyclic"
     batch = data.draw(st.sampled_from([0, 2]))
-    shape = (batch, n) if batch else (n,)
-    start = np.array(data.draw(st.lists(GRID, min_size=int(np.prod(shape)),
-                                        max_size=int(np.prod(shape))))).reshape(shape)
+    start = draw_start(data.draw, n, batch)
     with_x = data.draw(st.booleans())
     x = inputs_for(data.draw, desc, batch) if with_x else None
-    clamp = {f"n{j}": v for j, v in data.draw(st.dictionaries(st.integers(0, n - 1), GRID,
-                                                              max_size=2)).items()}
-    pin = [f"n{j}" for j in data.draw(st.lists(st.integers(0, n - 1), unique=True,
-                                               max_size=2))]
-    held = {int(k[1:]) for k in clamp} | {int(k[1:]) for k in pin}
+    clamp, pin, held = draw_hold(data.draw, n)
     record = data.draw(st.sampled_from(["step", "sweep"]))
     exact = discrete or acyclic
     steps = data.draw(st.sampled_from([None, 3, 7])) if exact else data.draw(st.integers(0, 6))
@@ -824,12 +834,13 @@ def test_temperature_probability_of_one_neuron(activation, low):
     assert set(np.unique(run.state).tolist()) <= {low, 1.0}
 
 
+@pytest.mark.parametrize("n", [16, 70])
 @pytest.mark.parametrize("order", ["cyclic", "random"])
-def test_lockstep_batch_equals_per_sample_runs(order):
+def test_lockstep_batch_equals_per_sample_runs(order, n):
     """A batch of at least 8 on a dense threshold network runs the whole batch in
-    lockstep; it gives exactly the per-sample runs (and the reference's)."""
+    lockstep (windows of steps whose potentials are one product, across the windows'
+    boundaries); it gives exactly the per-sample runs (and the reference's)."""
     rng = np.random.default_rng(3)
-    n = 16
     w = rng.integers(-3, 4, size=(n, n)) / 4
     w = w + w.T
     np.fill_diagonal(w, 0.0)
@@ -846,3 +857,117 @@ def test_lockstep_batch_equals_per_sample_runs(order):
     for b in range(len(x)):
         one = net.run(x[b], rule="sequential", order=order, seed=4)
         assert np.array_equal(one.state, batch.state[b]) and one.steps == batch.steps[b]
+
+
+class BatchDraws:
+    """The generator's draws in a batch Glauber run of ``steps`` steps, as seen by one
+    sample: the sweep orders first, then one uniform draw per sample each step
+    (``rng.random(B)``); ``sample(b)`` replays them for the reference's sample b."""
+
+    def __init__(self, seed, order, nu, batch, steps):
+        rng = np.random.default_rng(seed)
+        self.orders, self.u = [], []
+        for t in range(steps):
+            if t % nu == 0 and order == "random":
+                self.orders.append(rng.permutation(nu))
+            elif t % nu == 0 and order == "random-replacement":
+                self.orders.append(rng.integers(0, nu, size=nu))
+            self.u.append(rng.random(batch))
+
+    def sample(self, b):
+        orders, u = list(self.orders), [row[b] for row in self.u]
+
+        class Replay:
+            def permutation(self, _n):
+                return orders.pop(0)
+
+            def integers(self, _lo, _hi, size):
+                return orders.pop(0)
+
+            def random(self):
+                return u.pop(0)
+
+        return Replay()
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_temperature_with_start_hold_records_and_batches(data):
+    """Glauber updates from a full initial state with clamped and pinned neurons, in a
+    batch (one draw per sample and step), recorded per step or per sweep, against the
+    reference; the parallel and layered rules refuse a temperature."""
+    acyclic = data.draw(st.booleans())
+    desc = data.draw(networks(acyclic=acyclic, discrete=True, max_n=5))
+    ref = Ref(desc)
+    n = ref.n
+    net = build(desc)
+    temperature = data.draw(st.sampled_from([0.25, 1.0, 3.0]))
+    rule = data.draw(st.sampled_from(["sequential", "sequential", "parallel"]
+                                     + (["layered"] if acyclic else [])))
+    if rule != "sequential":
+        with pytest.raises(ns.ParameterError, match="temperature"):
+            net.run(None, initial_state=np.zeros(n), rule=rule, temperature=temperature)
+        return
+    if three_valued(ref):
+        return  # refused (tested above)
+    order = data.draw(st.sampled_from(["cyclic", "random", "random-replacement"]))
+    batch = data.draw(st.sampled_from([0, 1, 3, 9]))  # 9: beyond the lockstep threshold
+    start = draw_start(data.draw, n, batch)
+    clamp, pin, held = draw_hold(data.draw, n)
+    record = data.draw(st.sampled_from(["step", "sweep"]))
+    steps = data.draw(st.integers(0, 13))
+    seed = data.draw(st.integers(0, 2**16))
+    states = np.atleast_2d(start).copy()
+    for k, v in clamp.items():
+        states[:, int(k[1:])] = v
+    sub = ref.held(held)
+    nu = len(sub.updatable)
+    run = net.run(None, initial_state=start, clamp=clamp, pin=pin, rule="sequential",
+                  order=order, seed=seed, steps=steps, temperature=temperature, record=record)
+    draws = BatchDraws(seed, order, max(nu, 1), len(states), steps)
+    refs = [sub.run(None, "sequential", order=order, steps=steps, state=s,
+                    temperature=temperature, rng=draws.sample(b))
+            for b, s in enumerate(states)]
+    unit = nu if record == "sweep" and nu > 1 else 1
+    if unit > 1:
+        for r in refs:
+            r["trace"] = sweep_rows(r["trace"], unit)
+    trace = run.trace if batch else run.trace[:, None]
+    for b, r in enumerate(refs):
+        np.testing.assert_array_equal(trace[:, b], r["trace"])
+    for j in held:  # a held neuron never moves
+        assert np.all(trace[:, :, j] == states[:, j])
+
+
+@settings(max_examples=80)
+@given(st.data())
+def test_core_neuron_update_matches_reference(data):
+    """The core's single-neuron update (netsim.core.sequential.NeuronUpdate): one state
+    in place, and neuron j of a whole batch at once, give the reference's new values
+    (exact at ties, zero="keep" keeping the value, softmax groups together)."""
+    from netsim.core.sequential import NeuronUpdate
+
+    discrete = data.draw(st.booleans())
+    weights = TENTHS if discrete and data.draw(st.booleans()) else GRID
+    desc = data.draw(networks(acyclic=data.draw(st.booleans()), discrete=discrete, max_n=5,
+                              weights=weights))
+    ref = Ref(desc)
+    if not ref.updatable:
+        return
+    up = NeuronUpdate(build(desc).compile())
+    states = np.array(data.draw(st.lists(st.lists(GRID, min_size=ref.n, max_size=ref.n),
+                                         min_size=1, max_size=4)))
+    j = data.draw(st.sampled_from(ref.updatable))
+    g = ref.group(j)
+    expected = states.copy()
+    for s in expected:
+        s[g] = ref.evaluate(g, s.copy())
+    one = states.copy()
+    for b in range(len(one)):
+        changed = up.update(one[b], j)
+        assert changed == bool(np.any(one[b] != states[b]))
+    np.testing.assert_allclose(one, expected, rtol=1e-12, atol=1e-12)
+    batch = states.copy()
+    moved = up.update_batch(batch, j)
+    np.testing.assert_array_equal(batch, one)  # a batch gives the per-state values
+    np.testing.assert_array_equal(moved, np.any(batch != states, axis=1))

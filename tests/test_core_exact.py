@@ -133,6 +133,54 @@ def test_hebb_one_step_equals_the_exact_sum_of_the_stored_weights():
     np.testing.assert_array_equal(seq[:, 0], sign[:, 0].astype(float))
 
 
+@pytest.mark.parametrize("fractional", [False, True])
+@pytest.mark.parametrize("layout", ["parallel", "layered"])
+@pytest.mark.parametrize("seed", range(4))
+def test_bulk_integer_settling_equals_the_exact_sums(layout, seed, fractional):
+    """Rows whose weights are integers times a power of two (some rows of ±1, some of
+    k·2^−q, one row of fl(k/7) that is neither) from integer and fractional states: every
+    decision, ties by each tie rule included, is the sign of the exact sum."""
+    rng = np.random.default_rng(seed)
+    n, m = 12, 6
+    w = rng.integers(-3, 4, size=(m, n)).astype(float)
+    w[1] *= 2.0 ** -int(rng.integers(1, 40))  # a dyadic row: exact in int64 after scaling
+    w[2] = rng.integers(-3, 4, size=n) / 7  # not dyadic: decided one by one
+    w[3] *= 2.0 ** 30  # large integers: the float sum may round, the int64 sum does not
+    bias = rng.integers(-2, 3, size=m).astype(float)
+    bias[1] *= w[1][w[1] != 0][0] if (w[1] != 0).any() else 1.0
+    net = ns.Network()
+    for i in range(n):
+        net.add_neuron(f"x{i}")
+    zeros = ["keep", 1.0, -1.0, "keep", 0.0, "keep"]
+    for j in range(m):
+        net.add_neuron(f"y{j}", activation="sign", bias=float(bias[j]), zero=zeros[j])
+        for i in range(n):
+            if w[j, i]:
+                net.connect(f"x{i}", f"y{j}", float(w[j, i]))
+    net.set_inputs([f"x{i}" for i in range(n)])
+    states = rng.integers(-2, 3, size=(300, n)).astype(float)
+    if fractional:  # some samples with a fractional value: integrality checked per row
+        states[::7, 0] = 0.5
+    old = rng.choice([-1.0, 1.0], size=(300, m))
+    start = np.concatenate([states, old], axis=1)
+    if layout == "parallel":
+        got = net.run(initial_state=start, rule="parallel", steps=1).state[:, n:]
+    else:  # the layered evaluation: a kept tie keeps the neuron's initial value, 0
+        old[:] = 0.0
+        got = net.run(states, rule="layered").state[:, n:]
+    for b in range(len(states)):
+        for j in range(m):
+            total = Fraction(float(bias[j])) + sum(
+                Fraction(float(w[j, i])) * Fraction(float(states[b, i])) for i in range(n))
+            if total > 0:
+                want = 1.0
+            elif total < 0:
+                want = -1.0
+            else:
+                want = old[b, j] if zeros[j] == "keep" else zeros[j]
+            assert got[b, j] == want, (b, j, total)
+
+
 # --- ties kept by the neuron -------------------------------------------------------------
 
 

@@ -62,11 +62,11 @@ def test_render_trace_frames(xor_file, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("extra", "fragment"),
     [(["-o", "x.jpg"], "'.jpg' is not one of svg, png, pdf, dot"),
-     (["-o", "x.svg", "--direction", "up"], "argument --direction: must be LR or TB"),
+     (["-o", "x.svg", "--direction", "up"], "argument --direction: must be 'LR' or 'TB'"),
      (["-o", "x.dot", "--trace"], "--trace needs --input"),
      (["-o", "x.dot", "--input", "1"], "input"),
      (["-o", "x.dot", "--input", "one"], "invalid float value"),
-     (["-o", "x.dot", "--min-weight", "-1"], "min_weight"),
+     (["-o", "x.dot", "--min-weight", "-1"], "--min-weight: must be a finite number >= 0"),
      (["-o", "x.dot", "--max-layer-width", "2"], "max_layer_width"),
      ([], "-o/--output")],
 )

@@ -289,7 +289,7 @@ def test_state_overlay_fills_by_value_on_sequential_scale():
     assert n["y"]["fontcolor"] == "#ffffff"
     assert n["x2"]["fillcolor"] == scale.color(0.0) == "#ffffcc"
     assert "= 1" in n["y"]["label"] and "value: 1.0" in n["y"]["tooltip"]
-    assert "value (sequential)" in net.to_dot(state=run.state).source
+    assert "<td>value:</td>" in net.to_dot(state=run.state).source
 
 
 def test_state_overlay_batch_needs_sample():

@@ -288,7 +288,9 @@ def test_summary_is_json_ready():
 # --- errors -------------------------------------------------------------------------
 
 
-def test_size_limit_error_names_the_limit():
+def test_size_limit_error_names_the_limit(monkeypatch):
+    monkeypatch.setenv("NETSIM_MEMORY_LIMIT", str(2**30))  # the limit follows memory
+    assert statespace.parallel_limit() == MAX_PARALLEL
     net = ns.Network("big")
     n = MAX_PARALLEL + 1
     for k in range(n):

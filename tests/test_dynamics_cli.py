@@ -86,7 +86,8 @@ def test_continuous_network_and_missing_file(tmp_path, capsys):
     assert code == 2 and err.count("\n") == 1
 
 
-def test_size_limit_is_one_line(tmp_path, capsys):
+def test_size_limit_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NETSIM_MEMORY_LIMIT", str(2**30))  # the limit follows memory
     net = ns.Network("ring")
     for k in range(26):
         net.add_neuron(f"n{k}", activation="sign")

@@ -53,6 +53,24 @@ def test_cross_references_must_name_something():
     assert make_api.BROKEN == ["example: netsim.nothing"]
 
 
+def test_the_build_is_strict():
+    # a public name without a docstring, or a reference to nothing, fails the build
+    make_api = load_make_api()
+
+    def undocumented() -> None:
+        pass
+
+    with pytest.raises(SystemExit, match="undocumented has no docstring"):
+        make_api.entry(undocumented, "undocumented", 3)
+
+    def broken() -> None:
+        """See :func:`netsim.no_such_function`."""
+
+    make_api.BROKEN.clear()
+    make_api.entry(broken, "broken", 3)
+    assert make_api.BROKEN == ["broken: netsim.no_such_function"]
+
+
 def test_every_public_name_is_in_the_reference():
     text = (DOCS / "api.md").read_text(encoding="utf-8")
     for name in ns.__all__:

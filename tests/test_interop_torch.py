@@ -335,18 +335,25 @@ def test_missing_torch_names_the_extra(monkeypatch):
         ns.from_torch(None)
 
 
-def test_onnx_export_computes_the_same_function(tmp_path):
+@pytest.mark.parametrize("make", [
+    lambda: ns.mlp("4-8-3", activation="tanh", output_activation="softmax", seed=0),
+    shortcut_network,                      # a general module: distance, shortcuts, groups
+], ids=["mlp", "general"])
+def test_onnx_export_runs_in_onnxruntime_and_computes_the_same_function(tmp_path, make):
     onnx = pytest.importorskip("onnx")
-    net = ns.mlp("4-8-3", activation="tanh", output_activation="softmax", seed=0)
+    pytest.importorskip("onnxscript")      # torch's exporter needs it
+    ort = pytest.importorskip("onnxruntime")
+    net = make()
+    k = len(net.inputs)
     module = ns.to_torch(net)
     path = tmp_path / "net.onnx"
-    torch.onnx.export(module, (torch.zeros(1, 4, dtype=torch.float64),), str(path),
+    torch.onnx.export(module, (torch.zeros(1, k, dtype=torch.float64),), str(path),
                       input_names=["x"], output_names=["y"],
                       dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
     model = onnx.load(str(path))
     onnx.checker.check_model(model)
-    ort = pytest.importorskip("onnxruntime")
     session = ort.InferenceSession(str(path))
-    X = np.random.default_rng(0).normal(size=(5, 4))
+    X = np.random.default_rng(0).normal(size=(5, k))
     (got,) = session.run(None, {"x": X})
+    assert got.dtype == np.float64 and got.shape == (5, len(net.outputs))
     np.testing.assert_allclose(got, net.predict(X), rtol=0, atol=TOL)

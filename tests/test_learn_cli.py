@@ -94,7 +94,7 @@ def test_bad_targets_and_options(tmp_path, net_file, capsys):
     for extra, message in [
         (["--targets", "z"], "no column named 'z'"),
         (["--targets", "3"], "cannot take the last 3 of 3 columns"),
-        (["--batch-size", "0"], "positive integer or 'full'"),
+        (["--batch-size", "0"], "an integer >= 1 or 'full'"),
         (["--lr", "-1"], "must be a number > 0"),
         (["--loss", "cross_entropy"], "softmax"),
     ]:

@@ -136,7 +136,7 @@ def test_l1_and_l2_steps():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"l1": -1}, "l1 must be a number >= 0"),
+    ({"l1": -1}, "l1 must be a finite number >= 0"),
     ({"multiplicative_decay": 1.0}, r"multiplicative_decay must be a number in \[0, 1\)"),
     ({"decay_biases": 1}, "decay_biases must be True or False"),
 ])

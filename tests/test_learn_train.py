@@ -194,8 +194,11 @@ def test_program_after_training_matches_a_fresh_compile():
     np.testing.assert_array_equal(prog.weights, fresh.weights)
     np.testing.assert_array_equal(prog.bias, fresh.bias)
     np.testing.assert_allclose(net.predict(x), net.copy().predict(x), rtol=1e-12)
-    # the network still tracks changes: a later edit recompiles
+    # the network still tracks changes: a later value is patched in, a structural
+    # change recompiles
     net.set_weight("x1", "h1_1", 5.0)
+    assert net.compile() is prog and prog.weights[0] == 5.0
+    net.disconnect("x2", "h1_1")
     assert net.compile() is not prog and net.compile().weights[0] == 5.0
 
 

@@ -228,11 +228,13 @@ def test_compile_is_cached_until_a_change():
     net = xor()
     prog = net.compile()
     assert net.compile() is prog and ns.compile_network(net) is prog
-    net.set_weight("h1", "y", 2.0)
-    new = net.compile()
-    assert new is not prog and new.weights[new.indptr[4]] == 2.0
-    assert prog.weights[prog.indptr[4]] == 1.0  # an old program never changes
+    net.set_weight("h1", "y", 2.0)  # a value: the program is patched in place
+    assert net.compile() is prog and prog.weights[prog.indptr[4]] == 2.0
     assert core.stage(prog, [2, 3]) is core.stage(prog, [3, 2])
+    net.set_neuron("y", activation="sigmoid")  # a function: compiled again
+    new = net.compile()
+    assert new is not prog and new.activation_names != prog.activation_names
+    assert prog.weights[prog.indptr[4]] == 2.0  # an old program keeps its values
 
 
 def test_float32_program():

@@ -95,10 +95,28 @@ def test_empty_configuration():
 # --- change tracking: every edit invalidates the compiled program ---------------------
 
 
+# changes of values through the network's methods patch the compiled program in place
+VALUE_EDITS = {
+    "set_weight": lambda net: net.set_weight("a", "b", 0.0),
+    "set_weights": lambda net: net.set_weights(np.arange(7.0)),
+}
+
+
+@pytest.mark.parametrize("edit", list(VALUE_EDITS), ids=list(VALUE_EDITS))
+def test_value_edits_patch_the_compiled_program(edit):
+    net = small()
+    prog = net.compile()
+    version = net.version
+    VALUE_EDITS[edit](net)
+    assert net.version > version
+    assert net.compile() is prog  # patched, not rebuilt
+    fresh = net.copy().compile()  # compiled from the graph the values reached
+    np.testing.assert_array_equal(prog.weights, fresh.weights)
+    np.testing.assert_array_equal(prog.bias, fresh.bias)
+
+
 EDITS = {
     "set_neuron": lambda net: net.set_neuron("b", bias=2.0),
-    "set_weight": lambda net: net.set_weight("a", "b", 0.0),
-    "set_weights": lambda net: net.set_weights(np.ones(7)),
     "connect": lambda net: net.connect("c", "e", 1.0),
     "disconnect": lambda net: net.disconnect("a", "d"),
     "add_neuron": lambda net: net.add_neuron("z"),

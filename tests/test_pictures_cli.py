@@ -71,7 +71,7 @@ def test_view_of_a_csv_row_with_options(tmp_path, capsys):
         ([], "give the 2 input value(s) with --input"),
         (["--input", "1", "0", "--order", "random"], "applies to the sequential rule only"),
         (["--input", "1", "0", "--sample", "2"], "--sample picks a row of --inputs"),
-        (["--input", "1", "0", "--interval", "0"], "interval must be"),
+        (["--input", "1", "0", "--interval", "0"], "--interval: must be a number in (0, 60]"),
         (["--input", "1"], "input"),
     ],
 )

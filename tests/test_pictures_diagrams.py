@@ -215,3 +215,29 @@ def test_state_graph_quotes_hostile_ids(rule):
 
         svg = run_dot(source, "svg").decode()
         assert "<img" not in svg
+
+
+@pytest.mark.parametrize("n", [4, 6, 8])
+def test_weight_labels_on_a_circle_never_pile_up(n):
+    """Even-sized Hopfield circles: the diameters' midpoints coincide at the centre.
+    Each label is pinned on its own edge, clear of the other labels and the neurons."""
+    import re
+
+    source = hopfield(n).to_dot(weights=True).source
+    pos = {name: (float(x), float(y)) for name, x, y in
+           re.findall(r'^\t"([^"]+)" \[shape="\w+" pos="(-?[\d.]+),(-?[\d.]+)!"', source, re.M)}
+    labels = {k: p for k, p in pos.items() if k.startswith("_w")}
+    neurons = {k: p for k, p in pos.items() if not k.startswith("_w")}
+    assert len(labels) == n * (n - 1) // 2  # one per symmetric pair
+    points = list(labels.values())
+    for i, (x, y) in enumerate(points):
+        for a, b in points[i + 1:]:
+            assert abs(x - a) >= 0.34 or abs(y - b) >= 0.16, (x, y, a, b)
+        for a, b in neurons.values():
+            assert abs(x - a) >= 0.5 or abs(y - b) >= 0.3
+    # every label lies on the edge it names (its tooltip), between the two neurons
+    for name, tip in re.findall(r'^\t"(_w[^"]*)" \[.*tooltip="([^"]*)"', source, re.M):
+        u, v = re.match(r"(\w+) ↔ (\w+)", tip).groups()
+        (x0, y0), (x1, y1), (x, y) = neurons[u], neurons[v], labels[name]
+        assert abs((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0)) < 1e-2  # collinear
+        assert min(x0, x1) - 1e-3 <= x <= max(x0, x1) + 1e-3

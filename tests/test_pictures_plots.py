@@ -45,6 +45,26 @@ def test_history_plot_curves_are_the_history():
     assert ax.get_xlabel() == "epoch"
 
 
+
+def test_history_legend_covers_no_line_and_best_epoch_only_when_it_tells():
+    """The XOR history of docs/img/history.png: the accuracy reaches 1.0 at the top
+    right, where matplotlib's loc="best" (blind to the twin axes) put the legend."""
+    net = ns.mlp([2, 4, 1], activation="sigmoid", output_activation="sigmoid", seed=1)
+    X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+    h = ns.train(net, X, [[0], [1], [1], [0]], loss="binary_cross_entropy", lr=0.5,
+                 epochs=800, seed=0, progress=False)
+    ax = h.plot()
+    ax.figure.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    for axes in (ax, ax.right_ax):
+        for line in axes.get_lines():
+            xy = axes.transData.transform(np.column_stack(line.get_data()))
+            inside = ((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1)
+                      & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1))
+            assert not inside.any(), line.get_label()
+    # the loss falls to the last epoch and there is no validation: no "best epoch" line
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["loss", "accuracy"]
+
 def test_run_plot_heatmap_and_raster():
     net = ns.zoo.xor()
     run = net.run([1, 0], record=True)

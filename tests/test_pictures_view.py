@@ -335,3 +335,12 @@ def test_the_notebook_frame_works_in_a_browser(browser, tmp_path):
         assert step == "step 2 of 2" and ys == [f"{v:g}" for v in run.trace[2]]
     finally:
         browser.switch_to.default_content()
+
+
+def test_label_column_only_when_a_neuron_has_a_label():
+    net = ns.zoo.xor()
+    page = net.view(net.run([1, 0], record=True)).html
+    assert "<th>label</th>" not in page and "<th>role</th>" in page
+    net.set_neuron("y", label="XOR")
+    page = net.view(net.run([1, 0], record=True)).html
+    assert "<th>label</th>" in page and "<td>XOR</td>" in page

@@ -6,6 +6,8 @@ for the type checker.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import assert_type
 
 import numpy as np
@@ -31,6 +33,18 @@ def main() -> None:
     assert_type(history, ns.History)
     config: np.ndarray = net.get_weights()
     net.set_weights(config)
+    run = net.run([0.0, 1.0], rule="parallel", max_steps=10, record="step")
+    assert_type(run, ns.Run)
+    assert run.trace is not None and run.converged
+    again_outputs = net.predict([[0.0, 1.0]], steps=3)   # run's options, typed
+    assert_type(again_outputs, np.ndarray)
+    dot = net.to_dot(direction="TB", weights=True, layout="layered")
+    assert "rankdir" in dot.source
+    with tempfile.TemporaryDirectory() as folder:
+        written = net.render(Path(folder) / "net.dot", min_weight=0.1)
+        assert_type(written, Path)
+        page = net.view(run, Path(folder) / "run.html", interval=0.2, direction="LR")
+        assert page.html.startswith("<!DOCTYPE html>")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from .statespace import (
     MAX_SEQUENTIAL,
     Attractor,
     StateSpaceAnalysis,
+    parallel_limit,
     successors,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "glauber",
     "is_fixed_point",
     "overlap_monitor",
+    "parallel_limit",
     "recall",
     "state_graph",
     "state_graph_dot",

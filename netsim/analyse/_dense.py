@@ -5,36 +5,31 @@ For a network whose free neurons (with incoming connections, not clamped) all us
 
     ξ_f = W_ff · y_f + (b_f + W_fc · y_c)
 
-where ``c`` are the other neurons (constants during the dynamics). This module keeps
-``W_ff``, ``W_fc`` and ``b_f`` as dense arrays for the energy and for bounding
-potentials in the fixed-point search. It runs no dynamics: recall and Glauber dynamics
-run through ``net.run``.
+where ``c`` are the other neurons (constants during the dynamics). ``W_ff`` and
+``W_fc`` are blocks of the core's dense weight matrix
+(:func:`netsim.core.dense.dense_matrix`) and the free neurons' activations are the
+core's activation segments of their stage (:func:`netsim.core.apply_activation`), so
+the energy and the fixed-point search evaluate nothing themselves. This module runs no
+dynamics: recall and Glauber dynamics run through ``net.run``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
 from ..compile import Program, compile_network
+from ..core import Stage, apply_activation, stage
+from ..core.dense import dense_matrix
 from ..errors import NetworkError, NeuronNotFoundError, ParameterError, did_you_mean
 from ..network import Network, NeuronId
 
-__all__ = ["DenseDynamics", "dense_weights"]
+__all__ = ["DenseDynamics"]
 
 Array = np.ndarray
-
-
-def dense_weights(prog: Program) -> Array:
-    """``W[j, i] = w_ji`` as a dense ``(N, N)`` array."""
-    n = prog.n_neurons
-    w = np.zeros((n, n), dtype=np.float64)
-    rows = np.repeat(np.arange(n), np.diff(prog.indptr))
-    w[rows, prog.sources] = prog.weights
-    return w
 
 
 @dataclass(eq=False)
@@ -79,13 +74,13 @@ class DenseDynamics:
         mask = np.ones(prog.n_neurons, dtype=bool)
         mask[free] = False
         const = np.flatnonzero(mask)
-        w = dense_weights(prog)
+        w = dense_matrix(prog)
         return cls(
             program=prog,
             free=free,
             const=const,
-            w_ff=np.ascontiguousarray(w[np.ix_(free, free)]),
-            w_fc=np.ascontiguousarray(w[np.ix_(free, const)]),
+            w_ff=np.ascontiguousarray(w[np.ix_(free, free)], dtype=np.float64),
+            w_fc=np.ascontiguousarray(w[np.ix_(free, const)], dtype=np.float64),
             b_f=prog.bias[free].astype(np.float64),
             clamp_values=clamped,
         )
@@ -113,24 +108,17 @@ class DenseDynamics:
         return self.b_f + y[:, self.const] @ self.w_fc.T
 
     @cached_property
-    def _segments(self) -> list[tuple[Array, Callable[..., Array], dict[str, Array]]]:
-        prog = self.program
-        ids = prog.activation_ids[self.free]
-        out = []
-        for aid in np.unique(ids):
-            cols = np.flatnonzero(ids == aid)
-            act = prog.activations[int(aid)]
-            neurons = self.free[cols]
-            params = {k: v[neurons] for k, v in prog.activation_params[act.name].items()}
-            out.append((cols, act.forward, params))
-        return out
+    def _stage(self) -> Stage | None:
+        """The core's stage of the free neurons (rows = ``free``, ascending)."""
+        return stage(self.program, self.free) if self.n else None
 
     def activate(self, xi: Array) -> Array:
         """Outputs of all free neurons from their potentials ``(B, n)`` (a tie kept by
         the neuron, ``zero="keep"``, comes out as NaN: the caller decides)."""
         out = np.empty_like(xi)
-        for cols, forward, params in self._segments:
-            out[:, cols] = forward(xi[:, cols], **params)
+        if self._stage is not None:
+            for seg in self._stage.activations:
+                out[:, seg.rows] = apply_activation(seg, xi[:, seg.rows])
         return out
 
     def energy(self, y: Array) -> Array:

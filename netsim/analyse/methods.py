@@ -1,7 +1,7 @@
 """``attractors(net, method=...)``: one entry point for the attractor searches.
 
 - ``"exhaustive"`` (default): every state, with basins and transients
-  (:func:`netsim.analyse.statespace.attractors`, up to 24 free neurons);
+  (:func:`netsim.analyse.statespace.attractors`, as many free neurons as memory holds);
 - ``"solver"``: every fixed point and cycle up to ``max_period`` of the parallel rule
   with a constraint solver, for networks of any size
   (:func:`netsim.analyse.solver.solver_attractors`, OR-Tools);
@@ -53,7 +53,7 @@ def attractors(
         Neuron id → value held fixed.
     method : {"exhaustive", "solver", "sample"}
         ``"exhaustive"`` returns a :class:`~netsim.analyse.StateSpaceAnalysis` (every
-        state, basins; at most 24 free neurons); ``"solver"`` a
+        state, basins; as many free neurons as memory holds); ``"solver"`` a
         :class:`~netsim.analyse.solver.SolverAnalysis` (every fixed point and cycle of
         length ≤ ``max_period``, no basins, any size; needs ``netsim[solver]``);
         ``"sample"`` a :class:`~netsim.analyse.sampled.SampledAnalysis` (the

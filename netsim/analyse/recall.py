@@ -335,7 +335,6 @@ def capacity_experiment(
     >>> bool(res.error_rate[0] < 0.02), bool(res.error_rate[1] > 0.05)
     (True, True)
     """
-    from ..hopfield import hopfield
     from ..learn.hebb import hebb_weights
 
     n = check_count(n, "n", 2, MAX_NEURONS)
@@ -360,8 +359,12 @@ def capacity_experiment(
     ok = np.zeros(len(loads_a))
     init = np.zeros(len(loads_a))
 
-    template = compile_network(hopfield(np.ones((1, n))))  # sign(0) = +1, no biases
+    # The complete graph on n sign neurons (sign(0) = +1, no biases), built from arrays;
+    # connections target-major with sources ascending: the CSR order of the weights
     off = ~np.eye(n, dtype=bool)
+    targets, sources = np.nonzero(off)
+    template = compile_network(Network.from_arrays(sources, targets, np.zeros(len(sources)),
+                                                   neurons=n, activation="sign"))
     bias = np.zeros(n)
     for li, p in enumerate(counts.tolist()):
         e_sum = ok_sum = i_sum = 0.0

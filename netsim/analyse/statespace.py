@@ -22,10 +22,16 @@ state ``c``. Everything else is computed from it with whole-array numpy operatio
   attractor's *strong basin* (every run from it ends there). With more attractors the
   strong basins come from joining attractor labels backwards to a fixpoint instead.
 
-Limits: the parallel analysis handles up to :data:`MAX_PARALLEL` = 24 free neurons
-(2^24 states, a 64 MB successor array), the sequential one up to
-:data:`MAX_SEQUENTIAL` = 20 (its graph has up to n·2^n edges). More free neurons raise
-:class:`~netsim.SizeLimitError`; clamp neurons or use :func:`fixed_points`.
+Limits: the parallel analysis goes as far as memory allows: :func:`parallel_limit` is
+the largest ``n`` whose ``2^n`` states fit in the memory available now, at
+:data:`PARALLEL_STATE_BYTES` bytes per state (the successor array and the analysis'
+working arrays; 2^28 states take about 12 GiB), at most :data:`MAX_CODE_BITS`. The
+successors of threshold networks are computed without whole network states
+(:class:`ThresholdTable`). The sequential analysis handles up to
+:data:`MAX_SEQUENTIAL` = 20 free neurons (its graph has up to n·2^n edges). More free
+neurons raise :class:`~netsim.SizeLimitError`; clamp neurons or use
+:func:`fixed_points`. (:data:`MAX_PARALLEL` = 24 remains the limit of the
+fixed-point sweep, which needs time rather than memory.)
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components
 from ..checks import check_network, keywords
 from ..core import evaluate_stage, stage
 from ..errors import NetworkError, ParameterError
-from ..limits import check_memory
+from ..limits import available_memory, check_memory
 from ..network import Network, NeuronId
 from ._space import StateSpace, chunks, state_space
 
@@ -51,23 +57,48 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = [
+    "MAX_CODE_BITS",
     "MAX_PARALLEL",
     "MAX_REACH_ATTRACTORS",
     "MAX_SEQUENTIAL",
+    "PARALLEL_STATE_BYTES",
     "Attractor",
     "StateSpaceAnalysis",
     "attractors",
+    "parallel_limit",
     "successors",
 ]
 
 Array = np.ndarray
 
 MAX_PARALLEL = 24
+MAX_CODE_BITS = 34  # 2^34 states: beyond any memory this library meets
+PARALLEL_STATE_BYTES = 48  # peak bytes per state of the parallel analysis (int32 codes)
 MAX_SEQUENTIAL = 20
 MAX_REACH_ATTRACTORS = 64
 CHUNK = 1 << 15  # states evaluated per call of evaluate_stage
 
 _UNKNOWN, _MIXED = -2, -1
+
+
+def parallel_limit() -> int:
+    """The most free neurons the exhaustive parallel analysis takes now: the largest
+    ``n`` with ``2^n`` states of :data:`PARALLEL_STATE_BYTES` bytes (twice that from
+    31 neurons on, with 64-bit codes) in the memory available
+    (:func:`netsim.limits.available_memory`), at most :data:`MAX_CODE_BITS`.
+
+    >>> import os
+    >>> os.environ["NETSIM_MEMORY_LIMIT"] = str(2**30)  # 1 GiB
+    >>> parallel_limit()
+    24
+    >>> del os.environ["NETSIM_MEMORY_LIMIT"]
+    """
+    memory = available_memory()
+    n = 0
+    while n < MAX_CODE_BITS and (PARALLEL_STATE_BYTES * (2 if n + 1 >= 31 else 1)
+                                 << (n + 1)) <= memory:
+        n += 1
+    return n
 
 
 def _code_dtype(n: int) -> type:
@@ -95,6 +126,10 @@ def successors(space: StateSpace) -> Array:
     if n == 0:
         succ[:] = 0
         return succ
+    table = ThresholdTable.build(space)
+    if table is not None:
+        table.successors(succ)
+        return succ
     st = stage(prog, space.free)
     if not np.array_equal(st.targets, space.free):  # pragma: no cover - groups are continuous
         raise NetworkError("a group activation cannot be analysed exhaustively")
@@ -121,6 +156,164 @@ def successors(space: StateSpace) -> Array:
             )
         succ[part.start : part.stop] = is_high.astype(np.int64) @ weights
     return succ
+
+
+def _dyadic_exponent(values: Array, limit: int = 60) -> int | None:
+    """The smallest ``e`` with every ``value·2^e`` an integer (exactly), or None."""
+    values = np.asarray(values, dtype=np.float64)
+    if not np.isfinite(values).all():
+        return None
+
+    def whole(e: int) -> bool:
+        scaled = np.ldexp(values, e)
+        return bool(np.array_equal(scaled, np.round(scaled)))
+
+    if not whole(limit):
+        return None
+    lo, hi = -1, limit  # whole(hi) holds; whole(e) is monotone in e
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if whole(mid) else (mid, hi)
+    return hi
+
+
+@dataclass(frozen=True, eq=False)
+class ThresholdTable:
+    """Free threshold neurons over the state bits: the successor of every state
+    without evaluating whole network states.
+
+    Every free neuron has a weighted-sum potential and a threshold activation whose two
+    values are the alphabet, so its potential is ``base + Σ_k W[j, k]·v_k`` over the
+    free neurons' values ``v`` (the constants folded into ``base``). A code's low bits
+    and high bits contribute separately: the low-bit part of every potential is a table
+    of ``2^n_low`` rows computed once, and each chunk of states adds one row for its
+    high bits. Rounding never decides: when every weight, bias and value is a dyadic
+    rational whose sums stay below 2^53 the float sums are exact; otherwise the
+    potentials within the rounding bound of 0 are decided by
+    :func:`netsim.core.threshold.exact_sign` on the exact terms.
+    """
+
+    weights: Array  # (n, n): W[j, k], free neuron k's weight into free neuron j
+    base: Array  # (n,): bias plus the constants' contributions
+    low: float
+    high: float
+    at_zero: Array  # (n,): 1 high, 0 low, -1 keep the current value, at ξ = 0 exactly
+    exact: bool  # every float sum is exact
+    slack: Array  # (n,): the rounding bound of each row's potential
+    rows: tuple[tuple[float, Array, Array, Array], ...]  # per row: bias, weights, sources
+    space: StateSpace
+
+    @classmethod
+    def build(cls, space: StateSpace) -> ThresholdTable | None:
+        """The table, or None when some free neuron is not such a threshold unit."""
+        prog = space.program
+        free = space.free
+        n = len(free)
+        low, high = space.alphabet
+        col = np.full(prog.n_neurons, -1, dtype=np.int64)
+        col[free] = np.arange(n)
+        weights = np.zeros((n, n))
+        base = np.zeros(n)
+        at_zero = np.zeros(n)
+        rows = []
+        terms_bound = np.zeros(n)
+        counts = np.zeros(n, dtype=np.int64)
+        all_weights: list[Array] = [np.zeros(1)]
+        all_values: list[Array] = [np.array([low, high])]
+        vmax = max(abs(low), abs(high))
+        for r, j in enumerate(free.tolist()):
+            pot = prog.potentials[int(prog.potential_ids[j])]
+            act = prog.activations[int(prog.activation_ids[j])]
+            if pot.name != "weighted_sum" or act.jump is None:
+                return None
+            params = {k: float(v[j]) for k, v in prog.activation_params[act.name].items()}
+            j_low, j_high, tie = act.jump(params)
+            if (j_low, j_high) != (low, high) or (tie == tie and tie not in (low, high)):
+                return None  # not two-valued on the alphabet
+            at_zero[r] = -1 if tie != tie else (1 if tie == high else 0)
+            a, b = prog.indptr[j], prog.indptr[j + 1]
+            src, w = prog.sources[a:b], prog.weights[a:b].astype(np.float64)
+            values = space.base_state[src].astype(np.float64)
+            bias = float(prog.bias[j])
+            inner = col[src] >= 0
+            np.add.at(weights[r], col[src[inner]], w[inner])
+            base[r] = float(np.dot(w[~inner], values[~inner])) + bias
+            rows.append((bias, w, src, values))
+            terms_bound[r] = abs(bias) + float(
+                np.abs(w) @ np.where(inner, vmax, np.abs(values)))
+            counts[r] = b - a
+            all_weights += [w, np.array([bias])]
+            all_values.append(values[~inner])
+        from ..core.threshold import gamma
+
+        # any summation order: γ over every term (the constants, the free neurons, the
+        # bias), times the sum of their magnitudes
+        slack = gamma(counts + n + 2, np.float64) * terms_bound
+        e_w = _dyadic_exponent(np.concatenate(all_weights))
+        e_v = _dyadic_exponent(np.concatenate(all_values))
+        exact = (e_w is not None and e_v is not None
+                 and float(terms_bound.max(initial=0.0)) * 2.0 ** (e_w + e_v) < 2.0**52)
+        return cls(weights, base, float(low), float(high), at_zero, exact, slack,
+                   tuple(rows), space)
+
+    def successors(self, succ: Array) -> None:
+        """Fill ``succ`` (one code per state) chunk by chunk."""
+        space = self.space
+        n = space.n
+        n_low = min(n, CHUNK.bit_length() - 1)
+        n_high = n - n_low
+        wt = np.ascontiguousarray(self.weights.T)  # (n sources, n rows)
+        low_codes = np.arange(1 << n_low, dtype=np.int64)
+        low_bits = ((low_codes[:, None] >> np.arange(n_low - 1, -1, -1)) & 1).astype(bool)
+        low_values = np.where(low_bits, self.high, self.low)
+        # the low bits are the last n_low free neurons
+        table = low_values @ wt[n_high:]  # (2^n_low, n)
+        shift = 8 * ((n + 7) // 8) - n
+        width = (n + 7) // 8
+        keep = self.at_zero < 0
+        tie_high = self.at_zero > 0
+        word = np.zeros((len(table), 8), dtype=np.uint8)
+        codes = np.empty(len(table), dtype=np.uint64)
+        xi = np.empty_like(table)
+        bits = np.empty(table.shape, dtype=bool)
+        scratch = np.empty_like(table)
+        for h in range(1 << n_high):
+            high_bits = ((h >> np.arange(n_high - 1, -1, -1)) & 1).astype(bool)
+            offset = self.base + np.where(high_bits, self.high, self.low) @ wt[:n_high]
+            np.add(table, offset, out=xi)
+            maybe_zero = self.exact
+            if not self.exact:  # a potential within rounding of 0: its exact sign
+                np.abs(xi, out=scratch)
+                near = scratch <= self.slack
+                if near.any():  # (an exact 0 is among these)
+                    self._settle(xi, near, low_bits, high_bits)
+                    maybe_zero = True
+            np.greater(xi, 0, out=bits)
+            zero = xi == 0 if maybe_zero else None
+            if zero is not None and zero.any():
+                current = np.concatenate([np.broadcast_to(high_bits, (len(table), n_high)),
+                                          low_bits], axis=1)
+                bits |= zero & (tie_high | (keep & current))
+            # the bits read as one big-endian number (free neuron 0 first)
+            word[:, 8 - width :] = np.packbits(bits, axis=1)
+            lo = h << n_low
+            np.right_shift(word.view(">u8")[:, 0], shift, out=codes, casting="unsafe")
+            succ[lo : lo + len(table)] = codes
+
+    def _settle(self, xi: Array, near: Array, low_bits: Array, high_bits: Array) -> None:
+        """Replace the potentials within rounding of 0 by their exact sign (±1, 0)."""
+        from ..core.threshold import exact_sign
+
+        free_col = {j: k for k, j in enumerate(self.space.free.tolist())}
+        for s, r in zip(*np.nonzero(near), strict=True):
+            bias, w, src, values = self.rows[r]
+            bits = np.concatenate([high_bits, low_bits[s]])
+            vals = values.copy()
+            for i, j in enumerate(src.tolist()):
+                k = free_col.get(j)
+                if k is not None:
+                    vals[i] = self.high if bits[k] else self.low
+            xi[s, r] = float(exact_sign(bias, w, vals))
 
 
 @dataclass(eq=False)
@@ -387,7 +580,8 @@ def attractors(
     Raises
     ------
     SizeLimitError
-        More than 24 (parallel) or 20 (sequential) free neurons.
+        More free neurons than memory allows (parallel, see :func:`parallel_limit`:
+        24 with 1 GiB available, 28 with 12 GiB) or than 20 (sequential).
 
     Examples
     --------
@@ -404,11 +598,12 @@ def attractors(
     check_network(net, "attractors")
     if rule not in ("parallel", "sequential"):
         raise ParameterError(f"rule must be 'parallel' or 'sequential', got {rule!r}")
-    limit = MAX_PARALLEL if rule == "parallel" else MAX_SEQUENTIAL
+    limit = parallel_limit() if rule == "parallel" else MAX_SEQUENTIAL
     space = state_space(net, clamp, max_free=limit, what=f"exhaustive {rule} analysis")
     # successor codes, labels, basins and the graph's index arrays, per state (and per
     # neuron for the sequential rule's one-flip successors)
-    per_state = 64 + (8 * space.n if rule == "sequential" else 0)
+    per_state = (PARALLEL_STATE_BYTES * (2 if space.n >= 31 else 1) if rule == "parallel"
+                 else 64 + 8 * space.n)
     check_memory(space.size * per_state,
                  f"attractors(rule={rule!r}): {space.n} free neurons, {space.size:,} states")
     succ = successors(space)
@@ -455,7 +650,8 @@ def _parallel(space: StateSpace, succ: Array) -> StateSpaceAnalysis:
         nxt = nn
     attractor_of = cycle_id[local[nxt]].astype(np.int32)
     basins = np.bincount(attractor_of, minlength=len(roots))
-    garden = np.bincount(succ, minlength=total) == 0
+    garden = np.ones(total, dtype=bool)  # states that are nobody's successor
+    garden[succ] = False
     attractors = []
     succ_list = succ  # follow each cycle from its root, in visiting order
     for k, (root, period) in enumerate(zip(cyc[roots].tolist(), periods.tolist(), strict=True)):

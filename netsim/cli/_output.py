@@ -22,12 +22,71 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from ..checks import Interval, Options, check_parameter, constraints_of, describe_allowed
+from ..checks import integer_text as _integer_text
 from ..errors import FormatError, ParameterError
 
 __all__ = [
-    "add_json_option", "check_output", "emit", "load_network", "number", "short_list",
-    "text_table", "yes_no",
+    "add_json_option", "check_output", "choices_of", "emit", "load_network", "number",
+    "option_type", "short_list", "text_table", "yes_no",
 ]
+
+
+def option_type(func: Callable[..., Any], name: str, *, words: tuple[str, ...] = ()
+                ) -> Callable[[str], Any]:
+    """An argparse ``type=`` for the option that sets ``func``'s parameter ``name``: the
+    text read as the number the parameter's declared :class:`~netsim.checks.Interval`
+    wants (else as a word) and checked by its declared constraints
+    (:func:`netsim.checks.keywords`), so
+    the command line and Python accept the same values and say so in the same words.
+    ``words`` are spellings that mean ``None`` (e.g. ``"full"``).
+
+    >>> import netsim as ns
+    >>> epochs = option_type(ns.train, "epochs")
+    >>> epochs("3")
+    3
+    >>> epochs("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be an integer between 1 and 1000000, got '0'
+    """
+    allowed = constraints_of(func)[name]
+    numbers = [c for c in allowed if isinstance(c, Interval)]
+    kind = numbers[0].kind if numbers else str
+    shown = describe_allowed(numbers or [c for c in allowed if c is not None])
+    if words:
+        shown += " or " + " or ".join(map(repr, words[:1]))
+
+    def parse(text: str) -> Any:
+        if text.lower() in words:
+            return None
+        value: Any = _integer_text(text) if kind is int else text
+        if kind is float:
+            try:
+                value = float(text)
+            except ValueError:
+                value = None
+        try:
+            if value is None:
+                raise ParameterError(text)
+            check_parameter(name, value, allowed)
+        except ParameterError:
+            raise argparse.ArgumentTypeError(f"must be {shown}, got {text!r}") from None
+        return value
+
+    return parse
+
+
+def choices_of(func: Callable[..., Any], name: str) -> tuple[str, ...]:
+    """The words ``func``'s parameter ``name`` accepts (its declared
+    :class:`~netsim.checks.Options`), for an option's ``choices=``.
+
+    >>> import netsim as ns
+    >>> choices_of(ns.train, "reduction")
+    ('mean', 'sum')
+    """
+    return tuple(v for c in constraints_of(func)[name] if isinstance(c, Options)
+                 for v in c.values)
 
 
 def number(

@@ -62,10 +62,10 @@ def add_parser(subparsers: Any) -> None:
         help="list the attractors and basins of a discrete network",
         description=(
             "Evaluate every state of the free neurons of a discrete network (step or "
-            "sign neurons; at most 24 free neurons for the parallel rule, 20 for the "
-            "sequential rule) and print every attractor (fixed point or cycle) with its "
-            "period and basin size. Neurons without incoming connections keep their "
-            "initial value unless clamped."
+            "sign neurons; as many free neurons as memory holds for the parallel rule "
+            "(24 with 1 GiB), 20 for the sequential rule) and print every attractor "
+            "(fixed point or cycle) with its period and basin size. Neurons without "
+            "incoming connections keep their initial value unless clamped."
         ),
     )
     parser.add_argument("file", metavar="NET", help="a network JSON file")

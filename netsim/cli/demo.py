@@ -13,17 +13,13 @@ import numpy as np
 
 import netsim as ns
 
-from ..limits import MAX_EPOCHS
-from ._output import number
+from ._output import option_type
 
 XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 
 
 def _fmt(values: np.ndarray) -> str:
     return " ".join(f"{v:g}" for v in np.ravel(values))
-
-
-_epochs = number(int, f"an integer between 1 and {MAX_EPOCHS:,}", lambda v: 1 <= v <= MAX_EPOCHS)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -37,7 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "network trained on XOR by gradient descent."
         ),
     )
-    parser.add_argument("--epochs", type=_epochs, default=3000, metavar="N",
+    parser.add_argument("--epochs", type=option_type(ns.train, "epochs"), default=3000, metavar="N",
                         help="training epochs of part 3 (default 3000)")
     parser.set_defaults(func=handle)
 

@@ -13,17 +13,11 @@ import os
 from typing import Any
 
 import netsim as ns
-from netsim.io.dot import FORMATS
+from netsim.io.dot import FORMATS, to_dot
 
-from ._output import check_output, load_network
+from ._output import check_output, choices_of, load_network, option_type
 
 __all__ = ["add_parser"]
-
-
-def _direction(text: str) -> str:
-    if text.upper() not in ("LR", "TB"):
-        raise argparse.ArgumentTypeError(f"must be LR or TB, got {text!r}")
-    return text.upper()
 
 
 def add_parser(subparsers: Any) -> None:
@@ -42,19 +36,22 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--format", choices=(*FORMATS, "gif"),
                         help="output format (default: suffix); gif: with --trace, one "
                         "animated file")
-    parser.add_argument("--direction", type=_direction, default="LR", metavar="LR|TB",
+    parser.add_argument("--direction", type=option_type(to_dot, "direction"), default="LR",
+                        metavar="LR|TB",
                         help="left to right (default) or top to bottom")
     parser.add_argument("--weights", action=argparse.BooleanOptionalAction, default=None,
                         help="weight labels on connections (default: when few)")
-    parser.add_argument("--min-weight", type=float, default=0.0, metavar="W",
+    parser.add_argument("--min-weight", type=option_type(to_dot, "min_weight"), default=0.0,
+                        metavar="W",
                         help="hide connections with |w| < W")
     parser.add_argument("--clusters", action="store_true", help="draw a box around each layer")
     parser.add_argument("--no-legend", dest="legend", action="store_false",
                         help="leave out the legend")
-    parser.add_argument("--max-layer-width", type=int, default=None, metavar="N",
+    parser.add_argument("--max-layer-width", type=option_type(to_dot, "max_layer_width"),
+                        default=None, metavar="N",
                         help="collapse layers wider than N (default 16; recurrent networks "
                         "of up to 64 neurons are never collapsed)")
-    parser.add_argument("--layout", choices=("auto", "layered", "circle", "grid", "spring"),
+    parser.add_argument("--layout", choices=choices_of(to_dot, "layout"),
                         default="auto",
                         help="layered (dot), circle or grid (fixed positions in neuron "
                         "order) or spring (neato); default auto: layered, or a circle for "
@@ -68,12 +65,13 @@ def add_parser(subparsers: Any) -> None:
                         "network, parallel for a recurrent one)")
     parser.add_argument("--order", choices=ns.ORDERS,
                         help="neuron order of the sequential rule (default cyclic)")
-    parser.add_argument("--steps", type=int, metavar="K",
+    parser.add_argument("--steps", type=option_type(ns.run, "steps"), metavar="K",
                         help="with --input: run exactly K steps")
-    parser.add_argument("--max-steps", type=int, default=None, metavar="M",
+    parser.add_argument("--max-steps", type=option_type(ns.run, "max_steps"), metavar="M",
                         help="with --input: bound of a run until stable (default 1000 steps; "
                         "1000 sweeps for the sequential rule), as for netsim run")
-    parser.add_argument("--seed", type=int, metavar="N", help="seed for random orders")
+    parser.add_argument("--seed", type=option_type(ns.run, "seed"), metavar="N",
+                        help="seed for random orders")
     parser.add_argument("--trace", action="store_true",
                         help="with --input: write one frame per step")
     parser.set_defaults(func=_render)

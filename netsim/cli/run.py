@@ -29,7 +29,7 @@ import numpy as np
 import netsim as ns
 
 from ..csvfile import read_csv
-from ._output import add_json_option, emit, load_network
+from ._output import add_json_option, emit, load_network, option_type
 from .attractors import parse_clamp
 
 __all__ = ["add_parser", "read_inputs", "read_states"]
@@ -64,13 +64,15 @@ def add_parser(subparsers: Any) -> None:
                    "feed-forward network, parallel for a recurrent one)")
     p.add_argument("--order", default=None,
                    help=f"sequential order: {', '.join(ns.ORDERS)} (default cyclic)")
-    p.add_argument("--steps", type=int, metavar="K", help="run exactly this many steps")
-    p.add_argument("--max-steps", type=int, dest="max_steps", metavar="M",
+    p.add_argument("--steps", type=option_type(ns.run, "steps"), metavar="K",
+                   help="run exactly this many steps")
+    p.add_argument("--max-steps", type=option_type(ns.run, "max_steps"), metavar="M",
                    help="bound of a run until stable (default 1000 steps; 1000 sweeps "
                    "for the sequential rule)")
-    p.add_argument("--tol", type=float, default=0.0, metavar="T",
+    p.add_argument("--tol", type=option_type(ns.run, "tol"), default=0.0, metavar="T",
                    help="a change larger than this counts (default 0)")
-    p.add_argument("--seed", type=int, metavar="N", help="seed of the random orders")
+    p.add_argument("--seed", type=option_type(ns.run, "seed"), metavar="N",
+                   help="seed of the random orders")
     p.add_argument("--trace", action="store_true",
                    help="print the state after every step (a table: step, then each neuron)")
     p.add_argument("--sample", type=int, default=None, metavar="I",

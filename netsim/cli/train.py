@@ -8,7 +8,6 @@ from typing import Any
 
 import netsim as ns
 
-from ..limits import MAX_EPOCHS
 from ._output import (
     add_json_option,
     add_sample_options,
@@ -16,6 +15,7 @@ from ._output import (
     emit,
     load_network,
     number,
+    option_type,
     text_table,
     yes_no,
 )
@@ -24,12 +24,8 @@ from .train_options import CourseOptions, add_options
 __all__ = ["add_parser"]
 
 
-_batch_size = number(int, "a positive integer or 'full'", lambda v: v >= 1,
-                     words=("full", "all", "none"))
-_positive_int = number(int, "a positive integer", lambda v: v >= 1)
-_epochs = number(int, f"an integer between 1 and {MAX_EPOCHS:,}", lambda v: 1 <= v <= MAX_EPOCHS)
 _rate = number(float, "a number > 0", lambda v: v > 0)
-_fraction = number(float, "a fraction in (0, 1)", lambda v: 0 < v < 1)
+_positive_int = number(int, "a positive integer", lambda v: v >= 1)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -39,7 +35,9 @@ def add_parser(subparsers: Any) -> None:
         description=(
             "Train an acyclic network on the samples of a CSV file (one sample per line, "
             "numbers only, an optional header line of column names) and write the trained "
-            "network to OUT (atomically). The last columns are the desired outputs."
+            "network to OUT (atomically). The last columns are the desired outputs. "
+            "A recurrent network trains on sequences (--sequence COLUMN: one row per step, "
+            "COLUMN holding the sequence id) by backpropagation through time."
         ),
     )
     add_sample_options(parser, "; use with a softmax output layer and --loss cross_entropy")
@@ -57,20 +55,36 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--lr", type=_rate, default=None,
                         help="learning rate (default: the optimizer's own: 0.1 for sgd, "
                         "momentum and nesterov, 0.01 for adagrad, 0.001 for rmsprop and adam)")
-    parser.add_argument("--epochs", type=_epochs, default=100,
+    parser.add_argument("--epochs", type=option_type(ns.train, "epochs"), default=100,
                         help="passes over the training samples (default 100)")
-    parser.add_argument("--batch-size", type=_batch_size, default=32, metavar="N|full",
+    parser.add_argument("--batch-size", default=32, metavar="N|full",
+                        type=option_type(ns.train, "batch_size", words=("full", "all", "none")),
                         help="minibatch size; 1 = online, 'full' = whole batch (default 32)")
-    parser.add_argument("--validation-split", type=_fraction, default=None, metavar="F",
+    parser.add_argument("--validation-split", default=None, metavar="F",
+                        type=option_type(ns.train, "validation_split"),
                         help="hold out this fraction of the samples for validation")
-    parser.add_argument("--early-stopping", type=_positive_int, default=None, metavar="P",
+    parser.add_argument("--early-stopping", default=None, metavar="P",
+                        type=option_type(ns.train, "early_stopping"),
                         help="stop after P epochs without improvement; keep the best weights")
-    parser.add_argument("--seed", type=int, default=0, help="shuffling/split seed (default 0)")
+    parser.add_argument("--seed", type=option_type(ns.train, "seed"), default=0,
+                        help="shuffling/split seed (default 0)")
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None,
                           help="show a progress bar (default: when stderr is a terminal)")
     progress.add_argument("--no-progress", dest="progress", action="store_false",
                           help="never show a progress bar")
+    seq = parser.add_argument_group("sequences (backpropagation through time)")
+    seq.add_argument("--sequence", default=None, metavar="COLUMN",
+                     help="a header column of sequence ids: each row is one step of its "
+                     "sequence (steps in file order, every sequence the same length); the "
+                     "network runs by the parallel rule, one step per row")
+    seq.add_argument("--last-step", action="store_true",
+                     help="with --sequence: only the last row's targets of each sequence count")
+    seq.add_argument("--bptt-window", type=_positive_int, default=None, metavar="W",
+                     help="truncated backpropagation through time: the gradient stays inside "
+                     "windows of W steps (default: through every step)")
+    seq.add_argument("--clip", type=_rate, default=None, metavar="C",
+                     help="clip the gradient to global norm C before each step")
     add_options(parser)
     add_json_option(parser)
     parser.set_defaults(func=_train)
@@ -84,11 +98,26 @@ def _train(args: argparse.Namespace) -> int:
         raise ns.NetworkError(f"{args.network}: the network has no output neurons to train")
     if args.classes is not None and args.targets is not None:
         raise ns.ParameterError("give either --targets or --classes, not both")
-    samples = ns.read_samples(args.data, targets=targets, classes=args.classes)
-    n_in = samples.inputs.shape[1]
-    if n_in != len(net.inputs) or samples.targets.shape[1] != len(net.outputs):
+    if args.last_step and args.sequence is None:
+        raise ns.ParameterError("--last-step needs --sequence COLUMN (sequence data)")
+    if args.kfold is not None and args.sequence is not None:
+        raise ns.ParameterError("--kfold cross-validates samples, not sequences; give "
+                                "--validation-split with --sequence")
+    if args.bptt_window is not None and args.sequence is None:
+        raise ns.ParameterError("--bptt-window needs --sequence COLUMN (sequence data)")
+    cycle = net.find_cycle() if args.sequence is None else None
+    if cycle is not None:
+        loop = " -> ".join(map(repr, [*cycle, cycle[0]]))
+        raise ns.CycleError(
+            f"{args.network}: the network is recurrent (it has the cycle {loop}); train it "
+            "on sequences by backpropagation through time: --sequence COLUMN, one CSV row per "
+            "step with COLUMN holding the sequence id", cycle)
+    samples = ns.read_samples(args.data, targets=targets, classes=args.classes,
+                              sequence=args.sequence, last_step=args.last_step)
+    n_in = samples.inputs.shape[-1]
+    if n_in != len(net.inputs) or samples.targets.shape[-1] != len(net.outputs):
         raise ns.DataError(
-            f"{args.data}: {n_in} input and {samples.targets.shape[1]} target columns, but "
+            f"{args.data}: {n_in} input and {samples.targets.shape[-1]} target columns, but "
             f"network {args.network} has {len(net.inputs)} inputs and {len(net.outputs)} "
             "outputs (choose the target columns with --targets)"
         )
@@ -97,7 +126,9 @@ def _train(args: argparse.Namespace) -> int:
     x = course.inputs(samples.inputs)
     common = {"loss": args.loss, "epochs": args.epochs, "batch_size": args.batch_size,
               "validation_split": args.validation_split,
-              "early_stopping": args.early_stopping, "seed": args.seed}
+              "early_stopping": args.early_stopping, "seed": args.seed, "clip": args.clip}
+    if args.bptt_window is not None:
+        common["bptt_window"] = args.bptt_window
     course.cross_validate(net, x, samples.targets, **common,
                           **course.train_kwargs(args.optimizer, args.lr))
     history = ns.train(net, x, samples.targets, progress=bar, **common,
@@ -110,7 +141,7 @@ def _train(args: argparse.Namespace) -> int:
     at = history.best_epoch if history.restored_best else -1
     result: dict[str, Any] = {
         "output": args.output,
-        "samples": len(samples.inputs),
+        ("sequences" if samples.sequences is not None else "samples"): len(samples.inputs),
         "epochs": history.epochs,
         "best_epoch": history.best_epoch + 1,
         "saved_epoch": history.best_epoch + 1 if history.restored_best else history.epochs,

@@ -1,6 +1,6 @@
 """The course's training options of ``netsim train``: momentum, weight decay (L2, L1,
 multiplicative), ``--no-shuffle``, learning-rate schedules, ``--standardize``,
-``--reduction`` and ``--kfold`` cross-validation.
+``--reduction``, ``--dropout`` and ``--kfold`` cross-validation.
 
 :func:`add_options` adds them to the ``train`` parser; :class:`CourseOptions` turns the
 parsed arguments into keyword arguments of :func:`netsim.train` and does the work
@@ -18,13 +18,13 @@ import numpy as np
 
 import netsim as ns
 
-from ._output import number
+from ._output import choices_of, number, option_type
 
 __all__ = ["CourseOptions", "add_options", "parse_schedule"]
 
 _fraction = number(float, "a number in [0, 1)", lambda v: 0 <= v < 1)
-_non_negative = number(float, "a number >= 0", lambda v: v >= 0)
 _folds = number(int, "an integer >= 2", lambda v: v >= 2)
+_keep = number(float, "a keep probability in (0, 1]", lambda v: 0 < v <= 1)
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -33,11 +33,14 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--momentum", type=_fraction, default=None, metavar="MU",
                        help="momentum coefficient α for --optimizer momentum or nesterov "
                        "(default 0.9)")
-    group.add_argument("--weight-decay", type=_non_negative, default=0.0, metavar="L2",
+    group.add_argument("--weight-decay", default=0.0, metavar="L2",
+                       type=option_type(ns.train, "weight_decay"),
                        help="L2 penalty λ: adds λ·w to the gradient (default 0)")
-    group.add_argument("--l1", type=_non_negative, default=0.0, metavar="L1",
+    group.add_argument("--l1", default=0.0, metavar="L1",
+                       type=option_type(ns.train, "l1"),
                        help="L1 penalty λ₁: adds λ₁·sign(w) to the gradient (default 0)")
-    group.add_argument("--multiplicative-decay", type=_fraction, default=0.0, metavar="ZETA",
+    group.add_argument("--multiplicative-decay", default=0.0, metavar="ZETA",
+                       type=option_type(ns.train, "multiplicative_decay"),
                        help="the course's weight decay w ← (1 − ζ)(w + Δw) (default 0)")
     group.add_argument("--decay-biases", action="store_true",
                        help="apply the penalties and the decay to the biases too")
@@ -51,8 +54,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--standardize", action="store_true",
                        help="train on standardised inputs (mean 0, std 1) and fold the "
                        "scaling into the first weights, so the saved network reads raw inputs")
-    group.add_argument("--reduction", default="mean", choices=["mean", "sum"],
+    group.add_argument("--reduction", default="mean", choices=choices_of(ns.train, "reduction"),
                        help="mean gradient per step (default) or the course's sum Σ_k ∇E_k")
+    group.add_argument("--dropout", type=_keep, default=None, metavar="P",
+                       help="the course's dropout: in every step each hidden neuron is KEPT "
+                       "with probability P (0.5 in the course) and only the kept neurons' "
+                       "weights change; inverted dropout, so the saved network predicts as is")
     group.add_argument("--kfold", type=_folds, default=None, metavar="K",
                        help="first cross-validate the same settings over K folds and report "
                        "the folds' validation loss (and accuracy); then train on all samples")
@@ -125,15 +132,16 @@ class CourseOptions:
         return {
             "optimizer": opt, "lr": rate, "weight_decay": a.weight_decay, "l1": a.l1,
             "multiplicative_decay": a.multiplicative_decay, "decay_biases": a.decay_biases,
-            "shuffle": a.shuffle, "reduction": a.reduction,
+            "shuffle": a.shuffle, "reduction": a.reduction, "dropout": a.dropout,
         }
 
     def inputs(self, x: np.ndarray) -> np.ndarray:
         """The training inputs: standardised with ``--standardize``."""
         if not self.args.standardize:
             return x
-        self.scaler = ns.Standardizer().fit(x)
-        return self.scaler.transform(x)
+        flat = x.reshape(-1, x.shape[-1])  # sequences: every step is a sample
+        self.scaler = ns.Standardizer().fit(flat)
+        return self.scaler.transform(flat).reshape(x.shape)
 
     def cross_validate(self, net: Any, x: np.ndarray, d: np.ndarray, **kwargs: Any) -> None:
         """With ``--kfold K``: cross-validate ``net`` (copies of it) with ``kwargs``."""

@@ -20,14 +20,13 @@ from typing import Any
 import numpy as np
 
 import netsim as ns
-from netsim.io.view import View, analysis_page, write_view
+from netsim.io.dot import to_dot
+from netsim.io.view import View, analysis_page, view_page, write_view
 
-from ._output import check_output, load_network
+from ._output import check_output, choices_of, load_network, option_type
 from .run import read_inputs
 
 __all__ = ["add_parser"]
-
-LAYOUTS = ("auto", "layered", "circle", "grid", "spring")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -58,15 +57,18 @@ def add_parser(subparsers: Any) -> None:
                    "for a recurrent one)")
     p.add_argument("--order", choices=ns.ORDERS,
                    help="neuron order of the sequential rule (default cyclic)")
-    p.add_argument("--steps", type=int, metavar="K", help="run exactly this many steps")
-    p.add_argument("--max-steps", type=int, dest="max_steps", metavar="M",
+    p.add_argument("--steps", type=option_type(ns.run, "steps"), metavar="K",
+                   help="run exactly this many steps")
+    p.add_argument("--max-steps", type=option_type(ns.run, "max_steps"), metavar="M",
                    help="bound of a run until stable (as for netsim run)")
-    p.add_argument("--seed", type=int, metavar="N", help="seed of the random orders")
-    p.add_argument("--layout", choices=LAYOUTS, default="auto",
+    p.add_argument("--seed", type=option_type(ns.run, "seed"), metavar="N",
+                   help="seed of the random orders")
+    p.add_argument("--layout", choices=choices_of(to_dot, "layout"), default="auto",
                    help="diagram layout (default auto: layered, or a circle for recurrent "
                    "networks without a pipeline of inputs)")
     p.add_argument("--title", metavar="TEXT", help="the page title")
-    p.add_argument("--interval", type=float, default=0.6, metavar="S",
+    p.add_argument("--interval", type=option_type(view_page, "interval"), default=0.6,
+                   metavar="S",
                    help="seconds per step when playing (default 0.6)")
     p.set_defaults(func=handler)
 

@@ -5,6 +5,12 @@ it (stages, execution layouts, outgoing-connection tables, the sequential rule's
 tables) is kept here, keyed by the program object and a name, and dropped with the
 program. A program made by :meth:`~netsim.compile.Program.with_values` is a new object
 and starts with an empty cache, so nothing derived from old values survives.
+
+When a network's values change through its methods, :func:`patch_values` writes them
+into the program's ``weights``/``bias`` in place and brings the derived objects along:
+an object with a ``patch_values(prog, weight_positions, bias_neurons)`` method updates
+itself (returning False when it cannot, e.g. a threshold stage whose exact bounds
+depend on the values); every other one is dropped and rebuilt on its next use.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-__all__ = ["derived", "derived_items"]
+import numpy as np
+
+__all__ = ["derived", "derived_items", "patch_values"]
 
 T = TypeVar("T")
 
@@ -44,3 +52,51 @@ def derived(prog: Any, key: Hashable, build: Callable[[], T]) -> T:
 def derived_items(prog: Any) -> list[tuple[Hashable, Any]]:
     """Everything derived from ``prog`` so far (for memory accounting and tests)."""
     return list(_CACHE.get(prog, {}).items())
+
+
+def patch_values(
+    prog: Any,
+    weight_positions: Any = None,
+    weights: Any = None,
+    bias_neurons: Any = None,
+    bias: Any = None,
+) -> None:
+    """Write new values into ``prog`` in place and update what was derived from them.
+
+    ``weights`` go to ``prog.weights[weight_positions]`` (every connection when the
+    positions are None), ``bias`` to ``prog.bias[bias_neurons]`` likewise; either may
+    be None (no change). The caller (the network owning ``prog``) checked the values.
+
+    Examples
+    --------
+    >>> import numpy as np, netsim as ns
+    >>> from netsim.core import patch_values
+    >>> prog = ns.mlp("2-1", activation="identity", seed=0).compile()
+    >>> patch_values(prog, np.array([1]), np.array([5.0]))
+    >>> prog.weights[1]
+    np.float64(5.0)
+    """
+    w_pos = b_pos = None
+    if weights is not None:
+        if weight_positions is None:
+            prog.weights[...] = weights
+        else:
+            w_pos = np.asarray(weight_positions, dtype=np.int64)
+            prog.weights[w_pos] = weights
+    else:
+        w_pos = np.zeros(0, dtype=np.int64)
+    if bias is not None:
+        if bias_neurons is None:
+            prog.bias[...] = bias
+        else:
+            b_pos = np.asarray(bias_neurons, dtype=np.int64)
+            prog.bias[b_pos] = bias
+    else:
+        b_pos = np.zeros(0, dtype=np.int64)
+    table = _CACHE.get(prog)
+    if not table:
+        return
+    for key, value in list(table.items()):
+        patch = getattr(value, "patch_values", None)
+        if patch is None or not patch(prog, w_pos, b_pos):
+            del table[key]

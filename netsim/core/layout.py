@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -34,8 +34,16 @@ from ..compile import Program, gather_ranges
 from ..functions import Activation, Potential
 from .backend import get_backend
 from .cache import derived
-from .kernels import DENSE_FILL, activate_into, column
-from .threshold import ExactRows, jump_arrays, threshold_near_into
+from .kernels import (
+    DENSE_FILL,
+    GroupBucket,
+    activate_into,
+    column,
+    group_buckets,
+    group_forward_into,
+)
+from .patching import ValueMap, patch_plan, value_map
+from .threshold import ExactRows, integral, jump_arrays, threshold_near_into
 
 __all__ = ["ActKernel", "Plan", "StagePlan", "build_plan", "plan_for"]
 
@@ -58,11 +66,15 @@ class ActKernel:
     jump: tuple[Any, Any] | None = None
     tol: tuple[float, float] = (0.0, 0.0)
 
+    @cached_property
+    def buckets(self) -> tuple[GroupBucket, ...]:
+        """The groups stacked by size and parameters (one call each)."""
+        return group_buckets(self.groups, self.group_params)
+
     def __call__(self, xi: Array, out: Array) -> None:
         act = self.activation
         if act.group:
-            for g, params in zip(self.groups, self.group_params, strict=True):
-                out[g] = act.forward(xi[g].T, **params).T
+            group_forward_into(act.forward, xi, out, self.buckets, rows_last=False)
             return
         activate_into(act, xi, out, self.params, rows_last=False)
 
@@ -70,8 +82,7 @@ class ActKernel:
         """The same in the ``(B, N)`` layout (rows on the last axis)."""
         act = self.activation
         if act.group:
-            for g, params in zip(self.groups, self.group_params, strict=True):
-                out[:, g] = act.forward(xi[:, g], **params)
+            group_forward_into(act.forward, xi, out, self.buckets)
             return
         params = {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
         activate_into(act, xi, out, params)
@@ -204,7 +215,8 @@ class StagePlan:
             near |= threshold_near_into(xi[k.lo : k.hi], out[k.lo : k.hi], *k.jump, tol,
                                         ex.scratch)
         if near:  # some potential within rounding of 0 (a tie, or nearly): decide exactly
-            ex.settle(xi, out, old, lambda src, b: state[src, b], ymax, rows_first=True)
+            ex.settle(xi, out, old, lambda src, b: state[src, b], ymax, rows_first=True,
+                      whole=integral(state))
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,15 +232,49 @@ class Plan:
     stages: tuple[StagePlan, ...]
     identity: bool  # perm is the identity
     layout: str = "nb"  # "nb": internal (N, B); "bn": (B, N), dense layered plans only
+    # what depends only on the program, computed on the first run (see input_rows)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def input_rows(self, prog: Program) -> tuple[Array, slice | None, Array]:
+        """The internal rows of ``prog``'s inputs, the same as a slice when they are
+        contiguous (else None), and the initial values in internal order; computed
+        once per plan (a plan belongs to one program)."""
+        found = self.memo.get("inputs")
+        if found is None:
+            rows = self.inv[prog.inputs]
+            lo = int(rows[0]) if len(rows) else 0
+            contiguous = len(rows) and np.array_equal(rows, np.arange(lo, lo + len(rows)))
+            found = self.memo["inputs"] = (
+                rows, slice(lo, lo + len(rows)) if contiguous else None,
+                prog.initial[self.perm])
+        return found
+
+    def output_rows(self, prog: Program) -> Array:
+        """The internal rows of ``prog``'s outputs (computed once per plan)."""
+        found = self.memo.get("outputs")
+        if found is None:
+            found = self.memo["outputs"] = self.inv[prog.outputs]
+        return found
+
+    def patch_values(self, prog: Program, weight_positions: Array | None,
+                     bias_neurons: Array | None) -> bool:
+        """Take ``prog``'s new values at these positions (see :mod:`netsim.core.patching`)."""
+        return patch_plan(self, prog, weight_positions, bias_neurons)
+
+    def value_map(self, prog: Program) -> ValueMap:
+        """Where each weight lives in this plan (built on the first patch, then kept)."""
+        vmap = self.__dict__.get("_value_map")
+        if vmap is None:
+            vmap = self.__dict__["_value_map"] = value_map(self, prog)
+        return vmap
 
     def initial(self, prog: Program, x: Array) -> Array:
         """The internal initial state for inputs ``x`` ``(B, k)``, built directly."""
         batch = x.shape[0]
-        rows = self.inv[prog.inputs]
-        lo = int(rows[0]) if len(rows) else 0
-        contiguous = len(rows) and np.array_equal(rows, np.arange(lo, lo + len(rows)))
-        at = slice(lo, lo + len(rows)) if contiguous else rows
-        start = prog.initial[self.perm]
+        rows, at, start = self.input_rows(prog)
+        contiguous = at is not None
+        if not contiguous:
+            at = rows
         if self.layout == "bn":
             state = np.empty((batch, prog.n_neurons), dtype=prog.dtype)
             if contiguous:  # write every column once

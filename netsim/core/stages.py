@@ -27,7 +27,7 @@ from ..functions import Activation, Potential
 from .backend import get_backend
 from .cache import derived
 from .kernels import DENSE_FILL, activate_into
-from .threshold import ExactRows
+from .threshold import ExactRows, integral
 
 __all__ = [
     "ActivationSegment",
@@ -287,7 +287,8 @@ def evaluate_stage(
         if ex.near_by_samples(xi, state, len(stage.targets)):
             old = state[:, stage.targets[ex.rows]] if ex.keep else None
             ymax = float(np.max(np.abs(state), initial=0.0))
-            ex.settle(xi, y, old, lambda src, b: state[b, src], ymax, rows_first=False)
+            ex.settle(xi, y, old, lambda src, b: state[b, src], ymax, rows_first=False,
+                      whole=integral(state))
     return xi, y
 
 

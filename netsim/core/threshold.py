@@ -15,6 +15,11 @@ computed instead (:func:`exact_sign`): every product is split exactly into two f
 the exact sum's sign; values too large or too small for the split are summed as
 fractions. Decisions away from the jump are the rounded computation's, which is then
 provably right.
+
+Most networks at a tie need no per-sum work: when a row's weights and bias are integers
+times one power of two (±1 Hebb weights, Hebb's ``k·c`` with the 1/N factor ``c``) and
+the state's values are integers, the exact sum is an int64 sum — or, when it is below
+2**53, the computed one — so those ties are settled for every sample at once.
 """
 
 from __future__ import annotations
@@ -29,9 +34,11 @@ from typing import Any
 import numpy as np
 
 from ..functions import Activation
+from .cache import derived
+from .kernels import min_abs
 
-__all__ = ["ExactRows", "exact_sign", "gamma", "jump_arrays", "threshold_into",
-           "threshold_near_into", "value_bound"]
+__all__ = ["ExactRows", "exact_sign", "gamma", "integer_form", "integral", "jump_arrays",
+           "threshold_into", "threshold_near_into", "value_bound"]
 
 Array = np.ndarray
 
@@ -61,6 +68,11 @@ def exact_sign(bias: float, weights: Array, values: Array) -> int:
     >>> exact_sign(0.0, np.array([0.5, -0.25, -0.25]), np.ones(3))
     0
     """
+    if len(weights) <= _SHORT:
+        found = _short_sign(float(bias), np.asarray(weights, dtype=np.float64).tolist(),
+                            np.asarray(values, dtype=np.float64).tolist())
+        if found is not None:
+            return found
     a = np.asarray(weights, dtype=np.float64)
     b = np.asarray(values, dtype=np.float64)
     with np.errstate(over="ignore", under="ignore"):  # checked just below
@@ -73,14 +85,7 @@ def exact_sign(bias: float, weights: Array, values: Array) -> int:
         and (len(mag) == 0 or (mag.min() > _SAFE_LO and mag.max() < _SAFE_HI))
     )
     if ok:
-        # Dekker's two-product: a·b = p + e exactly
-        ca = _SPLIT * a
-        a_hi = ca - (ca - a)
-        a_lo = a - a_hi
-        cb = _SPLIT * b
-        b_hi = cb - (cb - b)
-        b_lo = b - b_hi
-        e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+        e = _product_error(a, b, p)
         total = math.fsum([float(bias), *p.tolist(), *e.tolist()])
         return (total > 0) - (total < 0)
     exact = Fraction(float(bias)) + sum(
@@ -88,6 +93,41 @@ def exact_sign(bias: float, weights: Array, values: Array) -> int:
         Fraction(0),
     )
     return (exact > 0) - (exact < 0)
+
+
+def _product_error(a: Any, b: Any, p: Any) -> Any:
+    """Dekker's two-product: ``a·b = p + e`` exactly, for ``p = fl(a·b)`` in the safe
+    range (floats or arrays alike)."""
+    ca = _SPLIT * a
+    a_hi = ca - (ca - a)
+    a_lo = a - a_hi
+    cb = _SPLIT * b
+    b_hi = cb - (cb - b)
+    b_lo = b - b_hi
+    return ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+_SHORT = 32  # rows up to this many terms are summed in plain Python (no array calls)
+
+
+def _short_sign(bias: float, weights: list[float], values: list[float]) -> int | None:
+    """:func:`exact_sign` for a short row with Python floats (the same two-product and
+    correctly rounded sum), or None when a term is outside the safe range."""
+    if not math.isfinite(bias):
+        return None
+    terms = [bias]
+    for a, b in zip(weights, values, strict=True):
+        if not (abs(a) < _SAFE_HI and abs(b) < _SAFE_HI):
+            return None
+        if a == 0.0 or b == 0.0:
+            continue  # an exact zero
+        p = a * b
+        if not _SAFE_LO < abs(p) < _SAFE_HI:
+            return None
+        terms.append(p)
+        terms.append(_product_error(a, b, p))
+    total = math.fsum(terms)
+    return (total > 0) - (total < 0)
 
 
 def jump_arrays(act: Activation, params: Mapping[str, Array], rows: int
@@ -117,7 +157,7 @@ def threshold_into(xi: Array, out: Array, low: Any, high: Any) -> None:
     ``low``/``high`` are scalars or columns broadcasting against ``xi``. Exact ties and
     near-ties are then settled by :meth:`ExactRows.settle` (sign's 0 at ξ = 0 too).
     """
-    if np.ndim(low) == 0 and np.ndim(high) == 0:
+    if not isinstance(low, np.ndarray) and not isinstance(high, np.ndarray):
         if low == -1.0 and high == 1.0:
             np.sign(xi, out=out)
             return
@@ -143,6 +183,9 @@ def threshold_near_into(xi: Array, out: Array, low: Any, high: Any, tol: float,
     rows = xi.shape[0]
     if rows == 0:
         return False
+    if xi.size <= _CHUNK:  # one block: no buffer, no loop
+        threshold_into(xi, out, low, high)
+        return min_abs(xi) <= tol
     step = max(1, _CHUNK // max(1, xi[0].size))
     shape = (min(step, rows), *xi.shape[1:])
     buf = scratch.get(shape)
@@ -185,6 +228,11 @@ class ExactRows:
     wpos: Array  # positions of ``weights`` in the program's weight array
     dtype: np.dtype
     keep: bool = False  # some row keeps its value at a tie
+    # the rows' weights and bias as integers times 2**scale (see ``integer_form``):
+    # ties on such rows are settled by int64 sums, vectorised, instead of one by one
+    int_weights: Array | None = field(default=None, repr=False)
+    int_bias: Array | None = field(default=None, repr=False)
+    int_room: Array | None = field(default=None, repr=False)  # Σ|K| + |B| per row (float)
     scratch: dict[tuple[int, ...], Array] = field(default_factory=dict, repr=False)
 
     def tolerance(self, lo: int, hi: int) -> tuple[float, float]:
@@ -272,26 +320,40 @@ class ExactRows:
         g = gamma(counts + 1, self.dtype)
         row_of = np.repeat(np.arange(len(self.rows)), counts)
         absrow = np.bincount(row_of, weights=np.abs(w), minlength=len(self.rows))
+        ints, int_bias, room = integer_form(w, b, self.indptr)
         return dataclasses.replace(self, weights=w, bias=b, scratch={},
                                    slack=np.where(self.linear, g * absrow, 0.0),
-                                   slack_bias=g * np.abs(b))
+                                   slack_bias=g * np.abs(b), int_weights=ints,
+                                   int_bias=int_bias, int_room=room)
 
     def settle(self, xi: Array, out: Array, old: Array | None, value_of: callable,
-               ymax: float, rows_first: bool) -> None:
+               ymax: float, rows_first: bool, whole: bool = False) -> None:
         """Correct ``out`` where the rounded ``xi`` may be on the wrong side of the jump,
         and apply the tie rule.
 
         ``xi``/``out`` hold the stage's rows (first axis when ``rows_first``, else last);
         ``old`` the threshold rows' current values (needed only for keep), laid out like
         ``xi[rows]``; ``value_of(r, b)`` the source values of threshold row ``r`` in
-        sample ``b``; ``ymax`` bounds every ``|y|`` the sums read.
+        sample ``b``; ``ymax`` bounds every ``|y|`` the sums read; ``whole`` says that
+        every value the sums read is an integer (ties then settle in bulk).
         """
         x = xi[self.rows] if rows_first else xi[:, self.rows]
         tol = self.slack * ymax + self.slack_bias
         near = np.abs(x) <= (tol[:, None] if rows_first else tol)
         if not near.any():
             return
-        for r, b in np.argwhere(near if rows_first else near.T).tolist():
+        pairs = np.argwhere(near if rows_first else near.T)  # (row, sample)
+        if whole and self.int_room is not None:
+            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53: every partial
+            # sum is representable, so the computed ξ is the exact sum, ties included
+            r, b = pairs[:, 0], pairs[:, 1]
+            exact = self.linear[r] & (self.int_room[r] * max(ymax, 1.0) < 2.0**53)
+            if exact.any():
+                v = x[r[exact], b[exact]] if rows_first else x[b[exact], r[exact]]
+                self._put(np.sign(v), r[exact], b[exact], out, old, rows_first)
+                pairs = pairs[~exact]
+        rest = self._settle_integer(pairs, out, old, value_of, ymax, rows_first, whole)
+        for r, b in rest.tolist():
             if self.linear[r]:
                 lo, hi = self.indptr[r], self.indptr[r + 1]
                 s = exact_sign(self.bias[r], self.weights[lo:hi],
@@ -307,14 +369,98 @@ class ExactRows:
             else:
                 out[b, self.rows[r]] = value
 
+    def _settle_integer(self, pairs: Array, out: Array, old: Array | None,
+                        value_of: callable, ymax: float, rows_first: bool, whole: bool
+                        ) -> Array:
+        """Settle the ``(row, sample)`` pairs whose exact sum is an int64 computation
+        (integer weights times 2**scale and integer source values), all at once; return
+        the pairs left for :func:`exact_sign`."""
+        if self.int_room is None or not len(pairs):
+            return pairs
+        r, b = pairs[:, 0], pairs[:, 1]
+        # |Σ K·y + B| ≤ room·ymax < 2**62 keeps every partial int64 sum exact
+        fits = self.linear[r] & (self.int_room[r] * max(ymax, 1.0) < 2.0**62)
+        if not fits.any():
+            return pairs
+        r, b = r[fits], b[fits]
+        counts = np.diff(self.indptr)[r]
+        ends = np.cumsum(counts)
+        owner = np.repeat(np.arange(len(r)), counts)
+        pos = np.repeat(self.indptr[r] - ends + counts, counts) + np.arange(int(ends[-1]))
+        values = np.asarray(value_of(self.sources[pos], b[owner]), dtype=np.float64)
+        ints = np.rint(values)
+        integral = np.ones(len(r), dtype=bool)
+        if not whole:
+            integral = np.bincount(owner[values != ints], minlength=len(r)) == 0
+        sums = np.zeros(len(pos) + 1, dtype=np.int64)
+        np.cumsum(self.int_weights[pos] * ints.astype(np.int64), out=sums[1:])
+        # each pair's sum from the running total (wrap-around cancels: each sum < 2**62)
+        total = sums[ends] - sums[ends - counts] + self.int_bias[r]
+        self._put(np.sign(total[integral]), r[integral], b[integral], out, old, rows_first)
+        done = np.zeros(len(pairs), dtype=bool)
+        done[np.flatnonzero(fits)[integral]] = True
+        return pairs[~done]
+
+    def _put(self, sign: Array, r: Array, b: Array, out: Array, old: Array | None,
+             rows_first: bool) -> None:
+        """Write the values of threshold rows ``r`` in samples ``b`` whose potentials
+        have the exact signs ``sign`` (the tie rule at 0)."""
+        value = np.where(sign > 0, self.high[r], np.where(sign < 0, self.low[r],
+                                                          self.at_zero[r]))
+        keep = np.isnan(value)
+        if keep.any():  # NaN: keep the current value
+            value[keep] = old[r[keep], b[keep]] if rows_first else old[b[keep], r[keep]]
+        if rows_first:
+            out[self.rows[r], b] = value
+        else:
+            out[b, self.rows[r]] = value
+
+
+def integral(state: Array) -> bool:
+    """Whether every value of ``state`` is an integer (ties then settle in bulk)."""
+    return bool(np.array_equal(state, np.rint(state)))
+
+def integer_form(weights: Array, bias: Array, indptr: Array
+                 ) -> tuple[Array | None, Array | None, Array | None]:
+    """Each row's weights and bias as integers ``K``, ``B`` with ``w = K·2**q_row``
+    (``q_row`` the smallest power of two among the row's nonzero values), and the
+    row's ``Σ|K| + |B|``; rows that do not fit int64 get an infinite room.
+
+    Sums of such rows times integer values are exact in int64 when small enough, which
+    decides ties in bulk (e.g. ±1 Hebb weights, or Hebb's 1/N stored as ``k·c``).
+    """
+    rows = len(indptr) - 1
+    w = np.asarray(weights, dtype=np.float64)
+    b = np.asarray(bias, dtype=np.float64)
+    if rows == 0 or not (np.isfinite(w).all() and np.isfinite(b).all()):
+        return None, None, None
+    counts = np.diff(indptr)
+    row_of = np.repeat(np.arange(rows), counts)
+    lsb = np.full(rows, np.inf)
+    for values, owner in ((w, row_of), (b, np.arange(rows))):
+        nz = values != 0
+        mant, expo = np.frexp(values[nz])
+        m = np.abs(mant * 2.0**53).astype(np.int64)  # exact: 53-bit integer mantissa
+        tz = np.zeros(len(m), dtype=np.int64)  # trailing zero bits
+        low = m & -m
+        tz = np.log2(low.astype(np.float64)).astype(np.int64) if len(m) else tz
+        np.minimum.at(lsb, owner[nz], (expo - 53 + tz).astype(np.float64))
+    q = np.where(np.isfinite(lsb), lsb, 0.0).astype(np.int64)
+    big_w = np.abs(np.ldexp(w, -q[row_of]))
+    big_b = np.abs(np.ldexp(b, -q))
+    room = np.bincount(row_of, weights=big_w, minlength=rows) + big_b
+    ok = (room < 2.0**62) & np.isfinite(room)
+    room = np.where(ok, room, np.inf)
+    ints = np.where(ok[row_of], np.ldexp(w, -q[row_of]), 0.0).astype(np.int64)
+    int_bias = np.where(ok, np.ldexp(b, -q), 0.0).astype(np.int64)
+    return ints, int_bias, room
+
 
 def value_bound(prog: Any) -> float | None:
     """The largest |value| any neuron with inputs can take, when every one of them has
     a discrete activation (else None): with the initial state's largest |value| it
     bounds every value a run reads, so the rounding bounds need no pass over the state.
     """
-    from .cache import derived
-
     def build() -> float | None:
         upd = prog.updated
         vmax = 0.0

@@ -232,8 +232,10 @@ class NetsimModule(nn.Module):
         self.register_buffer("inputs", torch.as_tensor(prog.inputs, dtype=torch.long))
         self.register_buffer("outputs", torch.as_tensor(prog.outputs, dtype=torch.long))
         stages = []
-        for layer in range(int(prog.layer.max()) + 1 if prog.n_neurons else 0):
-            targets = np.flatnonzero((prog.layer == layer) & prog.has_input)
+        layers = prog.layer
+        assert layers is not None  # layer_stages refuses a network without layers
+        for layer in range(int(layers.max()) + 1 if prog.n_neurons else 0):
+            targets = np.flatnonzero((layers == layer) & prog.has_input)
             if len(targets):
                 stages.append(_Stage(prog, targets, dtype))
         self.stages = nn.ModuleList(stages)

@@ -17,17 +17,21 @@ import numpy as np
 from ..errors import ParameterError
 from ..functions import ACTIVATIONS, POTENTIALS
 from . import palette
-from ._plan import LAYOUTS, PINNED, DrawnEdge, DrawnNode, Plan
+from ._plan import PINNED, DrawnEdge, DrawnNode, Plan, reserve_name
 from .quoting import dot_id, dot_string, html_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..network import Network
+    from ..network import Network, Neuron
 
 __all__ = ["Options", "body_lines", "make_options"]
 
 WEIGHT_LABEL_LIMIT = 30
 PINNED_LABEL_LIMIT = 10
 MIN_PENWIDTH, MAX_PENWIDTH = 0.4, 4.0
+# Beyond this many straight edges (circle, grid, spring), edges are thinner and
+# translucent, so the neurons and the pattern of signs stay readable.
+DENSE_EDGES = 60
+DENSE_MAX_PENWIDTH, DENSE_ALPHA = 2.0, "99"
 
 _SHAPES = {
     "input": ("box", 1),
@@ -72,6 +76,12 @@ def _full(x: float | str) -> str:
     return x if isinstance(x, str) else repr(float(x))
 
 
+def _sum(x: float) -> str:
+    """A sum of many weights to 12 significant digits: its last digits would only
+    tell the order in which the floats were added."""
+    return f"{x:.12g}"
+
+
 def _pw(x: float) -> str:
     return f"{x:.2f}"
 
@@ -85,28 +95,13 @@ class Options:
     min_weight: float
     clusters: bool
     legend: bool
-    max_layer_width: int | None
+    max_layer_width: int | str | None  # "auto": decided by the plan
     keep: int
     max_nodes: int
     max_edges: int
     summary: bool | None
     title: str | None
     layout: str = "auto"
-
-
-def _check_int(value: object, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise ParameterError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def _check_flag(value: object, name: str, allow_none: bool = False) -> bool | None:
-    if value is None and allow_none:
-        return None
-    if not isinstance(value, bool | np.bool_):
-        allowed = "True, False or None" if allow_none else "True or False"
-        raise ParameterError(f"{name} must be {allowed}, got {value!r}")
-    return bool(value)
 
 
 def make_options(
@@ -123,30 +118,24 @@ def make_options(
     title: str | None = None,
     layout: str = "auto",
 ) -> Options:
-    if not isinstance(direction, str) or direction.upper() not in ("LR", "TB"):
-        raise ParameterError(f"direction must be 'LR' or 'TB', got {direction!r}")
-    bad = isinstance(min_weight, bool) or not isinstance(min_weight, int | float | np.number)
-    if bad or not math.isfinite(float(min_weight)) or min_weight < 0:
-        raise ParameterError(f"min_weight must be a finite number >= 0, got {min_weight!r}")
-    keep = _check_int(keep, "keep", 1)
-    if max_layer_width is not None and max_layer_width != "auto":
-        max_layer_width = _check_int(max_layer_width, "max_layer_width", 2 * keep + 1)
-    if not isinstance(layout, str) or layout not in LAYOUTS:
-        raise ParameterError(f"layout must be one of {', '.join(map(repr, LAYOUTS))}, "
-                             f"got {layout!r}")
-    if title is not None and not isinstance(title, str):
-        raise ParameterError(f"title must be a string or None, got {title!r}")
+    """The diagram options, from values that meet :data:`netsim.io.dot.DIAGRAM_CONSTRAINTS`
+    (checked by :func:`netsim.io.dot.to_dot`); only the bound that ties two of them
+    together is checked here."""
+    if max_layer_width not in (None, "auto") and int(max_layer_width) < 2 * keep + 1:
+        raise ParameterError(f"max_layer_width must be an integer >= {2 * keep + 1} (twice "
+                             f"keep={keep}, plus one), got {max_layer_width!r}")
     return Options(
         direction=direction.upper(),
-        weights=_check_flag(weights, "weights", allow_none=True),
+        weights=None if weights is None else bool(weights),
         min_weight=float(min_weight),
-        clusters=bool(_check_flag(clusters, "clusters")),
-        legend=bool(_check_flag(legend, "legend")),
-        max_layer_width=max_layer_width,
-        keep=keep,
-        max_nodes=_check_int(max_nodes, "max_nodes", 1),
-        max_edges=_check_int(max_edges, "max_edges", 0),
-        summary=_check_flag(summary, "summary", allow_none=True),
+        clusters=bool(clusters),
+        legend=bool(legend),
+        max_layer_width=max_layer_width if max_layer_width in (None, "auto") else int(
+            max_layer_width),  # type: ignore[arg-type]
+        keep=int(keep),
+        max_nodes=int(max_nodes),
+        max_edges=int(max_edges),
+        summary=None if summary is None else bool(summary),
         title=title,
         layout=layout,
     )
@@ -187,7 +176,7 @@ class _Emitter:
     ) -> None:
         self.net, self.plan, self.opts = net, plan, opts
         self.values, self.scale = values, scale
-        self.data = [net.graph.nodes[n] for n in plan.ids]
+        self._neurons: dict[int, Neuron] = {}  # snapshots of the neurons drawn alone
         singles = sum(1 for e in plan.edges if e.single)
         # straight edges of a circle or grid meet in the middle, where labels would pile up
         limit = WEIGHT_LABEL_LIMIT if plan.layout not in PINNED else PINNED_LABEL_LIMIT
@@ -197,6 +186,7 @@ class _Emitter:
         # Every rank group is a cluster (invisible unless clusters=True): with
         # remincross=false this is what keeps dot to the neuron order (see lines()).
         self.layered = plan.layout == "layered"
+        self.dense = not self.layered and len(plan.edges) > DENSE_EDGES
         self.clusters = (self.layered and plan.mode != "summary"
                          and any(len(row) > 1 for row in plan.ranks))
         self.rank_of = {k: r for r, group in enumerate(plan.groups) for k in group}
@@ -276,13 +266,41 @@ class _Emitter:
             '\tedge [fontname="Helvetica" fontsize="9" arrowsize="0.6"]\n',
         ]
         order = sorted(range(len(plan.nodes)), key=lambda d: plan.nodes[d].members[0])
-        positions = _positions(plan.layout, len(order))
+        labelled = any(self._edge_label(e) is not None for e in plan.edges)
+        positions = _positions(plan.layout, len(order), labelled)
         for pos, d in zip(positions, order, strict=False):
             out.append(self._node(plan.nodes[d], pos))
         if not positions:
             out.extend(self._node(plan.nodes[d]) for d in order)
-        out.extend(self._edge(e) for e in plan.edges)
+            out.extend(self._edge(e) for e in plan.edges)
+            return out
+        # Straight edges between fixed positions: Graphviz would put every label at its
+        # edge's midpoint, and the midpoints of a circle's diameters all coincide. Each
+        # label is a small white box pinned on its own edge instead, where it overlaps
+        # no other label and no neuron (drawn over the edges: outputorder=edgesfirst).
+        at = dict(zip(order, positions, strict=False))
+        segments = np.array([(at[e.tail], at[e.head]) for e in plan.edges]).reshape(-1, 2, 2)
+        placer = _LabelPlacer(segments, np.array(positions))
+        taken = set(plan.names) | {node.name for node in plan.nodes}
+        for k, e in enumerate(plan.edges):
+            out.append(self._edge(e, inline_label=False))
+            label = self._edge_label(e)
+            if label is not None:
+                pos = placer.place(k, e.mutual)
+                out.append(self._label_node(reserve_name("_w", taken), label, pos, e))
         return out
+
+    def _label_node(self, name: str, label: tuple[str, str], pos: tuple[float, float],
+                    edge: DrawnEdge) -> str:
+        text, color = label
+        x, y = (round(c, 3) + 0.0 for c in pos)
+        attrs: list[tuple[str, object]] = [
+            ("shape", "box"), ("pos", f"{x:.3f},{y:.3f}!"), ("label", text),
+            ("fontsize", "9"), ("fontcolor", color), ("color", "#ffffff"),
+            ("fillcolor", "#ffffff"), ("margin", "0.02,0.01"), ("width", "0"),
+            ("height", "0"), ("tooltip", self._edge_tooltip(edge)),
+        ]
+        return f"\t{dot_id(name)}{_attrs(attrs)}\n"
 
     # --- ranks -----------------------------------------------------------------------
 
@@ -349,23 +367,30 @@ class _Emitter:
         vals = vals[np.isfinite(vals)]
         return float(vals.mean()) if vals.size else None
 
+    def _neuron(self, k: int) -> Neuron:
+        """Neuron ``k``'s definition (read through the network, never its graph: a
+        network built from arrays keeps no graph until a user asks for one)."""
+        found = self._neurons.get(k)
+        if found is None:
+            found = self._neurons[k] = self.net.neuron(self.plan.ids[k])
+        return found
+
     def _function_text(self, k: int) -> str:
-        data = self.data[k]
+        data = self._neuron(k)
         parts = []
-        potential = data.get("potential", "weighted_sum")
+        potential = data.potential
         pot = POTENTIALS.get(potential) if potential in POTENTIALS else None
         if potential != "weighted_sum":
             parts.append(pot.symbol if pot is not None else potential)
-        activation = data.get("activation", "identity")
+        activation = data.activation
         act = ACTIVATIONS.get(activation) if activation in ACTIVATIONS else None
         parts.append(act.symbol if act is not None else activation)
         if pot is None or pot.has_bias:
-            parts.append("b=" + _short(float(data.get("bias", 0.0)), signed=True))
+            parts.append("b=" + _short(data.bias, signed=True))
         return "  ".join(parts)
 
     def _neuron_label(self, k: int) -> str:
-        data = self.data[k]
-        label, neuron_id = data.get("label"), str(self.plan.ids[k])
+        label, neuron_id = self._neuron(k).label, str(self.plan.ids[k])
         rows = [f"<b>{html_text(label or neuron_id)}</b>"]
         if label and label != neuron_id:  # which neuron it is stays visible (y1: setosa)
             rows[0] += f' <font point-size="9">{html_text(neuron_id)}</font>'
@@ -377,21 +402,19 @@ class _Emitter:
         return _join_rows(rows)
 
     def _neuron_tooltip(self, k: int) -> str:
-        plan, data = self.plan, self.data[k]
+        plan, data = self.plan, self._neuron(k)
         where = f"rank {self.rank_of[k]}" if plan.recurrent else (
             f"layer {self.layer_numbers[plan.ids[k]]}" if self.layer_numbers else "")
         lines = [f"{plan.ids[k]!s} ({plan.roles[k]}, {where})"]
-        if data.get("label"):
-            lines.append(f"label: {data['label']}")
-        lines.append("activation: " + _with_params(data.get("activation", "identity"),
-                                                    data.get("activation_params")))
-        lines.append("potential: " + _with_params(data.get("potential", "weighted_sum"),
-                                                   data.get("potential_params")))
-        lines.append(f"bias: {_full(data.get('bias', 0.0))}")
-        lines.append(f"initial: {_full(data.get('initial', 0.0))}")
-        if data.get("group") is not None:
-            lines.append(f"group: {data['group']}")
-        incoming = self.net.graph.in_degree(plan.ids[k])
+        if data.label:
+            lines.append(f"label: {data.label}")
+        lines.append("activation: " + _with_params(data.activation, data.activation_params))
+        lines.append("potential: " + _with_params(data.potential, data.potential_params))
+        lines.append(f"bias: {_full(data.bias)}")
+        lines.append(f"initial: {_full(data.initial)}")
+        if data.group is not None:
+            lines.append(f"group: {data.group}")
+        incoming = plan.in_degree[k]
         lines.append(f"incoming connections: {incoming}")
         if self.values is not None:
             v = self.values[k]
@@ -417,7 +440,7 @@ class _Emitter:
     def _function_symbol(self, k: int) -> str:
         if not self.plan.has_incoming[k]:
             return "—"
-        activation = self.data[k].get("activation", "identity")
+        activation = self.plan.activations[k]
         return ACTIVATIONS.get(activation).symbol if activation in ACTIVATIONS else activation
 
     def _group_label(self, node: DrawnNode) -> str:
@@ -448,36 +471,26 @@ class _Emitter:
 
     # --- edges -----------------------------------------------------------------------
 
-    def _edge(self, edge: DrawnEdge) -> str:
+    def _edge(self, edge: DrawnEdge, inline_label: bool = True) -> str:
         plan = self.plan
         tail, head = plan.nodes[edge.tail], plan.nodes[edge.head]
-        attrs: list[tuple[str, object]] = []
+        color = self._edge_color(edge)
         if edge.single:
-            w = edge.weight
-            color = palette.weight_color(w)
-            scale = abs(w) / plan.max_abs_weight if plan.max_abs_weight > 0 else 0.0
-            width = max(MIN_PENWIDTH, MAX_PENWIDTH * scale)
-            u, v = (plan.ids[k] for k in edge.ends)
-            tooltip = (f"{u} ↔ {v}\nw = {_full(w)} (both directions)" if edge.mutual
-                       else f"{u} → {v}\nw = {_full(w)}")
-            label = _short(w, signed=True) if self.weight_labels else None
+            scale = abs(edge.weight) / plan.max_abs_weight if plan.max_abs_weight > 0 else 0.0
+            width = max(MIN_PENWIDTH, (DENSE_MAX_PENWIDTH if self.dense else MAX_PENWIDTH)
+                        * scale)
         else:
-            color = {1: palette.POSITIVE, -1: palette.NEGATIVE}.get(edge.sign, palette.NEUTRAL)
             width = min(3.0, 0.8 + 0.6 * math.log10(edge.count))
-            tooltip = (f"{edge.count} connection{'s' * (edge.count != 1)} "
-                       f"{self._node_text(tail)} → {self._node_text(head)}\n"
-                       f"sum w = {_full(edge.total)}, max |w| = {_full(edge.max_abs)}\n"
-                       f"positive: {edge.positive}, negative: {edge.negative}")
-            few = plan.mode == "summary" and len(plan.edges) <= WEIGHT_LABEL_LIMIT
-            label = f"×{edge.count}" if self.weight_labels or few else None
-        attrs += [("color", color), ("penwidth", _pw(width))]
+        line = color + DENSE_ALPHA if self.dense else color
+        attrs: list[tuple[str, object]] = [("color", line), ("penwidth", _pw(width))]
         if edge.mutual:
             attrs.append(("dir", "none"))
         if edge.back and self.layered:
             attrs += [("style", "dashed"), ("constraint", "false")]
+        label = self._edge_label(edge) if inline_label else None
         if label is not None:
-            attrs += [("label", label), ("fontcolor", color)]
-        attrs.append(("tooltip", tooltip))
+            attrs += [("label", label[0]), ("fontcolor", color)]
+        attrs.append(("tooltip", self._edge_tooltip(edge)))
         first, second = tail, head
         if self.layered and tail.rank == head.rank and edge.tail != edge.head:
             # A flat edge against the rank's invisible chain would make a flat cycle,
@@ -488,6 +501,34 @@ class _Emitter:
                 if not edge.mutual:
                     attrs.insert(0, ("dir", "back"))
         return f"\t{dot_id(first.name)} -> {dot_id(second.name)}{_attrs(attrs)}\n"
+
+    @staticmethod
+    def _edge_color(edge: DrawnEdge) -> str:
+        if edge.single:
+            return palette.weight_color(edge.weight)
+        return {1: palette.POSITIVE, -1: palette.NEGATIVE}.get(edge.sign, palette.NEUTRAL)
+
+    def _edge_label(self, edge: DrawnEdge) -> tuple[str, str] | None:
+        """The label text and colour of an edge, or None when it has none."""
+        if edge.single:
+            text = _short(edge.weight, signed=True) if self.weight_labels else None
+        else:
+            few = self.plan.mode == "summary" and len(self.plan.edges) <= WEIGHT_LABEL_LIMIT
+            text = f"×{edge.count}" if self.weight_labels or few else None
+        return None if text is None else (text, self._edge_color(edge))
+
+    def _edge_tooltip(self, edge: DrawnEdge) -> str:
+        plan = self.plan
+        if edge.single:
+            u, v = (plan.ids[k] for k in edge.ends)
+            w = _full(edge.weight)
+            return (f"{u} ↔ {v}\nw = {w} (both directions)" if edge.mutual
+                    else f"{u} → {v}\nw = {w}")
+        tail, head = plan.nodes[edge.tail], plan.nodes[edge.head]
+        return (f"{edge.count} connection{'s' * (edge.count != 1)} "
+                f"{self._node_text(tail)} → {self._node_text(head)}\n"
+                f"sum w = {_sum(edge.total)}, max |w| = {_full(edge.max_abs)}\n"
+                f"positive: {edge.positive}, negative: {edge.negative}")
 
     def _node_text(self, node: DrawnNode) -> str:
         if node.kind == "neuron":
@@ -543,11 +584,11 @@ class _Emitter:
         for node in self.plan.nodes:
             if node.kind != "neuron" or not self.plan.has_incoming[node.members[0]]:
                 continue
-            data = self.data[node.members[0]]
-            activation = data.get("activation", "identity")
+            data = self._neuron(node.members[0])
+            activation = data.activation
             if activation in ACTIVATIONS:
                 found.setdefault(ACTIVATIONS.get(activation).symbol, activation)
-            potential = data.get("potential", "weighted_sum")
+            potential = data.potential
             if potential != "weighted_sum" and potential in POTENTIALS:
                 found.setdefault(POTENTIALS.get(potential).symbol, potential)
         if not found:
@@ -567,22 +608,78 @@ class _Emitter:
             cells.append(f'<td bgcolor="{fill}"><font color="{palette.text_color(fill)}">'
                          f" {html_text(_short(tick))} </font></td>")
         return (f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
-                f'<td>value ({scale.kind}):</td>{"".join(cells)}</tr></table>')
+                f'<td>value:</td>{"".join(cells)}</tr></table>')
 
 
-def _positions(layout: str, n: int) -> list[tuple[float, float]]:
+# Where a pinned weight label may sit along its edge (fraction from the tail), in order
+# of preference: the middle first; a one-way edge's label leans towards its arrow head.
+_ALONG_MUTUAL = (0.5, 0.4, 0.6, 0.32, 0.68, 0.45, 0.55, 0.25, 0.75)
+_ALONG_DIRECTED = (0.62, 0.7, 0.55, 0.78, 0.47, 0.4, 0.33)
+_LABEL_HALF = np.array([0.17, 0.08])  # half width and height of a label box, inches
+_NODE_HALF = np.array([0.36, 0.22])  # of a neuron's box or ellipse
+
+
+class _LabelPlacer:
+    """Pins each weight label on its own edge where its box meets no label placed
+    before, no neuron and no other edge (else where it meets the fewest)."""
+
+    def __init__(self, segments: np.ndarray, nodes: np.ndarray) -> None:
+        self.segments = segments  # (E, 2, 2): tail and head point of every drawn edge
+        self.nodes = nodes  # (N, 2)
+        self.placed: list[np.ndarray] = []
+
+    def place(self, k: int, mutual: bool) -> tuple[float, float]:
+        tail, head = self.segments[k]
+        others = np.delete(self.segments, k, axis=0)
+        best, fewest = tail, None
+        for t in _ALONG_MUTUAL if mutual else _ALONG_DIRECTED:
+            point = tail + t * (head - tail)
+            clashes = self._boxes(point, self.nodes, _NODE_HALF) + _crossing(point, others)
+            if self.placed:
+                clashes += self._boxes(point, np.array(self.placed), _LABEL_HALF)
+            if clashes == 0:
+                best = point
+                break
+            if fewest is None or clashes < fewest:
+                best, fewest = point, clashes
+        self.placed.append(best)
+        return float(best[0]), float(best[1])
+
+    @staticmethod
+    def _boxes(point: np.ndarray, centres: np.ndarray, half: np.ndarray) -> int:
+        near = np.abs(centres - point) < _LABEL_HALF + half
+        return int(np.count_nonzero(near.all(axis=1)))
+
+
+def _crossing(point: np.ndarray, segments: np.ndarray) -> int:
+    """How many segments pass through the label box centred on ``point``."""
+    if len(segments) == 0:
+        return 0
+    a, b = segments[:, 0], segments[:, 1]
+    d = b - a
+    length2 = np.maximum((d * d).sum(axis=1), 1e-12)
+    t = np.clip(((point - a) * d).sum(axis=1) / length2, 0.0, 1.0)
+    nearest = a + t[:, None] * d
+    inside = (np.abs(nearest - point) < _LABEL_HALF).all(axis=1)
+    return int(np.count_nonzero(inside))
+
+
+def _positions(layout: str, n: int, labels: bool = False) -> list[tuple[float, float]]:
     """Fixed node positions in inches: neuron order clockwise from the top (circle), or
-    row by row in a near-square grid; none for the spring layout."""
+    row by row in a near-square grid; none for the spring layout. With weight labels
+    the neurons stand further apart, so that the labels fit between them."""
     if layout not in PINNED or n == 0:
         return []
     if layout == "circle":
         if n == 1:
             return [(0.0, 0.0)]
-        radius = max(1.3, n * 1.0 / (2 * math.pi))
+        # arcs of 1.3 inches between neighbours: a neuron's box is about 0.8 wide
+        radius = max(1.3, n * (1.7 if labels else 1.3) / (2 * math.pi))
         return [(radius * math.sin(2 * math.pi * k / n), radius * math.cos(2 * math.pi * k / n))
                 for k in range(n)]
     columns = math.ceil(math.sqrt(n))
-    return [(1.1 * (k % columns), -0.8 * (k // columns)) for k in range(n)]
+    dx, dy = (1.5, 1.1) if labels else (1.1, 0.8)
+    return [(dx * (k % columns), -dy * (k // columns)) for k in range(n)]
 
 
 def _with_params(name: str, params: Mapping[str, float] | None) -> str:

@@ -44,13 +44,17 @@ budget there is :data:`MAX_STRAIGHT_EDGES` drawn edges instead of the layout cos
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+import scipy.sparse as sp
+
+from ..compile import gather_ranges
 from .quoting import dot_name
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..compile import Program
     from ..network import Network, NeuronId
 
 __all__ = [
@@ -64,6 +68,7 @@ __all__ = [
     "choose_layout",
     "layout_cost",
     "make_plan",
+    "reserve_name",
     "safe_name",
 ]
 
@@ -131,6 +136,8 @@ class Plan:
     n_hidden_connections: int = 0  # below the |w| threshold
     max_abs_weight: float = 0.0
     has_incoming: list[bool] = field(default_factory=list)
+    in_degree: list[int] = field(default_factory=list)
+    activations: list[str] = field(default_factory=list)  # activation name per neuron
     layer_numbers: dict[NeuronId, int] | None = None  # feed-forward only
     layout: str = "layered"  # the layout chosen (never "auto")
 
@@ -154,7 +161,8 @@ def _unique_names(ids: list[NeuronId]) -> list[str]:
     return names
 
 
-def _reserved(base: str, taken: set[str]) -> str:
+def reserve_name(base: str, taken: set[str]) -> str:
+    """``base``, with ``_`` appended until it is not in ``taken`` (then taken too)."""
     name = base
     while name in taken:
         name += "_"
@@ -162,44 +170,59 @@ def _reserved(base: str, taken: set[str]) -> str:
     return name
 
 
-def recurrent_groups(
-    n: int, succ: list[list[int]], inputs: list[int], outputs: list[int]
-) -> list[list[int]]:
-    """Pseudo-layers of a recurrent network (see the module docstring)."""
-    in_set, out_set = set(inputs), set(outputs)
+def recurrent_groups(prog: Program) -> list[list[int]]:
+    """Pseudo-layers of a recurrent network (see the module docstring).
+
+    The breadth-first searches go level by level on the program's arrays (one numpy
+    step per level, never a Python step per connection); the distances they give are
+    those of a queue-based search.
+    """
+    n = prog.n_neurons
+    in_set, out_set = set(prog.inputs.tolist()), set(prog.outputs.tolist())
     pure_in, pure_out = in_set - out_set, out_set - in_set
-    pred: list[list[int]] = [[] for _ in range(n)]
-    for u in range(n):
-        for v in succ[u]:
-            pred[v].append(u)
-    rank = [-1] * n
+    out_ptr, out_idx = successors(prog)
+    out_deg = np.diff(out_ptr)
+    rank = np.full(n, -1, dtype=np.int64)
 
-    def bfs(starts: list[int]) -> None:
-        queue = deque(starts)
-        while queue:
-            u = queue.popleft()
-            for v in succ[u]:
-                if rank[v] < 0:
-                    rank[v] = rank[u] + 1
-                    queue.append(v)
+    def bfs(frontier: np.ndarray) -> None:
+        while frontier.size:  # every neuron of a frontier has the same rank
+            reached = out_idx[gather_ranges(out_ptr[frontier], out_deg[frontier])]
+            reached = np.unique(reached[rank[reached] < 0])
+            rank[reached] = rank[frontier[0]] + 1
+            frontier = reached
 
-    for k in inputs:
-        rank[k] = 0
-    bfs(list(inputs))
-    for k in range(n):  # neurons no input reaches: start after their drawn predecessors
-        if rank[k] < 0:
-            before = [rank[p] for p in pred[k] if rank[p] >= 0]
-            rank[k] = max(before) + 1 if before else (1 if pure_in else 0)
-            bfs([k])
+    if in_set:
+        rank[prog.inputs] = 0
+        bfs(np.unique(prog.inputs))
+    for k in np.flatnonzero(rank < 0).tolist():  # no input reaches them
+        if rank[k] >= 0:
+            continue
+        before = rank[prog.sources[prog.indptr[k] : prog.indptr[k + 1]]]
+        before = before[before >= 0]
+        rank[k] = int(before.max()) + 1 if before.size else (1 if pure_in else 0)
+        bfs(np.array([k]))
     if pure_out:
-        others = [rank[k] for k in range(n) if k not in pure_out]
-        last = max(others) + 1 if others else 0
-        for k in pure_out:
-            rank[k] = last
-    groups: list[list[int]] = [[] for _ in range(max(rank, default=-1) + 1)]
-    for k in range(n):
-        groups[rank[k]].append(k)
-    return [g for g in groups if g]
+        last_rank = np.zeros(n, dtype=bool)
+        last_rank[sorted(pure_out)] = True
+        others = rank[~last_rank]
+        rank[last_rank] = int(others.max()) + 1 if others.size else 0
+    return split_by(rank)
+
+
+def successors(prog: Program) -> tuple[np.ndarray, np.ndarray]:
+    """Outgoing connections as CSR by source (``indptr``, targets ascending)."""
+    n = prog.n_neurons
+    marks = np.ones(prog.n_connections, dtype=np.int8)
+    by_target = sp.csr_matrix((marks, prog.sources, prog.indptr), shape=(n, n))
+    by_source = by_target.tocsc()  # a linear counting sort in scipy
+    return by_source.indptr, by_source.indices
+
+
+def split_by(values: np.ndarray) -> list[list[int]]:
+    """Neuron indices grouped by ascending value, each group in neuron order."""
+    order = np.argsort(values, kind="stable")
+    cuts = np.flatnonzero(np.diff(values[order])) + 1
+    return [part.tolist() for part in np.split(order, cuts)] if len(order) else []
 
 
 def choose_layout(recurrent: bool, roles: list[str], n_groups: int) -> str:
@@ -222,41 +245,23 @@ def make_plan(
     layout: str = "auto",
 ) -> Plan:
     """Compute what to draw (see the module docstring for every rule)."""
-    graph = net.graph
-    ids = list(graph.nodes)
-    index = {neuron_id: k for k, neuron_id in enumerate(ids)}
+    prog = net.compile()
+    ids = list(prog.neurons)
     n = len(ids)
-    inputs = [index[i] for i in net.inputs]
-    outputs = [index[o] for o in net.outputs]
-    in_set, out_set = set(inputs), set(outputs)
+    in_set, out_set = set(prog.inputs.tolist()), set(prog.outputs.tolist())
     roles = [
         ("both" if k in out_set else "input") if k in in_set
         else ("output" if k in out_set else "hidden")
         for k in range(n)
     ]
-    succ_map = graph._succ
-    edges = sorted(
-        (index[u], index[v], float(d.get("weight", 1.0)))
-        for u, nbrs in succ_map.items()
-        for v, d in nbrs.items()
-    )
-    recurrent = net.is_recurrent
+    recurrent = prog.is_recurrent
     if recurrent:
-        succ: list[list[int]] = [[] for _ in range(n)]
-        for u, v, _w in edges:
-            succ[u].append(v)
-        groups = recurrent_groups(n, succ, inputs, outputs)
+        groups = recurrent_groups(prog)
         numbers = None
-    else:
-        numbers = net.layer_numbers()  # the layers of net.layers(), without empty ones
-        by_layer: dict[int, list[int]] = {}
-        for k, neuron_id in enumerate(ids):
-            by_layer.setdefault(numbers[neuron_id], []).append(k)
-        groups = [by_layer[layer] for layer in sorted(by_layer)]
-    has_incoming = [False] * n
-    for _u, v, _w in edges:
-        has_incoming[v] = True
-    visible = [e for e in edges if abs(e[2]) >= min_weight] if min_weight > 0 else edges
+    else:  # the layers of net.layers(), without empty ones
+        numbers = dict(zip(ids, prog.layer.tolist(), strict=True))
+        groups = split_by(prog.layer)
+    conns = Connections.visible(prog, min_weight)
     plan = Plan(
         ids=ids,
         names=_unique_names(ids),
@@ -264,10 +269,12 @@ def make_plan(
         recurrent=recurrent,
         mode="full",
         groups=groups,
-        n_connections=len(edges),
-        n_hidden_connections=len(edges) - len(visible),
-        max_abs_weight=max((abs(w) for _u, _v, w in edges), default=0.0),
-        has_incoming=has_incoming,
+        n_connections=prog.n_connections,
+        n_hidden_connections=prog.n_connections - conns.count,
+        max_abs_weight=float(np.abs(prog.weights).max(initial=0.0)),
+        has_incoming=prog.has_input.tolist(),
+        in_degree=prog.in_degree.tolist(),
+        activations=[prog.activation_names[a] for a in prog.activation_ids.tolist()],
         layer_numbers=numbers,
     )
     plan.layout = choose_layout(recurrent, roles, len(groups)) if layout == "auto" else layout
@@ -275,21 +282,34 @@ def make_plan(
         max_layer_width = None if recurrent and n <= FULL_RECURRENT else 16
     if summary is not True:
         _detail_nodes(plan, max_layer_width, keep)  # type: ignore[arg-type]
-        _aggregate(plan, visible)
-        if plan.layout in PINNED:
-            over = len(plan.nodes) > max_nodes or len(plan.edges) > MAX_STRAIGHT_EDGES
-        else:
-            over = len(plan.nodes) > max_nodes or layout_cost(plan) > max_edges
-        if summary is False or not over:
-            return plan
+        crowded = len(plan.nodes) > max_nodes
+        if summary is False or not crowded:  # else the edges cannot save the detail
+            table = _detail_edges(plan, conns)
+            if plan.layout in PINNED:
+                over = crowded or table.n_edges > MAX_STRAIGHT_EDGES
+            else:
+                over = crowded or table.cost > max_edges
+            if summary is False or not over:
+                plan.edges = table.drawn()
+                return plan
     layers = plan.groups
     plan.layout = "layered"  # a summary is a chain of groups
+    group_of = np.empty(n, dtype=_node_index(len(layers)))
+    for g, members in enumerate(layers):
+        group_of[members] = g
+    # every connection is summed once per pair of groups; bands merge those sums
+    by_group = Pairs.of(*conns.ends(group_of), len(layers))
     bands = min(len(layers), MAX_GROUPS)
     budget = min(max_edges, SUMMARY_COST)
     while True:
         _summary_nodes(plan, layers, bands)
-        _aggregate(plan, visible)
-        if bands <= 3 or layout_cost(plan) <= budget:
+        band_of = np.empty(len(layers), dtype=np.int64)
+        for b, (lo, hi) in enumerate(plan.spans):
+            band_of[lo : hi + 1] = b
+        pairs = by_group.merged(band_of, len(plan.spans))
+        table = EdgeTable.of(plan, pairs)
+        if bands <= 3 or table.cost <= budget:
+            plan.edges = table.drawn()
             return plan
         bands = max(3, bands * 3 // 4)  # fewer bands: fewer and shorter bundles
 
@@ -313,7 +333,7 @@ def _detail_nodes(plan: Plan, max_layer_width: int | None, keep: int) -> None:
         for k in shown:
             if k is None:
                 middle = group[keep:-keep]
-                name = _reserved(f"_more_{rank}", taken)
+                name = reserve_name(f"_more_{rank}", taken)
                 role = _common_role(plan.roles, middle)
                 plan.nodes.append(DrawnNode(name, "more", middle, rank, role))
             else:
@@ -336,7 +356,7 @@ def _summary_nodes(plan: Plan, layers: list[list[int]], bands: int) -> None:
     plan.spans = spans
     plan.mode = "summary"
     plan.nodes = [
-        DrawnNode(_reserved(f"_group_{r}", taken), "group", g, r, _common_role(plan.roles, g))
+        DrawnNode(reserve_name(f"_group_{r}", taken), "group", g, r, _common_role(plan.roles, g))
         for r, g in enumerate(plan.groups)
     ]
     plan.ranks = [[r] for r in range(len(plan.groups))]
@@ -347,48 +367,193 @@ def _common_role(roles: list[str], members: list[int]) -> str:
     return found.pop() if len(found) == 1 else "hidden"
 
 
-def _aggregate(plan: Plan, visible: list[tuple[int, int, float]]) -> None:
-    node_of = [0] * len(plan.ids)
+# --- connections as arrays ----------------------------------------------------------------
+
+
+@dataclass
+class Connections:
+    """The program's connections (CSR by target, not copied) and which are drawn."""
+
+    prog: Program
+    shown: np.ndarray | None  # |w| >= min_weight (None: all)
+
+    @classmethod
+    def visible(cls, prog: Program, min_weight: float) -> Connections:
+        shown = np.abs(prog.weights) >= min_weight if min_weight > 0 else None
+        return cls(prog, shown)
+
+    @property
+    def count(self) -> int:
+        n = self.prog.n_connections
+        return n if self.shown is None else int(np.count_nonzero(self.shown))
+
+    def ends(self, node_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The node (``node_of`` a neuron) of each drawn connection's tail and head, and
+        its weight. The head needs no lookup per connection: CSR rows are targets."""
+        prog = self.prog
+        a, b = node_of[prog.sources], np.repeat(node_of, prog.in_degree)
+        w = prog.weights.astype(np.float64, copy=False)
+        if self.shown is not None:
+            a, b, w = a[self.shown], b[self.shown], w[self.shown]
+        return a, b, w
+
+    def neurons(self, picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Tail and head neurons of the drawn connections at positions ``picked``."""
+        position = picked if self.shown is None else np.flatnonzero(self.shown)[picked]
+        targets = np.searchsorted(self.prog.indptr, position, side="right") - 1
+        return self.prog.sources[position].astype(np.int64), targets.astype(np.int64)
+
+
+def _node_index(size: int) -> type:
+    """The smallest integer type for keys ``a * size + b`` of nodes below ``size``."""
+    return np.int32 if size * size < 2**31 else np.int64
+
+
+@dataclass
+class Pairs:
+    """Connections summed per (tail, head) pair of drawn nodes: one row per pair."""
+
+    tail: np.ndarray
+    head: np.ndarray
+    count: np.ndarray
+    total: np.ndarray
+    max_abs: np.ndarray
+    positive: np.ndarray
+    negative: np.ndarray
+
+    @classmethod
+    def of(cls, a: np.ndarray, b: np.ndarray, w: np.ndarray, size: int) -> Pairs:
+        """Sum the connections ``a[i] → b[i]`` of weight ``w[i]`` (nodes ``< size``).
+
+        Runs of one pair (a row of the CSR order mostly meets a few) are reduced in
+        place first, so the grouping works on runs, not on connections.
+        """
+        key = a.astype(_node_index(size), copy=False) * size + b
+        if len(key) == 0:
+            return cls._combine(key, size, *(np.zeros(0) for _ in range(5)))
+        starts = np.concatenate(([0], np.flatnonzero(key[1:] != key[:-1]) + 1))
+        count = np.diff(np.append(starts, len(key)))
+        return cls._combine(
+            key[starts], size, count,
+            np.add.reduceat(w, starts),
+            np.maximum.reduceat(np.abs(w), starts),
+            np.add.reduceat(w > 0, starts, dtype=np.int64),
+            np.add.reduceat(w < 0, starts, dtype=np.int64),
+        )
+
+    def merged(self, node_of: np.ndarray, size: int) -> Pairs:
+        """The same sums for coarser nodes (``node_of`` maps each node to its merger)."""
+        key = node_of[self.tail] * size + node_of[self.head]
+        return self._combine(key, size, self.count, self.total, self.max_abs,
+                             self.positive, self.negative)
+
+    @classmethod
+    def _combine(cls, key: np.ndarray, size: int, count: np.ndarray, total: np.ndarray,
+                 max_abs: np.ndarray, positive: np.ndarray, negative: np.ndarray) -> Pairs:
+        unique, inverse = np.unique(key, return_inverse=True)
+        m = len(unique)
+
+        def add(x: np.ndarray) -> np.ndarray:
+            return np.bincount(inverse, weights=x, minlength=m)
+
+        largest = np.zeros(m)
+        np.maximum.at(largest, inverse, max_abs)
+        return cls(unique // size, unique % size, add(count).astype(np.int64), add(total),
+                   largest, add(positive).astype(np.int64), add(negative).astype(np.int64))
+
+
+@dataclass
+class EdgeTable:
+    """The drawn edges as arrays: single connections, then bundles (``Pairs``)."""
+
+    rank: np.ndarray  # rank of each drawn node
+    pairs: Pairs
+    tail: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    head: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    ends: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    mutual: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    @classmethod
+    def of(cls, plan: Plan, pairs: Pairs) -> EdgeTable:
+        return cls(np.array([node.rank for node in plan.nodes], dtype=np.int64), pairs)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.tail) + len(self.pairs.tail)
+
+    @property
+    def cost(self) -> int:
+        """:func:`layout_cost` of these edges, computed on the arrays."""
+        tails = np.concatenate((self.tail, self.pairs.tail))
+        heads = np.concatenate((self.head, self.pairs.head))
+        spans = np.maximum(1, np.abs(self.rank[heads] - self.rank[tails]))
+        return len(self.rank) + int(spans.sum())
+
+    def drawn(self) -> list[DrawnEdge]:
+        """The edges as objects, ordered by (tail, head) drawn node."""
+        rank, p = self.rank, self.pairs
+        edges = [
+            DrawnEdge(a, b, rank[b] <= rank[a], True, count=1, total=w, max_abs=abs(w),
+                      positive=int(w > 0), negative=int(w < 0), weight=w, ends=(u, v),
+                      mutual=m)
+            for a, b, (u, v), w, m in zip(self.tail.tolist(), self.head.tolist(),
+                                          self.ends.tolist(), self.weight.tolist(),
+                                          self.mutual.tolist(), strict=True)
+        ]
+        edges += [
+            DrawnEdge(a, b, rank[b] <= rank[a], False, count=c, total=t, max_abs=x,
+                      positive=pos, negative=neg)
+            for a, b, c, t, x, pos, neg in zip(
+                p.tail.tolist(), p.head.tolist(), p.count.tolist(), p.total.tolist(),
+                p.max_abs.tolist(), p.positive.tolist(), p.negative.tolist(), strict=True)
+        ]
+        edges.sort(key=lambda e: (e.tail, e.head))
+        return edges
+
+
+def _detail_edges(plan: Plan, conns: Connections) -> EdgeTable:
+    """Connections between two neurons drawn alone stay single (a symmetric pair is
+    one edge); those touching a "⋯" node are bundled per pair of drawn nodes."""
+    size = len(plan.nodes)
+    node_of = np.empty(len(plan.ids), dtype=_node_index(size))
     for d, node in enumerate(plan.nodes):
-        for k in node.members:
-            node_of[k] = d
-    alone = [node.kind == "neuron" for node in plan.nodes]
-    rank = [node.rank for node in plan.nodes]
-    drawn: list[DrawnEdge] = []
-    bundles: dict[tuple[int, int], DrawnEdge] = {}
-    for u, v, w in visible:
-        a, b = node_of[u], node_of[v]
-        if alone[a] and alone[b]:
-            drawn.append(
-                DrawnEdge(a, b, rank[b] <= rank[a], True, count=1, total=w, max_abs=abs(w),
-                          positive=int(w > 0), negative=int(w < 0), weight=w, ends=(u, v))
-            )
-            continue
-        edge = bundles.get((a, b))
-        if edge is None:
-            edge = bundles[(a, b)] = DrawnEdge(a, b, rank[b] <= rank[a], False)
-        edge.count += 1
-        edge.total += w
-        edge.max_abs = max(edge.max_abs, abs(w))
-        edge.positive += w > 0
-        edge.negative += w < 0
-    drawn = _merge_symmetric(drawn)
-    drawn.extend(bundles.values())
-    drawn.sort(key=lambda e: (e.tail, e.head))
-    plan.edges = drawn
+        node_of[node.members] = d
+    alone = np.array([node.kind == "neuron" for node in plan.nodes], dtype=bool)
+    a, b, w = conns.ends(node_of)
+    single = alone[a] & alone[b]
+    if single.all():
+        pairs = Pairs.of(a[:0], b[:0], w[:0], size)
+    else:
+        bundled = ~single
+        pairs = Pairs.of(a[bundled], b[bundled], w[bundled], size)
+    table = EdgeTable.of(plan, pairs)
+    s = np.flatnonzero(single)
+    u, v = conns.neurons(s)
+    w = w[s]
+    order = np.lexsort((v, u))  # by tail neuron, then head neuron
+    u, v, w = u[order], v[order], w[order]
+    tail, head = node_of[u].astype(np.int64), node_of[v].astype(np.int64)
+    back = table.rank[head] <= table.rank[tail]
+    keep, mutual = _symmetric(u, v, w, back, len(plan.ids))
+    table.tail, table.head = tail[keep], head[keep]
+    table.ends = np.stack((u[keep], v[keep]), axis=1)
+    table.weight, table.mutual = w[keep], mutual[keep]
+    return table
 
 
-def _merge_symmetric(edges: list[DrawnEdge]) -> list[DrawnEdge]:
-    """One undirected edge for u → v and v → u of equal weight. The forward one is
-    kept (not a back edge), else the one from the first neuron in neuron order."""
-    by_ends = {e.ends: e for e in edges if e.single and e.ends[0] != e.ends[1]}
-    out = []
-    for e in edges:
-        u, v = e.ends
-        twin = by_ends.get((v, u)) if e.single and u != v else None
-        if twin is None or twin.weight != e.weight:
-            out.append(e)
-        elif (e.back, u) < (twin.back, v):
-            e.mutual = True
-            out.append(e)
-    return out
+def _symmetric(u: np.ndarray, v: np.ndarray, w: np.ndarray, back: np.ndarray,
+               n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which single edges to keep, and which of those stand for a symmetric pair.
+
+    ``u → v`` and ``v → u`` of equal weight are one undirected edge: the forward one is
+    kept (not a back edge), else the one from the first neuron in neuron order. The
+    edges come sorted by ``(u, v)``.
+    """
+    if len(u) == 0:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    key, reverse = u * n + v, v * n + u
+    twin = np.minimum(np.searchsorted(key, reverse), len(key) - 1)
+    paired = (key[twin] == reverse) & (u != v) & (w[twin] == w)
+    first = (back < back[twin]) | ((back == back[twin]) & (u < v))
+    return ~paired | first, paired & first

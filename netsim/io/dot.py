@@ -53,16 +53,25 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import graphviz
 
-from ..checks import check_network, check_path, keywords
+from ..checks import (
+    BOOLEAN,
+    Constraints,
+    Interval,
+    Kind,
+    Options,
+    check_network,
+    check_path,
+    keywords,
+)
 from ..errors import NetsimError, ParameterError, RenderError
 from ..limits import MAX_FRAMES
 from . import palette
 from ._dottext import body_lines, make_options
-from ._plan import make_plan
+from ._plan import LAYOUTS, make_plan
 from ._state import state_vector, trace_frames
 from .atomic import atomic_write_bytes
 from .quoting import graphviz_name
@@ -71,7 +80,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
 __all__ = [
+    "DIAGRAM_CONSTRAINTS",
     "FORMATS",
+    "DiagramOptions",
+    "LayoutOptions",
     "render",
     "render_trace",
     "repr_mimebundle",
@@ -89,7 +101,55 @@ INSTALL_HINT = (
 # --- the diagram -----------------------------------------------------------------------
 
 
-@keywords
+# The values each option of a diagram accepts: declared here once, checked by @keywords
+# for to_dot and every function that passes options on to it (render, write_dot,
+# render_trace, the interactive page), read by the command line (netsim.checks). The
+# state, its sample and its range depend on the network: state_vector checks them.
+DIAGRAM_CONSTRAINTS: Constraints = {
+    "direction": Options("LR", "TB", fold_case=True),
+    "weights": [BOOLEAN, None],
+    "min_weight": Interval(float, 0, None),
+    "clusters": BOOLEAN,
+    "legend": BOOLEAN,
+    "max_layer_width": [Interval(int, 1, None), Options("auto"), None],
+    "keep": Interval(int, 1, None),
+    "max_nodes": Interval(int, 1, None),
+    "max_edges": Interval(int, 0, None),
+    "summary": [BOOLEAN, None],
+    "title": [Kind(str, "a string"), None],
+    "layout": Options(*LAYOUTS),
+}
+
+
+class LayoutOptions(TypedDict, total=False):
+    """The options of :func:`to_dot` that draw the network (not a state): those of the
+    interactive page's diagram (``**options: Unpack[LayoutOptions]``)."""
+
+    direction: str
+    weights: bool | None
+    min_weight: float
+    clusters: bool
+    legend: bool
+    max_layer_width: int | str | None
+    keep: int
+    max_nodes: int
+    max_edges: int
+    summary: bool | None
+    layout: str
+
+
+class DiagramOptions(LayoutOptions, total=False):
+    """The keyword options of :func:`to_dot`, for the functions that pass them on
+    (``**options: Unpack[DiagramOptions]`` tells a type checker their names and types;
+    the tests keep it equal to :func:`to_dot`'s signature)."""
+
+    state: Any
+    sample: int | None
+    state_range: Sequence[float] | None
+    title: str | None
+
+
+@keywords(constraints=DIAGRAM_CONSTRAINTS)
 def to_dot(
     net: Network,
     *,

@@ -53,7 +53,10 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
+
+import numpy as np
 
 from ..checks import check_path, keywords
 from ..errors import FormatError, NetsimError, ParameterError, UnknownFunctionError, did_you_mean
@@ -220,6 +223,33 @@ def connection_triple(c: object) -> tuple[NeuronId, NeuronId, Any] | None:
         if v is None:
             return None
     return u, v, w
+
+
+def _fast_columns(items: list[Any]) -> tuple[list[Any], list[Any], list[Any]] | None:
+    """Columns of connections that are all plain (see ``_connection_columns``), or None."""
+    if not items:
+        return [], [], []
+    if set(map(type, items)) != {dict}:
+        return None
+    sizes = set(map(len, items))
+    try:
+        froms = list(map(itemgetter("from"), items))
+        tos = list(map(itemgetter("to"), items))
+        if sizes == {3}:
+            weights = list(map(itemgetter("weight"), items))
+        elif sizes == {2}:
+            weights = [1.0] * len(items)
+        else:
+            return None
+    except KeyError:
+        return None
+    ids = {str, int}
+    if not (set(map(type, froms)) <= ids and set(map(type, tos)) <= ids
+            and set(map(type, weights)) <= {float, int}):
+        return None
+    if "" in froms or "" in tos:
+        return None
+    return froms, tos, weights
 
 
 # --- paths and messages ----------------------------------------------------------------
@@ -415,6 +445,7 @@ class _Loader:
     def __init__(self, source: str) -> None:
         self.source = source
         self._functions: dict[Any, tuple[str, dict[str, float]]] = {}
+        self._specs: dict[Any, dict[str, Any]] = {}
 
     def fail(self, parts: Sequence[Any], problem: str) -> FormatError:
         return FormatError(f"{self.source}: {_path(parts)}: {problem}")
@@ -522,7 +553,7 @@ class _Loader:
         except NetsimError as exc:
             raise FormatError(str(exc)) from None
         neurons = self._items(data, "neurons", neuron_fields, "neuron")
-        triples = self._items(data, "connections", connection_triple, "connection")
+        froms, tos, weights_in = self._connection_columns(data)
         roles = {key: self._items(data, key, neuron_id, "id") for key in ("inputs", "outputs")}
 
         defaults = data.get("defaults", {})
@@ -539,11 +570,16 @@ class _Loader:
         weighted_sum = default_pot or (POTENTIALS.get("weighted_sum").name, {})
 
         # Every neuron is checked here exactly as Network.add_neuron checks it, and
-        # its node attributes are the ones add_neuron stores (a test compares them);
-        # the nodes then go into the graph in one add_nodes_from.
-        net = Network(name=data.get("name"), description=data.get("description"))
-        nodes: list[tuple[NeuronId, dict[str, Any]]] = []
+        # its attributes are the ones add_neuron stores (a test compares them); the
+        # network is then built from arrays (Network.from_arrays): no graph until a
+        # user asks for it, and no Python work per connection beyond reading it.
+        ids: list[NeuronId] = []
         first: dict[NeuronId, int] = {}
+        acts: list[dict[str, Any]] = []
+        pots: list[dict[str, Any]] = []
+        bias: list[float] = []
+        initial: list[float] = []
+        extras: dict[str, list[Any]] = {"layer": [], "label": [], "group": []}
         for k, n in enumerate(neurons):
             nid = n["id"]
             if nid in first:
@@ -552,6 +588,7 @@ class _Loader:
                     f"duplicate neuron id {nid!r} (first at {_path(['neurons', first[nid]])})",
                 )
             first[nid] = k
+            ids.append(nid)
             act, act_params = (
                 self._cached_function(n["activation"], ACTIVATIONS, ["neurons", k, "activation"])
                 if "activation" in n else identity
@@ -560,31 +597,37 @@ class _Loader:
                 self._cached_function(n["potential"], POTENTIALS, ["neurons", k, "potential"])
                 if "potential" in n else weighted_sum
             )
-            nodes.append((nid, {
-                "activation": act,
-                "activation_params": dict(act_params),  # never shared between neurons
-                "potential": pot,
-                "potential_params": dict(pot_params),
-                "bias": self._number(n["bias"], ["neurons", k, "bias"]) if "bias" in n else 0.0,
-                "initial": (self._number(n["initial"], ["neurons", k, "initial"])
-                            if "initial" in n else 0.0),
-                "layer": n.get("layer"),
-                "label": n.get("label"),
-                "group": n.get("group"),
-            }))
-        net.graph.add_nodes_from(nodes)
+            acts.append(self._spec(act, act_params))
+            pots.append(self._spec(pot, pot_params))
+            bias.append(self._number(n["bias"], ["neurons", k, "bias"]) if "bias" in n else 0.0)
+            initial.append(self._number(n["initial"], ["neurons", k, "initial"])
+                           if "initial" in n else 0.0)
+            for key, values in extras.items():
+                values.append(n.get(key))
 
         try:
-            net.connect_many(triples)
-        except (NetsimError, OverflowError, TypeError, ValueError):
-            self._diagnose_connections(net, triples)
+            m = len(froms)
+            sources = np.fromiter(map(first.__getitem__, froms), np.int64, count=m)
+            targets = np.fromiter(map(first.__getitem__, tos), np.int64, count=m)
+            weights = np.array(weights_in, dtype=np.float64)
+            if not np.all(np.isfinite(weights)):
+                raise ValueError("not finite")
+            net = Network.from_arrays(
+                sources, targets, weights, neurons=ids, activation=acts, potential=pots,
+                bias=bias, initial=initial,
+                **{key: (values if any(v is not None for v in values) else None)
+                   for key, values in extras.items()},
+                name=data.get("name"), description=data.get("description"),
+            )
+        except (NetsimError, KeyError, OverflowError, TypeError, ValueError):
+            self._diagnose_connections(first, list(zip(froms, tos, weights_in, strict=True)))
             raise  # pragma: no cover - the diagnosis always finds the culprit
 
-        for key, ids in roles.items():
+        for key, role_ids in roles.items():
             seen: dict[NeuronId, int] = {}
-            for k, nid in enumerate(ids):
-                if nid not in net.graph:
-                    raise self.fail([key, k], self._unknown(net, nid))
+            for k, nid in enumerate(role_ids):
+                if nid not in first:
+                    raise self.fail([key, k], self._unknown(ids, nid))
                 if nid in seen:
                     raise self.fail(
                         [key, k], f"neuron {nid!r} is listed twice (first at "
@@ -595,20 +638,43 @@ class _Loader:
         net.set_outputs(roles["outputs"])
         return net
 
+    def _spec(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        """``{"name": ..., **params}``, one shared object per distinct function."""
+        key = (name, tuple(params.items()))
+        spec = self._specs.get(key)
+        if spec is None:
+            spec = self._specs[key] = {"name": name, **params}
+        return spec
+
+    def _connection_columns(self, data: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any]]:
+        """The ``from``, ``to`` and ``weight`` columns of the connections, schema-checked.
+
+        The common file (every connection a dict of exactly ``from``, ``to`` and a
+        ``weight``, ids strings or integers, weights ints or floats) is checked column
+        by column at C speed; anything else goes item by item through
+        :func:`connection_triple`, which words the first problem.
+        """
+        items = data.get("connections", [])
+        fast = _fast_columns(items) if isinstance(items, list) else None
+        if fast is not None:
+            return fast
+        triples = self._items(data, "connections", connection_triple, "connection")
+        return ([t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples])
+
     @staticmethod
-    def _unknown(net: Network, nid: object) -> str:
-        names = [str(n) for n in net.graph] if len(net.graph) <= 10_000 else []
+    def _unknown(ids: list[NeuronId], nid: object) -> str:
+        names = [str(n) for n in ids] if len(ids) <= 10_000 else []
         return f"unknown neuron {nid!r}{did_you_mean(nid, names)}"
 
-    def _diagnose_connections(self, net: Network, triples: list[Any]) -> None:
-        """Find the first bad connection (connect_many added none) and raise for it."""
-        graph = net.graph
+    def _diagnose_connections(self, index: dict[NeuronId, int], triples: list[Any]) -> None:
+        """Find the first bad connection and raise for it (with its JSON path)."""
+        ids = list(index)
         first: dict[tuple[NeuronId, NeuronId], int] = {}
         for k, (u, v, w) in enumerate(triples):
-            if u not in graph:
-                raise self.fail(["connections", k, "from"], self._unknown(net, u))
-            if v not in graph:
-                raise self.fail(["connections", k, "to"], self._unknown(net, v))
+            if u not in index:
+                raise self.fail(["connections", k, "from"], self._unknown(ids, u))
+            if v not in index:
+                raise self.fail(["connections", k, "to"], self._unknown(ids, v))
             self._number(w, ["connections", k, "weight"])
             if (u, v) in first:
                 raise self.fail(
@@ -689,11 +755,8 @@ def to_dict(net: Network) -> dict[str, Any]:
      'inputs': ['x'], 'outputs': ['y']}
     """
     out = _header_dict(net)
-    out["neurons"] = [_neuron_dict(net, n) for n in net.graph]
-    out["connections"] = [
-        {"from": u, "to": v, "weight": float(d.get("weight", 1.0))}
-        for u, v, d in net.graph.edges(data=True)
-    ]
+    out["neurons"] = [_neuron_dict(net, n) for n in net]
+    out["connections"] = [{"from": u, "to": v, "weight": w} for u, v, w in net.connections]
     out["inputs"] = list(net.inputs)
     out["outputs"] = list(net.outputs)
     return out
@@ -703,13 +766,12 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
     enc = json.JSONEncoder(
         ensure_ascii=ensure_ascii, allow_nan=False, separators=(", ", ": ")
     ).encode
-    graph = net.graph
     lines = ["{"]
     for key, value in _header_dict(net).items():
         lines.append(f"  {enc(key)}: {enc(value)},")
 
     neuron_lines = []
-    for nid in graph:
+    for nid in net:
         try:
             item = _neuron_dict(net, nid)
         except (NetsimError, TypeError, ValueError) as exc:  # state written into the graph
@@ -722,8 +784,36 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
 
     # One line per connection, formatted directly (json.dumps per item is 5x slower).
     # Ids are encoded once each; a float's repr is exactly what json writes for it.
+    bulk = net.bulk
+    if bulk is not None:
+        conn_lines = _connection_lines(bulk, enc)
+    else:
+        conn_lines = _graph_connection_lines(net.graph, enc)
+    lines.append(_array("connections", conn_lines))
+    lines.append(f'  "inputs": {enc(list(net.inputs))},')
+    lines.append(f'  "outputs": {enc(list(net.outputs))}')
+    lines.append("}\n")
+    return "\n".join(lines)
+
+
+def _connection_lines(bulk: Any, enc: Any) -> list[str]:
+    """The connection lines of a network kept as arrays (already in edge order)."""
+    weights = bulk.current_weights()
+    if not np.all(np.isfinite(weights)):
+        k = int(np.flatnonzero(~np.isfinite(weights))[0])
+        u, v = bulk.ids[int(bulk.sources[k])], bulk.ids[int(bulk.targets[k])]
+        raise FormatError(f"cannot save: the weight of {u!r} -> {v!r} is {weights[k]!r} "
+                          "(not finite)")
+    heads = ['{"from": ' + enc(nid) + ', "to": ' for nid in bulk.ids]
+    tails = [enc(nid) + ', "weight": ' for nid in bulk.ids]
+    return [f"{heads[u]}{tails[v]}{w!r}}}" for u, v, w in zip(
+        bulk.sources.tolist(), bulk.targets.tolist(), weights.tolist(), strict=True)]
+
+
+def _graph_connection_lines(graph: Any, enc: Any) -> list[str]:
+    """The connection lines of a network held as a graph."""
     ids = {nid: enc(nid) for nid in graph}
-    conn_lines = []
+    conn_lines: list[str] = []
     append = conn_lines.append
     isfinite = math.isfinite
     for u, nbrs in graph._succ.items():
@@ -737,11 +827,7 @@ def _encode(net: Network, ensure_ascii: bool) -> str:
                     f"cannot save: the weight of {u!r} -> {v!r} is {w!r} (not finite)"
                 )
             append(f'{head}{ids[v]}, "weight": {w!r}}}')
-    lines.append(_array("connections", conn_lines))
-    lines.append(f'  "inputs": {enc(list(net.inputs))},')
-    lines.append(f'  "outputs": {enc(list(net.outputs))}')
-    lines.append("}\n")
-    return "\n".join(lines)
+    return conn_lines
 
 
 def _array(key: str, items: list[str]) -> str:

@@ -60,8 +60,9 @@ def dot_name(text: object, limit: int = MAX_TEXT) -> str:
     '_x'
     """
     text = str(text)
-    return _cut("".join("_" if ch == "\\" or not ch.isprintable() else ch for ch in text),
-                limit)
+    if "\\" in text or not text.isprintable():  # else nothing to replace (the usual case)
+        text = "".join("_" if ch == "\\" or not ch.isprintable() else ch for ch in text)
+    return _cut(text, limit)
 
 
 def dot_id(text: object) -> str:
@@ -85,7 +86,8 @@ def dot_string(text: object, limit: int = MAX_TOKEN_BYTES) -> str:
     raw = str(text)
     while True:
         body = raw.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        body = "".join(ch if ch.isprintable() else " " for ch in body)
+        if not body.isprintable():
+            body = "".join(ch if ch.isprintable() else " " for ch in body)
         quoted = '"' + body + '"'
         size = len(quoted.encode("utf-8"))
         if size <= limit:
@@ -103,6 +105,8 @@ def html_text(text: object, limit: int = MAX_TEXT) -> str:
     text = _cut(str(text), limit)
     text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#x27;"))
+    if text.isprintable():
+        return text
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 

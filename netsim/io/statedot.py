@@ -72,7 +72,7 @@ def _legend(analysis: StateSpaceAnalysis, title: str | None, condensed: bool) ->
         rows.append(f"one node per attractor (largest basins first, at most "
                     f"{MAX_ATTRACTOR_NODES}); area ∝ basin; more than {MAX_STATES} states")
     else:
-        rows.append("fill: the attractor a state is on (bold border)   "
+        rows.append("filled, bold border: a state on an attractor (colour: which one)   "
                     + ("dashed border: garden of Eden (no predecessor)"
                        if analysis.rule == "parallel" else "edge label: the neuron updated"))
     for a in analysis.attractors[:10]:  # a swatch in the attractor's colour, then its facts

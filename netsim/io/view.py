@@ -34,13 +34,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..checks import check_path, check_type, keywords
+from ..checks import Interval, Kind, check_path, check_type, keywords
 from ..errors import ParameterError, RenderError, SizeLimitError
 from ..functions import get_potential
 from . import palette
 from ._dottext import make_options
 from ._plan import make_plan
 from .atomic import atomic_write_text
+from .dot import to_dot
 from .html import attribute, fmt, script_json
 from .quoting import html_text
 
@@ -103,15 +104,15 @@ def _frames(run: Any, sample: int | None) -> np.ndarray:
 
 def _svg(net: Network, options: dict[str, Any]) -> tuple[str, dict[str, int], str]:
     """The diagram as inline SVG, the DOT node name → neuron index map, and a note."""
-    from .dot import run_dot, to_dot
+    from .dot import run_dot
 
+    source = to_dot(net, **options).source  # checks the options
     opts = make_options(**options)
     plan = make_plan(net, min_weight=opts.min_weight, max_layer_width=opts.max_layer_width,
                      keep=opts.keep, max_nodes=opts.max_nodes, max_edges=opts.max_edges,
                      summary=opts.summary, layout=opts.layout)
     names = {node.name: node.members[0] for node in plan.nodes if node.kind == "neuron"}
     # no state in the DOT: the page colours the nodes and writes the values itself
-    source = to_dot(net, **options).source
     try:
         svg = run_dot(source, "svg", timeout=60.0).decode("utf-8")
     except RenderError as exc:
@@ -125,7 +126,10 @@ def _svg(net: Network, options: dict[str, Any]) -> tuple[str, dict[str, int], st
     return svg, names, note
 
 
-@keywords(network=True)
+@keywords(network=True, passes_to=to_dot,
+          constraints={"sample": [Interval(int, 0, None), None],
+                       "title": [Kind(str, "a string"), None],
+                       "interval": Interval(float, 0, 60, closed="right")})
 def view_page(
     net: Network,
     run: Any,
@@ -175,10 +179,6 @@ def view_page(
     if trace.size > MAX_CELLS:
         raise SizeLimitError(f"the page would hold {trace.shape[0]} steps × {len(ids)} neurons "
                              f"(more than {MAX_CELLS:,} values): record fewer steps")
-    if isinstance(interval, bool) or not isinstance(interval, int | float) or not (
-            0 < interval <= 60):
-        raise ParameterError(f"interval must be a number of seconds in (0, 60], got "
-                             f"{interval!r}")
     if len(ids) <= FULL_UP_TO:
         diagram.setdefault("max_layer_width", None)
     scale = palette.choose_scale(trace[np.isfinite(trace)].tolist())
@@ -214,10 +214,11 @@ def view_page(
         facts.append("converged" if run.converged else "not converged")
         if getattr(run, "period", None) not in (None, 0):
             facts.append(f"period {run.period}")
+    labelled = any(neuron["label"] for neuron in data["neurons"])  # else no empty column
     rows = "".join(
         f'<tr id="row-{k}"><td class="id">{html_text(n)}</td>'
-        f'<td>{html_text(data["neurons"][k]["label"])}</td><td>{html_text(net.role(n))}</td>'
-        '<td class="xi"></td><td class="y"></td></tr>'
+        + (f'<td>{html_text(data["neurons"][k]["label"])}</td>' if labelled else "")
+        + f'<td>{html_text(net.role(n))}</td><td class="xi"></td><td class="y"></td></tr>'
         for k, n in enumerate(ids))
     legend = "".join(f'<span class="sw" style="background:{scale.color(t)}"></span>'
                      f'{html_text(fmt(t, 3))} ' for t in scale.ticks())
@@ -229,10 +230,11 @@ def view_page(
         '<button id="next" title="step forward (→)">▶|</button>'
         f'<input id="slider" type="range" min="0" max="{len(trace) - 1}" value="0" step="1">'
         f'<span id="step">{unit} 0 of {len(trace) - 1}</span>'
-        f'<span class="legend">state ({html_text(scale.kind)}): {legend}</span></div>'
+        f'<span class="legend">state: {legend}</span></div>'
         f'<p class="note">{html_text(note)}</p>'
         f'<div class="main"><div id="diagram">{svg}</div>'
-        '<table id="states"><thead><tr><th>neuron</th><th>label</th><th>role</th>'
+        '<table id="states"><thead><tr><th>neuron</th>'
+        + ("<th>label</th>" if labelled else "") + '<th>role</th>'
         f"<th>ξ</th><th>y</th></tr></thead><tbody>{rows}</tbody></table></div>"
         '<div id="tip" hidden></div>'
     )

@@ -1,16 +1,11 @@
 """Backpropagation over a compiled program, batched, in reverse layer order.
 
 A :class:`Plan` is built once per compiled program (cached on the network). It walks
-the program's layer stages (:func:`netsim.core.layer_stages`) and keeps, per stage, what
-the forward and backward passes need: dense blocks (matrix products on views of the
-weight array), sparse blocks (``scipy.sparse`` matrices over the block's distinct
-sources), other potentials (their registered CSR ``forward``/``gradient``) and the
-activation segments (elementwise derivative or a group's vjp).
-
-The passes keep the state transposed, ``(N, B)`` (neurons × samples), so that the
-rows of a stage and the sources of a block are contiguous runs of memory. The forward
-pass computes exactly what :func:`netsim.core.evaluate_stage` computes (the tests
-compare them); the backward pass applies
+the program's layer stages (:func:`netsim.core.layer_stages`), each a
+:class:`netsim.core.DiffStage`: the core's forward evaluation of a stage beside its
+vector-Jacobian product. The passes keep the state transposed, ``(N, B)`` (neurons ×
+samples); the forward pass computes exactly what :func:`netsim.core.evaluate_stage`
+computes (the tests compare them); the backward pass applies, in reverse layer order,
 
 ``∂E/∂y_j = Σ_{r ∈ j→} ∂E/∂ξ_r · ∂ξ_r/∂y_j``, ``∂E/∂ξ_j = ∂E/∂y_j · σ'_j(ξ_j)``,
 
@@ -23,28 +18,24 @@ naming it; elsewhere it is ignored (its gradient is 0).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order
 
 from ..checks import check_network, keywords
 from ..columns import by_name
-from ..compile import Program
-from ..core import Stage, activate_into, backward_into, column, layer_stages
+from ..compile import Program, as_index
+from ..core import DiffStage, layer_stages, reaches_outputs
 from ..errors import (
     CycleError,
     NetworkError,
     NeuronNotFoundError,
-    NotDifferentiableError,
     ParameterError,
 )
-from ..functions import Activation, Potential
 
-__all__ = ["Gradient", "Plan", "check_data", "get_plan", "gradient", "training_plan"]
+__all__ = ["Gradient", "Plan", "check_data", "get_plan", "gradient", "numeric_data",
+           "training_plan"]
 
 Array = np.ndarray
 Index = slice | Array
@@ -53,101 +44,12 @@ Index = slice | Array
 _CHUNK = 1 << 20
 
 
-def _as_index(positions: Array) -> Index:
-    """A slice for a contiguous ascending run (views), else the array."""
-    positions = np.asarray(positions, dtype=np.int64)
-    if len(positions) == 0:
-        return slice(0, 0)
-    lo = int(positions[0])
-    if positions[-1] - lo + 1 == len(positions) and np.all(np.diff(positions) == 1):
-        return slice(lo, lo + len(positions))
-    return positions
-
-
-def _count(index: Index) -> int:
-    return index.stop - index.start if isinstance(index, slice) else len(index)
-
-
-def _positions(index: Index) -> Array:
-    if isinstance(index, slice):
-        return np.arange(index.start, index.stop)
-    return np.asarray(index)
-
-
-@dataclass(eq=False)
-class _Dense:
-    rows: Index  # positions within the stage's targets
-    src: Index  # source neuron indices
-    wpos: slice
-    shape: tuple[int, int]
-    back: bool  # some source has parameters upstream: propagate ∂E/∂y to it
-    from_inputs: bool = False  # reads exactly the input neurons (training fast path)
-
-
-@dataclass(eq=False)
-class _Sparse:
-    rows: Index
-    cols: Array  # distinct source neurons
-    indptr: Array  # local CSR over (rows × cols)
-    lcol: Array  # local column of each connection
-    lrow: Array  # local row of each connection
-    wpos: Index
-    back: bool
-
-
-@dataclass(eq=False)
-class _Other:
-    rows: Index
-    potential: Potential
-    sources: Array
-    indptr: Array
-    counts: Array
-    wpos: Index
-    params: dict[str, Array]
-
-
-@dataclass(eq=False)
-class _Act:
-    rows: Index
-    activation: Activation
-    params: dict[str, Array]
-    groups: tuple[Array, ...]  # group functions: positions within the targets
-    relevant: bool  # some neuron of the segment lies on a path to an output
-    feeds: bool  # some neuron of the segment has outgoing connections
-    # elementwise: parameters as scalars or (rows, 1) columns (the (N, B) layout)
-    columns: dict[str, Any] | None = None
-
-
-@dataclass(eq=False)
-class _StagePlan:
-    targets: Array
-    tindex: Index
-    dense: list[_Dense]
-    sparse: list[_Sparse]
-    others: list[_Other]
-    acts: list[_Act]
-    has_linear: bool
-    out_rows: Array  # positions (within targets) of output neurons
-    out_cols: Array  # their position in the output list
-
-
-def _reaches_outputs(prog: Program) -> Array:
-    """Neurons from which an output can be reached (outputs included)."""
-    n = prog.n_neurons
-    if len(prog.outputs) == 0:
-        return np.zeros(n, dtype=bool)
-    # Reverse edges target → source, plus a super node n → every output.
-    rows = np.concatenate([np.repeat(np.arange(n), prog.in_degree), np.full(len(prog.outputs), n)])
-    cols = np.concatenate([prog.sources.astype(np.int64), prog.outputs])
-    graph = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
-    order = breadth_first_order(graph, n, directed=True, return_predecessors=False)
-    mask = np.zeros(n + 1, dtype=bool)
-    mask[order] = True
-    return mask[:n]
-
-
 class Plan:
-    """Forward and backward passes of one acyclic program (see the module docstring).
+    """Forward and backward passes of one acyclic program, stage by stage.
+
+    The program's layer stages (:func:`netsim.core.layer_stages`) as
+    :class:`~netsim.core.DiffStage` objects, run forward in layer order and pulled
+    back in reverse, on reusable ``(N, B)`` work arrays.
 
     Raises :class:`~netsim.CycleError` (naming a cycle) for a recurrent program and
     :class:`~netsim.NotDifferentiableError` for a non-differentiable neuron on a path
@@ -157,38 +59,30 @@ class Plan:
     def __init__(self, prog: Program) -> None:
         self.prog = prog
         stages = layer_stages(prog)  # raises CycleError naming a cycle
-        relevant = _reaches_outputs(prog)
-        self.out_degree = np.bincount(prog.sources, minlength=prog.n_neurons)
-        self.relevant = relevant
-        out_pos = {int(j): k for k, j in enumerate(prog.outputs)}
-        self.stages = [self._stage(st, relevant, out_pos) for st in stages]
+        self.relevant = reaches_outputs(prog)
+        self.stages = [DiffStage(prog, st, self.relevant) for st in stages]
         self.bias_mask = prog.bias_slots >= 0
-        self.inputs = _as_index(prog.inputs)
+        self.inputs = as_index(np.asarray(prog.inputs, dtype=np.int64))
         self.outputs = np.asarray(prog.outputs, dtype=np.int64)
-        self._mats_for: Array | None = None
-        self._mats: list[list[sp.csr_matrix]] = []
         self._work: dict[int, dict[str, Array]] = {}
-        self.has_sparse = any(st.sparse for st in self.stages)
-        self._no_mats: list[list[sp.csr_matrix]] = [[] for _ in self.stages]
         self.initial = np.asarray(prog.initial, dtype=np.float64)[:, None]
         fixed = ~prog.has_input
         fixed[prog.inputs] = False
-        self.fixed = _as_index(np.flatnonzero(fixed)) if fixed.any() else None
+        self.fixed = as_index(np.flatnonzero(fixed)) if fixed.any() else None
         # rows of ∂E/∂y that backward reads or writes: the targets of the stages, the
         # outputs and the sources of every block that propagates further back
-        receive = np.array(prog.has_input, dtype=bool)
+        receive = np.zeros(prog.n_neurons, dtype=bool)
         receive[prog.outputs] = True
         for st in self.stages:
-            for d in st.dense:
-                if d.back:
-                    receive[_positions(d.src)] = True
-            for s in st.sparse:
-                if s.back:
-                    receive[s.cols] = True
-            for o in st.others:
-                receive[o.sources] = True
-        self.receive = _as_index(np.flatnonzero(receive))
+            receive[st.receives()] = True
+        self.receive = as_index(np.flatnonzero(receive))
         self.direct_inputs = self._direct_inputs()
+
+    def patch_values(self, prog: Program, weight_positions: Any, bias_neurons: Any) -> bool:
+        """The network's values changed in place (:meth:`Network.set_weights`): the plan
+        depends on the structure only (its sparse matrices refresh their data from the
+        weights they are given), so it stays."""
+        return True
 
     def _direct_inputs(self) -> bool:
         """Whether only dense blocks read the inputs, all of them in order.
@@ -209,7 +103,8 @@ class Plan:
         readers = []
         for st in self.stages:
             for d in st.dense:
-                if is_input[_positions(d.src)].any():
+                src = np.arange(d.src.start, d.src.stop) if isinstance(d.src, slice) else d.src
+                if is_input[src].any():
                     ok = ok and isinstance(d.src, slice) and d.src == inputs
                     readers.append(d)
             ok = ok and not any(is_input[s.cols].any() for s in st.sparse)
@@ -217,115 +112,6 @@ class Plan:
         for d in readers:
             d.from_inputs = ok
         return ok
-
-    # --- building -------------------------------------------------------------------
-
-    def _stage(self, st: Stage, relevant: Array, out_pos: dict[int, int]) -> _StagePlan:
-        prog = self.prog
-        has_input = prog.has_input
-        dense: list[_Dense] = []
-        sparse: list[_Sparse] = []
-        for block in st.linear:
-            if block.dense:
-                src_pos = _positions(block.sources)
-                n_rows = len(_positions(block.rows))
-                dense.append(
-                    _Dense(
-                        rows=block.rows,
-                        src=block.sources,
-                        wpos=block.weight_pos,
-                        shape=(n_rows, len(src_pos)),
-                        back=bool(has_input[src_pos].any()),
-                    )
-                )
-            else:
-                cols, lcol = np.unique(block.indices, return_inverse=True)
-                counts = np.diff(block.indptr)
-                sparse.append(
-                    _Sparse(
-                        rows=block.rows,
-                        cols=cols.astype(np.int64),
-                        indptr=block.indptr.astype(np.int64),
-                        lcol=lcol.astype(np.int64),
-                        lrow=np.repeat(np.arange(len(counts)), counts),
-                        wpos=block.weight_pos,
-                        back=bool(has_input[cols].any()),
-                    )
-                )
-        others = []
-        for seg in st.others:
-            if seg.potential.gradient is None and relevant[seg.neurons].any():
-                j = seg.neurons[relevant[seg.neurons]][0]
-                raise NotDifferentiableError(
-                    f"neuron {prog.neurons[j]!r} has potential {seg.potential.name!r} without "
-                    "a registered gradient, on a path to the outputs; backpropagation "
-                    "cannot pass through it"
-                )
-            others.append(
-                _Other(
-                    rows=seg.rows,
-                    potential=seg.potential,
-                    sources=np.asarray(seg.sources, dtype=np.int64),
-                    indptr=seg.indptr,
-                    counts=np.diff(seg.indptr),
-                    wpos=seg.weight_pos,
-                    params=seg.params,
-                )
-            )
-        acts = []
-        for seg in st.activations:
-            neurons = st.targets[_positions(seg.rows)]
-            rel = bool(relevant[neurons].any())
-            if rel and not seg.activation.differentiable:
-                j = neurons[relevant[neurons]][0]
-                raise NotDifferentiableError(
-                    f"neuron {prog.neurons[j]!r} has the non-differentiable activation "
-                    f"{seg.activation.name!r} on a path to the outputs; backpropagation "
-                    "needs a differentiable activation there (e.g. 'sigmoid')"
-                )
-            feeds = bool(self.out_degree[neurons].any())
-            act = _Act(seg.rows, seg.activation, seg.params, seg.groups, rel, feeds)
-            if not seg.activation.group:
-                act.columns = {k: column(np.asarray(v, dtype=np.float64))
-                               for k, v in seg.params.items()}
-            acts.append(act)
-        out_rows = [k for k, j in enumerate(st.targets) if int(j) in out_pos]
-        return _StagePlan(
-            targets=st.targets,
-            tindex=_as_index(st.targets),
-            dense=dense,
-            sparse=sparse,
-            others=others,
-            acts=acts,
-            has_linear=bool(st.linear),
-            out_rows=np.array(out_rows, dtype=np.int64),
-            out_cols=np.array([out_pos[int(st.targets[k])] for k in out_rows], dtype=np.int64),
-        )
-
-    def _matrices(self, weights: Array) -> list[list[sp.csr_matrix]]:
-        """Sparse matrices whose data are views of ``weights`` when possible."""
-        if not self.has_sparse:
-            return self._no_mats
-        if self._mats_for is not weights:
-            mats = []
-            for st in self.stages:
-                row = []
-                for s in st.sparse:
-                    data = weights[s.wpos]
-                    m = sp.csr_matrix(
-                        (data, s.lcol, s.indptr), shape=(len(s.indptr) - 1, len(s.cols))
-                    )
-                    row.append(m)
-                mats.append(row)
-            self._mats, self._mats_for = mats, weights
-            return mats
-        for st, row in zip(self.stages, self._mats, strict=True):
-            for s, m in zip(st.sparse, row, strict=True):
-                if not np.shares_memory(m.data, weights):
-                    m.data[:] = weights[s.wpos]
-        return self._mats
-
-    # --- passes -----------------------------------------------------------------------
 
     def _buffers(self, batch: int) -> dict[str, Array]:
         """Reusable ``(N, B)`` work arrays (fresh allocations fault pages every step)."""
@@ -343,12 +129,14 @@ class Plan:
         return buf
 
     def forward(
-        self, x: Array, weights: Array, bias: Array, *, reuse: bool = False
+        self, x: Array, weights: Array, bias: Array, *, reuse: bool = False,
+        masks: list[Array | None] | None = None,
     ) -> tuple[Array, Array]:
         """States ``S`` and potentials ``XI``, both ``(N, B)``, for inputs ``(B, k)``.
 
         With ``reuse=True`` the result lives in work arrays that the next call with the
-        same batch size overwrites (the training loop's fast path).
+        same batch size overwrites (the training loop's fast path). ``masks`` holds
+        one output mask (or ``None``) per stage (dropout).
         """
         prog = self.prog
         batch = x.shape[0]
@@ -367,49 +155,10 @@ class Plan:
             buf["x"] = x  # read by the blocks marked from_inputs, here and in backward
         else:
             state[self.inputs] = x.T
-        mats = self._matrices(weights)
-        for st, stage_mats in zip(self.stages, mats, strict=True):
-            view = isinstance(st.tindex, slice)
-            xi = xis[st.tindex] if view else np.empty((len(st.targets), batch))
-            for d in st.dense:
-                w = weights[d.wpos].reshape(d.shape)
-                src = x.T if direct and d.from_inputs else state[d.src]
-                if isinstance(d.rows, slice):
-                    np.matmul(w, src, out=xi[d.rows])
-                else:
-                    xi[d.rows] = w @ src
-            for s, m in zip(st.sparse, stage_mats, strict=True):
-                xi[s.rows] = m @ state[s.cols]
-            if st.has_linear:
-                xi += bias[st.tindex][:, None]
-            for o in st.others:
-                values = state[o.sources].T
-                pbias = (
-                    bias[st.targets[_positions(o.rows)]]
-                    if o.potential.has_bias
-                    else np.zeros(len(o.counts))
-                )
-                xi[o.rows] = o.potential.forward(
-                    values, weights[o.wpos], o.indptr, pbias, **o.params
-                ).T
-            if not view:
-                xis[st.tindex] = xi
-            y = state[st.tindex] if view else np.empty_like(xi)
-            for a in st.acts:
-                act = a.activation
-                if not act.group:  # the entry's in-place kernel when it has one
-                    if isinstance(a.rows, slice):
-                        activate_into(act, xi[a.rows], y[a.rows], a.columns, rows_last=False)
-                    else:
-                        out = np.empty((_count(a.rows), batch))
-                        activate_into(act, xi[a.rows], out, a.columns, rows_last=False)
-                        y[a.rows] = out
-                    continue
-                for g, members in enumerate(a.groups):
-                    params = {k: v[g] for k, v in a.params.items()}
-                    y[members] = act.forward(xi[members].T, **params).T
-            if not view:
-                state[st.tindex] = y
+        xd = x if direct else None
+        for k, st in enumerate(self.stages):
+            st.forward(state, state, xis, weights, bias, x=xd,
+                       mask=None if masks is None else masks[k])
         return state, xis
 
     def backward(
@@ -421,13 +170,14 @@ class Plan:
         weights: Array,
         *,
         reuse: bool = False,
+        masks: list[Array | None] | None = None,
     ) -> tuple[Array, Array]:
         """``(∂E/∂weights, ∂E/∂bias)`` from the output gradients ``(B, n_out)``.
 
         ``grad_y`` is ∂E/∂y of the outputs, ``grad_xi`` a fused ∂E/∂ξ of the outputs
         (added after the activation's own backward step); either may be ``None``.
         With ``reuse=True`` the gradients live in work arrays overwritten by the next
-        call.
+        call. ``masks`` are those given to :meth:`forward`.
         """
         prog = self.prog
         batch = state.shape[1]
@@ -440,67 +190,17 @@ class Plan:
                 x_direct = buf["x"]
         else:
             gys = np.zeros_like(state)
-            gw = np.zeros(prog.n_connections, dtype=np.float64)
-            gb = np.zeros(prog.n_neurons, dtype=np.float64)
+            gw = np.zeros(prog.n_connections, dtype=state.dtype)
+            gb = np.zeros(prog.n_neurons, dtype=state.dtype)
         if grad_y is not None:
             gys[self.outputs] += grad_y.T
-        mats = self._matrices(weights)
-        for st, stage_mats in zip(reversed(self.stages), reversed(mats), strict=True):
-            gy = gys[st.tindex]
-            xi = xis[st.tindex]
-            y = state[st.tindex]
-            gxi = np.zeros((len(st.targets), batch))
-            for a in st.acts:
-                if not a.relevant or (grad_y is None and not a.feeds):
-                    continue  # ∂E/∂y is 0 here (the loss gradient is fused into ∂E/∂ξ)
-                act = a.activation
-                rows = a.rows
-                if not act.group:  # σ'(ξ)·∂E/∂y, fused in place when the entry can
-                    ys = y[rows]
-                    g = gxi[rows] if isinstance(rows, slice) else np.empty_like(ys)
-                    backward_into(act, xi[rows], ys, gy[rows], g, a.columns, rows_last=False)
-                    if not isinstance(rows, slice):
-                        gxi[rows] = g
-                    continue
-                for g, members in enumerate(a.groups):
-                    params = {k: v[g] for k, v in a.params.items()}
-                    gxi[members] = act.vjp(xi[members].T, y[members].T, gy[members].T, **params).T
-            if grad_xi is not None and len(st.out_rows):
-                gxi[st.out_rows] += grad_xi[:, st.out_cols].T
-            gb[st.tindex] = gxi.sum(axis=1)
-            for d in st.dense:
-                g_rows = gxi[d.rows]
-                src_t = x_direct if x_direct is not None and d.from_inputs else state[d.src].T
-                np.matmul(g_rows, src_t, out=gw[d.wpos].reshape(d.shape))
-                if d.back:
-                    w = weights[d.wpos].reshape(d.shape)
-                    gys[d.src] += w.T @ g_rows
-            for s, m in zip(st.sparse, stage_mats, strict=True):
-                g_rows = gxi[s.rows]
-                src = state[s.cols]
-                gw[s.wpos] = _rowwise_dot(g_rows, s.lrow, src, s.lcol)
-                if s.back:
-                    gys[s.cols] += m.T @ g_rows
-            for o in st.others:
-                values = state[o.sources].T
-                w = weights[o.wpos]
-                dvals, dw = o.potential.gradient(values, w, o.indptr, xi[o.rows].T, **o.params)
-                g_conn = np.repeat(gxi[o.rows], o.counts, axis=0)  # (n_conn, B)
-                gw[o.wpos] = np.einsum("kb,bk->k", g_conn, dw)
-                np.add.at(gys, o.sources, g_conn * np.asarray(dvals).T)
+        for k in range(len(self.stages) - 1, -1, -1):
+            self.stages[k].vjp(
+                state, state, xis, gys, gys, gw, gb, weights, grad_xi=grad_xi, x=x_direct,
+                mask=None if masks is None else masks[k], skip_unfed=grad_y is None,
+            )
         gb *= self.bias_mask
         return gw, gb
-
-
-def _rowwise_dot(a: Array, arow: Array, b: Array, bcol: Array) -> Array:
-    """``out[k] = a[arow[k]] · b[bcol[k]]`` in chunks (bounded memory)."""
-    n = len(arow)
-    out = np.empty(n, dtype=np.float64)
-    step = max(1, _CHUNK // max(1, a.shape[1]))
-    for lo in range(0, n, step):
-        hi = min(n, lo + step)
-        out[lo:hi] = np.einsum("kb,kb->k", a[arow[lo:hi]], b[bcol[lo:hi]])
-    return out
 
 
 PLAN_KEY = ("learn-plan", "<f8")
@@ -529,10 +229,26 @@ def training_plan(net: Any, what: str) -> Plan:
         name = f"network {net.name!r}" if getattr(net, "name", None) else "the network"
         raise CycleError(
             f"{what} needs an acyclic network (backpropagation), but {name} is recurrent "
-            f"(it has the cycle {loop}); training recurrent networks (backpropagation "
-            "through time) is not available yet",
+            f"(it has the cycle {loop}); training recurrent networks takes sequences "
+            f"(backpropagation through time): inputs of shape (B, T, {len(net.inputs)}) "
+            f"and targets (B, T, {len(net.outputs)}) per step or (B, {len(net.outputs)}) "
+            "at the last step",
             cycle,
         ) from None
+
+
+def numeric_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[str, Array, Array]:
+    """The network's name for messages and ``x``, ``d`` as float64 arrays (any shape),
+    or a clear error (also when the network has no outputs to train)."""
+    name = f"network {prog.name!r}" if prog.name else "the network"
+    try:
+        x_arr = np.asarray(x, dtype=np.float64)
+        d_arr = np.asarray(d, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{what}inputs and targets must be numeric arrays ({exc})") from None
+    if len(prog.outputs) == 0:
+        raise NetworkError(f"{name} has no output neurons; set them with set_outputs")
+    return name, x_arr, d_arr
 
 
 def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Array]:
@@ -540,17 +256,10 @@ def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Ar
 
     One sample may be given as ``(k_in,)`` and ``(k_out,)``.
     """
-    name = f"network {prog.name!r}" if prog.name else "the network"
     x = by_name(x, [prog.neurons[i] for i in prog.inputs], f"{what}inputs")
     d = by_name(d, [prog.neurons[i] for i in prog.outputs], f"{what}targets")
-    try:
-        x_arr = np.asarray(x, dtype=np.float64)
-        d_arr = np.asarray(d, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{what}inputs and targets must be numeric arrays ({exc})") from None
+    name, x_arr, d_arr = numeric_data(prog, x, d, what)
     n_in, n_out = len(prog.inputs), len(prog.outputs)
-    if n_out == 0:
-        raise NetworkError(f"{name} has no output neurons; set them with set_outputs")
     if x_arr.ndim == 1:
         x_arr = x_arr[None, :]
     if d_arr.ndim == 1:
@@ -598,13 +307,21 @@ class Gradient:
     ``g[(source, target)]`` is ∂E/∂w of a connection, ``g[neuron]`` ∂E/∂b of a bias.
     """
 
-    def __init__(self, prog: Program, keys: list[Any], gw: Array, gb: Array, loss: float):
+    def __init__(self, prog: Program, keys: list[Any] | Callable[[], list[Any]], gw: Array,
+                 gb: Array, loss: float):
         self._prog = prog
-        self._keys = keys
+        self._key_source = keys  # the keys, or how to get them when first asked
         self.weights = gw
         self.bias = gb
         self.loss = float(loss)
         self.vector = prog.configuration_vector(gw, gb)
+
+    @property
+    def _keys(self) -> list[Any]:
+        keys = self._key_source
+        if callable(keys):
+            keys = self._key_source = keys()
+        return keys
 
     def keys(self) -> list[Any]:
         """The configuration keys, in order: a neuron id (bias) or ``(source, target)``."""
@@ -648,23 +365,30 @@ class Gradient:
 
 @keywords
 def gradient(
-    net: Any, X: Any, D: Any, loss: Any = "mse", *, reduction: str = "mean"
+    net: Any, X: Any, D: Any, loss: Any = "mse", *, reduction: str = "mean",
+    bptt_window: int | None = None,
 ) -> Gradient:
-    """∂E/∂w for every weight and bias of an acyclic network, by backpropagation.
+    """∂E/∂w for every weight and bias, by backpropagation (through time).
 
     Parameters
     ----------
     net : Network
-        Any acyclic network; its outputs are read from its output neurons.
+        Any acyclic network; its outputs are read from its output neurons. Any
+        network, recurrent too, for sequences.
     X : array_like, shape (B, k_in) or (k_in,)
-        Inputs, in the network's input order.
+        Inputs, in the network's input order. Sequences: ``(B, T, k_in)``, the
+        parallel rule unrolled for ``T`` steps (see :mod:`netsim.learn.bptt`).
     D : array_like, shape (B, k_out) or (k_out,)
-        Desired outputs.
+        Desired outputs; for sequences ``(B, T, k_out)`` (per step) or
+        ``(B, k_out)`` (the last step).
     loss : {"mse", "binary_cross_entropy", "cross_entropy"} or Loss
         See :mod:`netsim.learn.losses`.
     reduction : {"mean", "sum"}
         ``"mean"``: E = (1/B) Σ_k E_k (default); ``"sum"``: the course's E = Σ_k E_k,
         whose gradient is the sum of the per-sample gradients.
+    bptt_window : int, optional
+        Sequences only: truncated backpropagation through time (windows of this
+        many steps, aligned with the end).
 
     Returns
     -------
@@ -686,11 +410,28 @@ def gradient(
     >>> g = ns.gradient(net, [[1.0]], [[0.0]])   # y = 2.5, E = ½·2.5²
     >>> g.loss, g[("x", "y")], g["y"]
     (3.125, 2.5, 2.5)
+    >>> net.connect("y", "y", 0.5)                 # recurrent: y_t = 0.5 + 2x_t + 0.5 y_(t-1)
+    >>> g = ns.gradient(net, [[[1.0], [0.0]]], [[0.0]])   # y_1 = 2.5, y_2 = 1.75
+    >>> g.loss, g[("y", "y")]                      # ½·1.75², 1.75 · y_1
+    (1.53125, 4.375)
     """
+    from .bptt import check_sequences, check_window, is_sequence, sequence_loss, sequence_plan
     from .losses import apply_reduction, check_reduction, get_loss
 
     check_network(net, "gradient")
     reduction = check_reduction(reduction)
+    window = check_window(bptt_window)
+    if is_sequence(X):
+        splan = sequence_plan(net)
+        prog = net.compile()
+        xs, ds = check_sequences(prog, X, D)
+        loss_fn = get_loss(loss)
+        tape = splan.forward(xs, prog.weights, prog.bias)
+        value, grads = sequence_loss(loss_fn, loss_fn.prepare(prog), tape, ds, reduction)
+        gw, gb = splan.backward(tape, grads, prog.weights, window)
+        return Gradient(prog, net.configuration, gw, gb, value)
+    if window is not None:
+        raise ParameterError("bptt_window is for sequence data: inputs of shape (B, T, k)")
     plan = training_plan(net, "the gradient")
     prog = net.compile()
     x, d = check_data(prog, X, D)
@@ -702,4 +443,4 @@ def gradient(
         ctx, state[out].T, xis[out].T if loss_fn.fused else None, d
     ))
     gw, gb = plan.backward(state, xis, grad_y, grad_xi, prog.weights)
-    return Gradient(prog, net.configuration(), gw, gb, value)
+    return Gradient(prog, net.configuration, gw, gb, value)

@@ -98,6 +98,7 @@ class Samples:
     targets: Array
     input_names: list[str]
     target_names: list[str]
+    sequences: list[str] | None = None  # sequence data: the ids, in order of appearance
 
 
 def _check_targets(targets: Any) -> int | list[str]:
@@ -133,6 +134,8 @@ def read_samples(
     targets: int | Sequence[str] | str = 1,
     *,
     classes: str | None = None,
+    sequence: str | None = None,
+    last_step: bool = False,
 ) -> Samples:
     """Read training samples from a CSV file.
 
@@ -150,6 +153,15 @@ def read_samples(
         Instead of ``targets``: the name of one column of class labels (text allowed),
         one-hot encoded in the order the classes first appear (``target_names`` are
         the class labels). Every other column is an input.
+    sequence : str, optional
+        Sequence data (for backpropagation through time): the name of a column of
+        sequence ids (text allowed). Each row is one step of its sequence, the steps
+        of a sequence in file order; the sequences come in the order their ids first
+        appear and must have the same number of steps ``T``. ``inputs`` is then
+        ``(B, T, k)`` and ``targets`` ``(B, T, m)``, and ``sequences`` lists the ids.
+    last_step : bool
+        With ``sequence``: the targets of each sequence's last row only, ``(B, m)``
+        (the other rows' target fields are not used).
 
     Raises
     ------
@@ -165,14 +177,40 @@ def read_samples(
     >>> s = ns.read_samples(p, targets=1)
     >>> s.inputs.shape, s.targets.ravel().tolist(), s.target_names
     ((4, 2), [0.0, 1.0, 1.0, 0.0], ['y'])
+    >>> _ = p.write_text("seq,x,y\\na,0,0\\na,1,1\\nb,1,1\\nb,1,0\\n")
+    >>> s = ns.read_samples(p, sequence="seq")
+    >>> s.inputs.shape, s.targets[:, :, 0].tolist(), s.sequences
+    ((2, 2, 1), [[0.0, 1.0], [1.0, 0.0]], ['a', 'b'])
     """
     if not isinstance(path, str | os.PathLike):
         raise ParameterError(f"read_samples expects a file path, got {type(path).__name__}")
     if classes is not None and not isinstance(classes, str):
         raise ParameterError(f"classes must be a column name (str), got {classes!r}")
+    if sequence is not None:
+        if not isinstance(sequence, str):
+            raise ParameterError(f"sequence must be a column name (str), got {sequence!r}")
+        if classes is not None:
+            raise ParameterError("give either classes or sequence, not both")
+        if not isinstance(last_step, bool):
+            raise ParameterError(f"last_step must be True or False, got {last_step!r}")
+        table = read_csv(path, text_column=sequence)
+        flat = _split(table, _check_targets(targets), drop=table.names.index(sequence))
+        return _group(flat, table.text, table.source, last_step)
+    if last_step:
+        raise ParameterError("last_step is for sequence data (give sequence=COLUMN)")
     targets = _check_targets(targets)
     table = read_csv(path, text_column=classes)
+    return _split(table, targets, classes=classes)
+
+
+def _split(table: Any, targets: int | list[str], *, classes: str | None = None,
+           drop: int | None = None) -> Samples:
+    """The table's columns as inputs and targets (``drop``: a column to leave out)."""
     name, header, data, names = table.source, table.header, table.values, table.names
+    if drop is not None:
+        keep = [c for c in range(data.shape[1]) if c != drop]
+        data, names = data[:, keep], [names[c] for c in keep]
+        header = names if header is not None else None
     width = data.shape[1]
     if classes is not None:
         labels = table.text
@@ -215,4 +253,27 @@ def read_samples(
         targets=data[:, cols],
         input_names=[names[c] for c in inputs],
         target_names=[names[c] for c in cols],
+    )
+
+
+def _group(flat: Samples, ids: list[str], name: str, last_step: bool) -> Samples:
+    """Rows → sequences ``(B, T, ·)`` by their ids (see :func:`read_samples`)."""
+    order = list(dict.fromkeys(ids))
+    rows: dict[str, list[int]] = {k: [] for k in order}
+    for r, k in enumerate(ids):
+        rows[k].append(r)
+    steps = len(rows[order[0]])
+    for k in order:
+        if len(rows[k]) != steps:
+            raise DataError(
+                f"{name}: sequence {k!r} has {len(rows[k])} steps but sequence "
+                f"{order[0]!r} has {steps}; every sequence needs the same number of steps")
+    index = np.array([rows[k] for k in order], dtype=np.int64)  # (B, T)
+    targets = flat.targets[index]
+    return Samples(
+        inputs=flat.inputs[index],
+        targets=targets[:, -1] if last_step else targets,
+        input_names=flat.input_names,
+        target_names=flat.target_names,
+        sequences=order,
     )

@@ -148,7 +148,7 @@ def hebb(
     graph = net.graph
     edges = []
     for a, i in enumerate(ids):
-        succ = graph._succ[i]
+        succ = graph.succ[i]
         row = w[:, a]
         for b, j in enumerate(ids):
             if a == b:

@@ -31,20 +31,26 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..checks import check_network, check_seed, keywords
-from ..compile import install_program
+from ..checks import BOOLEAN, Constraints, Interval, Kind, Options, check_network, keywords
 from ..errors import ParameterError
-from ..limits import MAX_EPOCHS, check_count, describe
-from .backprop import PLAN_KEY, check_data, get_plan, training_plan
-from .losses import apply_reduction, check_reduction, get_loss
+from ..limits import MAX_EPOCHS, describe
+from .backprop import check_data, training_plan
+from .bptt import (
+    check_sequences,
+    check_window,
+    is_sequence,
+    scored,
+    sequence_loss,
+    sequence_plan,
+)
+from .dropout import Dropout, check_keep
+from .losses import apply_reduction, get_loss
 from .optimizers import get_optimizer, schedule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -187,7 +193,28 @@ def _progress_enabled(progress: bool | None) -> bool:
     return bool(progress)
 
 
-@keywords
+# The values each parameter of train() accepts: declared here once, checked by @keywords
+# before the call, read by the command line for its options (netsim.checks). The loss,
+# optimizer, learning rate, metrics and callbacks are checked by their own registries.
+TRAIN_CONSTRAINTS: Constraints = {
+    "epochs": Interval(int, 1, MAX_EPOCHS),
+    "batch_size": [Interval(int, 1, None), None],
+    "validation_split": [Interval(float, 0, 1, closed="neither"), None],
+    "early_stopping": [Interval(int, 1, None), None],
+    "shuffle": BOOLEAN,
+    "seed": [Interval(int, 0, None), None,
+             Kind(np.random.Generator | np.random.SeedSequence | np.random.BitGenerator,
+                  "a numpy Generator")],
+    "progress": [BOOLEAN, None],
+    "weight_decay": Interval(float, 0, None),
+    "l1": Interval(float, 0, None),
+    "multiplicative_decay": Interval(float, 0, 1, closed="left"),
+    "decay_biases": BOOLEAN,
+    "reduction": Options("mean", "sum"),
+}
+
+
+@keywords(constraints=TRAIN_CONSTRAINTS)
 @np.errstate(all="ignore")  # the loss and the weights are checked for divergence
 def train(
     net: Any,
@@ -212,15 +239,24 @@ def train(
     multiplicative_decay: float = 0.0,
     decay_biases: bool = False,
     reduction: str = "mean",
+    dropout: float | None = None,
+    dropout_neurons: Iterable[Any] | None = None,
+    bptt_window: int | None = None,
+    clip: float | None = None,
 ) -> History:
-    """Train an acyclic network by backpropagation and write the weights back.
+    """Train a network by backpropagation (through time) and write the weights back.
 
     Parameters
     ----------
     net : Network
-        Any acyclic network with differentiable neurons on the paths to its outputs.
+        An acyclic network with differentiable neurons on the paths to its outputs;
+        any network (recurrent too) for sequence data.
     X, D : array_like, shapes (B, k_in) and (B, k_out)
-        Training inputs and desired outputs.
+        Training inputs and desired outputs. **Sequences**: ``X`` of shape
+        ``(B, T, k_in)`` and ``D`` of shape ``(B, T, k_out)`` (a target per step) or
+        ``(B, k_out)`` (at the last step): backpropagation through time over the
+        parallel rule unrolled for ``T`` steps (see :mod:`netsim.learn.bptt`); a
+        sequence's error is the sum over its steps.
     loss : {"mse", "binary_cross_entropy", "cross_entropy"} or Loss
     optimizer : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"} or Optimizer
         A name uses ``lr``; an optimizer object keeps its own settings, but a
@@ -267,6 +303,25 @@ def train(
         in the history are means per sample; ``"sum"``: the course's
         ``Δw = −ε Σ_{k∈T} ∇E_k``, and ``loss`` / ``val_loss`` are the sums
         ``E = Σ_k E_k`` over the epoch's training samples / the validation set.
+    dropout : float, optional
+        The course's dropout with **keep** probability ``p`` in (0, 1] (``0.5``: each
+        neuron kept with probability ½; note that torch's ``nn.Dropout(p)`` takes the
+        *drop* probability instead). In every step each droppable neuron is kept
+        with probability ``p``, independently (one mask per step, seeded by
+        ``seed``); only the kept neurons' weights and biases change in that step.
+        Inverted dropout: a kept neuron's output is divided by ``p`` during
+        training, so the trained network predicts as it is (see
+        :mod:`netsim.learn.dropout`). ``None`` or 1: no dropout.
+    dropout_neurons : list of neuron ids, optional
+        The droppable neurons; default every hidden neuron with incoming connections.
+        With sequences one mask holds for every step of the step's sequences.
+    bptt_window : int, optional
+        Sequences only: truncated backpropagation through time, the gradient kept
+        inside windows of this many steps (aligned with the end of the sequences);
+        ``None``: through every step.
+    clip : float, optional
+        Gradient clipping by global norm: when ‖g‖₂ over every weight and bias
+        exceeds ``clip``, the step uses ``g · clip/‖g‖₂`` (before the penalties).
 
     Returns
     -------
@@ -282,38 +337,34 @@ def train(
     True
     """
     check_network(net, "train")
-    epochs = check_count(epochs, "epochs", 1, MAX_EPOCHS)
-    seed = check_seed(seed)
+    epochs = int(epochs)
     cbs = _callbacks(callbacks)
-    plan = training_plan(net, "training")
-    prog = net.compile()
-    x, d = check_data(prog, X, D)
+    seq = is_sequence(X)
+    window = check_window(bptt_window)
+    if window is not None and not seq:
+        raise ParameterError("bptt_window is for sequence data: inputs of shape (B, T, k)")
+    clip = _check_clip(clip)
+    if seq:
+        prog = net.compile()
+        tplan: Any = sequence_plan(net)
+        x, d = check_sequences(prog, X, D)
+    else:
+        tplan = training_plan(net, "training")
+        prog = net.compile()
+        x, d = check_data(prog, X, D)
+    check = check_sequences if seq else check_data
     loss_fn = get_loss(loss)
     ctx = loss_fn.prepare(prog)
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
-    ):
-        raise ParameterError(f"batch_size must be a positive integer or None, got {batch_size!r}")
-    if early_stopping is not None and (
-        isinstance(early_stopping, bool) or not isinstance(early_stopping, int)
-        or early_stopping < 1
-    ):
-        raise ParameterError(
-            f"early_stopping must be a positive number of epochs, got {early_stopping!r}"
-        )
-    for name, value in (("weight_decay", weight_decay), ("l1", l1)):
-        if not (isinstance(value, int | float) and not isinstance(value, bool)
-                and math.isfinite(value) and value >= 0):
-            raise ParameterError(f"{name} must be a number >= 0, got {value!r}")
-    if not (isinstance(multiplicative_decay, int | float)
-            and not isinstance(multiplicative_decay, bool)
-            and 0 <= multiplicative_decay < 1):
-        raise ParameterError(
-            f"multiplicative_decay must be a number in [0, 1), got {multiplicative_decay!r}"
-        )
-    if not isinstance(decay_biases, bool):
-        raise ParameterError(f"decay_biases must be True or False, got {decay_biases!r}")
-    reduction = check_reduction(reduction)
+    batch_size = None if batch_size is None else int(batch_size)
+    drop = None
+    if dropout is not None:
+        stages = [tplan.step] if seq else tplan.stages
+        drop = Dropout(prog, [st.targets for st in stages], check_keep(dropout),
+                       dropout_neurons, seed)
+        if not drop.active:
+            drop = None
+    elif dropout_neurons is not None:
+        raise ParameterError("dropout_neurons needs dropout=p (the keep probability)")
     metric_names = _metric_names(metrics, loss_fn.name)
     rng = np.random.default_rng(seed)
 
@@ -326,12 +377,11 @@ def train(
             xv_raw, dv_raw = validation
         except (TypeError, ValueError):
             raise ParameterError("validation must be a pair (Xv, Dv)") from None
-        xv, dv = check_data(prog, xv_raw, dv_raw, "validation ")
+        if is_sequence(xv_raw) != seq:
+            raise ParameterError("validation inputs must be sequences (B, T, k) exactly "
+                                 "when the training inputs are")
+        xv, dv = check(prog, xv_raw, dv_raw, "validation ")
     elif validation_split is not None:
-        if not (isinstance(validation_split, float | int) and 0 < validation_split < 1):
-            raise ParameterError(
-                f"validation_split must be a fraction in (0, 1), got {validation_split!r}"
-            )
         n_val = round(len(x) * validation_split)
         if n_val < 1 or n_val >= len(x):
             raise ParameterError(
@@ -352,19 +402,9 @@ def train(
     if hasattr(lr_of, "reset"):
         lr_of.reset()  # an adaptive rule starts afresh in every run
     observe = getattr(lr_of, "observe", None)
-    out = plan.outputs
     n = len(x)
     size = n if batch_size is None else min(batch_size, n)
-
-    def evaluate(
-        xs: Array, ds: Array, reuse: bool = False
-    ) -> tuple[float, Array, Any, Any, Array, Array]:
-        state, xis = plan.forward(xs, weights, bias, reuse=reuse)
-        y = state[out].T
-        value, gy, gxi = apply_reduction(
-            reduction, len(xs), *loss_fn.evaluate(ctx, y, xis[out].T if loss_fn.fused else None, ds)
-        )
-        return value, y, gy, gxi, state, xis
+    evaluate, backward = _passes(tplan, seq, loss_fn, ctx, reduction, weights, bias, window)
 
     history = History(metrics={m: [] for m in metric_names})
     if xv is not None:
@@ -388,24 +428,36 @@ def train(
             for lo in range(0, n, size):
                 idx = order[lo : lo + size]
                 xb, db = x[idx], d[idx]
-                value, y, gy, gxi, state, xis = evaluate(xb, db, reuse=True)
+                masks = kept = None
+                if drop is not None:
+                    kept = drop.draw()
+                    masks = drop.masks(kept)
+                value, y, ys_d, tape = evaluate(xb, db, True, masks)
                 if not math.isfinite(value):
                     raise ParameterError(
                         f"training diverged in epoch {epoch + 1}: the loss became {value}; "
                         f"lower the learning rate (lr={opt.lr:g})"
                     )
-                gw, gb = plan.backward(state, xis, gy, gxi, weights, reuse=True)
+                gw, gb = backward(tape, masks)
+                if clip is not None:
+                    _clip(gw, gb, clip)
                 _penalise(gw, weights, weight_decay, l1)
                 if decay_biases:
                     _penalise(gb, bias, weight_decay, l1)
+                if drop is not None and kept is not None:  # dropped: parameters stay
+                    fw, fb = drop.frozen(kept)
+                    saved = weights[fw], bias[fb]
                 opt.step([weights, bias], [gw, gb])
                 if multiplicative_decay:
                     weights *= 1.0 - multiplicative_decay
                     if decay_biases:
                         bias *= 1.0 - multiplicative_decay
+                if drop is not None and kept is not None:
+                    weights[fw], bias[fb] = saved
                 total += value if reduction == "sum" else value * len(idx)
                 for m in metric_names:
-                    correct[m] += float(np.sum(METRICS[m](y, db)))
+                    hits = METRICS[m](y, ys_d)  # one row per scored step of a sequence
+                    correct[m] += float(np.sum(hits)) * len(idx) / len(hits)
             busy += time.perf_counter() - start
             seen += n
             if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(bias))):
@@ -424,12 +476,12 @@ def train(
             if observe is not None:
                 observe(epoch_loss)
             if xv is not None:
-                v_value, v_y, *_ = evaluate(xv, dv)
+                v_value, v_y, v_d, _ = evaluate(xv, dv, False, None)
                 history.val_loss.append(v_value)
                 logs["val_loss"] = v_value
                 monitored = v_value
                 for m in metric_names:
-                    score = float(np.mean(METRICS[m](v_y, dv)))
+                    score = float(np.mean(METRICS[m](v_y, v_d)))
                     history.val_metrics[m].append(score)
                     logs[f"val_{m}"] = score
             history.epochs = epoch + 1
@@ -464,6 +516,59 @@ def train(
     return history
 
 
+def _passes(plan: Any, seq: bool, loss_fn: Any, ctx: Any, reduction: str, weights: Array,
+            bias: Array, window: int | None) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """``evaluate(xs, ds, reuse, masks) -> (loss, y, d, tape)`` and
+    ``backward(tape, masks) -> (gw, gb)`` for samples or sequences; ``y`` and ``d`` are
+    the rows the metrics score."""
+    if seq:
+        def evaluate_seq(xs: Array, ds: Array, reuse: bool, masks: Any) -> Any:
+            mask = None if masks is None else masks[0]
+            tape = plan.forward(xs, weights, bias, mask=mask)
+            value, grads = sequence_loss(loss_fn, ctx, tape, ds, reduction)
+            y, d = scored(tape, ds)
+            return value, y, d, (tape, grads)
+
+        def backward_seq(tape: Any, masks: Any) -> tuple[Array, Array]:
+            mask = None if masks is None else masks[0]
+            return plan.backward(tape[0], tape[1], weights, window, mask)
+
+        return evaluate_seq, backward_seq
+    out = plan.outputs
+
+    def evaluate(xs: Array, ds: Array, reuse: bool, masks: Any) -> Any:
+        state, xis = plan.forward(xs, weights, bias, reuse=reuse, masks=masks)
+        y = state[out].T
+        value, gy, gxi = apply_reduction(
+            reduction, len(xs), *loss_fn.evaluate(ctx, y, xis[out].T if loss_fn.fused else None, ds)
+        )
+        return value, y, ds, (state, xis, gy, gxi)
+
+    def backward(tape: Any, masks: Any) -> tuple[Array, Array]:
+        state, xis, gy, gxi = tape
+        return plan.backward(state, xis, gy, gxi, weights, reuse=True, masks=masks)
+
+    return evaluate, backward
+
+
+def _check_clip(clip: Any) -> float | None:
+    if clip is None:
+        return None
+    if (isinstance(clip, bool) or not isinstance(clip, int | float) or not math.isfinite(clip)
+            or clip <= 0):
+        raise ParameterError(f"clip must be a number > 0 (the largest gradient norm) or None, "
+                             f"got {describe(clip)}")
+    return float(clip)
+
+
+def _clip(gw: Array, gb: Array, limit: float) -> None:
+    """Scale ``(gw, gb)`` in place to global L2 norm ``limit`` when it is larger."""
+    norm = math.sqrt(float(gw @ gw) + float(gb @ gb))
+    if norm > limit:
+        gw *= limit / norm
+        gb *= limit / norm
+
+
 def _penalise(grad: Array, params: Array, l2: float, l1: float) -> None:
     """Add the L2 (``l2 · w``) and L1 (``l1 · sign(w)``) penalty gradients in place."""
     if l2:
@@ -473,45 +578,15 @@ def _penalise(grad: Array, params: Array, l2: float, l1: float) -> None:
 
 
 def write_back(net: Any, prog: Any, weights: Array, bias: Array) -> None:
-    """Write trained weights and biases into ``net`` (compiled as ``prog``) in bulk.
+    """Write trained weights and biases into ``net`` (compiled as ``prog``).
 
-    Equivalent to ``net.set_weights(prog.configuration_vector(weights, bias))`` but
-    walks the program's CSR arrays instead of rebuilding the configuration keys, and
-    counts the whole write as one change of the network (``net.version``). Since only
-    values changed, it then installs the program with the new values and keeps the
-    backprop plan, so the next run or training call does not compile again.
+    ``net.set_weights(prog.configuration_vector(weights, bias))``: a change of values
+    only, so the compiled programs and the backprop plan are patched in place (nothing
+    compiles again) and the weights reach the graph's edge dicts lazily, when the graph
+    is next read.
     """
     if net.compile() is not prog:
         raise ParameterError("the network was changed during training; weights not written")
     if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(bias))):
         raise ParameterError("trained weights are not finite; nothing was written")
-    plan = get_plan(net)
-    edge_dicts, node_dicts, with_bias = _attribute_dicts(net, prog, plan)
-    # dict.__setitem__ mapped in C: one version bump below instead of one per value
-    setitem = dict.__setitem__
-    deque(map(setitem, edge_dicts, repeat("weight"), weights.tolist()), maxlen=0)
-    deque(map(setitem, node_dicts, repeat("bias"), bias[with_bias].tolist()), maxlen=0)
-    net.graph.version += 1
-    # only values changed: the program with the new values and the backprop plan
-    # (structure only) stay valid for the new version, so nothing compiles again
-    install_program(net, prog.with_values(weights, bias))
-    net.install(PLAN_KEY, plan)
-
-
-def _attribute_dicts(net: Any, prog: Any, plan: Any) -> tuple[list[Any], list[Any], Array]:
-    """The graph's edge attribute dicts in CSR order and the biased neurons' node dicts.
-
-    Kept on the plan, which lives exactly as long as the network's structure.
-    """
-    cached = getattr(plan, "_attribute_dicts", None)
-    if cached is not None and cached[0] is net.graph:
-        return cached[1]
-    neurons = prog.neurons
-    succ = net.graph._succ
-    targets = np.repeat(np.arange(prog.n_neurons), prog.in_degree).tolist()
-    edges = [succ[neurons[i]][neurons[j]] for i, j in zip(prog.sources.tolist(), targets,
-                                                          strict=True)]
-    with_bias = np.flatnonzero(prog.bias_slots >= 0)
-    nodes = [net.graph._node[neurons[j]] for j in with_bias.tolist()]
-    plan._attribute_dicts = (net.graph, (edges, nodes, with_bias))
-    return edges, nodes, with_bias
+    net.set_weights(prog.configuration_vector(weights, bias))

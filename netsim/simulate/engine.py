@@ -6,22 +6,22 @@ See :mod:`netsim.simulate` for the definitions of steps, stopping and periods.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
-from ..checks import check_network, keywords
+from ..checks import BOOLEAN, Constraints, Interval, Kind, Options, check_network, keywords
 from ..columns import by_name
 from ..compile import Program, compile_network
-from ..errors import ParameterError, did_you_mean
-from ..limits import MAX_STEPS, available_memory, check_count, check_memory, describe
+from ..core.kernels import all_finite
+from ..errors import ParameterError
+from ..limits import MAX_STEPS, available_memory, check_memory, describe
 from .result import Run
 from .rules import RULE_REGISTRY, Rule, make_rule, two_values
 from .start import Initial, held_indices, held_program, starting_state
 
-__all__ = ["run"]
+__all__ = ["RUN_CONSTRAINTS", "RunOptions", "run"]
 
 Array = np.ndarray
 
@@ -62,10 +62,13 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
         raise ParameterError("the batch of inputs is empty")
     # one fast pass: x·x is finite iff every value is (barring overflow, then checked
     # value by value)
-    flat = x.reshape(-1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        square = np.dot(flat, flat)
-    if not np.isfinite(square) and (bad := ~np.isfinite(x)).any():
+    if x.size <= 4096:  # small: one direct test
+        finite = all_finite(x)
+    else:
+        flat = x.reshape(-1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = bool(np.isfinite(np.dot(flat, flat)))
+    if not finite and (bad := ~np.isfinite(x)).any():
         b, i = np.argwhere(bad)[0]
         where = f"sample {b}, " if not single else ""
         raise ParameterError(
@@ -74,7 +77,43 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
     return x.astype(dtype, copy=False), single
 
 
-@keywords
+RECORD_MODES = ("step", "sweep")
+
+# The values each parameter of run() accepts: declared here once, checked by @keywords
+# before the call, read by the command line for its options (netsim.checks).
+RUN_CONSTRAINTS: Constraints = {
+    "steps": [Interval(int, 0, MAX_STEPS), None],
+    "max_steps": [Interval(int, 0, MAX_STEPS), None],
+    "tol": Interval(float, 0, None),
+    "seed": [Interval(int, 0, None), None],
+    "record": [BOOLEAN, Options(*RECORD_MODES), None],
+    "clamp": [Kind(Mapping, "a mapping {neuron: value}"), None],
+    "monitors": [Kind(Mapping, "a mapping {name: f} with f(states) -> values"), None],
+    "temperature": [Interval(float, 0, None), None],
+}
+
+
+class RunOptions(TypedDict, total=False):
+    """The keyword options of :func:`run`, for the functions that pass them on
+    (``**options: Unpack[RunOptions]``, e.g. :meth:`netsim.Network.predict`; the tests
+    keep it equal to :func:`run`'s signature)."""
+
+    rule: str | None
+    steps: int | None
+    max_steps: int | None
+    tol: float
+    order: str
+    seed: int | None
+    record: bool | str
+    dtype: Any
+    initial_state: Any
+    clamp: Mapping[Any, float] | None
+    pin: Iterable[Any] | None
+    monitors: Mapping[str, Callable[[np.ndarray], Any]] | None
+    temperature: float | None
+
+
+@keywords(constraints=RUN_CONSTRAINTS)
 def run(
     net: Any,
     inputs: Any = None,
@@ -90,7 +129,7 @@ def run(
     initial_state: Any = None,
     clamp: Mapping[Any, float] | None = None,
     pin: Iterable[Any] | None = None,
-    monitors: Mapping[str, Callable[[Array], Any]] | None = None,
+    monitors: Mapping[str, Callable[[np.ndarray], Any]] | None = None,
     temperature: float | None = None,
 ) -> Run:
     """Run a network on one input ``(k,)`` or a batch ``(B, k)``.
@@ -178,23 +217,16 @@ def run(
     array([ 1., -1.])
     """
     check_network(net, "run", program=True)
-    if steps is not None:
-        steps = check_count(steps, "steps", 0, MAX_STEPS)
-    if max_steps is not None:
-        max_steps = check_count(max_steps, "max_steps", 0, MAX_STEPS)
+    steps = None if steps is None else int(steps)
+    max_steps = None if max_steps is None else int(max_steps)
     prog = net if isinstance(net, Program) else compile_network(net, dtype=dtype)
     dt = prog.dtype
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (
-        math.isfinite(tol) and tol >= 0
-    ):
-        raise ParameterError(f"tol must be a finite number >= 0, got {tol!r}")
-    if seed is not None:
-        seed = check_count(seed, "seed", 0)
-    mode = _record_mode(record)
+    seed = None if seed is None else int(seed)
+    mode = "step" if record is True else record or None
     monitors = _check_monitors(monitors)
     if monitors and not mode:
         mode = "step"
-    temperature = _check_temperature(temperature)
+    temperature = float(temperature) if temperature else None
     clamped, pinned = held_indices(prog, clamp, pin)
     x, single = (None, True) if inputs is None else _inputs(prog, inputs, dt)
     if x is None and initial_state is None and len(prog.inputs):
@@ -229,33 +261,12 @@ def run(
     return _package(base, rule_obj, result, single, seed)
 
 
-RECORD_MODES = ("step", "sweep")
-
-
-def _record_mode(record: Any) -> str | None:
-    """``None`` (no trace), ``"step"`` or ``"sweep"``."""
-    if record is False or record is None:
-        return None
-    if record is True:
-        return "step"
-    if isinstance(record, str) and record in RECORD_MODES:
-        return record
-    raise ParameterError(f"record must be True, False, 'step' or 'sweep', got {describe(record)}"
-                         + (did_you_mean(record, RECORD_MODES) if isinstance(record, str)
-                            else ""))
-
-
-def _check_monitors(monitors: Any) -> dict[str, Callable[[Array], Any]]:
-    if monitors is None:
-        return {}
-    if not isinstance(monitors, Mapping):
-        raise ParameterError("monitors must be a mapping {name: f} with f(states) -> values, "
-                             f"got {describe(monitors)}")
-    for name, f in monitors.items():
+def _check_monitors(monitors: Mapping[str, Any] | None) -> dict[str, Callable[[Array], Any]]:
+    for name, f in (monitors or {}).items():
         if not callable(f):
             raise ParameterError(f"monitor {name!r} must be callable f(states) -> values, "
                                  f"got {describe(f)}")
-    return dict(monitors)
+    return dict(monitors or {})
 
 
 def _monitor(monitors: Mapping[str, Callable[[Array], Any]], trace: Array
@@ -272,16 +283,6 @@ def _monitor(monitors: Mapping[str, Callable[[Array], Any]], trace: Array
                                  f"{flat.shape}, got shape {values.shape}")
         out[name] = values.reshape(*lead, *values.shape[1:])
     return out
-
-
-def _check_temperature(temperature: Any) -> float | None:
-    if temperature is None:
-        return None
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not (
-            math.isfinite(temperature) and temperature >= 0):
-        raise ParameterError(f"temperature must be a finite number >= 0 (or None), got "
-                             f"{describe(temperature)}")
-    return float(temperature) or None
 
 
 def _check_stochastic(rule: Rule) -> None:
@@ -320,7 +321,17 @@ def _loop(
     """The run loop; ``sweep`` > 1: record the state after every ``sweep`` steps."""
     batch, n = init.x.shape[0], prog.n_neurons
     fixed = steps is not None
-    limit = steps if fixed else max_steps
+    limit = steps if steps is not None else max_steps
+    if rule.info.unit == "pass" and rule.unit and not fixed and not record and (
+            rule.unit <= limit):
+        # a single-pass rule (layered) stops after its pass: nothing to compare
+        work = rule.start(init, seed, tol, False)
+        adv = rule.advance(work, rule.unit)
+        if adv.stable.all():
+            return dict(state=_lazy_public(rule, work), output=rule.outputs(work),
+                        steps=np.full(batch, rule.unit, dtype=np.int64),
+                        converged=adv.stable, period=np.ones(batch, dtype=np.int64),
+                        transient=np.where(adv.changed, adv.last_change, 0), trace=None)
     final = np.empty((batch, n), dtype=prog.dtype)
     n_steps = np.zeros(batch, dtype=np.int64)
     converged = np.zeros(batch, dtype=bool)
@@ -355,14 +366,12 @@ def _loop(
 
     work = rule.start(init, seed, tol, record and sweep == 1)
     active = np.arange(batch)
+    parked = np.zeros(batch, dtype=bool)  # stopped, final state kept, not yet dropped
     settled_at = -1  # a fixed-steps run whose state can no longer change stops here
     skipped = 0  # steps of a fixed-steps run known not to change the state
     # A repeated state is a cycle only for deterministic rules on discrete states.
     cycles = rule.deterministic and prog.discrete and rule.info.compares_states
-    seen: list[dict[bytes, int]] = [{} for _ in range(batch)] if cycles else []
-    if cycles:
-        for b, key in zip(active.tolist(), rule.keys(work), strict=True):
-            seen[b][key] = 0
+    seen = StateHistory(*rule.codes(work)) if cycles else None
     t = 0
     while active.size and t < limit:
         k = min(rule.unit, limit - t)
@@ -383,16 +392,14 @@ def _loop(
         converged[hit] = True
         period[hit] = 1
         transient[hit] = last_change[hit]
-        if cycles and t % rule.unit == 0:  # a sweep rule: repeats only at sweep ends
-            for i, key in enumerate(rule.keys(work)):
-                b = int(active[i])
-                if period[b]:
-                    continue
-                first = seen[b].setdefault(key, t)
-                if first != t:  # this state was seen after step `first`
-                    period[b] = t - first
-                    transient[b] = first
-                    converged[b] = period[b] == 1
+        if seen is not None and t % rule.unit == 0:  # a sweep rule: at sweep ends only
+            first = seen.add(*rule.codes(work), t)
+            again = (first >= 0) & (period[active] == 0)
+            if again.any():  # these states were seen after step `first`
+                b, first = active[again], first[again]
+                period[b] = t - first
+                transient[b] = first
+                converged[b] = period[b] == 1
         if fixed:
             # A single-pass rule (layered) is done after its pass, and a deterministic
             # rule at a repeated state (period 1) stays there: the remaining steps
@@ -411,21 +418,32 @@ def _loop(
         stop = period[active] > 0
         if stop.all():
             break  # every remaining sample stops now: handled after the loop
-        if stop.any():
-            public = rule.public(work)
-            final[active[stop]] = public[stop]
-            n_steps[active[stop]] = t
-            keep = np.flatnonzero(~stop)
-            work = rule.compact(work, keep)
-            active = active[keep]
+        new = stop & ~parked
+        if new.any():
+            done = np.flatnonzero(new)
+            final[active[done]] = rule.public_rows(work, done)
+            n_steps[active[done]] = t
+            parked |= new
+            # Stopped samples are dropped once they are half of the work: dropping
+            # costs a copy of every array, so it is not done for every few samples
+            # (a parked sample's later states are never read).
+            if 2 * np.count_nonzero(parked) >= parked.size:
+                keep = np.flatnonzero(~parked)
+                work = rule.compact(work, keep)
+                active = active[keep]
+                parked = np.zeros(keep.size, dtype=bool)
+                if seen is not None:
+                    seen.compact(keep)
     output = None
-    if active.size == batch:  # nobody stopped early: the state is built only on demand
-        output = rule.outputs(work)
+    if active.size == batch and not parked.any():  # nobody stopped early: the state
+        output = rule.outputs(work)  # is built only on demand
         final = _lazy_public(rule, work)
         n_steps[:] = t + skipped
     elif active.size:
-        final[active] = rule.public(work)
-        n_steps[active] = t
+        live = np.flatnonzero(~parked)
+        final[active[live]] = (rule.public(work) if live.size == active.size
+                               else rule.public_rows(work, live))
+        n_steps[active[live]] = t
     trace = None
     if record:
         t_end = int(n_steps.max(initial=0))
@@ -436,10 +454,68 @@ def _loop(
         if callable(final):
             final = final()
         for b in range(batch):  # a sample that stopped keeps its final state
-            first = n_steps[b] if settled_at < 0 else min(n_steps[b], settled_at)
-            trace[row(int(first)) + 1 :, b] = final[b]
+            end = int(n_steps[b]) if settled_at < 0 else min(int(n_steps[b]), settled_at)
+            trace[row(end) + 1 :, b] = final[b]
     return dict(state=final, output=output, steps=n_steps, converged=converged, period=period,
                 transient=transient, trace=trace)
+
+
+class StateHistory:
+    """The states seen so far by each active sample, as rows of codes, compared with
+    each new state in whole-array operations (no per-sample Python work).
+
+    A state's code is a row of ``uint64`` words that are equal exactly when the states
+    are (see :meth:`netsim.simulate.rules.Rule.codes`); a code marked invalid (a state
+    that can never recur) matches nothing.
+    """
+
+    def __init__(self, codes: Array, valid: Array | None) -> None:
+        batch, self.words = codes.shape
+        # word w of the state after the r-th recorded step: words[w][r, sample]
+        self.table = [np.empty((8, batch), dtype=np.uint64) for _ in range(self.words)]
+        self.valid: Array | None = None  # (rows, batch), kept once a code is invalid
+        self.times = np.empty(8, dtype=np.int64)
+        self.size = 0
+        self.add(codes, valid, 0)
+
+    def add(self, codes: Array, valid: Array | None, t: int) -> Array:
+        """Record the states after step ``t``; per sample, the step after which the same
+        state was first seen, or −1."""
+        size = self.size
+        if size:
+            same = self.table[0][:size] == codes[:, 0]
+            for w in range(1, self.words):
+                same &= self.table[w][:size] == codes[:, w]
+            if self.valid is not None:
+                same &= self.valid[:size]
+            if valid is not None:
+                same &= valid
+            row = same.argmax(axis=0)  # the first match (0 when none)
+            first = self.times[row]
+            first[~same[row, np.arange(len(row))]] = -1
+        else:
+            first = np.full(codes.shape[0], -1, dtype=np.int64)
+        if size == len(self.times):  # grow by doubling
+            self.table = [np.concatenate([t_, np.empty_like(t_)]) for t_ in self.table]
+            self.times = np.concatenate([self.times, np.empty_like(self.times)])
+            if self.valid is not None:
+                self.valid = np.concatenate([self.valid, np.empty_like(self.valid)])
+        for w in range(self.words):
+            self.table[w][size] = codes[:, w]
+        if valid is not None and self.valid is None:
+            self.valid = np.ones((len(self.times), codes.shape[0]), dtype=bool)
+        if self.valid is not None:
+            self.valid[size] = True if valid is None else valid
+        self.times[size] = t
+        self.size = size + 1
+        return first
+
+    def compact(self, keep: Array) -> None:
+        """Keep the samples ``keep`` (positions among the current ones)."""
+        self.table = [t_[: self.size, keep] for t_ in self.table]  # grown again by add
+        self.times = self.times[: self.size]
+        if self.valid is not None:
+            self.valid = self.valid[: self.size, keep]
 
 
 def _lazy_public(rule: Rule, work: Any) -> Any:

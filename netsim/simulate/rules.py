@@ -28,6 +28,7 @@ import numpy as np
 
 from ..compile import Program
 from ..core import Plan, derived, plan_for
+from ..core.kernels import max_abs
 from ..core.threshold import value_bound
 from ..errors import ParameterError, did_you_mean
 from ..functions.registry import Registry
@@ -43,6 +44,7 @@ __all__ = [
     "RuleInfo",
     "make_rule",
     "register_rule",
+    "row_codes",
     "two_values",
 ]
 
@@ -135,6 +137,35 @@ def digest_rows(codes: Array) -> list[bytes]:
     return [hashlib.blake2b(row.tobytes(), digest_size=16).digest() for row in codes]
 
 
+# A state whose bytes fit in this many 64-bit words is its own code (exact); a longer
+# one is coded by its 128-bit BLAKE2b digest.
+EXACT_WORDS = 2
+
+
+def row_codes(rows: Array) -> Array:
+    """Codes of the rows of a 2-D array ``(b, m)``: ``(b, W)`` ``uint64`` words, equal
+    exactly when the rows' bytes are (the bytes themselves, zero-padded, for up to
+    :data:`EXACT_WORDS` words; else the rows' 128-bit digests).
+
+    >>> import numpy as np
+    >>> c = row_codes(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1]], dtype=np.uint8))
+    >>> c.shape, bool((c[0] == c[1]).all()), bool((c[0] == c[2]).all())
+    ((3, 1), True, False)
+    """
+    rows = np.ascontiguousarray(rows)
+    b = rows.shape[0]
+    raw = rows.view(np.uint8).reshape(b, -1)
+    width = raw.shape[1]
+    if width > 8 * EXACT_WORDS:
+        return np.frombuffer(b"".join(digest_rows(raw)), dtype=np.uint64).reshape(b, 2)
+    words = max(1, -(-width // 8))
+    if width == 8 * words:
+        return raw.view(np.uint64)
+    padded = np.zeros((b, 8 * words), dtype=np.uint8)
+    padded[:, :width] = raw
+    return padded.view(np.uint64)
+
+
 class Rule:
     """Base class: the interface the run loop relies on."""
 
@@ -144,6 +175,7 @@ class Rule:
     unit: int = 1  # steps per unit (set by prepare)
     temperature: float | None = None  # Glauber updates (rules that take a temperature)
     info: RuleInfo  # the registered capabilities (set by make_rule)
+    prog: Program  # the program it runs (set by prepare)
 
     def prepare(self, prog: Program) -> None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -157,6 +189,14 @@ class Rule:
     def keys(self, work: Any) -> list[bytes]:
         raise NotImplementedError  # pragma: no cover
 
+    def codes(self, work: Any) -> tuple[Array, Array | None]:
+        """The active samples' states as codes ``(b, W)`` (``uint64`` rows equal exactly
+        when the states are; see :func:`row_codes`) and, optionally, a ``(b,)`` mask of
+        the codes that may match (False: a state that can never recur). By default, the
+        128-bit digests of :meth:`keys`."""
+        keys = self.keys(work)
+        return np.frombuffer(b"".join(keys), dtype=np.uint64).reshape(len(keys), -1), None
+
     def compact(self, work: Any, keep: Array) -> Any:
         raise NotImplementedError  # pragma: no cover
 
@@ -167,6 +207,10 @@ class Rule:
     def outputs(self, work: Any) -> Array:
         """The output neurons' values ``(B, m)`` (without building the whole state)."""
         return self.public(work)[:, self.prog.outputs]
+
+    def public_rows(self, work: Any, rows: Array) -> Array:
+        """The public states of the active samples at positions ``rows``."""
+        return self.public(work)[rows]
 
 
 def _changed(new: Array, old: Array, tol: float) -> Array:
@@ -186,8 +230,13 @@ class _Synchronous(Rule):
     def public(self, work: SyncWork, owned: bool = False) -> Array:
         return self.plan.to_public(work.cur, owned)
 
+    def public_rows(self, work: SyncWork, rows: Array) -> Array:
+        if self.plan.layout == "bn" or work.cur is None:
+            return self.public(work)[rows]
+        return self.plan.to_public(work.cur[:, rows], owned=True)
+
     def outputs(self, work: SyncWork) -> Array:
-        rows = self.plan.inv[self.prog.outputs]
+        rows = self.plan.output_rows(self.prog)
         cur = work.cur
         return cur[:, rows] if self.plan.layout == "bn" else cur[rows].T
 
@@ -215,16 +264,22 @@ class Layered(_Synchronous):
         self.tol, self.record = tol, record
         self.t = 0
         self.batch = init.x.shape[0]
-        rows = self.plan.inv[self.prog.inputs]
-        if self.plan.layout == "bn" and len(rows) and not init.given and np.array_equal(
-                rows, np.arange(rows[0], rows[0] + len(rows))) and not (
+        _rows, block, _start = self.plan.input_rows(self.prog)
+        if self.plan.layout == "bn" and block is not None and not init.given and not (
                 self.prog.has_input[self.prog.inputs].any()):
             # dense layers: keep the inputs and each layer's outputs as contiguous
             # blocks; the whole (B, N) state is assembled only if someone asks for it.
             # (Not when an input neuron is itself updated: a later layer must read
             # its new value, not the input block.)
-            return SyncWork(None, blocks={(int(rows[0]), int(rows[-1]) + 1): init.x})
-        return SyncWork(init.internal(self.plan))
+            self.ymax = None
+            return SyncWork(None, blocks={(block.start, block.stop): init.x})
+        cur = init.internal(self.plan)
+        # discrete neurons: one bound of every |value| for the whole pass (the rounding
+        # bounds of the threshold rows), else each stage measures the state
+        vmax = value_bound(self.prog) if self.plan.stages and any(
+            st.exact is not None for st in self.plan.stages) else None
+        self.ymax = None if vmax is None else max(vmax, max_abs(cur))
+        return SyncWork(cur)
 
     def _state(self, work: SyncWork) -> Array:
         """The internal state, assembling it from the blocks when needed."""
@@ -241,7 +296,7 @@ class Layered(_Synchronous):
         return self.plan.to_public(self._state(work), owned)
 
     def outputs(self, work: SyncWork) -> Array:
-        rows = self.plan.inv[self.prog.outputs]
+        rows = self.plan.output_rows(self.prog)
         if work.cur is None and len(rows):
             lo, hi = int(rows.min()), int(rows.max())
             for (a, b), block in work.blocks.items():
@@ -270,16 +325,18 @@ class Layered(_Synchronous):
                         self._state(work)
                     st.evaluate_bn(work.cur, work.blocks)
                 else:
-                    st.evaluate(work.cur, work.cur[st.lo : st.hi])
+                    st.evaluate(work.cur, work.cur[st.lo : st.hi], self.ymax)
             if records is not None:
                 records.append(self.plan.to_public(self._state(work)))
         # The layered rule does not compare states: the transient is the number of
         # layers evaluated (the state is final once the last layer is done).
         evaluated = max(0, min(first + steps, len(stages)) - first)
-        changed = np.full(b, evaluated > 0)
-        last = np.full(b, evaluated, dtype=np.int64)
+        changed = np.ones(b, dtype=bool) if evaluated > 0 else np.zeros(b, dtype=bool)
+        last = np.empty(b, dtype=np.int64)
+        last.fill(evaluated)
         self.t = first + steps
-        done = np.full(b, self.t >= len(stages))
+        done = changed if self.t >= len(stages) and evaluated > 0 else np.full(
+            b, self.t >= len(stages))
         rec = np.stack(records) if records else None
         return Advance(steps, changed, last, done, rec)
 
@@ -353,6 +410,14 @@ class Parallel(_Synchronous):
         rec = np.stack(records) if records else None
         return Advance(steps, changed, last, ~changed, rec)
 
+    def codes(self, work: SyncWork) -> tuple[Array, Array | None]:
+        if self.bits:  # two values per neuron: one bit each
+            # a state off the two values (an initial state) never recurs: it matches
+            # nothing once every later state is on them
+            return row_codes(work.packed.T), None if work.exact.all() else work.exact
+        st = self.stage
+        return row_codes(work.cur[st.lo : st.hi].T), None
+
     def keys(self, work: SyncWork) -> list[bytes]:
         st = self.stage
         if self.bits and work.exact.all():  # two values per neuron: one bit each
@@ -366,8 +431,10 @@ class Parallel(_Synchronous):
         return digest_rows(block.T)
 
     def compact(self, work: SyncWork, keep: Array) -> SyncWork:
-        out = SyncWork(np.ascontiguousarray(work.cur[:, keep]),
-                       np.ascontiguousarray(work.nxt[:, keep]))
+        cur = np.ascontiguousarray(work.cur[:, keep])
+        # the second buffer: only its rows outside the stage are read (the neurons
+        # without inputs, equal in both buffers)
+        out = SyncWork(cur, cur.copy())
         if work.packed is not None:
             out.packed = work.packed[:, keep]
             out.exact = work.exact[keep]
@@ -418,11 +485,23 @@ def make_rule(name: str | None, order: str, prog: Program) -> Rule:
             + did_you_mean(order, ORDERS)
         )
     info = RULE_REGISTRY.get(name)
-    if info.needs_acyclic:
-        prog.layer_targets  # noqa: B018 - raises CycleError naming a cycle
-    rule = info.make(order)
-    rule.info = info
-    rule.prepare(prog)
+
+    def prepared() -> Rule:
+        if info.needs_acyclic:
+            prog.layer_targets  # noqa: B018 - raises CycleError naming a cycle
+        rule = info.make(order)
+        rule.info = info
+        rule.prepare(prog)
+        return rule
+
+    # What a rule prepares depends only on the program: prepared once, then each run
+    # gets its own shallow copy (a run sets per-run attributes on it).
+    protos: dict[tuple[str, str], Rule] = derived(prog, "rules", dict)
+    proto = protos.get((name, order))
+    if proto is None or proto.info is not info:  # (a rule registered again: rebuilt)
+        proto = protos[name, order] = prepared()
+    rule = object.__new__(type(proto))
+    rule.__dict__.update(proto.__dict__)
     return rule
 
 
