@@ -149,7 +149,8 @@ def plot_history(history: History, ax: Any = None, *, log: bool | None = None) -
     return ax
 
 
-_CORNERS = {  # legend loc -> the left and bottom of its box in axes fractions
+# legend loc -> the left and bottom of its box in axes fractions
+_CORNERS: dict[str, tuple[float, float | str]] = {
     "upper right": (0.64, "top"), "upper left": (0.0, "top"), "lower left": (0.0, 0.0),
     "lower right": (0.64, 0.0), "center right": (0.64, "mid"), "center left": (0.0, "mid"),
 }
@@ -175,11 +176,13 @@ def _free_corner(ax: Any, entries: int) -> str:
     xy = np.vstack(points)
     height = min(0.9, 0.06 + 0.075 * entries)
     best, fewest = "upper right", None
-    for loc, (left, bottom) in _CORNERS.items():
-        if bottom == "top":
+    for loc, (left, where) in _CORNERS.items():
+        if where == "top":
             bottom = 1.0 - height
-        elif bottom == "mid":
+        elif where == "mid":
             bottom = 0.5 - height / 2
+        else:
+            bottom = float(where)
         inside = ((xy[:, 0] >= left) & (xy[:, 0] <= left + 0.36)
                   & (xy[:, 1] >= bottom) & (xy[:, 1] <= bottom + height))
         count = int(np.count_nonzero(inside))

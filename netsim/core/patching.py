@@ -88,7 +88,7 @@ def value_map(plan: Any, prog: Program) -> ValueMap:
         place[pos] = flat
     # a block holding a contiguous run of connections in order (an MLP layer) is
     # refreshed with one copy instead of a gather and a scatter
-    positions = [_as_slice(pos) for pos in positions]
+    positions = [_as_slice(pos) for pos in positions]  # type: ignore[misc]
     places = [_as_slice(flat) if isinstance(pos, slice) else flat
               for pos, flat in zip(positions, places, strict=True)]
     return ValueMap(tuple(targets), tuple(positions), tuple(places), kind, place)

@@ -255,7 +255,7 @@ def make_plan(
         for k in range(n)
     ]
     recurrent = prog.is_recurrent
-    if recurrent:
+    if recurrent or prog.layer is None:
         groups = recurrent_groups(prog)
         numbers = None
     else:  # the layers of net.layers(), without empty ones
@@ -294,7 +294,7 @@ def make_plan(
                 return plan
     layers = plan.groups
     plan.layout = "layered"  # a summary is a chain of groups
-    group_of = np.empty(n, dtype=_node_index(len(layers)))
+    group_of: np.ndarray = np.empty(n, dtype=_node_index(len(layers)))
     for g, members in enumerate(layers):
         group_of[members] = g
     # every connection is summed once per pair of groups; bands merge those sums
@@ -516,7 +516,7 @@ def _detail_edges(plan: Plan, conns: Connections) -> EdgeTable:
     """Connections between two neurons drawn alone stay single (a symmetric pair is
     one edge); those touching a "⋯" node are bundled per pair of drawn nodes."""
     size = len(plan.nodes)
-    node_of = np.empty(len(plan.ids), dtype=_node_index(size))
+    node_of: np.ndarray = np.empty(len(plan.ids), dtype=_node_index(size))
     for d, node in enumerate(plan.nodes):
         node_of[node.members] = d
     alone = np.array([node.kind == "neuron" for node in plan.nodes], dtype=bool)

@@ -194,7 +194,7 @@ def view_page(
         else "step"
     order = getattr(run, "order", None)
     rule_text = "" if rule is None else f"{rule}{'/' + order if order else ''}"
-    data = {
+    data: dict[str, Any] = {
         "neurons": [{"id": str(n), "label": net.neuron(n).label or "", "role": net.role(n)}
                     for n in ids],
         "nodes": names,
