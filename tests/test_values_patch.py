@@ -213,6 +213,21 @@ def test_the_prepared_rule_and_its_plan_survive_a_value_change():
     net.set_weight("x1", "h1_1", 0.3)
     after = dict(core.derived_items(prog))
     kept = [k for k, v in before.items() if after.get(k) is v]
-    assert any(isinstance(k, tuple) and k[0] == "rule" for k in kept)
+    assert "rules" in kept and len(after["rules"]) == 1  # the layered rule, still prepared
     assert any(isinstance(k, tuple) and k[0] == "plan" for k in kept)
     _same_as_fresh(net)
+
+
+def test_a_rule_whose_plan_cannot_follow_a_value_change_is_prepared_again():
+    """Threshold stages' exact bounds depend on the weights: their plan is rebuilt, and
+    the prepared rule holding it is dropped with it (patched after the plans)."""
+    net = ns.zoo.xor()
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    net.predict(x)
+    prog = net.compile()
+    (old_rule,) = dict(core.derived_items(prog))["rules"].values()
+    first = net.connections[0]
+    net.set_weight(first[0], first[1], first[2] + 0.5)
+    table = dict(core.derived_items(prog))
+    assert old_rule not in table["rules"].values()
+    np.testing.assert_array_equal(net.predict(x), net.copy().predict(x))

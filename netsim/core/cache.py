@@ -58,8 +58,9 @@ def is_derived(prog: Any, value: Any) -> bool:
     """Whether ``value`` is (still) one of the objects derived from ``prog``.
 
     :func:`patch_values` patches or drops the derived objects in the order they were
-    made, so an object made from another one (a prepared rule from its plan) can ask,
-    when its turn comes, whether that one survived.
+    made, and those marked ``derived_from_others`` after all the rest, so an object made
+    from another one (a prepared rule from its plan) can ask, when its turn comes,
+    whether that one survived.
 
     Examples
     --------
@@ -100,10 +101,16 @@ def patch_values(
     table = _CACHE.get(prog)
     if not table:
         return
-    for key, value in list(table.items()):
-        patch = getattr(value, "patch_values", None)
-        if patch is None or not patch(prog, w_pos, b_pos):
-            del table[key]
+    # objects made from other derived objects (``derived_from_others``: a table of
+    # prepared rules, each holding its plan) go second, once those others are settled
+    items = list(table.items())
+    for late in (False, True):
+        for key, value in items:
+            if bool(getattr(value, "derived_from_others", False)) is not late:
+                continue
+            patch = getattr(value, "patch_values", None)
+            if patch is None or not patch(prog, w_pos, b_pos):
+                del table[key]
 
 
 def _write(array: Any, positions: Any, values: Any) -> Any:

@@ -502,13 +502,32 @@ def make_rule(name: str | None, order: str, prog: Program) -> Rule:
 
     # What a rule prepares depends only on the program: prepared once, then each run
     # gets its own shallow copy (a run sets per-run attributes on it).
-    protos: dict[tuple[str, str], Rule] = derived(prog, "rules", dict)
+    protos: PreparedRules = derived(prog, "rules", PreparedRules)
     proto = protos.get((name, order))
     if proto is None or proto.info is not info:  # (a rule registered again: rebuilt)
         proto = protos[name, order] = prepared()
     rule = object.__new__(type(proto))
     rule.__dict__.update(proto.__dict__)
     return rule
+
+
+class PreparedRules(dict):
+    """The rules prepared for one program, by (name, order).
+
+    After a change of values in place, a rule that can follow it (its own
+    ``patch_values``, e.g. a plan that was patched) stays; the others are prepared
+    again on their next use. Patched after the plans it holds (see
+    :func:`netsim.core.patch_values`).
+    """
+
+    derived_from_others = True
+
+    def patch_values(self, prog: Program, weight_positions: Any, bias_neurons: Any) -> bool:
+        for key, rule in list(self.items()):
+            patch = getattr(rule, "patch_values", None)
+            if patch is None or not patch(prog, weight_positions, bias_neurons):
+                del self[key]
+        return True
 
 
 def _sequential(order: str) -> Rule:
