@@ -269,8 +269,40 @@ def elman() -> Network:
     return net
 
 
+def jordan() -> Network:
+    """A small Jordan-style recurrent network with fixed weights.
+
+    One input ``x``, tanh hidden neurons ``h1``, ``h2``, a sigmoid output ``y``, and a
+    state unit ``s`` that copies the output (weight 1) and keeps half of its own last
+    value (self-loop 0.5): ``s(t+1) = y(t) + 0.5·s(t)``, fed back into both hidden
+    neurons. Unlike Elman's context units, which copy the hidden layer, Jordan's state
+    unit remembers the network's own outputs.
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> net = ns.zoo.jordan()
+    >>> net
+    <Network 'jordan': 5 neurons (1 input, 1 output), 8 connections, recurrent>
+    >>> net.weight("y", "s"), net.weight("s", "s")
+    (1.0, 0.5)
+    """
+    net = Network(name="jordan")
+    net.add_input("x")
+    net.add_neuron("h1", activation="tanh", bias=0.1)
+    net.add_neuron("h2", activation="tanh", bias=-0.3)
+    net.add_neuron("s")
+    net.add_output("y", activation="sigmoid", bias=-0.2)
+    net.connect_many([
+        ("x", "h1", 1.2), ("x", "h2", -0.8), ("h1", "y", 1.1), ("h2", "y", -0.9),
+        ("y", "s", 1.0), ("s", "s", 0.5), ("s", "h1", 0.6), ("s", "h2", -0.4),
+    ])
+    return net
+
+
 # The networks the command line can write (``netsim new zoo NAME``), by name.
-NAMED = ("xor", "and", "or", "nand", "nor", "not", "mutual-inhibition", "sr-latch", "elman")
+NAMED = ("xor", "and", "or", "nand", "nor", "not", "mutual-inhibition", "sr-latch", "elman",
+         "jordan")
 
 
 def build(name: str) -> Network:
@@ -285,7 +317,7 @@ def build(name: str) -> Network:
     if name in GATES:
         return gate(name)
     builders = {"xor": xor, "mutual-inhibition": mutual_inhibition, "sr-latch": sr_latch,
-                "elman": elman}
+                "elman": elman, "jordan": jordan}
     if name not in builders:
         raise ParameterError(
             f"zoo network must be one of {', '.join(NAMED)}, "

@@ -105,6 +105,18 @@ def test_elman_gradient_equals_torch_autograd(targets, reduction):
     assert np.abs(ref).max() > 1e-3  # a real gradient, not zeros
 
 
+def test_jordan_gradient_equals_torch_autograd():
+    """A Jordan network (the output fed back through a decaying state unit)."""
+    net = ns.zoo.jordan()
+    X = sequences(3, 6, 1, seed=5)
+    D = np.random.default_rng(6).random((3, 6, 1))
+    g = ns.gradient(net, X, D)
+    value, ref = torch_gradient(net, X, D)
+    assert g.loss == pytest.approx(value, rel=1e-12)
+    np.testing.assert_allclose(g.vector, ref, rtol=0, atol=1e-8)
+    assert np.abs(ref).max() > 1e-3
+
+
 @pytest.mark.parametrize("loss, output", [("mse", "identity"),
                                           ("binary_cross_entropy", "sigmoid"),
                                           ("cross_entropy", "softmax")])

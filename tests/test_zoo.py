@@ -77,7 +77,17 @@ def test_elman_is_recurrent_with_context_units():
     assert net.run([0.5], rule="parallel", max_steps=5).state.shape == (6,)
 
 
-@pytest.mark.parametrize("build", [zoo.xor, zoo.mutual_inhibition, zoo.elman,
+def test_jordan_state_unit_remembers_the_output():
+    """s(t+1) = y(t) + 0.5·s(t) under the parallel rule (s is an identity neuron)."""
+    net = zoo.jordan()
+    assert net.is_recurrent
+    run = net.run([1.0], rule="parallel", steps=4, record=True)
+    order = list(net.neurons)
+    y, s = run.trace[:, order.index("y")], run.trace[:, order.index("s")]
+    np.testing.assert_allclose(s[1:], y[:-1] + 0.5 * s[:-1], rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("build", [zoo.xor, zoo.mutual_inhibition, zoo.elman, zoo.jordan,
                                    zoo.sr_latch, lambda: zoo.gate("and"),
                                    lambda: zoo.pair(1.0, 1.0)])
 def test_every_call_builds_a_fresh_network(build):
