@@ -338,6 +338,9 @@ class ExactRows:
         every value the sums read is an integer (ties then settle in bulk).
         """
         x = xi[self.rows] if rows_first else xi[:, self.rows]
+        if whole and self._all_exact(ymax):
+            self._settle_exact_ties(x, out, old, rows_first)
+            return
         tol = self.slack * ymax + self.slack_bias
         near = np.abs(x) <= (tol[:, None] if rows_first else tol)
         if not near.any():
@@ -368,6 +371,28 @@ class ExactRows:
                 out[self.rows[r], b] = value
             else:
                 out[b, self.rows[r]] = value
+
+    def _all_exact(self, ymax: float) -> bool:
+        """Whether every row's computed ξ is its exact sum for integer values up to
+        ``ymax`` (weights ``K·2**q`` with ``Σ|K|·ymax < 2**53``: no partial sum rounds)."""
+        room = self.int_room
+        return (room is not None and len(room) > 0 and bool(self.linear.all())
+                and float(room.max()) * max(ymax, 1.0) < 2.0**53)
+
+    def _settle_exact_ties(self, x: Array, out: Array, old: Array | None,
+                           rows_first: bool) -> None:
+        """Every ξ is exact: the jump was decided right, only ξ = 0 takes the tie rule
+        (one pass over the block, no per-pair work)."""
+        tie = x == 0
+        if not tie.any():
+            return
+        at = self.at_zero[:, None] if rows_first else self.at_zero
+        if self.keep:  # NaN: keep the current value
+            at = np.where(np.isnan(at), old, at)
+        if rows_first:
+            out[self.rows] = np.where(tie, at, out[self.rows])
+        else:
+            out[:, self.rows] = np.where(tie, at, out[:, self.rows])
 
     def _settle_integer(self, pairs: Array, out: Array, old: Array | None,
                         value_of: callable, ymax: float, rows_first: bool, whole: bool
