@@ -315,8 +315,10 @@ def sample_attractors(
         run_options.update(order=order, seed=None if seed is None else int(seed))
 
     def steps_of(start: Array, k: int) -> Array:
-        return net.run(initial_state=start, clamp=clamp, rule="parallel", steps=k,
-                       record=True).trace
+        trace = net.run(initial_state=start, clamp=clamp, rule="parallel", steps=k,
+                        record=True).trace
+        assert trace is not None  # record=True
+        return trace
 
     attractor_of = np.full(total, -1, dtype=np.int64)
     transient = np.full(total, -1, dtype=np.int64)
