@@ -317,7 +317,7 @@ def sample_attractors(
     def steps_of(start: Array, k: int) -> Array:
         trace = net.run(initial_state=start, clamp=clamp, rule="parallel", steps=k,
                         record=True).trace
-        assert trace is not None  # record=True keeps the trace
+        assert trace is not None  # record=True
         return trace
 
     attractor_of = np.full(total, -1, dtype=np.int64)
