@@ -388,6 +388,7 @@ class ExactRows:
             return
         at = self.at_zero[:, None] if rows_first else self.at_zero
         if self.keep:  # NaN: keep the current value
+            assert old is not None  # given whenever a row keeps
             at = np.where(np.isnan(at), old, at)
         if rows_first:
             out[self.rows] = np.where(tie, at, out[self.rows])
