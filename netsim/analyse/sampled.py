@@ -370,11 +370,12 @@ def sample_attractors(
     renumber = np.empty(len(found), dtype=np.int64)
     renumber[order_of] = np.arange(len(found))
     attractor_of[resolved] = renumber[attractor_of[resolved]]
+    cycles = _cycles_bits(space, steps_of, smallest, period_of)
     attractors = []
     for new, old in enumerate(order_of):
         mine = transient[attractor_of == new]
         attractors.append(SampledAttractor(
-            new, _cycle_bits(space, steps_of, smallest[old], period_of[old]),
+            new, cycles[old],
             int(counts[old]), counts[old] / total, wilson_interval(int(counts[old]), total),
             float(mine.mean()), int(mine.max()), space,
         ))
@@ -382,18 +383,28 @@ def sample_attractors(
                            attractor_of, transient)
 
 
-def _cycle_bits(space: StateSpace, steps_of: Any, smallest: Array, period: int) -> Array:
-    """The cycle ``(period, n)`` as bits, from its smallest state in visiting order."""
-    bits = np.empty((period, space.n), dtype=bool)
-    bits[0] = np.unpackbits(smallest, count=space.n).astype(bool)
-    if period > 1:
-        start = space.base_state.copy()
-        start[space.free] = np.where(bits[0], space.alphabet[1], space.alphabet[0])
-        at = [1]
+def _cycles_bits(space: StateSpace, steps_of: Any, smallest: list[Array],
+                 periods: list[int]) -> list[Array]:
+    """Each cycle ``(period, n)`` as bits, from its smallest state in visiting order;
+    all cycles walked together in one batch (one run per block of steps, not one per
+    attractor)."""
+    out = []
+    for packed, period in zip(smallest, periods, strict=True):
+        bits = np.empty((period, space.n), dtype=bool)
+        bits[0] = np.unpackbits(packed, count=space.n).astype(bool)
+        out.append(bits)
+    multi = [k for k, period in enumerate(periods) if period > 1]
+    if multi:
+        start = np.broadcast_to(space.base_state, (len(multi), len(space.base_state))).copy()
+        first = np.stack([out[k][0] for k in multi])
+        start[:, space.free] = np.where(first, space.alphabet[1], space.alphabet[0])
+        at = np.ones(len(multi), dtype=np.int64)
 
-        def store(_members: Array, later: Array) -> None:
-            bits[at[0]] = later[0, space.free] == space.alphabet[1]
-            at[0] += 1
+        def store(members: Array, later: Array) -> None:
+            free_bits = later[:, space.free] == space.alphabet[1]
+            for m, row in zip(members.tolist(), free_bits, strict=True):
+                out[multi[m]][at[m]] = row
+                at[m] += 1
 
-        _walk(steps_of, start[None], np.array([period - 1]), store)
-    return bits
+        _walk(steps_of, start, np.array([periods[k] - 1 for k in multi]), store)
+    return out
