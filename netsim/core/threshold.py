@@ -356,21 +356,17 @@ class ExactRows:
                 self._put(np.sign(v), r[exact], b[exact], out, old, rows_first)
                 pairs = pairs[~exact]
         rest = self._settle_integer(pairs, out, old, value_of, ymax, rows_first, whole)
-        for r, b in rest.tolist():
+        if not len(rest):
+            return
+        signs = np.empty(len(rest))
+        for k, (r, b) in enumerate(rest.tolist()):
             if self.linear[r]:
                 lo, hi = self.indptr[r], self.indptr[r + 1]
-                s = exact_sign(self.bias[r], self.weights[lo:hi],
-                               value_of(self.sources[lo:hi], b))
-            else:
-                v = float(x[r, b] if rows_first else x[b, r])
-                s = (v > 0) - (v < 0)
-            value = self.high[r] if s > 0 else self.low[r] if s < 0 else self.at_zero[r]
-            if value != value:  # NaN: keep the current value
-                value = old[r, b] if rows_first else old[b, r]
-            if rows_first:
-                out[self.rows[r], b] = value
-            else:
-                out[b, self.rows[r]] = value
+                signs[k] = exact_sign(self.bias[r], self.weights[lo:hi],
+                                      value_of(self.sources[lo:hi], b))
+            else:  # decided on its computed ξ
+                signs[k] = np.sign(x[r, b] if rows_first else x[b, r])
+        self._put(signs, rest[:, 0], rest[:, 1], out, old, rows_first)
 
     def _all_exact(self, ymax: float) -> bool:
         """Whether every row's computed ξ is its exact sum for integer values up to
