@@ -181,6 +181,24 @@ def test_bulk_integer_settling_equals_the_exact_sums(layout, seed, fractional):
             assert got[b, j] == want, (b, j, total)
 
 
+@pytest.mark.parametrize("rule", ["layered", "parallel"])
+@pytest.mark.parametrize("tiny", [1e-20, -1e-20, 0.0])
+def test_rows_too_wide_for_int64_are_decided_one_by_one(rule, tiny):
+    """Weights 1e-20 and ±1 in one row span more than 64 bits: no integer form, so a
+    near tie takes the exact sum of that row. The rounded sum is 0 in every case."""
+    net = ns.Network()
+    for k in ("a", "b", "c"):
+        net.add_input(k)
+    net.add_output("y", activation="sign", zero=0.0)
+    net.connect_many([("a", "y", tiny), ("b", "y", 1.0), ("c", "y", -1.0)])
+    x = np.ones((2, 3))
+    if rule == "layered":
+        got = net.run(x, rule="layered").state[:, -1]
+    else:
+        got = net.run(initial_state=np.c_[x, [0.5, -0.5]], rule="parallel", steps=1).state[:, -1]
+    np.testing.assert_array_equal(got, np.sign(tiny))
+
+
 # --- ties kept by the neuron -------------------------------------------------------------
 
 
