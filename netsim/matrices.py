@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -132,7 +133,7 @@ def from_matrix(
     if len(names) != n:
         raise ParameterError(f"ids must name {n} neurons (one per matrix row), got {len(names)}")
     if len(set(names)) != n:
-        dup = next(x for x in names if names.count(x) > 1)
+        dup = next(x for x, c in Counter(names).items() if c > 1)
         raise ParameterError(f"ids must be distinct, but {dup!r} appears twice")
     if params:  # the activation parameters given as keywords join the spec
         base = (dict(activation) if isinstance(activation, Mapping)

@@ -541,11 +541,10 @@ def plot_patterns(
         from matplotlib.figure import FigureBase
 
         check_type(fig, FigureBase, "fig", "a matplotlib Figure")
-    plt = pyplot() if fig is None else None
     cols = max(1, min(columns, len(arr)))
     grid_rows = -(-len(arr) // cols)
     if fig is None:
-        fig = plt.figure(figsize=(1.3 * cols, 1.4 * grid_rows))
+        fig = pyplot().figure(figsize=(1.3 * cols, 1.4 * grid_rows))
     low = min(float(np.nanmin(arr)), 0.0)
     for k, state in enumerate(arr):
         ax = fig.add_subplot(grid_rows, cols, k + 1)
