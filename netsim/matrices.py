@@ -21,7 +21,7 @@ from .checks import as_floats, check_path, keywords
 from .csvfile import read_csv
 from .errors import DataError, ParameterError
 from .files import read_bytes
-from .limits import MAX_CSV_BYTES, check_network_size, describe
+from .limits import MAX_CSV_BYTES, check_memory, check_network_size, describe
 from .network import Network, NeuronId, check_neuron_ids
 
 __all__ = ["from_matrix", "read_matrix", "weight_matrix"]
@@ -161,6 +161,9 @@ def weight_matrix(net: Network, *, sparse: bool = False) -> Any:
     matrix = sp.csr_matrix(
         (prog.weights.astype(np.float64), prog.sources, prog.indptr), shape=(n, n)
     )
+    if not sparse:
+        check_memory(8.0 * n * n, f"weight_matrix() of {n:,} neurons (sparse=True gives "
+                     f"its {matrix.nnz:,} connections as a scipy.sparse matrix)")
     return matrix if sparse else matrix.toarray()
 
 
