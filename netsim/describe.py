@@ -82,7 +82,7 @@ def _neuron_facts(net: Network) -> tuple[Counter, Counter, Counter, dict[str, st
     counts = []
     for specs, codes in ((bulk.activations, bulk.activation_codes),
                          (bulk.potentials, bulk.potential_codes)):
-        per_spec = np.bincount(codes, minlength=len(specs)) if len(codes) else []
+        per_spec = np.bincount(codes, minlength=len(specs)) if len(codes) else np.zeros(0)
         by_name: Counter = Counter()
         for (name, _params), count in zip(specs, per_spec, strict=False):
             if count:
