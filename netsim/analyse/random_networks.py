@@ -18,15 +18,17 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..checks import check_seed, keywords
 from ..errors import ParameterError
-from ..limits import MAX_NEURONS, check_count, check_memory, check_network_size
+from ..limits import MAX_NEURONS, check_count, check_network_size
 from ..matrices import from_matrix
 from ..network import Network
 
 __all__ = ["WEIGHTS", "random_threshold_network"]
 
+Array = np.ndarray
 WEIGHTS = ("pm1", "gaussian", "uniform")
 IN_DEGREES = ("fixed", "poisson")
 
@@ -108,15 +110,15 @@ def random_threshold_network(
             f"(the possible sources of each of {n} neurons), got {k!r}"
         )
     rng = np.random.default_rng(check_seed(seed))
-    # the weights are drawn into a dense (n, n) matrix, then about n·k connections
-    check_memory(8.0 * n * n, f"random_threshold_network(n={n:,}): the weight matrix")
     check_network_size(n, int(n * min(float(k), available)),
                        f"random_threshold_network(n={n:,}, k={k:g})")
     if in_degree == "fixed":
         degrees = np.full(n, int(k))
     else:
         degrees = np.minimum(rng.poisson(float(k), size=n), available)
-    w = np.zeros((n, n))
+    rows: list[Array] = []  # target j of each connection, by neuron
+    cols: list[Array] = []  # its sources
+    values: list[Array] = []
     for j in range(n):
         d = int(degrees[j])
         if not d:
@@ -133,7 +135,13 @@ def random_threshold_network(
         else:
             vals = rng.uniform(-1.0, 1.0, d)
             vals[vals == 0.0] = 1.0
-        w[j, src] = vals
+        rows.append(np.full(d, j))
+        cols.append(src)
+        values.append(vals)
+    # a sparse W[j, i] = w_ji: about n·k connections, never an n × n array
+    w = sp.csr_matrix((np.concatenate(values or [np.zeros(0)]),
+                       (np.concatenate(rows or [np.zeros(0, int)]),
+                        np.concatenate(cols or [np.zeros(0, int)]))), shape=(n, n))
     label = f"{int(k)}" if float(k) == int(k) else f"{k:g}"
     return from_matrix(
         w,
