@@ -338,19 +338,12 @@ class Plan:
         rows on a dense block runs here without a call per stage)."""
         steps = self.memo.get("integer steps")
         if steps is None:
-            steps = self.memo["integer steps"] = [
-                (st.dense, st.src, st.bias, slice(st.lo, st.hi), rule.h0, st)
-                if st.dense is not None and rule.unit else (None, None, None,
-                                                             slice(st.lo, st.hi), 0.0, st)
-                for st in self.stages for rule in [st.integer_rule] if rule is not None]
-        for dense, src, bias, rows, h0, st in steps:
+            steps = self.memo["integer steps"] = [_integer_step(st) for st in self.stages]
+        for dense, src, threshold, compare, rows, st in steps:
             if dense is None:
                 st.decide_integer(state, state[rows])
-                continue
-            xi = dense.dot(state[src])  # (see StagePlan.decide_integer)
-            if bias is not None:
-                xi += bias
-            np.heaviside(xi, h0, out=state[rows])
+            else:  # 0/1 rows: value = [Σ w·y ≥ −b] (> for strict), every term exact
+                state[rows] = compare(dense.dot(state[src]), threshold)
 
     def output_rows(self, prog: Program) -> Array:
         """The internal rows of ``prog``'s outputs (computed once per plan)."""
@@ -358,6 +351,20 @@ class Plan:
         if found is None:
             found = self.memo["outputs"] = self.inv[prog.outputs]
         return found
+
+    def outputs_of(self, prog: Program, internal: Array) -> Array:
+        """The output neurons' values ``(B, m)`` of an internal state, as a new array
+        (one slice and one copy when the outputs' rows are contiguous, as they are in
+        a layered plan: a gather costs several times that on a small state)."""
+        at = self.memo.get("output slice")
+        if at is None:
+            rows = self.output_rows(prog)
+            lo = int(rows[0]) if len(rows) else 0
+            contiguous = len(rows) and np.array_equal(rows, np.arange(lo, lo + len(rows)))
+            at = self.memo["output slice"] = slice(lo, lo + len(rows)) if contiguous else rows
+        if isinstance(at, slice):
+            return (internal[:, at] if self.layout == "bn" else internal[at].T).copy()
+        return internal[:, at] if self.layout == "bn" else internal[at].T
 
     def patch_values(self, prog: Program, weight_positions: Array | None,
                      bias_neurons: Array | None) -> bool:
@@ -432,6 +439,20 @@ class Plan:
         if self.identity:
             return internal.T if owned else internal.T.copy()
         return internal[self.inv].T
+
+
+def _integer_step(st: StagePlan) -> tuple[Any, ...]:
+    """What :meth:`Plan.decide_integer` does for stage ``st``: a dense stage of 0/1 rows
+    compares its sums with the negated bias (exact, as the sums are); any other one
+    calls :meth:`StagePlan.decide_integer`."""
+    rule = st.integer_rule
+    assert rule is not None  # (the caller checked every stage)
+    rows = slice(st.lo, st.hi)
+    if st.dense is None or not rule.unit:
+        return None, None, None, None, rows, st
+    threshold = 0.0 if st.bias is None else -st.bias
+    return (st.dense, st.src, threshold, np.greater if rule.strict else np.greater_equal,
+            rows, st)
 
 
 def _ymax(state: Array) -> float:

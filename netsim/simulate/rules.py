@@ -277,9 +277,7 @@ class _Synchronous(Rule):
         return self.plan.to_public(work.cur[:, rows], owned=True)
 
     def outputs(self, work: SyncWork) -> Array:
-        rows = self.plan.output_rows(self.prog)
-        cur = work.cur
-        return cur[:, rows] if self.plan.layout == "bn" else cur[rows].T
+        return self.plan.outputs_of(self.prog, work.cur)
 
     def compact(self, work: SyncWork, keep: Array) -> SyncWork:
         if self.plan.layout == "bn":
@@ -418,9 +416,7 @@ class Layered(_Synchronous):
             for (a, b), block in work.blocks.items():
                 if a <= lo and hi < b:
                     return block[:, rows - a]
-        if cur is None:
-            cur = self._state(work)
-        return cur[:, rows] if self.plan.layout == "bn" else cur[rows].T
+        return self.plan.outputs_of(self.prog, self._state(work) if cur is None else cur)
 
     def compact(self, work: SyncWork, keep: Array) -> SyncWork:
         self._state(work)
