@@ -212,6 +212,9 @@ def test_a_value_change_is_followed():
     assert prepared_run(net) is not first  # threshold layers: prepared again
     net.set_neuron("y", bias=-10)
     assert net.predict([1, 1]).tolist() == [0.0]
+    net.set_weights(-net.get_weights())  # every value at once
+    same_run(net.run([1, 1]), general(net, [1, 1]))
+    assert net.run([1, 1]).output.tolist() == [1.0]
     mlp = ns.mlp("2-3-1", seed=0)
     x = np.array([0.3, -0.7])
     before = mlp.predict(x)

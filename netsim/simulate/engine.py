@@ -216,6 +216,13 @@ def run(
     -------
     Run
 
+    Notes
+    -----
+    A run with every option at its default (``ns.run(net, x)``, ``net.run(x)``,
+    ``net.predict(x)``) is prepared once per program and kept until the network
+    changes (:class:`PreparedRun`): the same result, without the per-call work that
+    does not depend on the inputs.
+
     Examples
     --------
     Two neurons inhibiting each other oscillate under the parallel rule and settle
