@@ -98,7 +98,18 @@ def strict_step():  # step with zero=0: ξ = 0 gives the low value
     return net
 
 
+def mlp_outputs(outputs):  # outputs across layers, or out of order in one layer
+    def make():
+        net = ns.mlp("2-3-1", activation="tanh", seed=3)
+        net.set_outputs(outputs)
+        return net
+    return make
+
+
 NETWORKS = {
+    "outputs across layers": mlp_outputs(["y1", "h1_2"]),
+    "outputs out of order": mlp_outputs(["h1_3", "h1_1"]),
+    "no outputs": mlp_outputs([]),
     "xor": xor_net,
     "mlp": lambda: ns.mlp("3-4-2", activation="sigmoid", output_activation="softmax",
                           seed=1),

@@ -84,8 +84,12 @@ class ActKernel:
         if act.group:
             group_forward_into(act.forward, xi, out, self.buckets)
             return
-        params = {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
-        activate_into(act, xi, out, params)
+        activate_into(act, xi, out, self.row_params)
+
+    @cached_property
+    def row_params(self) -> dict[str, Any]:
+        """The parameters for the ``(B, N)`` layout: scalars, or one value per row."""
+        return {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -352,16 +356,22 @@ class Plan:
             found = self.memo["outputs"] = self.inv[prog.outputs]
         return found
 
-    def outputs_of(self, prog: Program, internal: Array) -> Array:
-        """The output neurons' values ``(B, m)`` of an internal state, as a new array
-        (one slice and one copy when the outputs' rows are contiguous, as they are in
-        a layered plan: a gather costs several times that on a small state)."""
+    def output_index(self, prog: Program) -> slice | Array:
+        """The internal rows of ``prog``'s outputs as a slice when they are contiguous,
+        else as an array (computed once per plan)."""
         at = self.memo.get("output slice")
         if at is None:
             rows = self.output_rows(prog)
             lo = int(rows[0]) if len(rows) else 0
             contiguous = len(rows) and np.array_equal(rows, np.arange(lo, lo + len(rows)))
             at = self.memo["output slice"] = slice(lo, lo + len(rows)) if contiguous else rows
+        return at
+
+    def outputs_of(self, prog: Program, internal: Array) -> Array:
+        """The output neurons' values ``(B, m)`` of an internal state, as a new array
+        (one slice and one copy when the outputs' rows are contiguous, as they are in
+        a layered plan: a gather costs several times that on a small state)."""
+        at = self.output_index(prog)
         if isinstance(at, slice):
             return (internal[:, at] if self.layout == "bn" else internal[at].T).copy()
         return internal[:, at] if self.layout == "bn" else internal[at].T

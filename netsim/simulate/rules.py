@@ -409,13 +409,20 @@ class Layered(_Synchronous):
         return self.plan.to_public(self._state(work), owned)
 
     def outputs(self, work: SyncWork) -> Array:
-        rows = self.plan.output_rows(self.prog)
         cur = work.cur
-        if cur is None and len(rows):
-            lo, hi = int(rows.min()), int(rows.max())
+        if cur is None:  # the outputs from the block holding them, if one does
+            at = self.plan.output_index(self.prog)
+            if isinstance(at, slice):
+                lo, hi = at.start, at.stop - 1
+            elif len(at):
+                lo, hi = int(at.min()), int(at.max())
+            else:
+                lo, hi = 0, -1  # no output: any block holds them
             for (a, b), block in work.blocks.items():
                 if a <= lo and hi < b:
-                    return block[:, rows - a]
+                    if isinstance(at, slice):
+                        return block[:, at.start - a : at.stop - a].copy()
+                    return block[:, at - a]
         return self.plan.outputs_of(self.prog, self._state(work) if cur is None else cur)
 
     def compact(self, work: SyncWork, keep: Array) -> SyncWork:
