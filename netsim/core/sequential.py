@@ -94,6 +94,7 @@ class SequentialTables:
     has_jump: Array | None = None
     jumps: Array | None = None  # (3, N)
     dense_ok: bool = False  # a dense threshold network: the dense paths apply
+    dense_many: bool = False  # dense weighted sums (any activations): window products
     absrow: Array | None = None  # Σ_i |w_ji| per neuron
     vmax: float = 0.0  # the largest |value| of a discrete activation
     bounds: dict[float, list[float]] = field(default_factory=dict)  # by ymax
@@ -219,8 +220,8 @@ def _tables(prog: Program) -> SequentialTables:
     out.absrow = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
                              minlength=prog.n_neurons)
     n = prog.n_neurons
-    out.dense_ok = (out.threshold is not None and n <= DENSE_MAX_NEURONS
-                    and prog.n_connections >= 0.5 * n * n)
+    out.dense_many = n <= DENSE_MAX_NEURONS and prog.n_connections >= 0.5 * n * n
+    out.dense_ok = out.threshold is not None and out.dense_many
     if prog.discrete:
         vmax = 0.0
         for a in acts:
@@ -484,32 +485,77 @@ class NeuronUpdate:
     def _lockstep_glauber(self, y: Array, order: Array, temperature: float,
                           rng: np.random.Generator, changed: Array, last: Array,
                           records: Array | None) -> None:
-        """:meth:`lockstep` with a temperature (the hot loop of :meth:`update_batch`'s
-        Glauber rule: the same operations in the same order, into reused buffers)."""
-        potential = self.batch_potential()
-        lows, highs = self.tab.jumps[0].tolist(), self.tab.jumps[1].tolist()
-        b = y.shape[0]
-        p_high = np.empty(b)
-        new = np.empty(b, dtype=y.dtype)
-        # σ((hi − lo)·ξ/T) without overflow warnings: exp of a large negative
-        # argument is 0, of a large positive one inf → probability 0
-        with np.errstate(over="ignore"):
-            for pos, j in enumerate(order.tolist()):
-                low, high = lows[j], highs[j]
-                np.multiply(potential(y, j), -(high - low), out=p_high)
-                p_high /= temperature
-                np.exp(p_high, out=p_high)
-                p_high += 1.0
-                np.divide(1.0, p_high, out=p_high)
-                np.copyto(new, low)
-                new[rng.random(b) < p_high] = high
-                moved = new != y[:, j]
-                if moved.any():
-                    changed |= moved
-                    last[moved] = pos + 1
-                    y[:, j] = new
+        """:meth:`lockstep` with a temperature: :meth:`update_batch`'s Glauber rule, the
+        same operations on the same values.
+
+        The uniform draws of all the steps are drawn at once, ``rng.random((steps,
+        B))``: the generator's stream is the same as one ``rng.random(B)`` per step. On
+        a dense network the potentials of a window of steps are one matrix product and
+        their probabilities one pass (as for :meth:`_lockstep_threshold`): the steps up
+        to the first that changes some sample change nothing, so their potentials stay
+        fresh; from that one on, the window is recomputed.
+        """
+        steps, b = len(order), y.shape[0]
+        draws = rng.random((steps, b))  # the stream of one rng.random(b) per step
+        lows, highs = self.tab.jumps[0], self.tab.jumps[1]
+        gain = lows - highs  # −(hi − lo)
+        yt = y.T
+        if not self.tab.dense_many:
+            potential = self.batch_potential()
+            p_high = np.empty(b)
+            moved = np.empty(b, dtype=bool)
+            with np.errstate(over="ignore"):  # exp → inf: probability 0
+                for pos, j in enumerate(order.tolist()):
+                    np.multiply(potential(y, j), gain[j], out=p_high)
+                    p_high /= temperature
+                    np.exp(p_high, out=p_high)
+                    p_high += 1.0
+                    np.divide(1.0, p_high, out=p_high)
+                    new = np.where(draws[pos] < p_high, highs[j], lows[j])
+                    np.not_equal(new, yt[j], out=moved)
+                    if np.count_nonzero(moved):
+                        changed |= moved
+                        last[moved] = pos + 1
+                        yt[j] = new
+                    if records is not None:
+                        records[pos] = y
+            return
+        win = self.tab.dense_in
+        bias = self.prog.bias
+        biased = bool(np.any(bias != 0))
+        p, window = 0, 8
+        with np.errstate(over="ignore"):  # σ((hi − lo)·ξ/T): exp → inf is probability 0
+            while p < steps:
+                js = order[p : p + window]
+                z = win[js] @ yt  # (k, B): the fresh potentials of the window's neurons
+                if biased:
+                    z += bias[js][:, None]
+                z *= gain[js][:, None]
+                z /= temperature
+                np.exp(z, out=z)
+                z += 1.0
+                np.divide(1.0, z, out=z)  # P(high)
+                new = np.where(draws[p : p + len(js)] < z, highs[js][:, None],
+                               lows[js][:, None])
+                moved = new != yt[js]
+                rows = np.logical_or.reduce(moved, axis=1)
+                q = int(rows.argmax())
+                if not rows[q]:  # nobody changes in the whole window
+                    if records is not None:
+                        records[p : p + len(js)] = y
+                    p += len(js)
+                    window = min(2 * window, 256)
+                    continue
                 if records is not None:
-                    records[pos] = y
+                    records[p : p + q] = y
+                hit = moved[q]
+                changed |= hit
+                last[hit] = p + q + 1
+                yt[js[q]] = new[q]
+                if records is not None:
+                    records[p + q] = y
+                p += q + 1
+                window = max(4, min(2 * (q + 1), 256))
 
     def _lockstep_threshold(self, y: Array, order: Array, changed: Array, last: Array,
                             ymax: float) -> None:
