@@ -441,3 +441,26 @@ def test_sequential_step_from_fractional_values_takes_the_exact_side(batch):
         got = net.run(initial_state=start, rule="sequential", steps=1).state
         tiny = np.where(np.abs(start[:, 1:4]) < 1, start[:, 1:4], 0.0).sum(axis=1)
         np.testing.assert_array_equal(got[:, 0], np.sign(tiny))  # the exact sum is t
+
+
+@pytest.mark.parametrize("zero", ["keep", 1.0, 0.0])
+@pytest.mark.parametrize("order", ["cyclic", "random"])
+def test_step_network_in_lockstep_equals_per_state_runs(zero, order):
+    """Step neurons (0/1) on a dense network with integer weights and biases (ties at
+    every turn), each tie rule: the batch run in lockstep gives each state's own run,
+    and a fractional start (values off 0/1) too."""
+    rng = np.random.default_rng(11)
+    n = 20
+    w = rng.integers(-2, 3, size=(n, n)).astype(float)
+    np.fill_diagonal(w, 0.0)
+    net = ns.from_matrix(w, activation="step", zero=zero,
+                         bias=rng.integers(-1, 2, size=n).astype(float))
+    for start in (rng.integers(0, 2, size=(12, n)).astype(float),
+                  rng.choice([0.0, 1.0, 0.5], size=(12, n))):
+        batch = net.run(initial_state=start, rule="sequential", order=order, seed=2,
+                        max_steps=40)
+        for b in range(len(start)):
+            one = net.run(initial_state=start[b], rule="sequential", order=order, seed=2,
+                          max_steps=40)
+            np.testing.assert_array_equal(one.state, batch.state[b])
+            assert one.steps == batch.steps[b]

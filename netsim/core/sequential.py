@@ -33,6 +33,7 @@ so the result is the float64 run's.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
@@ -144,7 +145,9 @@ class SequentialTables:
             prog = self.prog
             a, e = prog.indptr[j], prog.indptr[j + 1]
             ints, int_bias, room = self.integers
-            form = None if room is None else (ints[a:e], int_bias[j], room[j])
+            form = (np.zeros(e - a, dtype=np.int64), 0, math.inf) if (
+                ints is None or int_bias is None or room is None) else (
+                ints[a:e], int(int_bias[j]), float(room[j]))
             row = self.rows[j] = ExactRow.of(prog.weights[a:e], prog.bias[j],
                                              prog.sources[a:e], self.jumps[:, j], form)
         return row
@@ -616,7 +619,7 @@ class NeuronUpdate:
                 np.abs(xi, out=held)
                 out = new
                 if smallest(held) <= bounds[j]:  # within rounding of the jump: exact
-                    out = self.decide_batch(y, j, xi, ymax, whole, float(bounds[j]))
+                    self.settle(y, j, xi, out, ymax, whole, float(bounds[j]))
                 differ(out, yt[j], out=moved)
                 if count(moved):
                     changed |= moved

@@ -448,6 +448,7 @@ def tie_values(sign: Array, low: Any, high: Any, at_zero: Any, old: Array | None
     value = np.where(sign > 0, high, np.where(sign < 0, low, at_zero))
     keep = np.isnan(value)
     if keep.any():  # NaN: keep the current value
+        assert old is not None  # given whenever a row keeps
         value[keep] = np.broadcast_to(old, value.shape)[keep]
     return value
 
@@ -481,26 +482,26 @@ class ExactRow:
     low: float
     high: float
     at_zero: float
-    ints: Array | None
+    ints: Array
     int_bias: int
     room: float
 
     @classmethod
     def of(cls, weights: Array, bias: float, sources: Array,
            jump: tuple[float, float, float],
-           form: tuple[Array, int, float] | bool | None = True) -> ExactRow:
+           form: tuple[Array, int, float] | None = None) -> ExactRow:
         """The row of ``weights`` (float64) from ``sources`` with ``bias`` and
         ``jump`` = (low, high, at_zero). ``form``: its integer form ``(ints, int_bias,
-        room)`` when already known (e.g. a slice of a whole program's), None when it
-        has none, True to compute it here."""
+        room)`` when already known (e.g. a slice of a whole program's; room inf: none),
+        else computed here."""
         w = np.asarray(weights, dtype=np.float64)
-        if form is True:
+        if form is None:
             ints, int_bias, room = integer_form(w, np.array([float(bias)]),
                                                 np.array([0, len(w)]))
-            form = None if room is None else (ints, int(int_bias[0]), float(room[0]))
+            form = (np.zeros(len(w), dtype=np.int64), 0, math.inf) if (
+                ints is None or int_bias is None or room is None) else (
+                ints, int(int_bias[0]), float(room[0]))
         low, high, at_zero = (float(v) for v in jump)
-        if form is None or form is False:
-            return cls(w, sources, float(bias), low, high, at_zero, None, 0, math.inf)
         return cls(w, sources, float(bias), low, high, at_zero, form[0], int(form[1]),
                    float(form[2]))
 
