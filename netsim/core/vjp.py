@@ -142,6 +142,7 @@ class ActBlock:
     groups: tuple[Array, ...]  # group functions: positions within the targets
     relevant: bool  # some neuron of the block lies on a path to an output
     feeds: bool  # some neuron of the block has outgoing connections
+    final: bool = False  # every neuron of the block is an output that feeds nothing
     # elementwise: parameters as scalars or (rows, 1) columns (the (N, B) layout)
     columns: dict[str, Any] = field(default_factory=dict)
 
@@ -184,6 +185,8 @@ class DiffStage:
         self.prog = prog
         relevant = reaches_outputs(prog) if relevant is None else relevant
         out_degree = np.bincount(prog.sources, minlength=prog.n_neurons)
+        is_output = np.zeros(prog.n_neurons, dtype=bool)
+        is_output[prog.outputs] = True
         has_input = prog.has_input
         self.targets = stage.targets
         self.tindex = as_index(stage.targets)
@@ -224,8 +227,9 @@ class DiffStage:
                     f"{aseg.activation.name!r} on a path to the outputs; backpropagation "
                     "needs a differentiable activation there (e.g. 'sigmoid')"
                 )
-            act = ActBlock(aseg.rows, aseg.activation, aseg.params, aseg.groups, rel,
-                           bool(out_degree[neurons].any()))
+            feeds = bool(out_degree[neurons].any())
+            act = ActBlock(aseg.rows, aseg.activation, aseg.params, aseg.groups, rel, feeds,
+                           final=not feeds and bool(is_output[neurons].all()))
             if not aseg.activation.group:
                 act.columns = {k: column(np.asarray(v, dtype=prog.weights.dtype))
                                for k, v in aseg.params.items()}
@@ -233,10 +237,20 @@ class DiffStage:
         self.has_linear = bool(stage.linear)
         out_pos = {int(j): k for k, j in enumerate(prog.outputs)}
         rows = [k for k, j in enumerate(stage.targets) if int(j) in out_pos]
-        self.out_rows = np.array(rows, dtype=np.int64)  # positions of output neurons
-        self.out_cols = np.array([out_pos[int(stage.targets[k])] for k in rows], dtype=np.int64)
+        self.has_out = bool(rows)
+        # positions of output neurons among the targets, and among the outputs
+        self.out_rows = as_index(np.array(rows, dtype=np.int64))
+        self.out_cols = as_index(np.array([out_pos[int(stage.targets[k])] for k in rows],
+                                          dtype=np.int64))
         self._mats: list[sp.csr_matrix] = []
         self._mats_for: Array | None = None
+        # rows of ∂E/∂ξ the activation blocks write, by skip_unfed (else zeros)
+        self._covers = {
+            skip: sum(_count(a.rows) for a in self.acts if a.relevant and not (
+                skip and not a.feeds)) == len(self.targets)
+            for skip in (False, True)
+        }
+        self._gxi: Array | None = None  # the reused ∂E/∂ξ work array
 
     def _split_sparse(self, block: Any, has_input: Array) -> None:
         """A sparse block → dense blocks for runs of consecutive rows reading the same
@@ -318,13 +332,17 @@ class DiffStage:
         *,
         x: Array | None = None,
         mask: Array | None = None,
+        final: bool = True,
     ) -> None:
         """``xis[targets] = ξ(src)``, ``out[targets] = m·σ(ξ)``; all ``(N, B)``.
 
         ``src`` may be ``out`` (a layer: sources come before the targets). ``x``
         ``(B, k)``, when given, is read by the dense blocks marked ``from_inputs``
         instead of the input rows of ``src``. ``mask`` multiplies the outputs (see
-        the module docstring).
+        the module docstring). ``final=False`` leaves the outputs of activation
+        blocks made only of output neurons that feed nothing unevaluated (their
+        rows of ``out`` keep old values): a loss that computes them from the
+        potentials writes them itself (the softmax of a cross-entropy, once).
         """
         batch = src.shape[1]
         mats = self.matrices(weights)
@@ -351,14 +369,16 @@ class DiffStage:
         if not view:
             xis[tindex] = xi
         y = out[tindex] if view else np.empty_like(xi)
-        self._activate(xi, y)
+        self._activate(xi, y, final)
         if mask is not None:
             y *= mask
         if not view:
             out[tindex] = y
 
-    def _activate(self, xi: Array, y: Array) -> None:
+    def _activate(self, xi: Array, y: Array, final: bool = True) -> None:
         for a in self.acts:
+            if a.final and not final:
+                continue
             act = a.activation
             if not act.group:  # the entry's in-place kernel when it has one
                 if isinstance(a.rows, slice):
@@ -412,7 +432,11 @@ class DiffStage:
             gy = gy * mask
             y = np.empty_like(xi)  # σ(ξ) itself for the derivative, not the masked output
             self._activate(xi, y)
-        gxi = np.zeros((len(self.targets), batch), dtype=xis.dtype)
+        gxi = self._gxi
+        if gxi is None or gxi.shape[1] != batch or gxi.dtype != xis.dtype:
+            gxi = self._gxi = np.empty((len(self.targets), batch), dtype=xis.dtype)
+        if not self._covers[skip_unfed]:
+            gxi.fill(0.0)  # rows no activation block writes: no gradient
         for a in self.acts:
             if not a.relevant or (skip_unfed and not a.feeds):
                 continue
@@ -429,10 +453,12 @@ class DiffStage:
             for k, members in enumerate(a.groups):
                 params = {p: v[k] for p, v in a.params.items()}
                 gxi[members] = act.vjp(xi[members].T, y[members].T, gy[members].T, **params).T
-        if grad_xi is not None and len(self.out_rows):
+        if grad_xi is not None and self.has_out:
             gxi[self.out_rows] += grad_xi[:, self.out_cols].T
         if accumulate:
             gb[tindex] += gxi.sum(axis=1)
+        elif isinstance(tindex, slice):
+            np.sum(gxi, axis=1, out=gb[tindex])
         else:
             gb[tindex] = gxi.sum(axis=1)
         for d in self.dense:
