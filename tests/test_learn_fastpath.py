@@ -248,3 +248,55 @@ def test_gradient_arrays_are_its_own():
     prog = net.compile()
     np.testing.assert_array_equal(prog.configuration_vector(g1.weights, g1.bias), g1.vector)
     assert g1[("h0", "y1")] == g1.weights[prog.connection_position("h0", "y1")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_dags())
+def test_training_equals_fresh_gradient_steps_on_random_networks(case):
+    """Shortcuts, constants, inputs with inputs, outputs that feed others, softmax
+    groups: whichever passes the loop takes (bound or not), the trained weights are
+    those of fresh gradient steps."""
+    net, x, d, mode = case
+    x = np.concatenate([x, 0.5 * x[::-1], -x])[:6]
+    d = np.concatenate([d, d[::-1], d])[:6]
+    loss = "cross_entropy" if mode == "softmax_out" else "mse"
+    start = net.get_weights()
+    ns.train(net, x, d, loss=loss, lr=0.2, epochs=3, batch_size=2, progress=False, seed=1,
+             metrics=())
+    trained = net.get_weights()
+    net.set_weights(start)
+    expected = by_hand(net, x, d, lr=0.2, batch_size=2, epochs=3, loss=loss, seed=1)
+    np.testing.assert_allclose(trained, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss,activation", [("cross_entropy", "softmax"),
+                                             ("mse", "sigmoid"), ("mse", "identity")])
+def test_bound_passes_equal_the_plan_passes(loss, activation):
+    """Two minibatches in a row through the bound passes (the same arrays, new
+    contents) give what fresh passes give."""
+    net = ns.mlp("5-4-3-2", activation="tanh", output_activation=activation, seed=2)
+    plan, prog = get_plan(net), net.compile()
+    loss_fn = get_loss(loss)
+    ctx = loss_fn.prepare(prog)
+    final = not loss_fn.outputs_from_potentials
+    rng = np.random.default_rng(0)
+    buf = np.empty((4, 5))
+    w, b = prog.weights.copy(), prog.bias.copy()
+    bound = plan.bind(buf, w, b, final=final, skip_unfed=loss == "cross_entropy")
+    assert bound is not None
+    for _ in range(2):
+        x = rng.normal(size=(4, 5))
+        d = rng.dirichlet(np.ones(2), size=4)
+        buf[...] = x
+        s1, xi1 = bound.forward()
+        v1, gy1, gxi1, y1 = plan.loss(loss_fn, ctx, s1, xi1, d, final=final)
+        gw1, gb1 = (a.copy() for a in bound.backward(gy1, gxi1))
+        s2, xi2 = plan.forward(x, w, b)
+        v2, gy2, gxi2, y2 = plan.loss(loss_fn, ctx, s2, xi2, d)
+        gw2, gb2 = plan.backward(s2, xi2, gy2, gxi2, w)
+        assert v1 == pytest.approx(v2, rel=1e-14)
+        np.testing.assert_allclose(y1, y2, rtol=1e-14)
+        np.testing.assert_allclose(gw1, gw2, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(gb1, gb2, rtol=1e-12, atol=1e-15)
+        w -= 0.5 * gw1  # the parameters change in place between steps
+        b -= 0.5 * gb1

@@ -295,6 +295,97 @@ class DiffStage:
             wpos=as_index(wpos[conn]), back=bool(has_input[cols].any()),
         ))
 
+    # --- bound passes ---------------------------------------------------------------
+
+    def bindable(self, final: bool, skip_unfed: bool) -> bool:
+        """Whether :meth:`bind_forward`/:meth:`bind_vjp` cover this stage: its targets,
+        dense blocks and activation blocks are runs of rows (slices), it has no
+        sparse block and no other potential, and every group activation is skipped
+        (a final output block left to the loss, with ``final=False`` and
+        ``skip_unfed=True``)."""
+        if not isinstance(self.tindex, slice) or self.sparse or self.others:
+            return False
+        if not all(isinstance(d.rows, slice) and (isinstance(d.src, slice) or d.from_inputs)
+                   for d in self.dense):
+            return False
+        for a in self.acts:
+            if not isinstance(a.rows, slice):
+                return False
+            if a.activation.group and not (a.final and not final and skip_unfed):
+                return False
+        return True
+
+    def bind_forward(self, src: Array, out: Array, xis: Array, weights: Array, bias: Array,
+                     x: Array | None, *, final: bool) -> Any:
+        """:meth:`forward` bound to fixed arrays: a function of no arguments that
+        computes the stage again from their current contents (every view made once:
+        the training loop's step over minibatches gathered into one buffer). Only
+        for a :meth:`bindable` stage; no mask."""
+        t = self.tindex
+        xi, y = xis[t], out[t]
+        dense = [(weights[d.wpos].reshape(d.shape),
+                  x.T if x is not None and d.from_inputs else src[d.src], xi[d.rows])
+                 for d in self.dense]
+        column = bias[t][:, None] if self.has_linear else None
+        acts = [(a.activation, xi[a.rows], y[a.rows], a.columns) for a in self.acts
+                if not (a.final and not final)]
+        matmul = np.matmul
+
+        def forward() -> None:
+            for w, s, o in dense:
+                matmul(w, s, out=o)
+            if column is not None:
+                xi.__iadd__(column)
+            for act, xr, yr, cols in acts:
+                activate_into(act, xr, yr, cols, rows_last=False)
+
+        return forward
+
+    def bind_vjp(self, src: Array, out: Array, xis: Array, gys: Array, gsrc: Array,
+                 gw: Array, gb: Array, weights: Array, x: Array | None, *,
+                 skip_unfed: bool, assign: tuple[bool, ...]) -> Any:
+        """:meth:`vjp` bound to fixed arrays: a function of ``grad_xi`` (the fused
+        ∂E/∂ξ of the outputs, or None). ``assign[k]``: the ``k``-th dense block is
+        the first to write its sources' rows of ``gsrc`` (it writes them instead of
+        adding to them; the caller does not zero them). Only for a :meth:`bindable`
+        stage; no mask, no accumulation."""
+        t = self.tindex
+        batch = xis.shape[1]
+        gxi = self._gxi
+        if gxi is None or gxi.shape[1] != batch or gxi.dtype != xis.dtype:
+            gxi = self._gxi = np.empty((len(self.targets), batch), dtype=xis.dtype)
+        xi, y, gy = xis[t], out[t], gys[t]
+        clear = not self._covers[skip_unfed]
+        acts = [(a.activation, xi[a.rows], y[a.rows], gy[a.rows], gxi[a.rows], a.columns)
+                for a in self.acts if a.relevant and not (skip_unfed and not a.feeds)]
+        has_out, out_rows, out_cols = self.has_out, self.out_rows, self.out_cols
+        gb_t = gb[t]
+        dense = []
+        for d, first in zip(self.dense, assign, strict=True):
+            w = weights[d.wpos].reshape(d.shape)
+            dense.append((gxi[d.rows], x if x is not None and d.from_inputs else src[d.src].T,
+                          gw[d.wpos].reshape(d.shape), w.T,
+                          gsrc[d.src] if d.back else None, first))
+        matmul, total = np.matmul, np.sum
+
+        def vjp(grad_xi: Array | None) -> None:
+            if clear:
+                gxi.fill(0.0)
+            for act, xr, yr, gyr, gr, cols in acts:
+                backward_into(act, xr, yr, gyr, gr, cols, rows_last=False)
+            if grad_xi is not None and has_out:
+                gxi[out_rows] += grad_xi[:, out_cols].T
+            total(gxi, axis=1, out=gb_t)
+            for g, s_t, gwv, wt, gs, first in dense:
+                matmul(g, s_t, out=gwv)
+                if gs is not None:
+                    if first:
+                        matmul(wt, g, out=gs)
+                    else:
+                        gs += wt @ g
+
+        return vjp
+
     def receives(self) -> Array:
         """Neuron indices whose ∂E/∂y :meth:`vjp` reads or adds to."""
         parts = [self.targets]

@@ -34,7 +34,7 @@ from ..errors import (
     ParameterError,
 )
 
-__all__ = ["Gradient", "Plan", "check_data", "get_plan", "gradient", "numeric_data",
+__all__ = ["Bound", "Gradient", "Plan", "check_data", "get_plan", "gradient", "numeric_data",
            "training_plan"]
 
 Array = np.ndarray
@@ -79,6 +79,30 @@ class Plan:
             receive[st.receives()] = True
         self.receive = as_index(np.flatnonzero(receive))
         self.direct_inputs = self._direct_inputs()
+        # for the bound passes: the dense blocks that write their sources' ∂E/∂y
+        # first in the backward order (they assign it; those rows need no zeroing)
+        written = np.zeros(prog.n_neurons, dtype=bool)
+        written[prog.outputs] = True  # ∂E/∂y of the outputs arrives from the loss
+        assign: list[tuple[bool, ...]] = []
+        for st in reversed(self.stages):
+            flags = []
+            for d in st.dense:
+                src = np.arange(d.src.start, d.src.stop) if isinstance(d.src, slice) else d.src
+                flags.append(bool(d.back and isinstance(d.src, slice) and not written[src].any()))
+                if d.back:
+                    written[src] = True
+            for sb in st.sparse:
+                written[sb.cols] = True
+            for o in st.others:
+                written[o.sources] = True
+            assign.append(tuple(flags))
+        self.assign = assign[::-1]
+        assigned = np.zeros(prog.n_neurons, dtype=bool)
+        for st, flags in zip(self.stages, self.assign, strict=True):
+            for d, first in zip(st.dense, flags, strict=True):
+                if first:
+                    assigned[d.src] = True
+        self.zero_rows = as_index(np.flatnonzero(receive & ~assigned))
 
     def patch_values(self, prog: Program, weight_positions: Any, bias_neurons: Any) -> bool:
         """The network's values changed in place (:meth:`Network.set_weights`): the plan
@@ -177,6 +201,27 @@ class Plan:
                        mask=None if masks is None else masks[k], final=final)
         return state, xis
 
+    def bind(self, x: Array, weights: Array, bias: Array, *, final: bool, skip_unfed: bool
+             ) -> Bound | None:
+        """The passes bound to the minibatch array ``x`` ``(B, k)`` and the parameter
+        arrays (updated in place between steps), on this plan's work arrays for
+        batch ``B``: every view made once, a few numpy calls per stage and step.
+        ``None`` when a stage is not :meth:`~netsim.core.DiffStage.bindable`.
+        ``final``/``skip_unfed`` are those of :meth:`forward` and the backward
+        pass (``skip_unfed``: the loss gives no ∂E/∂y, only a fused ∂E/∂ξ)."""
+        if not all(st.bindable(final, skip_unfed) for st in self.stages):
+            return None
+        buf = self._buffers(x.shape[0])
+        state, xis, gys = buf["state"], buf["xis"], buf["gys"]
+        gw, gb = buf["gw"], buf["gb"]
+        xd = x if self.direct_inputs else None
+        forward = [st.bind_forward(state, state, xis, weights, bias, xd, final=final)
+                   for st in self.stages]
+        backward = [st.bind_vjp(state, state, xis, gys, gys, gw, gb, weights, xd,
+                                skip_unfed=skip_unfed, assign=flags)
+                    for st, flags in zip(self.stages, self.assign, strict=True)][::-1]
+        return Bound(self, x, state, xis, gys, gw, gb, forward, backward, skip_unfed)
+
     def loss(self, loss_fn: Any, ctx: Any, state: Array, xis: Array, d: Array, *,
              final: bool = True) -> tuple[float, Array | None, Array | None, Array]:
         """The loss of a forward pass's outputs against ``d`` ``(B, n_out)``:
@@ -239,6 +284,45 @@ class Plan:
             )
         gb *= self.bias_mask
         return gw, gb
+
+
+class Bound:
+    """A plan's passes bound to fixed arrays (see :meth:`Plan.bind`): call
+    :meth:`forward` after writing a minibatch into ``x``, then the loss on
+    ``state``/``xis``, then :meth:`backward`. The results live in the plan's work
+    arrays, overwritten by the next step."""
+
+    def __init__(self, plan: Plan, x: Array, state: Array, xis: Array, gys: Array,
+                 gw: Array, gb: Array, forward: list[Any], backward: list[Any],
+                 skip_unfed: bool) -> None:
+        self.plan, self.x, self.skip_unfed = plan, x, skip_unfed
+        self.state, self.xis, self.gys, self.gw, self.gb = state, xis, gys, gw, gb
+        self._forward, self._backward = forward, backward
+        self._inputs = None if plan.direct_inputs else plan.inputs
+        self._fixed = plan.fixed
+
+    def forward(self) -> tuple[Array, Array]:
+        """States and potentials ``(N, B)`` of the minibatch now in ``x``."""
+        plan, state = self.plan, self.state
+        if self._fixed is not None:  # rows no stage writes: the constants' values
+            state[self._fixed] = plan.initial[self._fixed]
+        if self._inputs is not None:
+            state[self._inputs] = self.x.T
+        for f in self._forward:
+            f()
+        return state, self.xis
+
+    def backward(self, grad_y: Array | None, grad_xi: Array | None) -> tuple[Array, Array]:
+        """``(∂E/∂weights, ∂E/∂bias)`` of the last :meth:`forward` (see
+        :meth:`Plan.backward`)."""
+        plan, gys = self.plan, self.gys
+        gys[plan.zero_rows] = 0.0
+        if grad_y is not None:
+            gys[plan.outputs] += grad_y.T
+        for v in self._backward:
+            v(grad_xi)
+        self.gb *= plan.bias_mask
+        return self.gw, self.gb
 
 
 PLAN_KEY = ("learn-plan", "<f8")

@@ -431,7 +431,6 @@ def train(
     observe = getattr(lr_of, "observe", None)
     n = len(x)
     size = n if batch_size is None else min(batch_size, n)
-    evaluate, backward = _passes(tplan, seq, loss_fn, ctx, reduction, weights, bias, window)
 
     history = History(metrics={m: [] for m in metric_names})
     if xv is not None:
@@ -448,6 +447,8 @@ def train(
     # minibatches gathered into the same two arrays every step (no allocation)
     xbuf = np.empty((size, *x.shape[1:]), dtype=x.dtype)
     dbuf = np.empty((size, *d.shape[1:]), dtype=d.dtype)
+    evaluate, backward = _passes(tplan, seq, loss_fn, ctx, reduction, weights, bias, window,
+                                 xbuf)
     try:
         for epoch in range(epochs):
             opt.lr = float(lr_of(epoch))
@@ -564,10 +565,12 @@ def train(
 
 
 def _passes(plan: Any, seq: bool, loss_fn: Any, ctx: Any, reduction: str, weights: Array,
-            bias: Array, window: int | None) -> tuple[Callable[..., Any], Callable[..., Any]]:
+            bias: Array, window: int | None, batch_buffer: Array | None = None
+            ) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """``evaluate(xs, ds, reuse, masks) -> (loss, y, d, tape)`` and
     ``backward(tape, masks) -> (gw, gb)`` for samples or sequences; ``y`` and ``d`` are
-    the rows the metrics score."""
+    the rows the metrics score. Minibatches gathered into ``batch_buffer`` run on
+    the plan's bound passes (:meth:`netsim.learn.backprop.Plan.bind`) when it has them."""
     if seq:
         def evaluate_seq(xs: Array, ds: Array, reuse: bool, masks: Any) -> Any:
             mask = None if masks is None else masks[0]
@@ -582,16 +585,31 @@ def _passes(plan: Any, seq: bool, loss_fn: Any, ctx: Any, reduction: str, weight
 
         return evaluate_seq, backward_seq
     from_xi = loss_fn.outputs_from_potentials  # the loss computes the outputs: once
+    # the passes bound to the minibatch buffer, made at the first full minibatch
+    # (when the loss has said whether it gives ∂E/∂y): a few numpy calls per stage
+    bound: dict[str, Any] = {"passes": None, "tried": False}
 
     def evaluate(xs: Array, ds: Array, reuse: bool, masks: Any) -> Any:
         final = masks is not None or not from_xi  # dropout may scale the outputs
-        state, xis = plan.forward(xs, weights, bias, reuse=reuse, masks=masks, final=final)
+        b = bound["passes"]
+        if b is not None and xs is b.x and masks is None:
+            state, xis = b.forward()
+        else:
+            b = None
+            state, xis = plan.forward(xs, weights, bias, reuse=reuse, masks=masks,
+                                      final=final)
         value, gy, gxi, y = plan.loss(loss_fn, ctx, state, xis, ds, final=final)
         value, gy, gxi = apply_reduction(reduction, len(xs), value, gy, gxi)
-        return value, y, ds, (state, xis, gy, gxi)
+        return value, y, ds, (state, xis, gy, gxi, (xs, b, final))
 
     def backward(tape: Any, masks: Any) -> tuple[Array, Array]:
-        state, xis, gy, gxi = tape
+        state, xis, gy, gxi, (xs, b, final) = tape
+        if b is not None and b.skip_unfed == (gy is None):
+            return b.backward(gy, gxi)
+        if not bound["tried"] and masks is None and xs is batch_buffer:
+            bound["tried"] = True
+            bound["passes"] = plan.bind(xs, weights, bias, final=final,
+                                        skip_unfed=gy is None)
         return plan.backward(state, xis, gy, gxi, weights, reuse=True, masks=masks)
 
     return evaluate, backward
@@ -601,9 +619,9 @@ def _scaled(tape: Any, factor: float) -> Any:
     """A sample minibatch's tape with its loss gradients (the outputs' ∂E/∂y and
     ∂E/∂ξ, a few values) multiplied by ``factor`` (new arrays: a user's loss may
     keep the ones it returned)."""
-    state, xis, gy, gxi = tape
+    state, xis, gy, gxi, rest = tape
     return (state, xis, None if gy is None else gy * factor,
-            None if gxi is None else gxi * factor)
+            None if gxi is None else gxi * factor, rest)
 
 
 def _check_clip(clip: Any) -> float | None:
