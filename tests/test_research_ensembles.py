@@ -113,6 +113,14 @@ def test_random_threshold_network_memory_follows_its_connections(monkeypatch):
     assert np.array_equal(small.weight_matrix(), dense)
 
 
+def test_random_threshold_network_of_many_neurons_is_built_sparse():
+    # no dense (n, n) matrix: 80 GB at 10^5 neurons; here 4·10^4 neurons (12.8 GB dense)
+    net = ns.random_threshold_network(40_000, 2, seed=4)
+    w = net.weight_matrix(sparse=True)
+    assert w.nnz == 80_000 and (np.diff(w.indptr) == 2).all()
+    assert w.diagonal().max() == 0  # no self-loops
+
+
 def test_random_threshold_network_distributions():
     net = ns.random_threshold_network(2000, 2.5, in_degree="poisson", seed=1)
     degrees = (net.weight_matrix(sparse=True) != 0).sum(axis=1)

@@ -29,6 +29,7 @@ from ..network import Network
 __all__ = ["WEIGHTS", "random_threshold_network"]
 
 Array = np.ndarray
+
 WEIGHTS = ("pm1", "gaussian", "uniform")
 IN_DEGREES = ("fixed", "poisson")
 
@@ -116,8 +117,10 @@ def random_threshold_network(
         degrees = np.full(n, int(k))
     else:
         degrees = np.minimum(rng.poisson(float(k), size=n), available)
-    rows: list[Array] = []  # target j of each connection, by neuron
-    cols: list[Array] = []  # its sources
+    # about n·k connections, gathered as a sparse matrix (a dense one would take 8·n²
+    # bytes: 80 GB at 10^5 neurons)
+    targets: list[Array] = []
+    sources: list[Array] = []
     values: list[Array] = []
     for j in range(n):
         d = int(degrees[j])
@@ -135,13 +138,13 @@ def random_threshold_network(
         else:
             vals = rng.uniform(-1.0, 1.0, d)
             vals[vals == 0.0] = 1.0
-        rows.append(np.full(d, j))
-        cols.append(src)
+        targets.append(np.full(d, j))
+        sources.append(src)
         values.append(vals)
-    # a sparse W[j, i] = w_ji: about n·k connections, never an n × n array
-    w = sp.csr_matrix((np.concatenate(values or [np.zeros(0)]),
-                       (np.concatenate(rows or [np.zeros(0, int)]),
-                        np.concatenate(cols or [np.zeros(0, int)]))), shape=(n, n))
+    w = sp.csr_matrix((np.concatenate([np.zeros(0), *values]),
+                       (np.concatenate([np.zeros(0, dtype=np.int64), *targets]),
+                        np.concatenate([np.zeros(0, dtype=np.int64), *sources]))),
+                      shape=(n, n))
     label = f"{int(k)}" if float(k) == int(k) else f"{k:g}"
     return from_matrix(
         w,
