@@ -96,3 +96,25 @@ def test_evaluate_stage_dense_and_sparse_blocks_agree_with_the_definition(densit
     np.testing.assert_allclose(xi2, 2 * y @ w[prog.updated].T + b[prog.updated], rtol=1e-12)
     kinds = {cols is not None for cols, _matrix in stage.matrices.values()}
     assert kinds == {density > 0.5}  # dense product above the fill threshold
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "step", "sign", "relu"])
+def test_value_changes_after_prepared_runs_match_a_fresh_network(activation):
+    """A prepared (cached) run followed by set_weight / set_neuron(bias=) / set_weights gives
+    what the same network built afresh gives, threshold layers (rebuilt) and smooth
+    ones (patched in place, their memo kept) alike, on integer and real inputs."""
+    rng = np.random.default_rng(1)
+    net = ns.mlp([3, 4, 2], activation=activation, seed=2)
+    X = np.vstack([rng.integers(-1, 2, (6, 3)), rng.normal(size=(6, 3))]).astype(float)
+    for step in range(12):
+        net.predict(X)  # prepared and cached before every change
+        u, v, _w = net.connections[step % net.n_connections]
+        if step % 3 == 0:
+            net.set_weight(u, v, float(np.round(rng.normal(), 1)))
+        elif step % 3 == 1:
+            net.set_neuron(v, bias=float(np.round(rng.normal(), 1)))
+        else:
+            net.set_weights(np.round(rng.normal(size=len(net.get_weights())), 1))
+        fresh = ns.io.loads(ns.io.dumps(net))
+        np.testing.assert_array_equal(net.predict(X), fresh.predict(X))
+        np.testing.assert_array_equal(net.predict(X[0]), fresh.predict(X[0]))

@@ -381,9 +381,11 @@ class Plan:
 
     def patch_values(self, prog: Program, weight_positions: Array | None,
                      bias_neurons: Array | None) -> bool:
-        """Take ``prog``'s new values at these positions (see :mod:`netsim.core.patching`)."""
-        for key in ("pass", "integer steps"):  # derived from the values: derived again
-            self.memo.pop(key, None)
+        """Take ``prog``'s new values at these positions (see :mod:`netsim.core.patching`).
+
+        The memo keeps its entries: those derived from values (the ``"pass"`` bounds and
+        the ``"integer steps"`` thresholds) belong to threshold stages, and a plan with
+        threshold stages is not patched but rebuilt (``patch_plan`` returns False)."""
         return patch_plan(self, prog, weight_positions, bias_neurons)
 
     def value_map(self, prog: Program) -> ValueMap:
