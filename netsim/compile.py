@@ -20,8 +20,8 @@ network's current ones.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -136,6 +136,11 @@ class Program:
     cycle: list[NeuronId] | None
     dtype: np.dtype
     name: str | None = None
+    # What the core derives from this program (stages, layouts, prepared rules: see
+    # netsim.core.cache), kept with it and freed with it. Compile never reads it; a
+    # program made by with_values starts with an empty one.
+    derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False,
+                                         compare=False)
 
     # --- sizes and kinds ------------------------------------------------------------
 

@@ -118,3 +118,27 @@ def test_value_changes_after_prepared_runs_match_a_fresh_network(activation):
         fresh = ns.io.loads(ns.io.dumps(net))
         np.testing.assert_array_equal(net.predict(X), fresh.predict(X))
         np.testing.assert_array_equal(net.predict(X[0]), fresh.predict(X[0]))
+
+
+def test_programs_are_freed_with_their_networks():
+    """What the core derives from a program (plans, prepared rules and runs) refers
+    back to it; the program carries that table itself, so a discarded network's
+    programs are freed (a table keyed by the program beside it kept them all)."""
+    import gc
+
+    from netsim.compile import Program
+
+    def alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, Program) for o in gc.get_objects())
+
+    before = alive()
+    x = np.zeros((1, 2))
+    for seed in range(30):
+        net = ns.mlp([2, 3, 1], seed=seed)
+        net.predict(x)
+        net.run(x, rule="parallel", steps=2)
+        net.set_weight("x1", "h1_1", 0.5)  # patches what was derived
+        net.predict(x)
+    del net
+    assert alive() - before == 0

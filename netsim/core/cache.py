@@ -1,10 +1,12 @@
-"""Objects derived from a compiled program, held beside it (never written into it).
+"""Objects derived from a compiled program, held in the table it carries for them.
 
 A :class:`~netsim.compile.Program` is immutable plain data. What the core derives from
 it (stages, execution layouts, outgoing-connection tables, the sequential rule's static
-tables) is kept here, keyed by the program object and a name, and dropped with the
-program. A program made by :meth:`~netsim.compile.Program.with_values` is a new object
-and starts with an empty cache, so nothing derived from old values survives.
+tables) is kept in its ``derived`` table, keyed by a name, and freed with the program
+(the derived objects refer back to it, so a table beside it — keyed by the program —
+would keep every program alive). A program made by
+:meth:`~netsim.compile.Program.with_values` is a new object and starts with an empty
+table, so nothing derived from old values survives.
 
 When a network's values change through its methods, :func:`patch_values` writes them
 into the program's ``weights``/``bias`` in place and brings the derived objects along:
@@ -15,7 +17,6 @@ depend on the values); every other one is dropped and rebuilt on its next use.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -24,9 +25,6 @@ import numpy as np
 __all__ = ["derived", "derived_items", "is_derived", "patch_values"]
 
 T = TypeVar("T")
-
-_CACHE: weakref.WeakKeyDictionary[Any, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
-
 
 def derived(prog: Any, key: Hashable, build: Callable[[], T]) -> T:
     """The object ``build()`` for ``prog`` under ``key``, built on first use.
@@ -39,9 +37,7 @@ def derived(prog: Any, key: Hashable, build: Callable[[], T]) -> T:
     >>> derived(prog, "answer", lambda: 42), derived(prog, "answer", lambda: 0)
     (42, 42)
     """
-    table = _CACHE.get(prog)
-    if table is None:
-        table = _CACHE[prog] = {}
+    table = prog.derived
     try:
         return table[key]
     except KeyError:
@@ -51,7 +47,7 @@ def derived(prog: Any, key: Hashable, build: Callable[[], T]) -> T:
 
 def derived_items(prog: Any) -> list[tuple[Hashable, Any]]:
     """Everything derived from ``prog`` so far (for memory accounting and tests)."""
-    return list(_CACHE.get(prog, {}).items())
+    return list(prog.derived.items())
 
 
 def is_derived(prog: Any, value: Any) -> bool:
@@ -71,7 +67,7 @@ def is_derived(prog: Any, value: Any) -> bool:
     >>> is_derived(prog, table), is_derived(prog, {})
     (True, False)
     """
-    return any(v is value for v in _CACHE.get(prog, {}).values())
+    return any(v is value for v in prog.derived.values())
 
 
 def patch_values(
@@ -98,7 +94,7 @@ def patch_values(
     """
     w_pos = _write(prog.weights, weight_positions, weights)
     b_pos = _write(prog.bias, bias_neurons, bias)
-    table = _CACHE.get(prog)
+    table = prog.derived
     if not table:
         return
     # objects made from other derived objects (``derived_from_others``: a table of
