@@ -718,6 +718,8 @@ def _find_cycle(
 
 
 def _check_groups_within_layers(prog: Program) -> None:
+    if prog.layer is None:  # no layers (a cyclic network): nothing to span
+        return
     neurons = prog.neurons
     for g, gname in enumerate(prog.group_names):
         members = np.flatnonzero(prog.groups == g)
