@@ -300,3 +300,36 @@ def test_bound_passes_equal_the_plan_passes(loss, activation):
         np.testing.assert_allclose(gb1, gb2, rtol=1e-12, atol=1e-15)
         w -= 0.5 * gw1  # the parameters change in place between steps
         b -= 0.5 * gb1
+
+
+def test_bound_passes_with_a_constant_neuron_and_inputs_in_the_state():
+    """A constant neuron (no inputs, its initial value) read with the inputs by one
+    dense layer: the bound passes copy the minibatch into the state and keep the
+    constant's row; training equals fresh gradient steps."""
+    rng = np.random.default_rng(4)
+    net = ns.Network()
+    net.add_neuron("c", initial=0.7)
+    for k in range(3):
+        net.add_input(f"x{k}")
+    for j in range(4):
+        net.add_neuron(f"h{j}", activation="sigmoid", bias=float(rng.normal()))
+        for src in ["c", "x0", "x1", "x2"]:
+            net.connect(src, f"h{j}", float(rng.normal()))
+    for o in range(2):
+        net.add_output(f"y{o}", activation="sigmoid", bias=float(rng.normal()))
+        for j in range(4):
+            net.connect(f"h{j}", f"y{o}", float(rng.normal()))
+    net.set_inputs(["x0", "x1", "x2"])
+    plan = get_plan(net)
+    assert not plan.direct_inputs
+    prog = net.compile()
+    assert plan.bind(np.zeros((2, 3)), prog.weights.copy(), prog.bias.copy(), final=True,
+                     skip_unfed=False) is not None
+    x = rng.normal(size=(6, 3))
+    d = rng.uniform(size=(6, 2))
+    start = net.get_weights()
+    ns.train(net, x, d, lr=0.5, epochs=3, batch_size=2, progress=False, seed=2)
+    trained = net.get_weights()
+    net.set_weights(start)
+    expected = by_hand(net, x, d, lr=0.5, batch_size=2, epochs=3, loss="mse", seed=2)
+    np.testing.assert_allclose(trained, expected, rtol=1e-12, atol=1e-14)

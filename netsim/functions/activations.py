@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.special import expit
 
 from ..errors import NotDifferentiableError
 from .registry import Parameter, ParametrisedEntry, Registry
@@ -260,8 +259,24 @@ def _sign_values(params: Mapping[str, float]) -> tuple[float, ...]:
     return (-1.0, 0.0, 1.0) if params.get("zero", 1.0) == 0.0 else (-1.0, 1.0)
 
 
+def _logistic(z: Array, out: Array) -> None:
+    """``out = 1 / (1 + e^(−z))`` in place: the formula ``scipy.special.expit``
+    evaluates, with numpy's vectorised ``exp`` (several times faster than expit's
+    scalar loop; the results agree within an ulp or two). ``e^(−z)`` overflows to
+    ``inf`` for z below about −709 (float64): σ is then 0, as expit gives."""
+    np.negative(z, out=out)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+
+
 def _sigmoid(xi: Array, steepness: Array | float = 1.0) -> Array:
-    return expit(steepness * xi).astype(xi.dtype, copy=False)
+    z = np.multiply(steepness, xi)
+    if not isinstance(z, np.ndarray):  # one value: a numpy scalar
+        z = np.array(z)
+    _logistic(z, z)
+    return z.astype(xi.dtype, copy=False)
 
 
 def _sigmoid_d(xi: Array, y: Array, steepness: Array | float = 1.0) -> Array:
@@ -270,10 +285,10 @@ def _sigmoid_d(xi: Array, y: Array, steepness: Array | float = 1.0) -> Array:
 
 def _sigmoid_k(xi: Array, out: Array, steepness: Array | float = 1.0) -> None:
     if not isinstance(steepness, np.ndarray) and steepness == 1.0:  # (np.ndim costs ~1 µs)
-        expit(xi, out=out)
+        _logistic(xi, out)
     else:
         np.multiply(xi, steepness, out=out)
-        expit(out, out=out)
+        _logistic(out, out)
 
 
 def _sigmoid_kb(xi: Array, y: Array, grad_y: Array, out: Array,

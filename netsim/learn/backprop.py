@@ -367,14 +367,20 @@ def numeric_data(prog: Program, x: Any, d: Any, what: str = "",
     outputs to train)."""
     name = f"network {prog.name!r}" if prog.name else "the network"
     try:
-        with np.errstate(over="ignore"):  # beyond float32's range: reported as not finite
-            x_arr = np.asarray(x, dtype=dtype)
-            d_arr = np.asarray(d, dtype=dtype)
+        x_arr, d_arr = _as_array(x, dtype), _as_array(d, dtype)
     except (TypeError, ValueError) as exc:
         raise ParameterError(f"{what}inputs and targets must be numeric arrays ({exc})") from None
     if len(prog.outputs) == 0:
         raise NetworkError(f"{name} has no output neurons; set them with set_outputs")
     return name, x_arr, d_arr
+
+
+def _as_array(data: Any, dtype: Any) -> Array:
+    """``data`` as an array of ``dtype`` (itself when it is one already)."""
+    if isinstance(data, np.ndarray) and data.dtype == dtype:
+        return data
+    with np.errstate(over="ignore"):  # beyond float32's range: reported as not finite
+        return np.asarray(data, dtype=dtype)
 
 
 def _columns(prog: Program, data: Any, rows: Any, what: str) -> Any:
@@ -440,9 +446,9 @@ def _surely_finite(arr: Array) -> bool:
     value by value" (the sum may also overflow on huge finite values). A contiguous
     array is summed by ``einsum`` (a plain SIMD loop, faster than ``np.sum``'s
     pairwise one; no BLAS call, whose threads stall on a busy machine)."""
+    if arr.flags.c_contiguous:  # (einsum's loop raises no floating-point warning)
+        return bool(np.isfinite(np.einsum("i->", arr.reshape(-1))))
     with np.errstate(over="ignore", invalid="ignore"):
-        if arr.flags.c_contiguous:
-            return bool(np.isfinite(np.einsum("i->", arr.reshape(-1))))
         return bool(np.isfinite(np.sum(arr)))
 
 
