@@ -1110,6 +1110,10 @@ class Network:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Network):
             return NotImplemented
+        if self._bulk is not None and other._bulk is not None:  # from the arrays
+            return ((self.name, self.description, self._inputs, self._outputs)
+                    == (other.name, other.description, other._inputs, other._outputs)
+                    and self._bulk.same_as(other._bulk))
         return self._key() == other._key()
 
     __hash__ = None  # type: ignore[assignment]  # mutable

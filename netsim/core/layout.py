@@ -274,10 +274,13 @@ class IntegerRule:
         """The rule of stage ``st``, or None when some row does not qualify."""
         ex, rows = st.exact, st.hi - st.lo
         if (ex is None or rows == 0 or len(ex.rows) != rows or st.others
-                or st.lin_lo != 0 or st.lin_hi != rows or ex.keep or ex.int_room is None
+                or st.lin_lo != 0 or st.lin_hi != rows or ex.keep
                 or not bool(ex.linear.all())):
             return None
-        room = float(ex.int_room.max())
+        int_room = ex.integers[2]
+        if int_room is None:
+            return None
+        room = float(int_room.max())
         values = np.concatenate([ex.low, ex.high])
         info = np.finfo(ex.dtype)
         precision = info.nmant + 1  # 53 bits (float64), 24 (float32)

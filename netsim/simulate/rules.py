@@ -496,7 +496,7 @@ class Parallel(_Synchronous):
             block = cur[self.stage.lo : self.stage.hi]
             low, high, mid = self.two
             work.exact = ((block == low) | (block == high)).all(axis=0)
-            work.packed = np.packbits(block > mid, axis=0)
+            work.packed = _pack_columns(block > mid)
         return work
 
     def advance(self, work: SyncWork, steps: int) -> Advance:
@@ -510,7 +510,7 @@ class Parallel(_Synchronous):
             new = nxt[st.lo : st.hi]
             st.evaluate(cur, new, self.ymax)
             if self.bits:
-                packed = np.packbits(new > self.two[2], axis=0)
+                packed = _pack_columns(new > self.two[2])
                 if work.exact.all():
                     ch = (packed != work.packed).any(axis=0)
                 else:  # the first step from an initial state with other values
@@ -556,6 +556,12 @@ class Parallel(_Synchronous):
             out.packed = work.packed[:, keep]
             out.exact = work.exact[keep]
         return out
+
+
+def _pack_columns(bits: Array) -> Array:
+    """``np.packbits(bits, axis=0)``, packed along rows of a transposed copy (about
+    3× faster than along the first axis of a (neurons, batch) block)."""
+    return np.packbits(np.ascontiguousarray(bits.T), axis=1).T
 
 
 def two_values(prog: Program, neurons: Array) -> tuple[Array, Array, Array] | None:
