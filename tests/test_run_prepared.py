@@ -370,3 +370,27 @@ def test_mixed_threshold_layers(zeros, integer_path):
     if integer_path:  # h0 at (1, 0): ξ = 1 + 0 − 1 = 0
         want = 1.0 if zeros[0][1] == 1.0 else 0.0
         assert net.run([1, 0]).value("h0") == want
+
+
+def test_the_xor_call_takes_the_pass_and_the_integer_decisions(monkeypatch):
+    """The lean path is the one taken (a change that silently lost it would still give
+    the right results, only slowly)."""
+    from netsim.core.layout import Plan
+    from netsim.simulate.rules import Layered
+
+    seen = []
+    for cls, name in ((Layered, "run_pass"), (Plan, "decide_integer")):
+        original = getattr(cls, name)
+
+        def spy(self, *args, _original=original, _name=name):
+            seen.append(_name)
+            return _original(self, *args)
+
+        monkeypatch.setattr(cls, name, spy)
+    net = ns.zoo.xor()
+    assert net.run([1, 0]).output.tolist() == [1.0]
+    assert net.predict(np.array([[0.0, 1.0]])).tolist() == [[1.0]]
+    assert seen == ["run_pass", "decide_integer"] * 2
+    seen.clear()
+    net.run([0.5, 0.5])  # not integers: the general exact decisions
+    assert seen == ["run_pass"]
