@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from ..compile import Program
-from ..functions import Activation
+from ..functions import Activation, segment_sum
 from .cache import derived
 from .dense import dense_matrix
 from .kernels import activate_into, uniform
@@ -219,9 +219,7 @@ def _tables(prog: Program) -> SequentialTables:
                 if tie != tie or tie in (low, high):  # two values: the threshold path
                     out.threshold = (low, high)
     # Σ|w| per row: the rounding bounds of fresh sums
-    row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
-    out.absrow = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
-                             minlength=prog.n_neurons)
+    out.absrow = segment_sum(np.abs(prog.weights.astype(np.float64)), prog.indptr)
     n = prog.n_neurons
     out.dense_many = n <= DENSE_MAX_NEURONS and prog.n_connections >= 0.5 * n * n
     out.dense_ok = out.threshold is not None and out.dense_many

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..functions import Activation
+from ..functions import Activation, segment_sum
 from .cache import derived
 from .kernels import min_abs
 
@@ -321,8 +321,7 @@ class ExactRows:
         b = np.where(self.linear, np.asarray(bias, dtype=np.float64)[self.neurons], 0.0)
         counts = np.diff(self.indptr)
         g = gamma(counts + 1, self.dtype)
-        row_of = np.repeat(np.arange(len(self.rows)), counts)
-        absrow = np.bincount(row_of, weights=np.abs(w), minlength=len(self.rows))
+        absrow = segment_sum(np.abs(w), self.indptr)
         return dataclasses.replace(self, weights=w, bias=b, scratch={},
                                    slack=np.where(self.linear, g * absrow, 0.0),
                                    slack_bias=g * np.abs(b))
@@ -577,7 +576,8 @@ def integer_form(weights: Array, bias: Array, indptr: Array
             lsb[some] = np.minimum(lsb[some], np.minimum.reduceat(low, firsts[some]))
     q = np.where(np.isfinite(lsb), lsb, 0.0).astype(np.int64)
     big_w, big_b = _scaled(w, q, row_of), _scaled(b, q, None)
-    room = np.bincount(row_of, weights=np.abs(big_w), minlength=rows) + np.abs(big_b)
+    with np.errstate(over="ignore"):  # inf: too wide, refused just below
+        room = segment_sum(np.abs(big_w), indptr) + np.abs(big_b)
     ok = room < 2.0**62  # False for inf and NaN too
     room = np.where(ok, room, np.inf)
     ints = np.where(ok[row_of], big_w, 0.0).astype(np.int64)
