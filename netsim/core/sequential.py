@@ -103,6 +103,11 @@ class SequentialTables:
     rows: dict[int, ExactRow] = field(default_factory=dict)  # see exact_row
 
     @cached_property
+    def biased(self) -> bool:
+        """Whether some neuron has a nonzero bias (else the products are the potentials)."""
+        return bool(np.any(self.prog.bias != 0))
+
+    @cached_property
     def out(self) -> tuple[Array, Array, Array]:
         """The outgoing CSR (see :func:`out_csr`)."""
         return out_csr(self.prog)
@@ -523,7 +528,7 @@ class NeuronUpdate:
             return
         win = self.tab.dense_in
         bias = self.prog.bias
-        biased = bool(np.any(bias != 0))
+        biased = self.tab.biased
         p, window = 0, 8
         with np.errstate(over="ignore"):  # σ((hi − lo)·ξ/T): exp → inf is probability 0
             while p < steps:
@@ -577,7 +582,7 @@ class NeuronUpdate:
         low, high = self.tab.threshold
         bounds = self.tab.bound_array(ymax)
         bias = self.prog.bias
-        biased = bool(np.any(bias != 0))
+        biased = self.tab.biased
         # sides[j] = ±1: the side of the jump each sample's y_j is on (0: off the values)
         yt = y.T
         two = bool(np.all((yt == high) | (yt == low)))  # and so it stays: no value off
@@ -594,7 +599,7 @@ class NeuronUpdate:
         # ufuncs and C methods, without the Python wrappers of ndarray.min and np.any
         smallest, count, differ = np.minimum.reduce, np.count_nonzero, np.not_equal
         # integer values throughout (the start and both values): ties settle in bulk
-        whole = float(low).is_integer() and float(high).is_integer() and integral(y)
+        whole = float(low).is_integer() and float(high).is_integer() and (two or integral(y))
         steps, p, window = len(order), 0, 8
         while p < steps:
             js = order[p : p + window]

@@ -171,6 +171,7 @@ def threshold_into(xi: Array, out: Array, low: Any, high: Any) -> None:
 
 
 _CHUNK = 1 << 15  # elements per block: the block's |ξ| stays in cache for the check
+_WHOLE = 1 << 16  # up to this many elements: one pass each (ξ, the decisions, |ξ| in L2)
 
 
 def threshold_near_into(xi: Array, out: Array, low: Any, high: Any, tol: float,
@@ -184,24 +185,31 @@ def threshold_near_into(xi: Array, out: Array, low: Any, high: Any, tol: float,
     rows = xi.shape[0]
     if rows == 0:
         return False
-    if xi.size <= _CHUNK:  # one block: no buffer, no loop
+    if xi.size <= _CHUNK // 8:  # small: no buffer
         threshold_into(xi, out, low, high)
         return min_abs(xi) <= tol
-    step = max(1, _CHUNK // max(1, xi[0].size))
+    smallest = np.minimum.reduce  # without ndarray.min's Python wrapper
+    whole = xi.size <= _WHOLE
+    step = rows if whole else max(1, _CHUNK // max(1, xi[0].size))
     shape = (min(step, rows), *xi.shape[1:])
     buf = scratch.get(shape)
     if buf is None:
         scratch.clear()
         buf = scratch[shape] = np.empty(shape, dtype=xi.dtype)
+    if whole:  # one block
+        threshold_into(xi, out, low, high)
+        np.abs(xi, out=buf)
+        return float(smallest(buf, axis=None)) <= tol
     near = False
+    per_row_low, per_row_high = np.ndim(low) > 0, np.ndim(high) > 0
     for a in range(0, rows, step):
         b = min(rows, a + step)
-        threshold_into(xi[a:b], out[a:b], low[a:b] if np.ndim(low) else low,
-                       high[a:b] if np.ndim(high) else high)
+        threshold_into(xi[a:b], out[a:b], low[a:b] if per_row_low else low,
+                       high[a:b] if per_row_high else high)
         if not near:
             part = buf[: b - a]
             np.abs(xi[a:b], out=part)
-            near = float(part.min()) <= tol
+            near = float(smallest(part, axis=None)) <= tol
     return near
 
 
