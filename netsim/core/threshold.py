@@ -38,8 +38,9 @@ from ..functions import Activation, segment_sum
 from .cache import derived
 from .kernels import min_abs
 
-__all__ = ["ExactRow", "ExactRows", "exact_sign", "gamma", "integer_form", "integral",
-           "jump_arrays", "threshold_into", "threshold_near_into", "tie_values", "value_bound"]
+__all__ = ["ExactRow", "ExactRows", "exact_below", "exact_sign", "gamma", "integer_form",
+           "integral", "jump_arrays", "threshold_into", "threshold_near_into", "tie_values",
+           "value_bound"]
 
 Array = np.ndarray
 
@@ -356,10 +357,10 @@ class ExactRows:
         pairs = np.argwhere(near if rows_first else near.T)  # (row, sample)
         room = self.integers[2]
         if whole and room is not None:
-            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53: every partial
-            # sum is representable, so the computed ξ is the exact sum, ties included
+            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53 (float32: 2**24):
+            # every partial sum is representable, so the computed ξ is the exact sum
             r, b = pairs[:, 0], pairs[:, 1]
-            exact = self.linear[r] & (room[r] * max(ymax, 1.0) < 2.0**53)
+            exact = self.linear[r] & (room[r] * max(ymax, 1.0) < exact_below(self.dtype))
             if exact.any():
                 v = x[r[exact], b[exact]] if rows_first else x[b[exact], r[exact]]
                 self._put(np.sign(v), r[exact], b[exact], out, old, rows_first)
@@ -379,10 +380,11 @@ class ExactRows:
 
     def _all_exact(self, ymax: float) -> bool:
         """Whether every row's computed ξ is its exact sum for integer values up to
-        ``ymax`` (weights ``K·2**q`` with ``Σ|K|·ymax < 2**53``: no partial sum rounds)."""
+        ``ymax`` (weights ``K·2**q`` with ``Σ|K|·ymax`` below :func:`exact_below`: no
+        partial sum rounds)."""
         room = self.integers[2]
         return (room is not None and len(room) > 0 and bool(self.linear.all())
-                and float(room.max()) * max(ymax, 1.0) < 2.0**53)
+                and float(room.max()) * max(ymax, 1.0) < exact_below(self.dtype))
 
     def _settle_exact_ties(self, x: Array, out: Array, old: Array | None,
                            rows_first: bool) -> None:
@@ -524,9 +526,9 @@ class ExactRow:
         if not len(near):
             return
         room = self.room * max(ymax, 1.0)
-        if whole and room < 2.0**53:
-            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53: every partial
-            # sum is representable, so the computed ξ is the exact sum
+        if whole and room < exact_below(xi.dtype):
+            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53 (float32: 2**24):
+            # every partial sum is representable, so the computed ξ is the exact sum
             sign = np.sign(xi[near])
         else:
             values = state[near[:, None], self.sources]
@@ -540,6 +542,16 @@ class ExactRow:
                 sign[k] = exact_sign(self.bias, self.weights, values[k])
         out[near] = tie_values(sign, self.low, self.high, self.at_zero,
                                None if old is None else old[near])
+
+
+def exact_below(dtype: Any) -> float:
+    """``2**p`` for the ``p``-bit significand of ``dtype`` (2**53 for float64, 2**24 for
+    float32): every integer of smaller magnitude, times a power of two, is exact in it.
+
+    >>> exact_below(np.float64) == 2.0**53, exact_below(np.float32) == 2.0**24
+    (True, True)
+    """
+    return 2.0 ** (np.finfo(dtype).nmant + 1)
 
 
 def integral(state: Array) -> bool:
