@@ -5,11 +5,15 @@ medians with min-max (the machine is shared: expect noisy figures).
 
 - M1: sampled attractor search, 10^4 start states on a 10^4-neuron sparse threshold
   network (parallel rule), states/s against a plain loop of ``net.run`` calls (one
-  start state per call, on a slice of the same states). The network is Rohlf &
-  Bornholdt's (±1 weights, Poisson in-degree K = 1.5: ordered, short transients) with
-  bias 1/2, which for integer sums is the same dynamics as h = 0 with sgn(0) = +1
-  but without exact ties.
-- M2: the same search on 10^5 neurons (1000 states): time and peak memory.
+  start state per call, on a slice of the very states the search runs) and against
+  the same states run in the search's batches with no attractor bookkeeping. The
+  network is Rohlf & Bornholdt's (±1 weights, Poisson in-degree K = 3) with bias
+  −3/2 (a neuron is high when its high +1 inputs outnumber the others by 2): short
+  transients, cycles of period up to 30. (At K = 1.5, bias 1/2, the 10^4-neuron
+  network's cycles reach periods of 924, the lcm of its loops: about 725 steps per
+  state, and every method is bound by the steps themselves.)
+- M2: the same search on 10^5 neurons (300 states), in a fresh process: time and
+  peak memory.
 - S1: all fixed points, and all cycles <= 4, of a 200-neuron random threshold
   network (K = 2) with the solver, against the branch-and-bound ``fixed_points``.
 - S2: fixed points and 2-cycles of a 100-neuron Hopfield network with 10 random
@@ -22,10 +26,13 @@ medians with min-max (the machine is shared: expect noisy figures).
 
 from __future__ import annotations
 
-import resource
+import os
+import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from _harness import Result, best_time, print_results
@@ -54,9 +61,19 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def _sample_starts(net: ns.Network, count: int) -> np.ndarray:
+    """The sampled search's first ``count`` start states (seed 0): the neurons with
+    inputs drawn high or low, the others at their initial value."""
+    prog = net.compile()
+    states = np.broadcast_to(prog.initial, (count, prog.n_neurons)).copy()
+    draw = np.random.default_rng(0).random((count, len(prog.updated))) < 0.5
+    states[:, prog.updated] = np.where(draw, 1.0, -1.0)
+    return states
+
+
 def bench_sampled(quick: bool) -> list[Result]:
     n, samples, loop = (2000, 1000, 50) if quick else (10_000, 10_000, 200)
-    net = ns.random_threshold_network(n, 1.5, in_degree="poisson", bias=0.5, seed=2)
+    net = ns.random_threshold_network(n, 3, in_degree="poisson", bias=-1.5, seed=2)
     found: list = []
 
     def ours() -> float:
@@ -64,26 +81,66 @@ def bench_sampled(quick: bool) -> list[Result]:
             ns.attractors(net, method="sample", samples=samples, seed=0)))
         return samples / t
 
-    starts = np.where(np.random.default_rng(0).random((loop, n)) < 0.5, 1.0, -1.0)
+    starts = _sample_starts(net, samples)  # the very states the search runs
 
     def reference() -> float:  # one start state per net.run call
         return loop / _timed(lambda: [net.run(initial_state=s, rule="parallel")
-                                      for s in starts])
+                                      for s in starts[:loop]])
 
-    a, b = interleaved(ours, reference, rounds=1 if quick else 3)
+    batch = max(1, (1 << 22) // n)  # the search's batch of start states
+
+    def batched() -> float:  # the same states in batches, no attractor bookkeeping
+        return samples / _timed(lambda: [
+            net.run(initial_state=starts[a : a + batch], rule="parallel")
+            for a in range(0, samples, batch)])
+
+    rounds = 1 if quick else 3
+    a, b, c = [], [], []
+    for _ in range(rounds):  # interleaved: ours, loop, batched runs
+        a.append(ours())
+        b.append(reference())
+        c.append(batched())
     last = found[-1]
+    cycling = sum(x.count for x in last.attractors if x.period > 1)
     out = [Result(f"M1 sampled search n={n}, {samples} states (states/s)",
                   1 / float(np.median(a)), 1 / float(np.median(b)), "a loop of net.run",
                   note=f"ours {spread(a)}; loop {spread(b)}; {len(last.attractors)} "
-                  f"attractors, {last.unresolved} unresolved")]
-    big = 20_000 if quick else 100_000
-    net = ns.random_threshold_network(big, 1.5, in_degree="poisson", bias=0.5, seed=3)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    took = _timed(lambda: ns.attractors(net, method="sample", samples=1000, seed=0))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out.append(Result(f"M2 sampled search n={big}, 1000 states", took, None, "-",
-                      note=f"peak RSS {peak / 1024:.0f} MB (was {before / 1024:.0f} MB)"))
+                  f"attractors, {cycling} samples on cycles, {last.unresolved} unresolved"),
+           Result(f"M1 sampled search n={n} against batched net.run (states/s)",
+                  1 / float(np.median(a)), 1 / float(np.median(c)),
+                  "batched net.run, same states", note=f"batched {spread(c)}; the "
+                  "attractor bookkeeping's share (1.0 = free)")]
+    big, states = (20_000, 300) if quick else (100_000, 300)
+    took, peak, what = _in_a_fresh_process(big, states)
+    out.append(Result(f"M2 sampled search n={big}, {states} states", took, None, "-",
+                      note=f"peak RSS {peak:.0f} MB (a fresh process: building the "
+                      f"network and the search); {what}"))
     return out
+
+
+_M2 = """
+import resource, sys, time
+import netsim as ns
+n, states = int(sys.argv[1]), int(sys.argv[2])
+net = ns.random_threshold_network(n, 3, in_degree="poisson", bias=-1.5, seed=3)
+start = time.perf_counter()
+found = ns.attractors(net, method="sample", samples=states, seed=0)
+took = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+periods = sorted({a.period for a in found.attractors})
+print(took, peak, f"{len(found.attractors)} attractors (periods {periods[:6]}), "
+      f"{found.unresolved} unresolved, mean transient {found.transient.mean():.1f}")
+"""
+
+
+def _in_a_fresh_process(n: int, states: int) -> tuple[float, float, str]:
+    """M2 in its own process, so that its peak memory is its own."""
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run([sys.executable, "-c", _M2, str(n), str(states)], env=env,
+                          capture_output=True, text=True, check=True)
+    took, peak, what = done.stdout.strip().split(" ", 2)
+    return float(took), float(peak), what
 
 
 def bench_solver(quick: bool) -> list[Result]:
@@ -161,11 +218,17 @@ def bench_ensemble(quick: bool) -> list[Result]:
                    "serial loop", note="speed-up; includes starting the worker processes")]
 
 
-def main(quick: bool = False) -> None:
-    results = (bench_sampled(quick) + bench_solver(quick) + bench_derrida(quick)
-               + bench_ensemble(quick))
+SECTIONS = {"M": "bench_sampled", "S": "bench_solver", "D": "bench_derrida",
+            "E": "bench_ensemble"}
+
+
+def main(quick: bool = False, only: str = "MSDE") -> None:
+    results = [r for key in only for r in globals()[SECTIONS[key]](quick)]
     print_results("threshold-network research (sampled, solver, Derrida, ensembles)", results)
 
 
 if __name__ == "__main__":
-    main()
+    # --quick: small sizes; --only=MS: some sections (M sampled, S solver, D Derrida,
+    # E ensembles)
+    picked = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
+    main(quick="--quick" in sys.argv, only=picked[0] if picked else "MSDE")

@@ -9,9 +9,13 @@ interval, and the transient lengths are reported.
 
 The samples run through the engine from full states, ``net.run(initial_state=S,
 clamp=clamp)``, in batches of about :data:`BATCH_ELEMENTS` values; the start states
-are drawn batch by batch, and a cycle is known by its smallest state (found by
-walking it once around), so memory stays at a few bytes per sample besides one
-batch: networks of 10^5 neurons work.
+are drawn batch by batch. A cycle is known by its smallest state: each distinct
+cycle reached is walked once around with a prepared stepper
+(:class:`~netsim.simulate.stepper.ParallelStepper`: whole batches of parallel steps,
+no run set-up) and kept packed, one bit per free neuron and state, in a
+:class:`CycleBook`; a later sample ending on any of its states is looked up, not
+walked again. Memory stays at a few bytes per sample, one batch, and the cycles
+found (which the result holds anyway): networks of 10^5 neurons work.
 
 - ``rule="parallel"``: every sample that repeats within ``max_steps`` ends on a fixed
   point or a cycle; the rest are reported as unresolved.
@@ -34,9 +38,11 @@ from ..checks import as_floats, check_seed
 from ..errors import ParameterError
 from ..limits import MAX_STEPS, check_count, check_memory
 from ..network import Network, NeuronId
+from ..simulate.stepper import ParallelStepper
 from ._space import StateSpace, state_space
 
-__all__ = ["SampledAnalysis", "SampledAttractor", "sample_attractors", "wilson_interval"]
+__all__ = ["CycleBook", "SampledAnalysis", "SampledAttractor", "sample_attractors",
+           "wilson_interval"]
 
 Array = np.ndarray
 
@@ -198,36 +204,98 @@ def _packed(states: Array, space: StateSpace) -> Array:
     return np.packbits(states[:, space.free] == space.alphabet[1], axis=1)
 
 
-def _less(a: Array, b: Array) -> Array:
-    """Per row: packed state ``a`` is smaller than ``b`` (its code, first neuron highest)."""
-    diff = a != b
-    first = diff.argmax(axis=1)
-    rows = np.arange(len(a))
-    return diff.any(axis=1) & (a[rows, first] < b[rows, first])
+class CycleBook:
+    """The attractors found so far: each one's states, packed (one bit per free
+    neuron), in visiting order from its smallest; and any of its states → its index.
 
+    A cycle is known by its smallest state (the first neuron the most significant
+    bit), so its label is the exhaustive table's.
 
-def _walk(run: Any, start: Array, lengths: Array, visit: Any) -> None:
-    """Step every row of ``start`` ``lengths[r]`` times under the parallel rule.
-
-    ``visit(rows, states)`` sees the states after each step of the rows still walking.
-    The engine records the steps in blocks whose trace stays within
-    :data:`BATCH_ELEMENTS` values (``run(states, steps)`` runs from full states).
+    >>> book = CycleBook()
+    >>> book.add(np.array([[3], [1], [2]], dtype=np.uint8))
+    0
+    >>> book.cycles[0].ravel().tolist(), book.find(np.array([[2], [7]], np.uint8)).tolist()
+    ([1, 2, 3], [0, -1])
     """
-    big_n = start.shape[1]
-    rows = np.arange(len(start))
-    left = lengths.astype(np.int64).copy()
-    cur = start
-    keep = left > 0
-    rows, cur, left = rows[keep], cur[keep], left[keep]
-    while len(rows):
-        span = int(min(left.max(), max(1, BATCH_ELEMENTS // (big_n * len(rows)))))
-        trace = run(cur, span)
-        for t in range(span):
-            on = left > t
-            visit(rows[on], trace[t + 1][on])
-        left -= span
-        keep = left > 0
-        rows, cur, left = rows[keep], trace[span][keep], left[keep]
+
+    def __init__(self) -> None:
+        self.cycles: list[Array] = []
+        self.index_of: dict[bytes, int] = {}
+
+    def find(self, packed: Array) -> Array:
+        """Per packed state ``(R, bytes)``: the index of its attractor, −1 if unknown."""
+        get = self.index_of.get
+        return np.fromiter((get(row.tobytes(), -1) for row in packed), dtype=np.int64,
+                           count=len(packed))
+
+    def add(self, states: Array) -> int:
+        """Add the cycle of the packed ``states`` (in visiting order); its index."""
+        keys = [row.tobytes() for row in states]
+        index = len(self.cycles)
+        self.cycles.append(np.roll(states, -keys.index(min(keys)), axis=0))
+        self.index_of.update(dict.fromkeys(keys, index))
+        return index
+
+
+def _walk_cycles(stepper: ParallelStepper, starts: Array, periods: Array, packed: Array,
+                 book: CycleBook) -> None:
+    """Walk every cycle reached once around and add it to ``book``.
+
+    ``starts`` are full states on cycles of ``periods``, ``packed`` their bits. One
+    walker per distinct start state not yet in the book, in groups of at most
+    :data:`BATCH_ELEMENTS` state values and as many bytes of walked states; a walker
+    that steps onto the start of another one still walking stops there (they share
+    their cycle, which the other one walks whole).
+    """
+    firsts: dict[bytes, int] = {}
+    for k, row in enumerate(packed):
+        firsts.setdefault(row.tobytes(), k)
+    todo = np.fromiter(firsts.values(), dtype=np.int64, count=len(firsts))
+    most = max(1, BATCH_ELEMENTS // max(starts.shape[1], 1))
+    room = max(1, 4 * BATCH_ELEMENTS // max(packed.shape[1], 1))  # walked states per group
+    while len(todo):
+        todo = todo[book.find(packed[todo]) < 0]  # walked meanwhile (a shared cycle)
+        fits = np.cumsum(periods[todo]) <= room
+        size = min(most, max(1, int(np.count_nonzero(fits))))
+        group, todo = todo[:size], todo[size:]
+        if len(group):
+            _walk_group(stepper, starts[group], periods[group], packed[group], book)
+
+
+def _walk_group(stepper: ParallelStepper, starts: Array, periods: Array, packed: Array,
+                book: CycleBook) -> None:
+    """Walk the distinct cycle states ``starts`` together, one step per batch step."""
+    count = len(starts)
+    offsets = np.zeros(count, dtype=np.int64)
+    np.cumsum(periods[:-1], out=offsets[1:])
+    walked = np.empty((int(periods.sum()), packed.shape[1]), dtype=np.uint8)
+    walked[offsets] = packed
+    start_of = {row.tobytes(): w for w, row in enumerate(packed)}
+    merged = np.zeros(count, dtype=bool)
+    batch = stepper.start(starts)
+    active = np.arange(count)  # the walker of each row of the batch
+    live = periods[active] > 1  # rows still walking (the others wait to be dropped)
+    t = 0
+    while live.any():
+        t += 1
+        stepper.step(batch)
+        bits = stepper.bits(batch)
+        rows = np.flatnonzero(live)
+        walkers = active[rows]
+        walked[offsets[walkers] + t] = bits[rows]
+        for r, w in zip(rows.tolist(), walkers.tolist(), strict=True):
+            v = start_of.get(bits[r].tobytes())
+            if v is not None and not merged[v]:  # v walks this cycle whole (v != w)
+                merged[w] = True
+        live &= ~merged[active] & (periods[active] > t + 1)
+        # Finished rows are dropped once they are half of the batch (each drop
+        # copies the batch's state).
+        if live.any() and 2 * np.count_nonzero(~live) >= len(live):
+            keep = np.flatnonzero(live)
+            stepper.keep(batch, keep)
+            active, live = active[keep], live[keep]
+    for w in np.flatnonzero(~merged).tolist():
+        book.add(walked[offsets[w] : offsets[w] + periods[w]])
 
 
 def sample_attractors(
@@ -311,20 +379,14 @@ def sample_attractors(
     check_memory(24.0 * total + 4.0 * 8 * min(total, chunk) * (big_n + n),
                  f"attractors(method='sample', samples={total:,})")
     run_options: dict[str, Any] = {"rule": rule, "max_steps": int(max_steps), "clamp": clamp}
-    if rule == "sequential":
-        run_options.update(order=order, seed=None if seed is None else int(seed))
-
-    def steps_of(start: Array, k: int) -> Array:
-        trace = net.run(initial_state=start, clamp=clamp, rule="parallel", steps=k,
-                        record=True).trace
-        assert trace is not None  # record=True
-        return trace
+    if rule == "sequential":  # the engine counts steps: max_steps sweeps of n steps
+        run_options.update(order=order, seed=None if seed is None else int(seed),
+                           max_steps=min(MAX_STEPS, int(max_steps) * max(1, n)))
 
     attractor_of = np.full(total, -1, dtype=np.int64)
     transient = np.full(total, -1, dtype=np.int64)
-    period_of: list[int] = []  # per attractor found
-    smallest: list[Array] = []  # per attractor: its smallest state, packed
-    found: dict[bytes, int] = {}
+    book = CycleBook()
+    stepper: ParallelStepper | None = None  # prepared when a first cycle is walked
     for a in range(0, total, chunk):
         part = slice(a, min(total, a + chunk))
         rows = part.stop - part.start
@@ -334,6 +396,7 @@ def sample_attractors(
         else:  # the free neurons' values; the constants stay
             full[:, space.free] = given[part][:, space.free]
         run = net.run(initial_state=full, **run_options)
+        del full
         end = run.state
         if rule == "parallel":
             period = np.asarray(run.period, dtype=np.int64).reshape(rows)
@@ -342,69 +405,38 @@ def sample_attractors(
             conv = np.asarray(run.converged, dtype=bool).reshape(rows)
             period = np.where(conv, 1, 0)
             steps_before = np.where(conv, np.asarray(run.steps).reshape(rows), -1)
-        # each cycle is known by its smallest state: walk the cycles once around
-        best = _packed(end, space)
-        cycling = np.flatnonzero(period > 1)
-        if len(cycling):
-            sub = best[cycling]
-
-            def keep_smaller(members: Array, later: Array, sub: Array = sub) -> None:
-                packed = _packed(later, space)
-                smaller = _less(packed, sub[members])
-                sub[members[smaller]] = packed[smaller]
-
-            _walk(steps_of, end[cycling], period[cycling] - 1, keep_smaller)
-            best[cycling] = sub
-        for k in np.flatnonzero(period > 0).tolist():
-            key = best[k].tobytes()
-            index = found.setdefault(key, len(found))
-            if index == len(period_of):
-                period_of.append(int(period[k]))
-                smallest.append(best[k].copy())
-            attractor_of[a + k] = index
-            transient[a + k] = steps_before[k]
+        packed = _packed(end, space)
+        index = book.find(packed)
+        for k in np.flatnonzero((index < 0) & (period == 1)).tolist():  # new fixed points
+            index[k] = book.index_of.get(packed[k].tobytes(), -1)
+            if index[k] < 0:
+                index[k] = book.add(packed[k : k + 1])
+        cycling = np.flatnonzero((index < 0) & (period > 1))
+        if len(cycling):  # each new cycle walked once around (to its smallest state)
+            if stepper is None:
+                stepper = ParallelStepper(space.program, clamp)
+                assert np.array_equal(stepper.neurons, space.free)
+            _walk_cycles(stepper, end[cycling], period[cycling], packed[cycling], book)
+            index[cycling] = book.find(packed[cycling])
+        reached = period > 0
+        attractor_of[a + np.flatnonzero(reached)] = index[reached]
+        transient[a + np.flatnonzero(reached)] = steps_before[reached]
     resolved = attractor_of >= 0
-    counts = np.bincount(attractor_of[resolved], minlength=len(found))
-    keys = list(found)
-    order_of = sorted(range(len(found)), key=lambda i: (-counts[i], keys[i]))
-    renumber = np.empty(len(found), dtype=np.int64)
-    renumber[order_of] = np.arange(len(found))
+    found = len(book.cycles)
+    counts = np.bincount(attractor_of[resolved], minlength=found)
+    keys = [cycle[0].tobytes() for cycle in book.cycles]
+    order_of = sorted(range(found), key=lambda i: (-counts[i], keys[i]))
+    renumber = np.empty(found, dtype=np.int64)
+    renumber[order_of] = np.arange(found)
     attractor_of[resolved] = renumber[attractor_of[resolved]]
-    cycles = _cycles_bits(space, steps_of, smallest, period_of)
     attractors = []
     for new, old in enumerate(order_of):
         mine = transient[attractor_of == new]
+        bits = np.unpackbits(book.cycles[old], axis=1, count=n).astype(bool)
         attractors.append(SampledAttractor(
-            new, cycles[old],
+            new, bits,
             int(counts[old]), counts[old] / total, wilson_interval(int(counts[old]), total),
             float(mine.mean()), int(mine.max()), space,
         ))
     return SampledAnalysis(space, rule, attractors, total, int((~resolved).sum()),
                            attractor_of, transient)
-
-
-def _cycles_bits(space: StateSpace, steps_of: Any, smallest: list[Array],
-                 periods: list[int]) -> list[Array]:
-    """Each cycle ``(period, n)`` as bits, from its smallest state in visiting order;
-    all cycles walked together in one batch (one run per block of steps, not one per
-    attractor)."""
-    out = []
-    for packed, period in zip(smallest, periods, strict=True):
-        bits = np.empty((period, space.n), dtype=bool)
-        bits[0] = np.unpackbits(packed, count=space.n).astype(bool)
-        out.append(bits)
-    multi = [k for k, period in enumerate(periods) if period > 1]
-    if multi:
-        start = np.broadcast_to(space.base_state, (len(multi), len(space.base_state))).copy()
-        first = np.stack([out[k][0] for k in multi])
-        start[:, space.free] = np.where(first, space.alphabet[1], space.alphabet[0])
-        at = np.ones(len(multi), dtype=np.int64)
-
-        def store(members: Array, later: Array) -> None:
-            free_bits = later[:, space.free] == space.alphabet[1]
-            for m, row in zip(members.tolist(), free_bits, strict=True):
-                out[multi[m]][at[m]] = row
-                at[m] += 1
-
-        _walk(steps_of, start, np.array([periods[k] - 1 for k in multi]), store)
-    return out
