@@ -464,3 +464,29 @@ def test_step_network_in_lockstep_equals_per_state_runs(zero, order):
                           max_steps=40)
             np.testing.assert_array_equal(one.state, batch.state[b])
             assert one.steps == batch.steps[b]
+
+
+@pytest.mark.parametrize("rule", ["layered", "parallel", "sequential"])
+@pytest.mark.parametrize("batch", [1, 12])
+def test_float32_integer_sums_beyond_24_bits_take_the_exact_side(rule, batch):
+    """Weights 2**24, 1 and −2**24 from values 1: the exact sum is 1 (> 0), but in
+    float32 2**24 + 1 rounds to 2**24 and the sum to 0, where ``zero=-1`` would say −1.
+    Integer weights and values are exact in float64, not in float32's 24 bits."""
+    n = 12
+    net = ns.Network()
+    for j in range(n):
+        net.add_neuron(j, activation="sign", zero=-1.0)
+    big = {1: 2.0**24, 2: 1.0, 3: -(2.0**24)}
+    net.connect_many((i, j, big.get(i, 0.0) if j == 0 else 0.0)
+                     for j in range(n) for i in range(n) if i != j)
+    start = np.ones((batch, n))
+    if rule == "layered":  # neuron 0 alone, fed by inputs 1..11
+        acyclic = ns.Network()
+        for j in range(n):
+            acyclic.add_neuron(j, activation="sign", zero=-1.0)
+        acyclic.connect_many((i, 0, w) for i, w in big.items())
+        acyclic.set_inputs(range(1, n))
+        got = acyclic.run(start[:, 1:], rule="layered", dtype=np.float32).state[:, 0]
+    else:
+        got = net.run(initial_state=start, rule=rule, steps=1, dtype=np.float32).state[:, 0]
+    np.testing.assert_array_equal(got, np.ones(batch))

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from ..compile import Program
-from ..functions import Activation
+from ..functions import Activation, segment_sum
 from .cache import derived
 from .dense import dense_matrix
 from .kernels import activate_into, uniform
@@ -101,6 +101,11 @@ class SequentialTables:
     bounds: dict[float, list[float]] = field(default_factory=dict)  # by ymax
     bound_arrays: dict[float, Array] = field(default_factory=dict)  # by ymax
     rows: dict[int, ExactRow] = field(default_factory=dict)  # see exact_row
+
+    @cached_property
+    def biased(self) -> bool:
+        """Whether some neuron has a nonzero bias (else the products are the potentials)."""
+        return bool(np.any(self.prog.bias != 0))
 
     @cached_property
     def out(self) -> tuple[Array, Array, Array]:
@@ -219,9 +224,7 @@ def _tables(prog: Program) -> SequentialTables:
                 if tie != tie or tie in (low, high):  # two values: the threshold path
                     out.threshold = (low, high)
     # Σ|w| per row: the rounding bounds of fresh sums
-    row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
-    out.absrow = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
-                             minlength=prog.n_neurons)
+    out.absrow = segment_sum(np.abs(prog.weights.astype(np.float64)), prog.indptr)
     n = prog.n_neurons
     out.dense_many = n <= DENSE_MAX_NEURONS and prog.n_connections >= 0.5 * n * n
     out.dense_ok = out.threshold is not None and out.dense_many
@@ -525,7 +528,7 @@ class NeuronUpdate:
             return
         win = self.tab.dense_in
         bias = self.prog.bias
-        biased = bool(np.any(bias != 0))
+        biased = self.tab.biased
         p, window = 0, 8
         with np.errstate(over="ignore"):  # σ((hi − lo)·ξ/T): exp → inf is probability 0
             while p < steps:
@@ -579,7 +582,7 @@ class NeuronUpdate:
         low, high = self.tab.threshold
         bounds = self.tab.bound_array(ymax)
         bias = self.prog.bias
-        biased = bool(np.any(bias != 0))
+        biased = self.tab.biased
         # sides[j] = ±1: the side of the jump each sample's y_j is on (0: off the values)
         yt = y.T
         two = bool(np.all((yt == high) | (yt == low)))  # and so it stays: no value off
@@ -596,7 +599,7 @@ class NeuronUpdate:
         # ufuncs and C methods, without the Python wrappers of ndarray.min and np.any
         smallest, count, differ = np.minimum.reduce, np.count_nonzero, np.not_equal
         # integer values throughout (the start and both values): ties settle in bulk
-        whole = float(low).is_integer() and float(high).is_integer() and integral(y)
+        whole = float(low).is_integer() and float(high).is_integer() and (two or integral(y))
         steps, p, window = len(order), 0, 8
         while p < steps:
             js = order[p : p + window]

@@ -34,12 +34,13 @@ from typing import Any
 
 import numpy as np
 
-from ..functions import Activation
+from ..functions import Activation, segment_sum
 from .cache import derived
 from .kernels import min_abs
 
-__all__ = ["ExactRow", "ExactRows", "exact_sign", "gamma", "integer_form", "integral",
-           "jump_arrays", "threshold_into", "threshold_near_into", "tie_values", "value_bound"]
+__all__ = ["ExactRow", "ExactRows", "exact_below", "exact_sign", "gamma", "integer_form",
+           "integral", "jump_arrays", "threshold_into", "threshold_near_into", "tie_values",
+           "value_bound"]
 
 Array = np.ndarray
 
@@ -171,6 +172,7 @@ def threshold_into(xi: Array, out: Array, low: Any, high: Any) -> None:
 
 
 _CHUNK = 1 << 15  # elements per block: the block's |ξ| stays in cache for the check
+_WHOLE = 1 << 16  # up to this many elements: one pass each (ξ, the decisions, |ξ| in L2)
 
 
 def threshold_near_into(xi: Array, out: Array, low: Any, high: Any, tol: float,
@@ -184,24 +186,31 @@ def threshold_near_into(xi: Array, out: Array, low: Any, high: Any, tol: float,
     rows = xi.shape[0]
     if rows == 0:
         return False
-    if xi.size <= _CHUNK:  # one block: no buffer, no loop
+    if xi.size <= _CHUNK // 8:  # small: no buffer
         threshold_into(xi, out, low, high)
         return min_abs(xi) <= tol
-    step = max(1, _CHUNK // max(1, xi[0].size))
+    smallest = np.minimum.reduce  # without ndarray.min's Python wrapper
+    whole = xi.size <= _WHOLE
+    step = rows if whole else max(1, _CHUNK // max(1, xi[0].size))
     shape = (min(step, rows), *xi.shape[1:])
     buf = scratch.get(shape)
     if buf is None:
         scratch.clear()
         buf = scratch[shape] = np.empty(shape, dtype=xi.dtype)
+    if whole:  # one block
+        threshold_into(xi, out, low, high)
+        np.abs(xi, out=buf)
+        return float(smallest(buf, axis=None)) <= tol
     near = False
+    per_row_low, per_row_high = np.ndim(low) > 0, np.ndim(high) > 0
     for a in range(0, rows, step):
         b = min(rows, a + step)
-        threshold_into(xi[a:b], out[a:b], low[a:b] if np.ndim(low) else low,
-                       high[a:b] if np.ndim(high) else high)
+        threshold_into(xi[a:b], out[a:b], low[a:b] if per_row_low else low,
+                       high[a:b] if per_row_high else high)
         if not near:
             part = buf[: b - a]
             np.abs(xi[a:b], out=part)
-            near = float(part.min()) <= tol
+            near = float(smallest(part, axis=None)) <= tol
     return near
 
 
@@ -321,8 +330,7 @@ class ExactRows:
         b = np.where(self.linear, np.asarray(bias, dtype=np.float64)[self.neurons], 0.0)
         counts = np.diff(self.indptr)
         g = gamma(counts + 1, self.dtype)
-        row_of = np.repeat(np.arange(len(self.rows)), counts)
-        absrow = np.bincount(row_of, weights=np.abs(w), minlength=len(self.rows))
+        absrow = segment_sum(np.abs(w), self.indptr)
         return dataclasses.replace(self, weights=w, bias=b, scratch={},
                                    slack=np.where(self.linear, g * absrow, 0.0),
                                    slack_bias=g * np.abs(b))
@@ -349,10 +357,10 @@ class ExactRows:
         pairs = np.argwhere(near if rows_first else near.T)  # (row, sample)
         room = self.integers[2]
         if whole and room is not None:
-            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53: every partial
-            # sum is representable, so the computed ξ is the exact sum, ties included
+            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53 (float32: 2**24):
+            # every partial sum is representable, so the computed ξ is the exact sum
             r, b = pairs[:, 0], pairs[:, 1]
-            exact = self.linear[r] & (room[r] * max(ymax, 1.0) < 2.0**53)
+            exact = self.linear[r] & (room[r] * max(ymax, 1.0) < exact_below(self.dtype))
             if exact.any():
                 v = x[r[exact], b[exact]] if rows_first else x[b[exact], r[exact]]
                 self._put(np.sign(v), r[exact], b[exact], out, old, rows_first)
@@ -372,10 +380,11 @@ class ExactRows:
 
     def _all_exact(self, ymax: float) -> bool:
         """Whether every row's computed ξ is its exact sum for integer values up to
-        ``ymax`` (weights ``K·2**q`` with ``Σ|K|·ymax < 2**53``: no partial sum rounds)."""
+        ``ymax`` (weights ``K·2**q`` with ``Σ|K|·ymax`` below :func:`exact_below`: no
+        partial sum rounds)."""
         room = self.integers[2]
         return (room is not None and len(room) > 0 and bool(self.linear.all())
-                and float(room.max()) * max(ymax, 1.0) < 2.0**53)
+                and float(room.max()) * max(ymax, 1.0) < exact_below(self.dtype))
 
     def _settle_exact_ties(self, x: Array, out: Array, old: Array | None,
                            rows_first: bool) -> None:
@@ -517,9 +526,9 @@ class ExactRow:
         if not len(near):
             return
         room = self.room * max(ymax, 1.0)
-        if whole and room < 2.0**53:
-            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53: every partial
-            # sum is representable, so the computed ξ is the exact sum
+        if whole and room < exact_below(xi.dtype):
+            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53 (float32: 2**24):
+            # every partial sum is representable, so the computed ξ is the exact sum
             sign = np.sign(xi[near])
         else:
             values = state[near[:, None], self.sources]
@@ -533,6 +542,16 @@ class ExactRow:
                 sign[k] = exact_sign(self.bias, self.weights, values[k])
         out[near] = tie_values(sign, self.low, self.high, self.at_zero,
                                None if old is None else old[near])
+
+
+def exact_below(dtype: Any) -> float:
+    """``2**p`` for the ``p``-bit significand of ``dtype`` (2**53 for float64, 2**24 for
+    float32): every integer of smaller magnitude, times a power of two, is exact in it.
+
+    >>> exact_below(np.float64) == 2.0**53, exact_below(np.float32) == 2.0**24
+    (True, True)
+    """
+    return 2.0 ** (np.finfo(dtype).nmant + 1)
 
 
 def integral(state: Array) -> bool:
@@ -577,7 +596,8 @@ def integer_form(weights: Array, bias: Array, indptr: Array
             lsb[some] = np.minimum(lsb[some], np.minimum.reduceat(low, firsts[some]))
     q = np.where(np.isfinite(lsb), lsb, 0.0).astype(np.int64)
     big_w, big_b = _scaled(w, q, row_of), _scaled(b, q, None)
-    room = np.bincount(row_of, weights=np.abs(big_w), minlength=rows) + np.abs(big_b)
+    with np.errstate(over="ignore"):  # inf: too wide, refused just below
+        room = segment_sum(np.abs(big_w), indptr) + np.abs(big_b)
     ok = room < 2.0**62  # False for inf and NaN too
     room = np.where(ok, room, np.inf)
     ints = np.where(ok[row_of], big_w, 0.0).astype(np.int64)
