@@ -26,7 +26,7 @@ from scipy.special import expit
 
 import netsim as ns
 from netsim.learn.backprop import get_plan
-from netsim.learn.losses import apply_reduction, get_loss
+from netsim.learn.losses import get_loss
 from netsim.learn.optimizers import SGD
 
 # --- T1: MLP ---------------------------------------------------------------------------
@@ -47,11 +47,19 @@ def _mlp_arrays(net):
     return out
 
 
-def numpy_epoch(params, x, d, lr, batch, rng):
-    """One epoch of minibatch SGD, written by hand (same maths as netsim)."""
+def epoch_order(n: int) -> np.ndarray:
+    """The minibatch order of one epoch: ``ns.train(..., seed=0)`` draws its first
+    permutation from ``np.random.default_rng(0)``; the references use the same one."""
+    return np.random.default_rng(0).permutation(n)
+
+
+def numpy_epoch(params, x, d, lr, batch):
+    """One epoch of minibatch SGD, written by hand as a competent numpy user would
+    (same maths and batch order as netsim): forward, the loss (log-softmax),
+    backward, the SGD update."""
     w1, b1, w2, b2, w3, b3 = params
     n = len(x)
-    perm = rng.permutation(n)
+    perm = epoch_order(n)
     total = 0.0
     for lo in range(0, n, batch):
         idx = perm[lo : lo + batch]
@@ -61,9 +69,10 @@ def numpy_epoch(params, x, d, lr, batch, rng):
         a2 = expit(a1 @ w2.T + b2)
         z3 = a2 @ w3.T + b3
         z3 -= z3.max(axis=1, keepdims=True)
-        lse = np.log(np.exp(z3).sum(axis=1, keepdims=True))
-        total -= float(np.sum(db * (z3 - lse)))
-        g3 = (np.exp(z3 - lse) - db) / m
+        e = np.exp(z3)
+        s = e.sum(axis=1, keepdims=True)
+        total -= float(np.sum(db * (z3 - np.log(s))))
+        g3 = (e / s - db) / m
         g2 = (g3 @ w3) * a2 * (1 - a2)
         g1 = (g2 @ w2) * a1 * (1 - a1)
         w3 -= lr * (g3.T @ a2)
@@ -84,10 +93,9 @@ def torch_epoch_factory(params, x, d, lr, batch, dtype="float64"):
     tdt = torch.float32 if dtype == "float32" else torch.float64
     tw = [torch.tensor(p, dtype=tdt, requires_grad=True) for p in params]
     tx, td = torch.tensor(x, dtype=tdt), torch.tensor(d, dtype=tdt)
-    gen = torch.Generator().manual_seed(0)
 
     def epoch():
-        perm = torch.randperm(len(tx), generator=gen)
+        perm = torch.from_numpy(epoch_order(len(tx)))
         for lo in range(0, len(tx), batch):
             idx = perm[lo : lo + batch]
             xb, db = tx[idx], td[idx]
@@ -121,14 +129,13 @@ def bench_t1(quick: bool) -> list[Result]:
     for dt in ("float64", "float32"):
         x, d = x64.astype(dt), d64.astype(dt)
         params = [p.astype(dt) for p in _mlp_arrays(net)]
-        reference_rng = np.random.default_rng(0)
 
         def ours(x=x, d=d, dt=dt):
             ns.train(net, x, d, loss="cross_entropy", optimizer="sgd", lr=lr, epochs=1,
                      batch_size=batch, progress=False, seed=0, metrics=(), dtype=dt)
 
-        def numpy_ref(params=params, x=x, d=d, rng=reference_rng):
-            numpy_epoch(params, x, d, lr, batch, rng)
+        def numpy_ref(params=params, x=x, d=d):
+            numpy_epoch(params, x, d, lr, batch)
 
         results.append(measure(
             f"T1 ns.train(epochs=1) end to end, {dt}", ours, numpy_ref,
@@ -150,22 +157,22 @@ def bench_t1(quick: bool) -> list[Result]:
 
 
 def bench_gradient(net, x, d, repeat: int) -> Result:
-    """``ns.gradient`` on one minibatch against the passes it runs (plan, forward, loss,
-    backward on the compiled arrays): the cost of the call itself."""
+    """``ns.gradient`` on one minibatch against the passes it runs, called directly
+    on the backprop plan with its work arrays (forward without the output softmax,
+    the cross-entropy from the potentials, backward): the cost of the call itself
+    (checks, the result's arrays and its configuration vector)."""
     plan = get_plan(net)
     prog = net.compile()
     loss = get_loss("cross_entropy")
     ctx = loss.prepare(prog)
-    out = plan.outputs
 
     def ours():
         ns.gradient(net, x, d, loss="cross_entropy")
 
     def passes():
-        state, xis = plan.forward(x, prog.weights, prog.bias)
-        _v, gy, gxi = apply_reduction("mean", len(x), *loss.evaluate(
-            ctx, state[out].T, xis[out].T, d))
-        plan.backward(state, xis, gy, gxi, prog.weights)
+        state, xis = plan.forward(x, prog.weights, prog.bias, reuse=True, final=False)
+        _v, gy, gxi, _y = plan.loss(loss, ctx, state, xis, d, final=False)
+        plan.backward(state, xis, gy, gxi, prog.weights, reuse=True)
 
     return measure("ns.gradient (784-128-64-10, B=64)", ours, passes,
                    "its forward + loss + backward", target=1.3, repeat=repeat)

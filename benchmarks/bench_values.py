@@ -5,8 +5,9 @@ Printed side by side, interleaved, BLAS pinned to one thread (see ``_harness.py`
 - V1 ``net.set_weight(...)`` then ``net.predict(x)`` (one sample) vs ``net.predict(x)``
   alone: the cost of a value change; target at most 2x.
 - V2 ``ns.gradient(net, X, D)`` (batch 64, cross-entropy) vs the forward pass, the
-  loss and the backward pass it runs, called directly on the backprop plan: the cost
-  of the wrapping (checks, the configuration vector); target at most 1.3x.
+  loss and the backward pass it runs, called directly on the backprop plan with its
+  work arrays: the cost of the wrapping (checks, the result's arrays, the
+  configuration vector); target at most 1.3x.
 - V3 ``net.get_weights()`` / V4 ``net.set_weights(w)`` vs the numpy gather / scatter of
   a configuration vector of the same size (what they must at least do); no target.
 """
@@ -52,11 +53,11 @@ def main(quick: bool = False) -> None:
     ctx = loss.prepare(prog)
 
     def forward_loss_backward() -> None:
-        state, xis = plan.forward(xb, prog.weights, prog.bias)
-        out = plan.outputs
-        _value, grad_y, grad_xi = loss.evaluate(
-            ctx, state[out].T, xis[out].T if loss.fused else None, d)
-        plan.backward(state, xis, grad_y, grad_xi, prog.weights)
+        # what ns.gradient runs, on the plan's work arrays: the forward pass without
+        # the output softmax, the cross-entropy from the potentials, the backward pass
+        state, xis = plan.forward(xb, prog.weights, prog.bias, reuse=True, final=False)
+        _value, grad_y, grad_xi, _y = plan.loss(loss, ctx, state, xis, d, final=False)
+        plan.backward(state, xis, grad_y, grad_xi, prog.weights, reuse=True)
 
     results.append(measure("V2 ns.gradient (batch 64)",
                            lambda: ns.gradient(net, xb, d, loss="cross_entropy"),

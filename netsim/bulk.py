@@ -142,6 +142,33 @@ class BulkDefinition:
             "group": None if self.group is None else self.group[k],
         }
 
+    def same_as(self, other: BulkDefinition) -> bool:
+        """Whether both define the same neurons (in the same order, same attributes) and
+        the same connections with the same weights: what ``Network.__eq__`` compares,
+        from the arrays (the CSR layout is canonical: by target, sources ascending)."""
+        if self.ids != other.ids:
+            return False
+        for mine, theirs, codes, other_codes in (
+            (self.activations, other.activations, self.activation_codes,
+             other.activation_codes),
+            (self.potentials, other.potentials, self.potential_codes, other.potential_codes),
+        ):
+            # both sides' spec numbers as the first equal spec in this one's list (-1: a
+            # spec this one lacks); equal specs may repeat in a list
+            own = np.array([mine.index(s) for s in mine] or [-1])
+            translate = np.array([mine.index(s) if s in mine else -1 for s in theirs] or [-1])
+            if not np.array_equal(translate[other_codes], own[codes]):
+                return False
+        return (
+            np.array_equal(self.bias, other.bias)
+            and np.array_equal(self.initial, other.initial)
+            and self.layer == other.layer and self.label == other.label
+            and self.group == other.group
+            and np.array_equal(self.indptr, other.indptr)
+            and np.array_equal(self.csr_sources, other.csr_sources)
+            and np.array_equal(self.csr_weights, other.csr_weights)
+        )
+
     def copy(self) -> BulkDefinition:
         """An independent copy (arrays copied; the function specs are shared, read-only)."""
         weights = self.current_weights().copy()

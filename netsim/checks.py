@@ -36,7 +36,7 @@ from .limits import describe
 
 __all__ = ["BOOLEAN", "Interval", "Kind", "Options", "as_floats", "check_dtype", "check_network",
            "check_parameter", "check_path", "check_seed", "check_type", "constraints_of",
-           "describe_allowed", "integer_text", "keywords"]
+           "describe_allowed", "integer_text", "keywords", "overflow_error"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -286,7 +286,8 @@ def keywords(
     or a compiled ``Program``), see :func:`check_network`. ``constraints={name:
     [allowed, ...]}`` declares the values each named parameter accepts (see
     :func:`check_parameter`); they are checked before the call, for the arguments
-    given (the defaults are checked once, by the tests), and kept as the wrapper's
+    given (a default is checked once, when the function is declared: an argument that
+    is the default object itself is not checked again), and kept as the wrapper's
     ``parameter_constraints`` (see :func:`constraints_of`). A function that passes its
     ``**options`` on checks them by the constraints of ``passes_to`` too.
 
@@ -356,6 +357,20 @@ def _declare(
         inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
 
     first = names[0] if names else None
+    # The declared defaults are checked here, once: an argument that *is* its default
+    # (the same object, as when a method passes its own defaults on) is known good and
+    # is not checked again at every call.
+    defaults = {n: p.default for n, p in params.items() if n in rules
+                and p.default is not inspect.Parameter.empty}
+    for name, value in defaults.items():
+        try:
+            check_parameter(name, value, rules[name])
+        except ParameterError as exc:
+            raise TypeError(f"{func.__name__}: the default of {name} breaks its "
+                            f"declaration: {exc}") from None
+    checked_positional = [(k, n) for k, n in enumerate(positional) if n in rules]
+    checked_keywords = {n: rules[n] for n in rules}
+    unset = object()
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -367,26 +382,41 @@ def _declare(
             raise ParameterError(f"{label}() has no parameter {bad!r}"
                                  f"{did_you_mean(bad, names)}; its parameters: "
                                  f"{', '.join(n for n in names if n != 'self')}")
-        if rules:  # the declared values of the arguments given
-            for name, value in zip(positional, args, strict=False):
-                if name in rules:
-                    check_parameter(name, value, rules[name])
+        if rules:  # the declared values of the arguments given (not their defaults)
+            for k, name in checked_positional:
+                if k < len(args) and args[k] is not defaults.get(name, unset):
+                    check_parameter(name, args[k], rules[name])
             for name, value in kwargs.items():
-                if name in rules:
-                    check_parameter(name, value, rules[name])
+                allowed_values = checked_keywords.get(name)
+                if allowed_values is not None and value is not defaults.get(name, unset):
+                    check_parameter(name, value, allowed_values)
         try:
             return func(*args, **kwargs)
         except OverflowError:
-            given = {**dict(zip(names, args, strict=False)), **kwargs}
-            for name, value in given.items():
-                huge = _huge(value)
-                if huge is not None:
-                    raise ParameterError(f"{label}(): {name} holds a number too large for a "
-                                         f"float ({describe(huge)})") from None
-            raise
+            error = overflow_error(label, {**dict(zip(names, args, strict=False)), **kwargs})
+            if error is None:
+                raise
+            raise error from None
 
     wrapper.parameter_constraints = rules  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+def overflow_error(label: str, given: Mapping[str, Any]) -> ParameterError | None:
+    """The error naming the argument of ``given`` (``{parameter: value}``) that holds an
+    integer too large for a float (also inside a list or a mapping), for an
+    ``OverflowError`` raised by the function ``label``; None when there is none.
+
+    >>> from netsim.checks import overflow_error
+    >>> print(overflow_error("run", {"net": None, "inputs": [1, 10**400]}))
+    run(): inputs holds a number too large for a float (a 401-digit integer)
+    """
+    for name, value in given.items():
+        huge = _huge(value)
+        if huge is not None:
+            return ParameterError(f"{label}(): {name} holds a number too large for a float "
+                                  f"({describe(huge)})")
+    return None
 
 
 _FLOAT_MAX = 2**1024

@@ -73,7 +73,8 @@ def as_index(positions: Array) -> slice | Array:
 # Cached properties of a Program that depend on its structure only (not on values):
 # shared by Program.with_values.
 _STRUCTURAL = ("activations", "potentials", "updated", "discrete", "in_degree",
-               "bias_slots", "weight_slots", "n_config", "_config_layout", "layer_targets",
+               "bias_slots", "weight_slots", "n_config", "_config_layout", "_config_runs",
+               "layer_targets",
                "output_names")
 
 
@@ -245,11 +246,50 @@ class Program:
         weight_slots = start[row_of] + with_bias[row_of] + offset
         return bias_slots, weight_slots, int(start[-1])
 
+    @cached_property
+    def _config_runs(self) -> list[tuple[int, int, int, int, int, int]] | None:
+        """The configuration as a few blocks, or None when it has many.
+
+        A run of consecutive neurons with the same in-degree ``c`` and bias flag
+        ``b`` holds, in the configuration, an ``(m, b + c)`` block (a bias, then the
+        weights, per neuron) and, in the CSR weights, an ``(m, c)`` block: e.g. one
+        run per layer of an MLP. Each run is ``(config start, m, c, b, CSR start,
+        first neuron)``; two strided copies per run replace a gather or scatter of
+        every value.
+        """
+        bias_slots, _slots, _n = self._config_layout
+        active = np.flatnonzero(self.in_degree > 0)
+        if not len(active):
+            return []
+        deg = self.in_degree[active]
+        has = (bias_slots[active] >= 0).astype(np.int64)
+        new = np.ones(len(active), dtype=bool)
+        new[1:] = (np.diff(active) != 1) | (np.diff(deg) != 0) | (np.diff(has) != 0)
+        firsts = np.flatnonzero(new)
+        if len(firsts) > max(8, self.n_config // 4096):
+            return None  # many small runs: one gather or scatter is faster
+        ends = np.append(firsts[1:], len(active))
+        runs = []
+        for a, e in zip(firsts.tolist(), ends.tolist(), strict=True):
+            j0 = int(active[a])
+            b = int(has[a])
+            start = int(bias_slots[j0]) if b else int(_slots[self.indptr[j0]])
+            runs.append((start, e - a, int(deg[a]), b, int(self.indptr[j0]), j0))
+        return runs
+
     def configuration_vector(self, weights: Array | None = None, bias: Array | None = None):
         """The configuration vector of ``weights``/``bias`` (default: the program's)."""
         weights = self.weights if weights is None else weights
         bias = self.bias if bias is None else bias
         out = np.empty(self.n_config, dtype=np.float64)
+        runs = self._config_runs
+        if runs is not None:
+            for start, m, c, b, w0, j0 in runs:
+                block = out[start : start + m * (b + c)].reshape(m, b + c)
+                if b:
+                    block[:, 0] = bias[j0 : j0 + m]
+                block[:, b:] = weights[w0 : w0 + m * c].reshape(m, c)
+            return out
         out[self.weight_slots] = weights
         has = self.bias_slots >= 0
         out[self.bias_slots[has]] = bias[has]
@@ -262,8 +302,17 @@ class Program:
             raise ParameterError(
                 f"configuration vector must have shape ({self.n_config},), got {vector.shape}"
             )
-        weights = vector[self.weight_slots]
         bias = np.zeros(self.n_neurons, dtype=self.dtype)
+        runs = self._config_runs
+        if runs is not None:
+            weights = np.empty(self.n_connections, dtype=self.dtype)
+            for start, m, c, b, w0, j0 in runs:
+                block = vector[start : start + m * (b + c)].reshape(m, b + c)
+                if b:
+                    bias[j0 : j0 + m] = block[:, 0]
+                weights[w0 : w0 + m * c].reshape(m, c)[...] = block[:, b:]
+            return weights, bias
+        weights = vector[self.weight_slots]
         has = self.bias_slots >= 0
         bias[has] = vector[self.bias_slots[has]]
         return weights, bias
@@ -669,6 +718,8 @@ def _find_cycle(
 
 
 def _check_groups_within_layers(prog: Program) -> None:
+    if prog.layer is None:  # no layers (a cyclic network): nothing to span
+        return
     neurons = prog.neurons
     for g, gname in enumerate(prog.group_names):
         members = np.flatnonzero(prog.groups == g)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .errors import NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +33,7 @@ def summarize(net: Network) -> dict[str, Any]:
     >>> s["parameters"], s["layer_roles"][1]
     (13, {'hidden': 3})
     """
-    neurons = [net.neuron(n) for n in net.neurons]
+    activations, potentials, groups, labels = _neuron_facts(net)
     cycle = net.find_cycle()
     layers: list[int] | None = None
     layer_roles: list[dict[str, int]] | None = None
@@ -45,7 +47,6 @@ def summarize(net: Network) -> dict[str, Any]:
             layers = [len(layer) for layer in grouped]
             layer_roles = [dict(sorted(Counter(net.role(n) for n in layer).items()))
                            for layer in grouped]
-    groups = Counter(n.group for n in neurons if n.group is not None)
     out: dict[str, Any] = {
         "name": net.name,
         "neurons": len(net),
@@ -56,17 +57,41 @@ def summarize(net: Network) -> dict[str, Any]:
         "recurrent": cycle is not None,
         "cycle": cycle,
         "layers": layers,
-        "activations": dict(sorted(Counter(n.activation for n in neurons).items())),
-        "potentials": dict(sorted(Counter(n.potential for n in neurons).items())),
+        "activations": dict(sorted(activations.items())),
+        "potentials": dict(sorted(potentials.items())),
         "groups": {str(g): c for g, c in groups.items()},
         # the configuration is compile's, which refuses contradictory layer numbers
-        "parameters": len(net.configuration()) if layer_error is None else None,
+        "parameters": net.compile().n_config if layer_error is None else None,
         "layer_roles": layer_roles,
-        "labels": {str(n.id): n.label for n in neurons if n.label},
+        "labels": labels,
     }
     if layer_error is not None:
         out["layer_error"] = layer_error
     return out
+
+
+def _neuron_facts(net: Network) -> tuple[Counter, Counter, Counter, dict[str, str]]:
+    """Neurons per activation, per potential and per group, and the labels: from the
+    arrays of a network built from arrays (no Neuron per neuron), else from the graph."""
+    bulk = net.bulk
+    if bulk is None:
+        neurons = [net.neuron(n) for n in net.neurons]
+        return (Counter(n.activation for n in neurons), Counter(n.potential for n in neurons),
+                Counter(n.group for n in neurons if n.group is not None),
+                {str(n.id): n.label for n in neurons if n.label})
+    counts = []
+    for specs, codes in ((bulk.activations, bulk.activation_codes),
+                         (bulk.potentials, bulk.potential_codes)):
+        per_spec = np.bincount(codes, minlength=len(specs)) if len(codes) else np.zeros(0)
+        by_name: Counter = Counter()
+        for (name, _params), count in zip(specs, per_spec, strict=False):
+            if count:
+                by_name[name] += int(count)
+        counts.append(by_name)
+    groups = Counter(g for g in bulk.group or () if g is not None)
+    labels = {str(nid): label for nid, label in zip(bulk.ids, bulk.label or (), strict=False)
+              if label}
+    return counts[0], counts[1], groups, labels
 
 
 def _plural(count: int, word: str) -> str:
@@ -133,8 +158,14 @@ class NetworkSummary:
         """(field, text) pairs, in the order ``netsim info`` prints them."""
         s = self.facts
         if s["recurrent"]:
-            cycle = " -> ".join(repr(n) for n in [*s["cycle"], s["cycle"][0]])
-            structure = f"recurrent (a cycle: {cycle})"
+            loop = [repr(n) for n in [*s["cycle"], s["cycle"][0]]]
+            if len(loop) > 12:  # a long cycle: its ends and its length
+                loop = [*loop[:5], "…", *loop[-5:]]
+                head = f"a cycle of {len(s['cycle'])} neurons"
+            else:
+                head = "a cycle"
+            cycle = " -> ".join(loop)
+            structure = f"recurrent ({head}: {cycle})"
         elif s["layers"] is not None:
             layers = s["layers"]
             sizes = "-".join(map(str, layers)) if len(layers) <= 30 else (

@@ -34,6 +34,7 @@ class _AttrDict(dict):
     """An attribute dict that reports writes to its graph."""
 
     __slots__ = ("_graph",)
+    _graph: Any  # the graph this dict reports to (set right after creation)
 
     def _touch(self) -> None:
         graph = getattr(self, "_graph", None)

@@ -96,7 +96,7 @@ def hopfield(
     if len(names) != n:
         raise ParameterError(f"ids must name {n} neurons (one per pattern value), got {len(names)}")
     net = Network(name=name)
-    params = {} if zero == 1.0 else {"zero": zero}
+    params: dict[str, Any] = {} if zero == 1.0 else {"zero": zero}
     for nid in names:
         net.add_neuron(nid, activation="sign", **params)
     rows, cols = np.nonzero(~np.eye(n, dtype=bool))  # all i ≠ j, source-major

@@ -50,14 +50,13 @@ def _rng(seed: object) -> np.random.Generator:
     """A Generator from ``None``, a non-negative int or a Generator (else ParameterError)."""
     if isinstance(seed, np.random.Generator):
         return seed
-    ok = seed is None or (
-        isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0:
+        return np.random.default_rng(int(seed))
+    raise ParameterError(
+        f"seed must be a non-negative integer, a numpy Generator or None, got {seed!r}"
     )
-    if not ok:
-        raise ParameterError(
-            f"seed must be a non-negative integer, a numpy Generator or None, got {seed!r}"
-        )
-    return np.random.default_rng(None if seed is None else int(seed))
 
 
 @keywords(network=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ from .checks import as_floats, check_path, keywords
 from .csvfile import read_csv
 from .errors import DataError, ParameterError
 from .files import read_bytes
-from .limits import MAX_CSV_BYTES, check_network_size, describe
+from .limits import MAX_CSV_BYTES, check_memory, check_network_size, describe
 from .network import Network, NeuronId, check_neuron_ids
 
 __all__ = ["from_matrix", "read_matrix", "weight_matrix"]
@@ -132,7 +133,7 @@ def from_matrix(
     if len(names) != n:
         raise ParameterError(f"ids must name {n} neurons (one per matrix row), got {len(names)}")
     if len(set(names)) != n:
-        dup = next(x for x in names if names.count(x) > 1)
+        dup = next(x for x, c in Counter(names).items() if c > 1)
         raise ParameterError(f"ids must be distinct, but {dup!r} appears twice")
     if params:  # the activation parameters given as keywords join the spec
         base = (dict(activation) if isinstance(activation, Mapping)
@@ -160,6 +161,9 @@ def weight_matrix(net: Network, *, sparse: bool = False) -> Any:
     matrix = sp.csr_matrix(
         (prog.weights.astype(np.float64), prog.sources, prog.indptr), shape=(n, n)
     )
+    if not sparse:
+        check_memory(8.0 * n * n, f"weight_matrix() of {n:,} neurons (sparse=True gives "
+                     f"its {matrix.nnz:,} connections as a scipy.sparse matrix)")
     return matrix if sparse else matrix.toarray()
 
 

@@ -189,6 +189,19 @@ def _patch_program(*args: Any) -> None:
     patch_values(*args)
 
 
+_ENGINE: Any = None
+
+
+def _engine() -> Any:
+    """:mod:`netsim.simulate.engine` (imported on first use: the definition layer does
+    not depend on it; kept in ``_ENGINE`` so that a run pays for no import statement)."""
+    global _ENGINE
+    from .simulate import engine
+
+    _ENGINE = engine
+    return engine
+
+
 class _StructureOnly(list):  # type: ignore[type-arg]
     """A cached list that depends on the structure only: value changes keep it."""
 
@@ -1097,6 +1110,10 @@ class Network:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Network):
             return NotImplemented
+        if self._bulk is not None and other._bulk is not None:  # from the arrays
+            return ((self.name, self.description, self._inputs, self._outputs)
+                    == (other.name, other.description, other._inputs, other._outputs)
+                    and self._bulk.same_as(other._bulk))
         return self._key() == other._key()
 
     __hash__ = None  # type: ignore[assignment]  # mutable
@@ -1264,12 +1281,14 @@ class Network:
         >>> run.output, run.steps, run.converged
         (array([1.]), 2, True)
         """
-        from .simulate import run
-
-        return run(self, inputs, rule=rule, steps=steps, max_steps=max_steps, tol=tol,
-                   order=order, seed=seed, record=record, dtype=dtype,
-                   initial_state=initial_state, clamp=clamp, pin=pin, monitors=monitors,
-                   temperature=temperature)
+        engine = _ENGINE or _engine()
+        if engine.default_options(rule, steps, max_steps, tol, order, seed, record, dtype,
+                                  initial_state, clamp, pin, monitors, temperature):
+            return engine.prepared_run(self)(inputs)  # the common call, prepared once
+        return engine.run(self, inputs, rule=rule, steps=steps, max_steps=max_steps,
+                          tol=tol, order=order, seed=seed, record=record, dtype=dtype,
+                          initial_state=initial_state, clamp=clamp, pin=pin,
+                          monitors=monitors, temperature=temperature)
 
     @overload
     def predict(self, inputs: Any, *, as_frame: Literal[False] = False,
@@ -1300,26 +1319,38 @@ class Network:
         of its last state are returned with a :class:`~netsim.NetsimWarning` saying on
         how many inputs it did not stop.
         """
-        run = self.run(inputs, **options)
-        if options.get("steps") is None:
-            stopped = np.asarray(run.converged, dtype=bool)
-            if not stopped.all():
-                missed = int(stopped.size - stopped.sum())
-                where = "the input" if stopped.ndim == 0 else f"{missed} of {stopped.size} inputs"
-                who = f"network {self.name!r}" if self.name else "the network"
-                warnings.warn(
-                    f"{who} did not stop on {where} (rule {run.rule!r}); "
-                    "the network function is defined only where it stops, so these outputs "
-                    "are only the last state's",
-                    NetsimWarning,
-                    stacklevel=2,
-                )
+        run: Run | None
+        if options:
+            run = self.run(inputs, **options)
+        else:  # every option at its default: the prepared run
+            prepared = (_ENGINE or _engine()).prepared_run(self)
+            output = prepared.outputs(inputs)  # a single pass (it stops), else None
+            run = prepared(inputs) if output is None else None
+        if run is not None:
+            if options.get("steps") is None:
+                self._warn_unstopped(run)
+            output = run.output
         if not as_frame:
-            return run.output
+            return output
         from .columns import to_frame
 
-        return to_frame(run.output, self._outputs, getattr(inputs, "index", None)
+        return to_frame(output, self._outputs, getattr(inputs, "index", None)
                         if hasattr(inputs, "columns") else None)
+
+    def _warn_unstopped(self, run: Run) -> None:
+        """Warn when a run until stable did not stop on some input (see :meth:`predict`)."""
+        stopped = np.asarray(run.converged, dtype=bool)
+        if not stopped.all():
+            missed = int(stopped.size - stopped.sum())
+            where = "the input" if stopped.ndim == 0 else f"{missed} of {stopped.size} inputs"
+            who = f"network {self.name!r}" if self.name else "the network"
+            warnings.warn(
+                f"{who} did not stop on {where} (rule {run.rule!r}); "
+                "the network function is defined only where it stops, so these outputs "
+                "are only the last state's",
+                NetsimWarning,
+                stacklevel=3,
+            )
 
     def summary(self) -> NetworkSummary:
         """Neurons by role and layer, functions, parameter count (see :mod:`netsim.describe`).

@@ -356,8 +356,10 @@ def plot_decision_regions(
     """The output of a 2-input network over the input plane, with the samples.
 
     One output: the region where it is ≥ 0.5 (≥ 0 for outputs that take negative
-    values) is shaded and its boundary drawn. Several outputs: each point is coloured
-    by the output with the largest value (argmax, as ``accuracy`` counts). The
+    values) is shaded and its boundary drawn, and the samples are coloured by the side
+    of that level their target is on. Several outputs: each point is coloured by the
+    output with the largest value (argmax, as ``accuracy`` counts). A legend names
+    each colour. The
     separating line of every weighted-sum neuron whose only sources are the two inputs
     is drawn dashed and labelled with the neuron.
 
@@ -425,11 +427,16 @@ def plot_decision_regions(
         if 0 < z.mean() < 1:
             ax.contour(gx, gy, z, levels=[0.5], colors="#333333", linewidths=1.2)
         title = f"output {net.outputs[0]} ≥ {level:g}"
+        region_names = {0: f"< {level:g}", 1: f"≥ {level:g}"}
     else:
         z = np.argmax(out, axis=1).reshape(gx.shape)
         ax.imshow(z, origin="lower", extent=extent, aspect="auto", interpolation="nearest",
                   **_CLASS_COLOURS, alpha=0.3)
         title = "argmax of the outputs"
+        region_names = {k: f"{o} largest" for k, o in enumerate(net.outputs)}
+    sample_names = ({0: f"target < {level:g}", 1: f"target ≥ {level:g}"} if out.shape[1] == 1
+                    else {k: f"class {k} ({o})" for k, o in enumerate(net.outputs)})
+    classes = None
     if D is not None:
         d = as_floats(D, "D")
         if d.ndim not in (1, 2):
@@ -439,6 +446,8 @@ def plot_decision_regions(
             classes = np.argmax(d, axis=1)
         else:
             classes = d.reshape(len(d), -1)[:, 0]
+            if out.shape[1] == 1:  # targets on the output's side of the level: its colours
+                classes = (classes >= level).astype(float)
         if len(classes) != len(pts):
             raise ParameterError(f"D must have one target per sample ({len(pts)}), "
                                  f"got {len(classes)}")
@@ -448,12 +457,36 @@ def plot_decision_regions(
         ax.scatter(pts[:, 0], pts[:, 1], color="black", s=20, zorder=3)
     if lines:
         _separating_lines(net, ax, (x1, x2), extent)
+    _class_legend(ax, np.unique(z), classes, region_names, sample_names)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_xlabel(str(x1))
     ax.set_ylabel(str(x2))
     ax.set_title(title)
     return ax
+
+
+def _class_legend(ax: Any, regions: Any, classes: Any, region_names: dict[int, str],
+                  sample_names: dict[int, str]) -> None:
+    """One legend entry per colour in the plot: each region shown (what it means) and
+    each sample class (its points), at most the ten colours of the palette."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    cmap = pyplot().get_cmap(_CLASS_COLOURS["cmap"])
+    handles: list[Any] = [
+        Patch(facecolor=cmap(int(k)), alpha=0.3, edgecolor="#666666",
+              label=f"region: {region_names[int(k)]}")
+        for k in regions if int(k) < 10
+    ]
+    if classes is not None:
+        for c in np.unique(classes)[:10]:
+            if float(c).is_integer() and 0 <= c < 10:  # a class number has a colour
+                handles.append(Line2D([], [], marker="o", linestyle="", markersize=6,
+                                      markerfacecolor=cmap(int(c)), markeredgecolor="black",
+                                      label=sample_names.get(int(c), f"class {int(c)}")))
+    if handles:
+        ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.85)
 
 
 def _separating_lines(net: Network, ax: Any, inputs: tuple[Any, Any], extent: tuple) -> None:
@@ -541,11 +574,10 @@ def plot_patterns(
         from matplotlib.figure import FigureBase
 
         check_type(fig, FigureBase, "fig", "a matplotlib Figure")
-    plt = pyplot() if fig is None else None
     cols = max(1, min(columns, len(arr)))
     grid_rows = -(-len(arr) // cols)
     if fig is None:
-        fig = plt.figure(figsize=(1.3 * cols, 1.4 * grid_rows))
+        fig = pyplot().figure(figsize=(1.3 * cols, 1.4 * grid_rows))
     low = min(float(np.nanmin(arr)), 0.0)
     for k, state in enumerate(arr):
         ax = fig.add_subplot(grid_rows, cols, k + 1)

@@ -203,5 +203,55 @@ def test_from_matrix_dense_and_sparse_agree():
 def test_any_random_network_from_arrays_equals_and_round_trips(seed, n, density, shuffle):
     bulk, ref = _pair(seed=seed, n=n, density=density, shuffle=shuffle)
     assert bulk == ref
+    facts, ref_facts = bulk.summary().as_dict(), ref.summary().as_dict()
+    assert bulk.bulk is not None  # summarised from the arrays
+    # each may name another cycle of the same network
+    assert (facts.pop("cycle") is None) == (ref_facts.pop("cycle") is None)
+    assert facts == ref_facts
     text = ns.io.dumps(bulk)
     assert text == ns.io.dumps(ref) == ns.io.dumps(ns.io.loads(text))
+
+
+def _variants(seed: int):
+    """Pairs of array-built networks that are equal or differ in one fact."""
+    a, _ = _pair(seed=seed)
+    yield "same", a.copy()
+    b = a.copy()
+    u, v, w = b.connections[0]
+    b.set_weight(u, v, w + 1e-12)
+    yield "one weight", b
+    src, dst, w = a.bulk.edges()
+    ids = a.neurons
+    common = dict(neurons=ids, inputs=a.inputs, outputs=a.outputs, name=a.name,
+                  bias=a.bulk.bias, initial=a.bulk.initial, label=a.bulk.label,
+                  activation=[{"name": name, **params} for name, params in
+                              (a.bulk.activations[c] for c in a.bulk.activation_codes)])
+    reordered = np.random.default_rng(seed).permutation(len(src))
+    yield "connections given in another order", ns.Network.from_arrays(
+        src[reordered], dst[reordered], w[reordered], **common)
+    keep = np.ones(len(src), dtype=bool)
+    keep[-1] = False
+    yield "one connection fewer", ns.Network.from_arrays(src[keep], dst[keep], w[keep],
+                                                         **common)
+    yield "one bias", ns.Network.from_arrays(src, dst, w, **{**common, "bias": np.r_[
+        a.bulk.bias[:-1], a.bulk.bias[-1] + 1]})
+    acts = list(common["activation"])
+    acts[0] = {"name": "sigmoid", "steepness": 3.0}
+    yield "one activation", ns.Network.from_arrays(src, dst, w, **{**common,
+                                                                  "activation": acts})
+    yield "another name", ns.Network.from_arrays(src, dst, w, **{**common, "name": "s"})
+    yield "another output list", ns.Network.from_arrays(src, dst, w, **{
+        **common, "outputs": a.outputs[:1]})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_equality_of_array_networks_is_decided_from_the_arrays(seed):
+    """``==`` between two array-built networks compares the arrays (no graph is built)
+    and agrees with the comparison of their graphs for every kind of difference."""
+    a, _ = _pair(seed=seed)
+    for what, b in _variants(seed):
+        assert a.bulk is not None and b.bulk is not None, what
+        fast = a == b
+        assert a.bulk is not None and b.bulk is not None, f"{what}: the graph was built"
+        slow = a.copy()._key() == b.copy()._key()  # the comparison of every neuron and edge
+        assert fast == slow == (what in ("same", "connections given in another order")), what

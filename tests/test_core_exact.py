@@ -352,3 +352,115 @@ def test_keep_off_the_two_values_is_seen_changing_under_the_parallel_rule():
     np.testing.assert_array_equal(run.trace[:3], [[0, 1, -1, 0], [0, -1, -1, 0],
                                                   [0, -1, -1, -1]])
     assert (run.converged, run.period, run.transient) == (True, 1, 2)
+
+
+# --- one row, a batch of samples (the sequential rule's single-neuron updates) ---------
+
+
+def _fraction_sign(bias, w, y):
+    total = Fraction(float(bias)) + sum(Fraction(float(a)) * Fraction(float(v))
+                                        for a, v in zip(w, y, strict=True))
+    return (total > 0) - (total < 0)
+
+
+@pytest.mark.parametrize("at_zero", [1.0, -1.0, 0.0, float("nan")])
+@pytest.mark.parametrize("kind", ["bipolar", "dyadic", "hebb", "tenths", "wide"])
+@pytest.mark.parametrize("fractional", [False, True])
+def test_exact_row_settles_like_the_exact_sums(kind, at_zero, fractional):
+    """ExactRow.settle from rounded decisions and the true rounding bound: every sample
+    takes the side of the exact sum of its row (Fraction arithmetic), the tie rule at
+    exactly 0 (a value, or keep: NaN). Rows of ±1, of k·2^−q, Hebb's k·c (c ≈ 1/N with
+    a short mantissa), fl(k/10) (no short integer form) and one too wide for int64;
+    integer states (the int64 and bulk paths) and states with fractions (one by one)."""
+    from netsim.core.threshold import ExactRow, gamma, integer_form
+    from netsim.learn.hebb import unit_fraction
+
+    rng = np.random.default_rng(["bipolar", "dyadic", "hebb", "tenths", "wide"].index(kind))
+    h, b = 12, 400
+    k = rng.integers(-4, 5, size=h).astype(float)
+    half = {"bipolar": np.sign(k) + (k == 0),
+            "dyadic": k * 2.0 ** -int(rng.integers(1, 60)),
+            "hebb": k * unit_fraction(100, 4),
+            "tenths": k / 10,
+            "wide": np.where(np.arange(h) == 0, 1e-20, k)}[kind]
+    w = np.concatenate([half, -half])  # the second half cancels the first
+    n = 2 * h
+    bias = float(-w[5])
+    states = rng.choice([-1.0, 1.0, 0.0, 2.0], size=(b, n))
+    if fractional:
+        states[::3, 2] = 0.5
+    # exact ties in every other sample: equal halves, and w5·(y5 − y17) = w5 = −bias
+    states[::2, h:] = states[::2, :h]
+    states[::2, h + 5] = states[::2, 5] - 1
+    row = ExactRow.of(w, bias, np.arange(n), (-1.0, 1.0, at_zero))
+    if kind == "wide":
+        assert row.room == float("inf")  # no int64 form: one by one
+    elif kind == "tenths":
+        assert integer_form(w, np.array([bias]), np.array([0, n]))[2][0] > 2.0**53
+    xi = states @ w + bias
+    out = np.where(xi >= 0, 1.0, -1.0)
+    old = rng.choice([-1.0, 1.0], size=b)
+    ymax = float(np.abs(states).max())
+    tol = float(gamma(n + 1, np.dtype(np.float64)) * (abs(bias) + np.abs(w).sum() * ymax))
+    row.settle(xi, out, old, states, tol, ymax, whole=not fractional)
+    ties = 0
+    for s in range(b):
+        sign = _fraction_sign(bias, w, states[s])
+        want = 1.0 if sign > 0 else -1.0 if sign < 0 else (
+            old[s] if np.isnan(at_zero) else at_zero)
+        ties += sign == 0
+        assert out[s] == want, (s, sign, xi[s])
+    assert ties > 10  # the tie rule was exercised
+
+
+@pytest.mark.parametrize("batch", [1, 12])
+def test_sequential_step_from_fractional_values_takes_the_exact_side(batch):
+    """Neuron y0 reads 1, −1 and a tiny t = ±2**−60 (weights 1) from a fractional state:
+    a rounded sum that adds t to ±1 first gives exactly 0, the exact sum is t. With
+    ``zero="keep"`` and y0 starting on the other side, rounding would keep the wrong
+    value. In every placement of t, one state (batch 1: the per-state path) or a batch
+    of 12 (the batch in lockstep on a dense network) takes the side of t."""
+    from itertools import permutations
+
+    n = 12
+    net = ns.Network()
+    for j in range(n):
+        net.add_neuron(j, activation="sign", zero="keep")
+    net.connect_many((i, j, 1.0 if j == 0 and i in (1, 2, 3) else 0.0)
+                     for j in range(n) for i in range(n) if i != j)
+    rows = []
+    for t in (2.0**-60, -(2.0**-60)):
+        for trio in permutations([1.0, -1.0, t]):
+            y = np.ones(n)
+            y[0] = -np.sign(t)
+            y[1:4] = trio
+            rows.append(y)
+    rows = np.array(rows)
+    for a in range(0, len(rows), batch):
+        start = rows[a : a + batch]
+        got = net.run(initial_state=start, rule="sequential", steps=1).state
+        tiny = np.where(np.abs(start[:, 1:4]) < 1, start[:, 1:4], 0.0).sum(axis=1)
+        np.testing.assert_array_equal(got[:, 0], np.sign(tiny))  # the exact sum is t
+
+
+@pytest.mark.parametrize("zero", ["keep", 1.0, 0.0])
+@pytest.mark.parametrize("order", ["cyclic", "random"])
+def test_step_network_in_lockstep_equals_per_state_runs(zero, order):
+    """Step neurons (0/1) on a dense network with integer weights and biases (ties at
+    every turn), each tie rule: the batch run in lockstep gives each state's own run,
+    and a fractional start (values off 0/1) too."""
+    rng = np.random.default_rng(11)
+    n = 20
+    w = rng.integers(-2, 3, size=(n, n)).astype(float)
+    np.fill_diagonal(w, 0.0)
+    net = ns.from_matrix(w, activation="step", zero=zero,
+                         bias=rng.integers(-1, 2, size=n).astype(float))
+    for start in (rng.integers(0, 2, size=(12, n)).astype(float),
+                  rng.choice([0.0, 1.0, 0.5], size=(12, n))):
+        batch = net.run(initial_state=start, rule="sequential", order=order, seed=2,
+                        max_steps=40)
+        for b in range(len(start)):
+            one = net.run(initial_state=start[b], rule="sequential", order=order, seed=2,
+                          max_steps=40)
+            np.testing.assert_array_equal(one.state, batch.state[b])
+            assert one.steps == batch.steps[b]

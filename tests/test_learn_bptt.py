@@ -364,7 +364,6 @@ def test_cli_trains_an_elman_network_on_sequences(tmp_path, capsys):
 
 @pytest.mark.parametrize("extra, message", [
     ((), "the network is recurrent (it has the cycle"),
-    (("--sequence", "seq", "--kfold", "3"), "--kfold cross-validates samples, not sequences"),
     (("--last-step",), "--last-step needs --sequence COLUMN"),
     (("--sequence", "nope"), "no column"),
 ])

@@ -55,6 +55,21 @@ def test_record_memory_is_estimated_before_running(monkeypatch):
     assert net.run([1, 0], steps=1000, record=True).trace.shape == (1001, 5)
 
 
+def test_dense_matrices_are_refused_before_they_are_allocated(monkeypatch):
+    """A network of many neurons but few connections: the dense n × n matrices (the
+    user's weight_matrix(), the one behind energy and fixed points) are refused with
+    a SizeLimitError, and the sparse matrix still works."""
+    net = ns.Network.from_arrays([0, 1], [1, 2], [1.0, -1.0], neurons=1000,
+                                 activation="sign")  # 8 MB dense
+    monkeypatch.setenv("NETSIM_MEMORY_LIMIT", str(4 * 2**20))
+    with pytest.raises(ns.SizeLimitError, match=r"weight_matrix\(\) of 1,000 neurons "
+                       r"\(sparse=True gives its 2 connections.*needs 7\.6 MiB"):
+        net.weight_matrix()
+    assert net.weight_matrix(sparse=True).nnz == 2
+    with pytest.raises(ns.SizeLimitError, match="the dense weight matrix of 1,000 neurons"):
+        ns.energy(net, np.ones(1000))
+
+
 def test_network_size_estimate():
     with pytest.raises(ns.SizeLimitError, match="24,995,000 connections"):
         ns.hopfield(np.ones((1, 5000)))

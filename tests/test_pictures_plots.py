@@ -103,6 +103,8 @@ def test_decision_regions_of_xor():
     (line_h1,) = [ln for ln in ax.get_lines() if np.allclose(
         ln.get_ydata(), 0.5 - np.asarray(ln.get_xdata()))]
     assert line_h1.get_linestyle() == "--"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["region: < 0.5", "region: ≥ 0.5", "target < 0.5", "target ≥ 0.5"]
     with pytest.raises(ns.ParameterError, match="2 inputs"):
         ns.plot_decision_regions(ns.mlp([3, 1], seed=0), [[0, 0, 0]])
     with pytest.raises(ns.ParameterError, match="one target per sample"):
@@ -121,6 +123,24 @@ def test_decision_regions_several_outputs_is_argmax():
     z = ax.get_images()[0].get_array()
     # a wins below the diagonal x1 > x2 (row = x2, column = x1)
     assert z[0, 10] == 0 and z[10, 0] == 1
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["region: a largest", "region: b largest", "class 0 (a)", "class 1 (b)"]
+
+
+def test_decision_regions_sign_targets_take_the_output_colours():
+    """±1 targets of a sign output are coloured by the side of the level they are on,
+    the colours of the regions (not −1 off the palette)."""
+    net = ns.Network()
+    net.add_input("x1")
+    net.add_input("x2")
+    net.add_output("y", activation="sign")
+    net.connect("x1", "y", 1.0)
+    net.connect("x2", "y", -1.0)
+    ax = ns.plot_decision_regions(net, [[1, 0], [0, 1]], [1, -1], resolution=11)
+    scatter = ax.collections[-1]
+    assert scatter.get_array().tolist() == [1.0, 0.0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["region: < 0", "region: ≥ 0", "target < 0", "target ≥ 0"]
 
 
 def test_patterns_as_images():

@@ -149,6 +149,10 @@ def test_network_summary():
     s = net.summary()
     assert s["recurrent"] and s["layer_roles"] is None
     assert "recurrent (a cycle:" in str(s) and "<table>" in s._repr_html_()
+    ring = ns.Network.from_arrays(np.arange(40), np.r_[1:40, 0], 1.0)
+    structure = dict(ring.summary().rows())["structure"]
+    assert structure == ("recurrent (a cycle of 40 neurons: 1 -> 2 -> 3 -> 4 -> 5 -> … -> 37 "
+                         "-> 38 -> 39 -> 0 -> 1)")
 
 
 def test_progress_default_follows_the_notebook(monkeypatch):

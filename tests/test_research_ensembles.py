@@ -96,6 +96,23 @@ def test_random_threshold_network_fixed_in_degree():
     assert not np.array_equal(other.weight_matrix(), w)
 
 
+def test_random_threshold_network_memory_follows_its_connections(monkeypatch):
+    """The generator never holds an n × n matrix: 20,000 neurons with K = 2 (a dense
+    matrix would be 3.2 GB) build within 64 MiB, with the same network as the
+    dense construction gives at small n (sources drawn per neuron in order)."""
+    monkeypatch.setenv("NETSIM_MEMORY_LIMIT", str(64 * 2**20))
+    net = ns.random_threshold_network(20_000, 2, seed=5)
+    assert net.n_connections == 40_000 and net.bulk is not None
+    small = ns.random_threshold_network(40, 3, weights="gaussian", seed=5)
+    rng = np.random.default_rng(5)  # the documented draw: per neuron, sources then weights
+    dense = np.zeros((40, 40))
+    for j in range(40):
+        src = rng.choice(39, size=3, replace=False)
+        src = src + (src >= j)
+        dense[j, src] = rng.standard_normal(3)
+    assert np.array_equal(small.weight_matrix(), dense)
+
+
 def test_random_threshold_network_of_many_neurons_is_built_sparse():
     # no dense (n, n) matrix: 80 GB at 10^5 neurons; here 4·10^4 neurons (12.8 GB dense)
     net = ns.random_threshold_network(40_000, 2, seed=4)

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..checks import keywords
 from ..errors import ParameterError, did_you_mean
@@ -31,6 +31,27 @@ SOLVER_OPTIONS = ("time_limit", "max_solutions")
 SAMPLE_OPTIONS = ("samples", "states", "seed", "max_steps", "order")
 
 
+# The result's type follows ``method`` (for type checkers; one implementation below).
+@overload
+def attractors(
+    net: Network, rule: str = ..., clamp: Mapping[NeuronId, float] | None = ..., *,
+    method: Literal["exhaustive"] = ..., max_period: int | None = ..., **options: Any,
+) -> StateSpaceAnalysis: ...
+@overload
+def attractors(
+    net: Network, rule: str = ..., clamp: Mapping[NeuronId, float] | None = ..., *,
+    method: Literal["solver"], max_period: int | None = ..., **options: Any,
+) -> SolverAnalysis: ...
+@overload
+def attractors(
+    net: Network, rule: str = ..., clamp: Mapping[NeuronId, float] | None = ..., *,
+    method: Literal["sample"], max_period: int | None = ..., **options: Any,
+) -> SampledAnalysis: ...
+@overload
+def attractors(
+    net: Network, rule: str = ..., clamp: Mapping[NeuronId, float] | None = ..., *,
+    method: str, max_period: int | None = ..., **options: Any,
+) -> StateSpaceAnalysis | SolverAnalysis | SampledAnalysis: ...
 @keywords(network=True)
 def attractors(
     net: Network,

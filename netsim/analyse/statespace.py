@@ -122,7 +122,7 @@ def successors(space: StateSpace) -> Array:
     prog = space.program
     n, total = space.n, space.size
     dtype = _code_dtype(n)
-    succ = np.empty(total, dtype=dtype)
+    succ: Array = np.empty(total, dtype=dtype)
     if n == 0:
         succ[:] = 0
         return succ
@@ -248,7 +248,7 @@ class ThresholdTable:
 
         # any summation order: γ over every term (the constants, the free neurons, the
         # bias), times the sum of their magnitudes
-        slack = gamma(counts + n + 2, np.float64) * terms_bound
+        slack = gamma(counts + n + 2, np.dtype(np.float64)) * terms_bound
         e_w = _dyadic_exponent(np.concatenate(all_weights))
         e_v = _dyadic_exponent(np.concatenate(all_values))
         exact = (e_w is not None and e_v is not None

@@ -144,6 +144,19 @@ def add_sample_options(parser: argparse.ArgumentParser, classes_note: str = "") 
     )
 
 
+def add_sequence_options(parser: argparse.ArgumentParser) -> Any:
+    """``--sequence`` and ``--last-step`` (sequence data, one CSV row per step) in their
+    own group, returned for more options; shared by ``train`` and ``evaluate``."""
+    seq = parser.add_argument_group("sequences (backpropagation through time)")
+    seq.add_argument("--sequence", default=None, metavar="COLUMN",
+                     help="a header column of sequence ids: each row is one step of its "
+                     "sequence (steps in file order, every sequence the same length); the "
+                     "network runs by the parallel rule, one step per row")
+    seq.add_argument("--last-step", action="store_true",
+                     help="with --sequence: only the last row's targets of each sequence count")
+    return seq
+
+
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
     """Print ``data`` as JSON when ``args.json`` is set, else ``text``."""
     if getattr(args, "json", False):

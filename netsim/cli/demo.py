@@ -50,7 +50,7 @@ def handle(args: argparse.Namespace) -> int:
 
     run = net.run([1, 0], record=True)
     print("\n   trace for input (1, 0), state order", ", ".join(map(str, net.neurons)))
-    for t, state in enumerate(run.trace):
+    for t, state in enumerate(run.trace if run.trace is not None else ()):
         print(f"   step {t}: {_fmt(state)}")
 
     osc = ns.zoo.mutual_inhibition()

@@ -7,7 +7,14 @@ from typing import Any
 
 import netsim as ns
 
-from ._output import add_json_option, add_sample_options, emit, load_network, text_table
+from ._output import (
+    add_json_option,
+    add_sample_options,
+    add_sequence_options,
+    emit,
+    load_network,
+    text_table,
+)
 
 __all__ = ["add_parser"]
 
@@ -26,6 +33,7 @@ def add_parser(subparsers: Any) -> None:
         epilog="example: netsim evaluate trained.json examples/iris.csv --classes species",
     )
     add_sample_options(parser)
+    add_sequence_options(parser)
     parser.add_argument(
         "--loss", default=None, choices=["mse", "binary_cross_entropy", "cross_entropy"],
         help="error function (default: cross_entropy for softmax outputs, else mse)",
@@ -51,9 +59,12 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise ns.NetworkError(f"{args.network}: the network has no output neurons")
     if args.classes is not None and args.targets is not None:
         raise ns.ParameterError("give either --targets or --classes, not both")
+    if args.last_step and args.sequence is None:
+        raise ns.ParameterError("--last-step needs --sequence COLUMN (sequence data)")
     targets: Any = len(net.outputs) if args.targets is None else args.targets
-    samples = ns.read_samples(args.data, targets=targets, classes=args.classes)
-    n_in, n_out = samples.inputs.shape[1], samples.targets.shape[1]
+    samples = ns.read_samples(args.data, targets=targets, classes=args.classes,
+                              sequence=args.sequence, last_step=args.last_step)
+    n_in, n_out = samples.inputs.shape[-1], samples.targets.shape[-1]
     if n_in != len(net.inputs) or n_out != len(net.outputs):
         raise ns.DataError(
             f"{args.data}: {n_in} input and {n_out} target columns, but network "
@@ -65,7 +76,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     data: dict[str, Any] = {"network": args.network, "data": args.data, "loss_function": loss,
                             "reduction": args.reduction, **ev.as_dict()}
     rows: list[tuple[str, object]] = [
-        ("samples", ev.samples), (f"loss ({loss}, {args.reduction})", f"{ev.loss:.6g}")]
+        ("sequences" if samples.sequences is not None else "samples", ev.samples),
+        (f"loss ({loss}, {args.reduction})", f"{ev.loss:.6g}")]
     if ev.scores is None:
         emit(args, data, text_table(rows))
         return 0

@@ -117,11 +117,11 @@ def _render(args: argparse.Namespace) -> int:
     gif = args.format == "gif" or (args.format is None and args.output.endswith(".gif"))
     if gif and not args.trace:
         raise ns.ParameterError("a GIF animates a run: add --input ... --trace")
-    if args.trace:
+    if args.trace and run is not None:  # --trace has --input (checked above)
         fmt = "gif" if gif else args.format or "svg"
         paths = ns.render_trace(net, run, args.output, format=fmt, **options)
         if gif:
-            print(f"wrote {paths[0]} ({len(run.trace)} frames)")
+            print(f"wrote {paths[0]} ({run.steps + 1} frames)")
         else:
             print(f"wrote {len(paths)} frames: {paths[0]} ... {paths[-1]}")
         return 0

@@ -157,11 +157,10 @@ def handler(args: argparse.Namespace) -> int:
                   order=args.order or "cyclic", seed=args.seed, record=args.trace,
                   initial_state=states, clamp=clamp or None, pin=pin)
     at = [net.neurons.index(i) for i in net.inputs]
+    if x is None:  # the inputs came from the starting states
+        x = np.asarray(states)[..., at]
     if not single:  # one row of input values per sample, for the table
-        given = np.atleast_2d(states)[:, at] if x is None else np.atleast_2d(x)
-        x = np.broadcast_to(given, (len(run.output), len(at)))
-    elif x is None:
-        x = states[at]
+        x = np.broadcast_to(np.atleast_2d(x), (len(run.output), len(at)))
     if not single and not 0 <= args.sample < len(x):
         raise ns.ParameterError(f"--sample must be between 0 and {len(x) - 1}, got {args.sample}")
     data = None

@@ -11,6 +11,7 @@ import netsim as ns
 from ._output import (
     add_json_option,
     add_sample_options,
+    add_sequence_options,
     check_output,
     emit,
     load_network,
@@ -73,13 +74,7 @@ def add_parser(subparsers: Any) -> None:
                           help="show a progress bar (default: when stderr is a terminal)")
     progress.add_argument("--no-progress", dest="progress", action="store_false",
                           help="never show a progress bar")
-    seq = parser.add_argument_group("sequences (backpropagation through time)")
-    seq.add_argument("--sequence", default=None, metavar="COLUMN",
-                     help="a header column of sequence ids: each row is one step of its "
-                     "sequence (steps in file order, every sequence the same length); the "
-                     "network runs by the parallel rule, one step per row")
-    seq.add_argument("--last-step", action="store_true",
-                     help="with --sequence: only the last row's targets of each sequence count")
+    seq = add_sequence_options(parser)
     seq.add_argument("--bptt-window", type=_positive_int, default=None, metavar="W",
                      help="truncated backpropagation through time: the gradient stays inside "
                      "windows of W steps (default: through every step)")
@@ -100,9 +95,6 @@ def _train(args: argparse.Namespace) -> int:
         raise ns.ParameterError("give either --targets or --classes, not both")
     if args.last_step and args.sequence is None:
         raise ns.ParameterError("--last-step needs --sequence COLUMN (sequence data)")
-    if args.kfold is not None and args.sequence is not None:
-        raise ns.ParameterError("--kfold cross-validates samples, not sequences; give "
-                                "--validation-split with --sequence")
     if args.bptt_window is not None and args.sequence is None:
         raise ns.ParameterError("--bptt-window needs --sequence COLUMN (sequence data)")
     cycle = net.find_cycle() if args.sequence is None else None

@@ -78,6 +78,7 @@ def handler(args: argparse.Namespace) -> int:
     net = load_network(args.file)
     if args.attractors:
         return _attractors(net, args)
+    x: np.ndarray | None
     if args.inputs is not None:
         x = read_inputs(args.inputs, list(net.inputs))
         if not 0 <= args.sample < len(x):

@@ -41,8 +41,8 @@ class ArrayBackend(Protocol):
 class NumpyBackend:
     """numpy arrays and scipy.sparse CSR matrices (the default and only backend)."""
 
-    name = "numpy"
-    xp = np
+    name: str = "numpy"
+    xp: Any = np
 
     def asarray(self, a: Any, dtype: Any = None) -> np.ndarray:
         return np.asarray(a, dtype=dtype)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..compile import Program
+from ..limits import check_memory
 from .cache import derived
 
 __all__ = ["dense_matrix"]
@@ -32,6 +33,8 @@ def dense_matrix(prog: Program) -> Array:
 
     def build() -> Array:
         n = prog.n_neurons
+        check_memory(float(np.dtype(prog.dtype).itemsize) * n * n,
+                     f"the dense weight matrix of {n:,} neurons")
         w = np.zeros((n, n), dtype=prog.dtype)
         w[np.repeat(np.arange(n), prog.in_degree), prog.sources] = prog.weights
         w.flags.writeable = False

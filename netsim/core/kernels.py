@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import NotDifferentiableError
 from ..functions import Activation
 
 __all__ = ["DENSE_FILL", "SMALL", "GroupBucket", "activate_into", "all_finite",
@@ -124,13 +125,16 @@ def backward_into(act: Activation, xi: Array, y: Array, grad_y: Array, out: Arra
                   params: dict[str, Any], rows_last: bool = True) -> None:
     """``out[...] = ∂E/∂ξ = σ'(ξ)·∂E/∂y`` for an elementwise activation (see
     :func:`activate_into` for ``params`` and ``rows_last``)."""
+    derivative = act.derivative
     if act.inplace_backward is not None:
         act.inplace_backward(xi, y, grad_y, out, **params)
+    elif derivative is None:  # callers check differentiability first; say so if not
+        raise NotDifferentiableError(f"activation {act.name!r} has no derivative")
     elif rows_last or all(np.ndim(v) == 0 for v in params.values()):
-        np.multiply(grad_y, act.derivative(xi, y, **params), out=out)
+        np.multiply(grad_y, derivative(xi, y, **params), out=out)
     else:
         flat = {k: v if np.ndim(v) == 0 else np.ravel(v) for k, v in params.items()}
-        np.multiply(grad_y, act.derivative(xi.T, y.T, **flat).T, out=out)
+        np.multiply(grad_y, derivative(xi.T, y.T, **flat).T, out=out)
 
 
 @dataclass(frozen=True, eq=False)

@@ -84,8 +84,12 @@ class ActKernel:
         if act.group:
             group_forward_into(act.forward, xi, out, self.buckets)
             return
-        params = {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
-        activate_into(act, xi, out, params)
+        activate_into(act, xi, out, self.row_params)
+
+    @cached_property
+    def row_params(self) -> dict[str, Any]:
+        """The parameters for the ``(B, N)`` layout: scalars, or one value per row."""
+        return {k: v[:, 0] if np.ndim(v) else v for k, v in self.params.items()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,6 +137,30 @@ class StagePlan:
     def bias_row(self) -> Array:
         """The bias as a contiguous row, for the ``(B, N)`` layout."""
         return np.ascontiguousarray(self.bias[:, 0])
+
+    @cached_property
+    def integer_rule(self) -> IntegerRule | None:
+        """How the stage decides its rows when every value it reads is an integer, or
+        None when that needs the general exact path (see :class:`IntegerRule`)."""
+        return IntegerRule.of(self)
+
+    def decide_integer(self, state: Array, out: Array) -> None:
+        """``out[:] = σ(ξ(state))`` by :attr:`integer_rule` (which must not be None):
+        every value in ``state`` is an integer of magnitude below its ``limit``, so the
+        computed ξ is the exact sum and one comparison decides every row, ties included.
+        """
+        # (``dot``: on tiny arrays it costs half of ``@``, and an exact sum is the same
+        # in any order)
+        xi = self.dense.dot(state[self.src]) if self.dense is not None else self._linear(state)
+        if self.bias is not None:
+            xi += self.bias
+        rule = self.integer_rule
+        assert rule is not None
+        if rule.unit:  # low 0, high 1: the step function itself, its tie value h0
+            np.heaviside(xi, rule.h0, out=out)
+        else:
+            high = np.greater(xi, 0.0) if rule.strict else np.greater_equal(xi, 0.0)
+            np.copyto(out, np.where(high, rule.high, rule.low))
 
     @property
     def plain_dense(self) -> bool:
@@ -220,6 +248,67 @@ class StagePlan:
 
 
 @dataclass(frozen=True, eq=False)
+class IntegerRule:
+    """A stage of threshold rows whose computed potentials are exact sums on integer
+    states, and the comparison that then decides them (tie rule included).
+
+    Every row is a weighted sum whose weights and bias are integers times one power of
+    two, ``K·2**q`` (:func:`netsim.core.threshold.integer_form`), of a threshold
+    activation with integer values whose value at ξ = 0 is its high one (``ξ ≥ 0``)
+    for every row, or its low one for every row (``ξ > 0``; ``strict``). While every
+    value the sums read is an integer of magnitude below ``limit`` (``Σ|K| + |B|``
+    times it stays below 2**p, p the dtype's precision), no partial sum rounds, in any
+    order: the computed ξ is the exact sum, so its comparison with 0 is the exact
+    decision and ``ξ = 0`` exactly at a tie.
+    """
+
+    limit: float
+    strict: bool
+    low: Array | float
+    high: Array | float
+    unit: bool  # the values are 0 (low) and 1 (high) for every row
+    h0: float  # the value at ξ = 0: 0.0 (strict) or 1.0 (see numpy.heaviside)
+
+    @classmethod
+    def of(cls, st: StagePlan) -> IntegerRule | None:
+        """The rule of stage ``st``, or None when some row does not qualify."""
+        ex, rows = st.exact, st.hi - st.lo
+        if (ex is None or rows == 0 or len(ex.rows) != rows or st.others
+                or st.lin_lo != 0 or st.lin_hi != rows or ex.keep
+                or not bool(ex.linear.all())):
+            return None
+        int_room = ex.integers[2]
+        if int_room is None:
+            return None
+        room = float(int_room.max())
+        values = np.concatenate([ex.low, ex.high])
+        info = np.finfo(ex.dtype)
+        precision = info.nmant + 1  # 53 bits (float64), 24 (float32)
+        # and no partial sum (below 2**p times the row's power of two) overflows
+        biggest = float(max(np.abs(ex.weights).max(initial=0.0), np.abs(ex.bias).max()))
+        if not (np.isfinite(room) and np.isfinite(values).all()
+                and np.array_equal(values, np.rint(values))
+                and biggest < 2.0 ** (info.maxexp - precision - 2)):
+            return None
+        if np.array_equal(ex.at_zero, ex.high):
+            strict = False
+        elif np.array_equal(ex.at_zero, ex.low):
+            strict = True
+        else:
+            return None
+        # ex.rows are the stage's rows in order (all of them): columns in row order;
+        # the limit is halved so that its rounded quotient errs on the safe side
+        limit = 2.0 ** (precision - 1) / max(room, 1.0)
+        if limit <= 1.0:  # not even states of 0 and ±1 keep every sum exact
+            return None
+        low, high = column(ex.low), column(ex.high)
+        unit = not isinstance(low, np.ndarray) and not isinstance(high, np.ndarray) and (
+            low == 0.0 and high == 1.0)
+        return cls(limit=limit, strict=strict, low=low, high=high, unit=unit,
+                   h0=0.0 if strict else 1.0)
+
+
+@dataclass(frozen=True, eq=False)
 class Plan:
     """Internal layout of a program for one set of disjoint stages.
 
@@ -249,6 +338,20 @@ class Plan:
                 prog.initial[self.perm])
         return found
 
+    def decide_integer(self, state: Array) -> None:
+        """Every stage in order, each by its :attr:`StagePlan.integer_rule` (none may be
+        None), on the internal state ``(N, B)`` whose values are integers below every
+        rule's ``limit`` (see :meth:`StagePlan.decide_integer`; the common case of 0/1
+        rows on a dense block runs here without a call per stage)."""
+        steps = self.memo.get("integer steps")
+        if steps is None:
+            steps = self.memo["integer steps"] = [_integer_step(st) for st in self.stages]
+        for dense, src, threshold, compare, rows, st in steps:
+            if dense is None:
+                st.decide_integer(state, state[rows])
+            else:  # 0/1 rows: value = [Σ w·y ≥ −b] (> for strict), every term exact
+                state[rows] = compare(dense.dot(state[src]), threshold)
+
     def output_rows(self, prog: Program) -> Array:
         """The internal rows of ``prog``'s outputs (computed once per plan)."""
         found = self.memo.get("outputs")
@@ -256,9 +359,31 @@ class Plan:
             found = self.memo["outputs"] = self.inv[prog.outputs]
         return found
 
+    def output_index(self, prog: Program) -> slice | Array:
+        """The internal rows of ``prog``'s outputs as a slice when they are contiguous,
+        else as an array (computed once per plan)."""
+        at = self.memo.get("output slice")
+        if at is None:
+            rows = self.output_rows(prog)
+            lo = int(rows[0]) if len(rows) else 0
+            contiguous = len(rows) and np.array_equal(rows, np.arange(lo, lo + len(rows)))
+            at = self.memo["output slice"] = slice(lo, lo + len(rows)) if contiguous else rows
+        return at
+
+    def outputs_of(self, prog: Program, internal: Array) -> Array:
+        """The output neurons' values ``(B, m)`` of an internal state, as a new array
+        (one slice and one copy when the outputs' rows are contiguous, as they are in
+        a layered plan: a gather costs several times that on a small state)."""
+        at = self.output_index(prog)
+        if isinstance(at, slice):
+            return (internal[:, at] if self.layout == "bn" else internal[at].T).copy()
+        return internal[:, at] if self.layout == "bn" else internal[at].T
+
     def patch_values(self, prog: Program, weight_positions: Array | None,
                      bias_neurons: Array | None) -> bool:
         """Take ``prog``'s new values at these positions (see :mod:`netsim.core.patching`)."""
+        for key in ("pass", "integer steps"):  # derived from the values: derived again
+            self.memo.pop(key, None)
         return patch_plan(self, prog, weight_positions, bias_neurons)
 
     def value_map(self, prog: Program) -> ValueMap:
@@ -269,9 +394,19 @@ class Plan:
         return vmap
 
     def initial(self, prog: Program, x: Array) -> Array:
-        """The internal initial state for inputs ``x`` ``(B, k)``, built directly."""
-        batch = x.shape[0]
+        """The internal initial state for inputs ``x`` ``(B, k)`` (or one input ``(k,)``:
+        a batch of one), built directly."""
         rows, at, start = self.input_rows(prog)
+        if x.ndim == 1 and self.layout == "nb":  # one input: one copy, one write
+            column = self.memo.get("initial column")
+            if column is None:
+                column = self.memo["initial column"] = np.ascontiguousarray(start[:, None])
+            state = column.copy()
+            state[rows if at is None else at, 0] = x
+            return state
+        if x.ndim == 1:
+            x = x[None]
+        batch = x.shape[0]
         contiguous = at is not None
         if not contiguous:
             at = rows
@@ -317,6 +452,20 @@ class Plan:
         if self.identity:
             return internal.T if owned else internal.T.copy()
         return internal[self.inv].T
+
+
+def _integer_step(st: StagePlan) -> tuple[Any, ...]:
+    """What :meth:`Plan.decide_integer` does for stage ``st``: a dense stage of 0/1 rows
+    compares its sums with the negated bias (exact, as the sums are); any other one
+    calls :meth:`StagePlan.decide_integer`."""
+    rule = st.integer_rule
+    assert rule is not None  # (the caller checked every stage)
+    rows = slice(st.lo, st.hi)
+    if st.dense is None or not rule.unit:
+        return None, None, None, None, rows, st
+    threshold = 0.0 if st.bias is None else -st.bias
+    return (st.dense, st.src, threshold, np.greater if rule.strict else np.greater_equal,
+            rows, st)
 
 
 def _ymax(state: Array) -> float:

@@ -33,6 +33,7 @@ so the result is the float64 run's.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
@@ -47,7 +48,7 @@ from .dense import dense_matrix
 from .kernels import activate_into, uniform
 from .layout import Plan, plan_for
 from .stages import evaluate_stage, parallel_stage, stage
-from .threshold import ExactRows, gamma, integral, jump_arrays, threshold_into
+from .threshold import ExactRow, gamma, integer_form, integral, jump_arrays, threshold_into
 
 __all__ = ["Incremental", "NeuronUpdate", "SequentialTables", "sequential_tables"]
 
@@ -94,9 +95,12 @@ class SequentialTables:
     has_jump: Array | None = None
     jumps: Array | None = None  # (3, N)
     dense_ok: bool = False  # a dense threshold network: the dense paths apply
+    dense_many: bool = False  # dense weighted sums (any activations): window products
     absrow: Array | None = None  # Σ_i |w_ji| per neuron
     vmax: float = 0.0  # the largest |value| of a discrete activation
     bounds: dict[float, list[float]] = field(default_factory=dict)  # by ymax
+    bound_arrays: dict[float, Array] = field(default_factory=dict)  # by ymax
+    rows: dict[int, ExactRow] = field(default_factory=dict)  # see exact_row
 
     @cached_property
     def out(self) -> tuple[Array, Array, Array]:
@@ -133,17 +137,34 @@ class SequentialTables:
             return self.dense.astype(np.float32)
         return None
 
+    def exact_row(self, j: int) -> ExactRow:
+        """The core's exact form of weighted-sum threshold neuron ``j`` (made on first
+        use, kept: a tie needs only its own row)."""
+        row = self.rows.get(j)
+        if row is None:
+            prog = self.prog
+            a, e = prog.indptr[j], prog.indptr[j + 1]
+            ints, int_bias, room = self.integers
+            form = (np.zeros(e - a, dtype=np.int64), 0, math.inf) if (
+                ints is None or int_bias is None or room is None) else (
+                ints[a:e], int(int_bias[j]), float(room[j]))
+            row = self.rows[j] = ExactRow.of(prog.weights[a:e], prog.bias[j],
+                                             prog.sources[a:e], self.jumps[:, j], form)
+        return row
+
     @cached_property
-    def exact(self) -> tuple[ExactRows, Array, Array]:
-        """The core's exact rows of every neuron with inputs (the parallel stage's),
-        each neuron's column in them and its position among their threshold rows."""
-        st = parallel_stage(self.prog)
-        col = np.full(self.prog.n_neurons, -1, dtype=np.int64)
-        col[st.targets] = np.arange(len(st.targets))
-        row = np.full(self.prog.n_neurons, -1, dtype=np.int64)
-        if st.exact is not None:
-            row[st.targets[st.exact.rows]] = np.arange(len(st.exact.rows))
-        return st.exact, col, row
+    def integers(self) -> tuple[Array | None, Array | None, Array | None]:
+        """The program's rows as integers times a power of two (see
+        :func:`~netsim.core.threshold.integer_form`), made on the first tie."""
+        prog = self.prog
+        return integer_form(prog.weights, prog.bias, prog.indptr)
+
+    def bound_array(self, ymax: float) -> Array:
+        """:meth:`fresh_bounds` as an array (kept)."""
+        hit = self.bound_arrays.get(ymax)
+        if hit is None:
+            hit = self.bound_arrays[ymax] = np.asarray(self.fresh_bounds(ymax))
+        return hit
 
     def fresh_bounds(self, ymax: float) -> list[float]:
         """Per neuron: the rounding bound of a fresh potential when every value the sum
@@ -197,13 +218,13 @@ def _tables(prog: Program) -> SequentialTables:
                 low, high, tie = act.jump(scalars)
                 if tie != tie or tie in (low, high):  # two values: the threshold path
                     out.threshold = (low, high)
-    if prog.discrete:
-        row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
-        out.absrow = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
-                                 minlength=prog.n_neurons)
+    # Σ|w| per row: the rounding bounds of fresh sums
+    row_of = np.repeat(np.arange(prog.n_neurons), prog.in_degree)
+    out.absrow = np.bincount(row_of, weights=np.abs(prog.weights.astype(np.float64)),
+                             minlength=prog.n_neurons)
     n = prog.n_neurons
-    out.dense_ok = (out.threshold is not None and n <= DENSE_MAX_NEURONS
-                    and prog.n_connections >= 0.5 * n * n)
+    out.dense_many = n <= DENSE_MAX_NEURONS and prog.n_connections >= 0.5 * n * n
+    out.dense_ok = out.threshold is not None and out.dense_many
     if prog.discrete:
         vmax = 0.0
         for a in acts:
@@ -265,7 +286,6 @@ class NeuronUpdate:
         self.prog = prog
         self.tol = tol
         self.tab = sequential_tables(prog)
-        self.buffers: dict[int, tuple[Array, Array, Array | None]] = {}  # see settle
 
     # --- the primitive ----------------------------------------------------------------
 
@@ -282,7 +302,7 @@ class NeuronUpdate:
 
         A threshold neuron whose ``|ξ|`` is within the rounding bound of the fresh sum
         (``bound`` when known) is decided by the core's exact rule
-        (:meth:`~netsim.core.threshold.ExactRows.settle`: the exact sum's side, the tie
+        (:meth:`~netsim.core.threshold.ExactRow.settle`: the exact sum's side, the tie
         rule at exactly 0 — a value, or keep ``y[j]``).
         """
         if xj is None:
@@ -299,7 +319,7 @@ class NeuronUpdate:
             return high if xj > 0 else low
         out = np.array([high if xj >= 0 else low], dtype=y.dtype)
         ymax = float(np.max(np.abs(y[prog.sources[a:e]]), initial=0.0))
-        self.settle(y[None, :], j, np.array([xj], dtype=y.dtype), out, ymax)
+        self.settle(y[None, :], j, np.array([xj], dtype=y.dtype), out, ymax, bound=bound)
         return out[0]
 
     def changes(self, y: Array, j: int) -> list[tuple[int, float, float]]:
@@ -370,42 +390,28 @@ class NeuronUpdate:
         return general
 
     def decide_batch(self, y: Array, j: int, xi: Array, ymax: float | None,
-                     whole: bool = False) -> Array:
+                     whole: bool = False, bound: float | None = None) -> Array:
         """:meth:`evaluate` of threshold neuron ``j`` for every sample of ``y`` from
         the fresh potentials ``xi`` ``(B,)``; ``ymax`` bounds every value the sums read
-        (None: the largest in ``y``), ``whole``: every such value is an integer."""
+        (None: the largest in ``y``), ``whole``: every such value is an integer;
+        ``bound``: the sums' rounding bound for ``ymax`` when known."""
         low, high, _tie = self.tab.jumps[:, j]
         new = np.where(xi >= 0, high, low).astype(y.dtype)
         if ymax is None:
             ymax = float(np.max(np.abs(y), initial=0.0))
-        self.settle(y, j, xi, new, ymax, whole)
+        self.settle(y, j, xi, new, ymax, whole, bound)
         return new
 
     def settle(self, y: Array, j: int, xi: Array, out: Array, ymax: float,
-               whole: bool = False) -> None:
+               whole: bool = False, bound: float | None = None) -> None:
         """Decide threshold neuron ``j`` of the states ``y`` ``(B, N)`` exactly where
         its fresh potentials ``xi`` ``(B,)`` are within rounding of the jump, and apply
         its tie rule, into ``out`` ``(B,)`` (holding the rounded decisions): the core's
-        :meth:`~netsim.core.threshold.ExactRows.settle` on the column of ``j``."""
-        ex, col, row = self.tab.exact
-        b, c = len(xi), col[j]
-        bufs = self.buffers.get(b)
-        if bufs is None:  # kept between calls: ∞ marks a potential far from the jump
-            width = int(col.max()) + 1
-            bufs = self.buffers[b] = (
-                np.full((b, width), np.inf, dtype=xi.dtype), np.empty((b, width), dtype=xi.dtype),
-                np.zeros((b, len(ex.rows)), dtype=y.dtype) if ex.keep else None)
-        grid, values, old = bufs
-        grid[:, c] = xi
-        values[:, c] = out
-        if old is not None:
-            old[:, row[j]] = y[:, j]
-        try:
-            ex.settle(grid, values, old, lambda src, k: y[k, src], ymax, rows_first=False,
-                      whole=whole)
-        finally:
-            grid[:, c] = np.inf
-        out[...] = values[:, c]
+        :meth:`~netsim.core.threshold.ExactRow.settle` on the row of ``j``. ``bound``:
+        the fresh sum's rounding bound for ``ymax``, when known."""
+        if bound is None:
+            bound = self.tab.fresh_bounds(ymax)[j]
+        self.tab.exact_row(j).settle(xi, out, y[:, j], y, bound, ymax, whole)
 
     def run_bound(self, y: Array) -> float | None:
         """One bound of every |value| a run from the states ``y`` reads (discrete
@@ -482,32 +488,77 @@ class NeuronUpdate:
     def _lockstep_glauber(self, y: Array, order: Array, temperature: float,
                           rng: np.random.Generator, changed: Array, last: Array,
                           records: Array | None) -> None:
-        """:meth:`lockstep` with a temperature (the hot loop of :meth:`update_batch`'s
-        Glauber rule: the same operations in the same order, into reused buffers)."""
-        potential = self.batch_potential()
-        lows, highs = self.tab.jumps[0].tolist(), self.tab.jumps[1].tolist()
-        b = y.shape[0]
-        p_high = np.empty(b)
-        new = np.empty(b, dtype=y.dtype)
-        # σ((hi − lo)·ξ/T) without overflow warnings: exp of a large negative
-        # argument is 0, of a large positive one inf → probability 0
-        with np.errstate(over="ignore"):
-            for pos, j in enumerate(order.tolist()):
-                low, high = lows[j], highs[j]
-                np.multiply(potential(y, j), -(high - low), out=p_high)
-                p_high /= temperature
-                np.exp(p_high, out=p_high)
-                p_high += 1.0
-                np.divide(1.0, p_high, out=p_high)
-                np.copyto(new, low)
-                new[rng.random(b) < p_high] = high
-                moved = new != y[:, j]
-                if moved.any():
-                    changed |= moved
-                    last[moved] = pos + 1
-                    y[:, j] = new
+        """:meth:`lockstep` with a temperature: :meth:`update_batch`'s Glauber rule, the
+        same operations on the same values.
+
+        The uniform draws of all the steps are drawn at once, ``rng.random((steps,
+        B))``: the generator's stream is the same as one ``rng.random(B)`` per step. On
+        a dense network the potentials of a window of steps are one matrix product and
+        their probabilities one pass (as for :meth:`_lockstep_threshold`): the steps up
+        to the first that changes some sample change nothing, so their potentials stay
+        fresh; from that one on, the window is recomputed.
+        """
+        steps, b = len(order), y.shape[0]
+        draws = rng.random((steps, b))  # the stream of one rng.random(b) per step
+        lows, highs = self.tab.jumps[0], self.tab.jumps[1]
+        gain = lows - highs  # −(hi − lo)
+        yt = y.T
+        if not self.tab.dense_many:
+            potential = self.batch_potential()
+            p_high = np.empty(b)
+            moved = np.empty(b, dtype=bool)
+            with np.errstate(over="ignore"):  # exp → inf: probability 0
+                for pos, j in enumerate(order.tolist()):
+                    np.multiply(potential(y, j), gain[j], out=p_high)
+                    p_high /= temperature
+                    np.exp(p_high, out=p_high)
+                    p_high += 1.0
+                    np.divide(1.0, p_high, out=p_high)
+                    new = np.where(draws[pos] < p_high, highs[j], lows[j])
+                    np.not_equal(new, yt[j], out=moved)
+                    if np.count_nonzero(moved):
+                        changed |= moved
+                        last[moved] = pos + 1
+                        yt[j] = new
+                    if records is not None:
+                        records[pos] = y
+            return
+        win = self.tab.dense_in
+        bias = self.prog.bias
+        biased = bool(np.any(bias != 0))
+        p, window = 0, 8
+        with np.errstate(over="ignore"):  # σ((hi − lo)·ξ/T): exp → inf is probability 0
+            while p < steps:
+                js = order[p : p + window]
+                z = win[js] @ yt  # (k, B): the fresh potentials of the window's neurons
+                if biased:
+                    z += bias[js][:, None]
+                z *= gain[js][:, None]
+                z /= temperature
+                np.exp(z, out=z)
+                z += 1.0
+                np.divide(1.0, z, out=z)  # P(high)
+                new = np.where(draws[p : p + len(js)] < z, highs[js][:, None],
+                               lows[js][:, None])
+                moved = new != yt[js]
+                rows = np.logical_or.reduce(moved, axis=1)
+                q = int(rows.argmax())
+                if not rows[q]:  # nobody changes in the whole window
+                    if records is not None:
+                        records[p : p + len(js)] = y
+                    p += len(js)
+                    window = min(2 * window, 256)
+                    continue
                 if records is not None:
-                    records[pos] = y
+                    records[p : p + q] = y
+                hit = moved[q]
+                changed |= hit
+                last[hit] = p + q + 1
+                yt[js[q]] = new[q]
+                if records is not None:
+                    records[p + q] = y
+                p += q + 1
+                window = max(4, min(2 * (q + 1), 256))
 
     def _lockstep_threshold(self, y: Array, order: Array, changed: Array, last: Array,
                             ymax: float) -> None:
@@ -526,27 +577,34 @@ class NeuronUpdate:
         """
         win = self.tab.dense_in
         low, high = self.tab.threshold
-        bounds = np.asarray(self.tab.fresh_bounds(ymax))
+        bounds = self.tab.bound_array(ymax)
         bias = self.prog.bias
         biased = bool(np.any(bias != 0))
         # sides[j] = ±1: the side of the jump each sample's y_j is on (0: off the values)
         yt = y.T
-        sides = np.ascontiguousarray(np.where(yt == high, 1.0, np.where(yt == low, -1.0, 0.0)))
+        two = bool(np.all((yt == high) | (yt == low)))  # and so it stays: no value off
+        bipolar = (low, high) == (-1.0, 1.0)
+        if bipolar and two:
+            sides = np.ascontiguousarray(yt)  # the sides are the values
+        else:
+            sides = np.ascontiguousarray(np.where(yt == high, 1.0, np.where(yt == low, -1.0,
+                                                                              0.0)))
         b = y.shape[0]
         new = np.empty(b, dtype=y.dtype)
         held = np.empty(b, dtype=y.dtype)
-        smallest = np.minimum.reduce  # without ndarray.min's Python wrapper
-        bipolar = (low, high) == (-1.0, 1.0)
+        moved = np.empty(b, dtype=bool)
+        # ufuncs and C methods, without the Python wrappers of ndarray.min and np.any
+        smallest, count, differ = np.minimum.reduce, np.count_nonzero, np.not_equal
         # integer values throughout (the start and both values): ties settle in bulk
         whole = float(low).is_integer() and float(high).is_integer() and integral(y)
         steps, p, window = len(order), 0, 8
         while p < steps:
             js = order[p : p + window]
-            xis = win[js] @ y.T  # (k, B): the fresh potentials of the window's neurons
+            xis = win[js] @ yt  # (k, B): the fresh potentials of the window's neurons
             if biased:
                 xis += bias[js][:, None]
             keeps = smallest(xis * sides[js], axis=1) > bounds[js]
-            q = int(np.argmin(keeps))
+            q = int(keeps.argmin())
             if keeps[q]:  # nobody changes in the whole window
                 p += len(js)
                 window = min(2 * window, 256)
@@ -561,13 +619,18 @@ class NeuronUpdate:
                 np.abs(xi, out=held)
                 out = new
                 if smallest(held) <= bounds[j]:  # within rounding of the jump: exact
-                    out = self.decide_batch(y, j, xi, ymax, whole)
-                moved = out != y[:, j]
-                if moved.any():
+                    self.settle(y, j, xi, out, ymax, whole, float(bounds[j]))
+                differ(out, yt[j], out=moved)
+                if count(moved):
                     changed |= moved
                     last[moved] = p + q + 1
-                    y[:, j] = out
-                    sides[j] = np.where(out == high, 1.0, np.where(out == low, -1.0, 0.0))
+                    yt[j] = out
+                    if bipolar and two:
+                        sides[j] = out
+                    elif two:
+                        sides[j] = np.where(out == high, 1.0, -1.0)
+                    else:
+                        sides[j] = np.where(out == high, 1.0, np.where(out == low, -1.0, 0.0))
                     p += q + 1
                     window = max(4, min(2 * (q + 1), 256))
                     break

@@ -29,6 +29,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -37,8 +38,8 @@ from ..functions import Activation
 from .cache import derived
 from .kernels import min_abs
 
-__all__ = ["ExactRows", "exact_sign", "gamma", "integer_form", "integral", "jump_arrays",
-           "threshold_into", "threshold_near_into", "value_bound"]
+__all__ = ["ExactRow", "ExactRows", "exact_sign", "gamma", "integer_form", "integral",
+           "jump_arrays", "threshold_into", "threshold_near_into", "tie_values", "value_bound"]
 
 Array = np.ndarray
 
@@ -228,12 +229,14 @@ class ExactRows:
     wpos: Array  # positions of ``weights`` in the program's weight array
     dtype: np.dtype
     keep: bool = False  # some row keeps its value at a tie
-    # the rows' weights and bias as integers times 2**scale (see ``integer_form``):
-    # ties on such rows are settled by int64 sums, vectorised, instead of one by one
-    int_weights: Array | None = field(default=None, repr=False)
-    int_bias: Array | None = field(default=None, repr=False)
-    int_room: Array | None = field(default=None, repr=False)  # Σ|K| + |B| per row (float)
     scratch: dict[tuple[int, ...], Array] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def integers(self) -> tuple[Array | None, Array | None, Array | None]:
+        """The rows' weights and bias as integers times 2**scale, and each row's room
+        (see :func:`integer_form`): ties on such rows are settled by int64 sums,
+        vectorised, instead of one by one. Made on first use."""
+        return integer_form(self.weights, self.bias, self.indptr)
 
     def tolerance(self, lo: int, hi: int) -> tuple[float, float]:
         """``(w, b)``: the largest rounding slack of the rows ``lo:hi`` (stage positions),
@@ -320,11 +323,9 @@ class ExactRows:
         g = gamma(counts + 1, self.dtype)
         row_of = np.repeat(np.arange(len(self.rows)), counts)
         absrow = np.bincount(row_of, weights=np.abs(w), minlength=len(self.rows))
-        ints, int_bias, room = integer_form(w, b, self.indptr)
         return dataclasses.replace(self, weights=w, bias=b, scratch={},
                                    slack=np.where(self.linear, g * absrow, 0.0),
-                                   slack_bias=g * np.abs(b), int_weights=ints,
-                                   int_bias=int_bias, int_room=room)
+                                   slack_bias=g * np.abs(b))
 
     def settle(self, xi: Array, out: Array, old: Array | None, value_of: callable,
                ymax: float, rows_first: bool, whole: bool = False) -> None:
@@ -346,11 +347,12 @@ class ExactRows:
         if not near.any():
             return
         pairs = np.argwhere(near if rows_first else near.T)  # (row, sample)
-        if whole and self.int_room is not None:
+        room = self.integers[2]
+        if whole and room is not None:
             # integer values and a row of K·2**q with Σ|K|·ymax < 2**53: every partial
             # sum is representable, so the computed ξ is the exact sum, ties included
             r, b = pairs[:, 0], pairs[:, 1]
-            exact = self.linear[r] & (self.int_room[r] * max(ymax, 1.0) < 2.0**53)
+            exact = self.linear[r] & (room[r] * max(ymax, 1.0) < 2.0**53)
             if exact.any():
                 v = x[r[exact], b[exact]] if rows_first else x[b[exact], r[exact]]
                 self._put(np.sign(v), r[exact], b[exact], out, old, rows_first)
@@ -371,7 +373,7 @@ class ExactRows:
     def _all_exact(self, ymax: float) -> bool:
         """Whether every row's computed ξ is its exact sum for integer values up to
         ``ymax`` (weights ``K·2**q`` with ``Σ|K|·ymax < 2**53``: no partial sum rounds)."""
-        room = self.int_room
+        room = self.integers[2]
         return (room is not None and len(room) > 0 and bool(self.linear.all())
                 and float(room.max()) * max(ymax, 1.0) < 2.0**53)
 
@@ -397,11 +399,12 @@ class ExactRows:
         """Settle the ``(row, sample)`` pairs whose exact sum is an int64 computation
         (integer weights times 2**scale and integer source values), all at once; return
         the pairs left for :func:`exact_sign`."""
-        if self.int_room is None or not len(pairs):
+        int_weights, int_bias, room = self.integers
+        if room is None or not len(pairs):
             return pairs
         r, b = pairs[:, 0], pairs[:, 1]
         # |Σ K·y + B| ≤ room·ymax < 2**62 keeps every partial int64 sum exact
-        fits = self.linear[r] & (self.int_room[r] * max(ymax, 1.0) < 2.0**62)
+        fits = self.linear[r] & (room[r] * max(ymax, 1.0) < 2.0**62)
         if not fits.any():
             return pairs
         r, b = r[fits], b[fits]
@@ -415,9 +418,9 @@ class ExactRows:
         if not whole:
             integral = np.bincount(owner[values != ints], minlength=len(r)) == 0
         sums = np.zeros(len(pos) + 1, dtype=np.int64)
-        np.cumsum(self.int_weights[pos] * ints.astype(np.int64), out=sums[1:])
+        np.cumsum(int_weights[pos] * ints.astype(np.int64), out=sums[1:])
         # each pair's sum from the running total (wrap-around cancels: each sum < 2**62)
-        total = sums[ends] - sums[ends - counts] + self.int_bias[r]
+        total = sums[ends] - sums[ends - counts] + int_bias[r]
         self._put(np.sign(total[integral]), r[integral], b[integral], out, old, rows_first)
         done = np.zeros(len(pairs), dtype=bool)
         done[np.flatnonzero(fits)[integral]] = True
@@ -427,15 +430,109 @@ class ExactRows:
              rows_first: bool) -> None:
         """Write the values of threshold rows ``r`` in samples ``b`` whose potentials
         have the exact signs ``sign`` (the tie rule at 0)."""
-        value = np.where(sign > 0, self.high[r], np.where(sign < 0, self.low[r],
-                                                          self.at_zero[r]))
-        keep = np.isnan(value)
-        if keep.any():  # NaN: keep the current value
-            value[keep] = old[r[keep], b[keep]] if rows_first else old[b[keep], r[keep]]
+        kept = None
+        if old is not None and self.keep:
+            kept = old[r, b] if rows_first else old[b, r]
+        value = tie_values(sign, self.low[r], self.high[r], self.at_zero[r], kept)
         if rows_first:
             out[self.rows[r], b] = value
         else:
             out[b, self.rows[r]] = value
+
+
+def tie_values(sign: Array, low: Any, high: Any, at_zero: Any, old: Array | None
+               ) -> Array:
+    """The values of threshold neurons whose potentials have the exact signs ``sign``:
+    ``high`` above 0, ``low`` below, ``at_zero`` at 0 — or ``old`` (their current
+    values) where ``at_zero`` is NaN (keep). Arrays broadcast against ``sign``."""
+    value = np.where(sign > 0, high, np.where(sign < 0, low, at_zero))
+    keep = np.isnan(value)
+    if keep.any():  # NaN: keep the current value
+        assert old is not None  # given whenever a row keeps
+        value[keep] = np.broadcast_to(old, value.shape)[keep]
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class ExactRow:
+    """One weighted-sum threshold neuron and what deciding it exactly needs: its
+    incoming ``weights`` from ``sources``, ``bias``, jump (``low``, ``high``,
+    ``at_zero``; NaN: keep) and integer form (``ints``, ``int_bias``, ``room``: see
+    :func:`integer_form`; ``room`` is inf without one).
+
+    :meth:`settle` decides it in every sample of a batch at once, as
+    :meth:`ExactRows.settle` decides a stage: the sequential rule's single-neuron
+    updates use it without the stage's other rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> row = ExactRow.of(np.array([0.1, 0.2, -0.3]), 0.0, np.arange(3), (-1.0, 1.0, 0.0))
+    >>> states = np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 0.0]])
+    >>> xi = states @ row.weights   # 5.6e-17 (rounded) and 0.3
+    >>> out = np.sign(xi)
+    >>> row.settle(xi, out, None, states, tol=1e-15, ymax=1.0)
+    >>> out.tolist()  # the stored 0.1 + 0.2 - 0.3 is 2**-55 > 0
+    [1.0, 1.0]
+    """
+
+    weights: Array
+    sources: Array
+    bias: float
+    low: float
+    high: float
+    at_zero: float
+    ints: Array
+    int_bias: int
+    room: float
+
+    @classmethod
+    def of(cls, weights: Array, bias: float, sources: Array,
+           jump: tuple[float, float, float],
+           form: tuple[Array, int, float] | None = None) -> ExactRow:
+        """The row of ``weights`` (float64) from ``sources`` with ``bias`` and
+        ``jump`` = (low, high, at_zero). ``form``: its integer form ``(ints, int_bias,
+        room)`` when already known (e.g. a slice of a whole program's; room inf: none),
+        else computed here."""
+        w = np.asarray(weights, dtype=np.float64)
+        if form is None:
+            ints, int_bias, room = integer_form(w, np.array([float(bias)]),
+                                                np.array([0, len(w)]))
+            form = (np.zeros(len(w), dtype=np.int64), 0, math.inf) if (
+                ints is None or int_bias is None or room is None) else (
+                ints, int(int_bias[0]), float(room[0]))
+        low, high, at_zero = (float(v) for v in jump)
+        return cls(w, sources, float(bias), low, high, at_zero, form[0], int(form[1]),
+                   float(form[2]))
+
+    def settle(self, xi: Array, out: Array, old: Array | None, state: Array, tol: float,
+               ymax: float, whole: bool = False) -> None:
+        """Correct the rounded decisions ``out`` ``(B,)`` where the potentials ``xi``
+        ``(B,)``, computed from the states ``state`` ``(B, N)`` (``sources`` index its
+        second axis) with a rounding error at most ``tol``, may be on the wrong side of
+        the jump, and apply the tie rule (``old``: the current values, needed when the
+        row keeps). ``ymax`` bounds every |value| the sums read; ``whole``: every such
+        value is an integer."""
+        near = np.flatnonzero(np.abs(xi) <= tol)
+        if not len(near):
+            return
+        room = self.room * max(ymax, 1.0)
+        if whole and room < 2.0**53:
+            # integer values and a row of K·2**q with Σ|K|·ymax < 2**53: every partial
+            # sum is representable, so the computed ξ is the exact sum
+            sign = np.sign(xi[near])
+        else:
+            values = state[near[:, None], self.sources]
+            sign = np.empty(len(near))
+            fits = np.zeros(len(near), dtype=bool)
+            if room < 2.0**62:  # |Σ K·y + B| < 2**62: exact in int64
+                ints = np.rint(values)
+                fits[:] = True if whole else (values == ints).all(axis=1)
+                sign[fits] = np.sign(ints[fits].astype(np.int64) @ self.ints + self.int_bias)
+            for k in np.flatnonzero(~fits).tolist():
+                sign[k] = exact_sign(self.bias, self.weights, values[k])
+        out[near] = tie_values(sign, self.low, self.high, self.at_zero,
+                               None if old is None else old[near])
 
 
 def integral(state: Array) -> bool:
@@ -450,32 +547,68 @@ def integer_form(weights: Array, bias: Array, indptr: Array
 
     Sums of such rows times integer values are exact in int64 when small enough, which
     decides ties in bulk (e.g. ±1 Hebb weights, or Hebb's 1/N stored as ``k·c``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = np.array([0.75, -0.5, 3.0, 1.0, 1e-30])  # rows: w[0:2], w[2:3], w[3:5]
+    >>> k, b, room = integer_form(w, np.array([0.25, 0.0, 0.0]), np.array([0, 2, 3, 5]))
+    >>> k.tolist(), b.tolist(), room.tolist()  # the last row spans ~100 bits: none
+    ([3, -2, 3, 0, 0], [1, 0, 0], [6.0, 3.0, inf])
     """
     rows = len(indptr) - 1
     w = np.asarray(weights, dtype=np.float64)
     b = np.asarray(bias, dtype=np.float64)
-    if rows == 0 or not (np.isfinite(w).all() and np.isfinite(b).all()):
+    if rows == 0:
         return None, None, None
     counts = np.diff(indptr)
     row_of = np.repeat(np.arange(rows), counts)
     lsb = np.full(rows, np.inf)
-    for values, owner in ((w, row_of), (b, np.arange(rows))):
-        nz = values != 0
-        mant, expo = np.frexp(values[nz])
-        m = np.abs(mant * 2.0**53).astype(np.int64)  # exact: 53-bit integer mantissa
-        tz = np.zeros(len(m), dtype=np.int64)  # trailing zero bits
-        low = m & -m
-        tz = np.log2(low.astype(np.float64)).astype(np.int64) if len(m) else tz
-        np.minimum.at(lsb, owner[nz], (expo - 53 + tz).astype(np.float64))
+    for values, firsts in ((w, np.asarray(indptr[:-1])), (b, None)):
+        if not len(values):
+            continue
+        low = _lowest_bits(values)
+        if low is None:  # an infinite or NaN value
+            return None, None, None
+        if firsts is None:
+            np.minimum(lsb, low, out=lsb)
+        else:  # per row (CSR: each row's entries contiguous); empty rows stay inf
+            some = counts > 0
+            lsb[some] = np.minimum(lsb[some], np.minimum.reduceat(low, firsts[some]))
     q = np.where(np.isfinite(lsb), lsb, 0.0).astype(np.int64)
-    big_w = np.abs(np.ldexp(w, -q[row_of]))
-    big_b = np.abs(np.ldexp(b, -q))
-    room = np.bincount(row_of, weights=big_w, minlength=rows) + big_b
-    ok = (room < 2.0**62) & np.isfinite(room)
+    big_w, big_b = _scaled(w, q, row_of), _scaled(b, q, None)
+    room = np.bincount(row_of, weights=np.abs(big_w), minlength=rows) + np.abs(big_b)
+    ok = room < 2.0**62  # False for inf and NaN too
     room = np.where(ok, room, np.inf)
-    ints = np.where(ok[row_of], np.ldexp(w, -q[row_of]), 0.0).astype(np.int64)
-    int_bias = np.where(ok, np.ldexp(b, -q), 0.0).astype(np.int64)
+    ints = np.where(ok[row_of], big_w, 0.0).astype(np.int64)
+    int_bias = np.where(ok, big_b, 0.0).astype(np.int64)
     return ints, int_bias, room
+
+
+def _lowest_bits(values: Array) -> Array | None:
+    """Per value: the exponent of its lowest set bit (``v = odd·2**e``; inf for 0),
+    read from the float64 bits; None when some value is not finite."""
+    bits = values.view(np.int64) & np.int64(0x7FFFFFFFFFFFFFFF)
+    field = bits >> 52
+    if (field == 0x7FF).any():
+        return None
+    frac = bits & np.int64((1 << 52) - 1)
+    normal = field > 0
+    mant = np.where(normal, frac | np.int64(1 << 52), frac)  # v = mant·2**(e − 1075)
+    expo = np.where(normal, field, 1) - 1075
+    low = (mant & -mant).astype(np.float64)  # a power of two (0 for v = 0), exact
+    tz = (low.view(np.int64) >> 52) - 1023
+    return np.where(mant != 0, (expo + tz).astype(np.float64), np.inf)
+
+
+def _scaled(values: Array, q: Array, row_of: Array | None) -> Array:
+    """``values·2**−q`` per row (``row_of``: each value's row; None: one per row),
+    exact: a multiplication when ``2**−q`` is a float, else ``ldexp``."""
+    with np.errstate(over="ignore"):  # a row too wide for int64: inf, refused after
+        if len(q) and (q.min() < -1022 or q.max() > 1022):
+            return np.ldexp(values, -(q if row_of is None else q[row_of]))
+        scale = np.ldexp(1.0, -q)
+        return values * (scale if row_of is None else scale[row_of])
 
 
 def value_bound(prog: Any) -> float | None:

@@ -142,6 +142,7 @@ class ActBlock:
     groups: tuple[Array, ...]  # group functions: positions within the targets
     relevant: bool  # some neuron of the block lies on a path to an output
     feeds: bool  # some neuron of the block has outgoing connections
+    final: bool = False  # every neuron of the block is an output that feeds nothing
     # elementwise: parameters as scalars or (rows, 1) columns (the (N, B) layout)
     columns: dict[str, Any] = field(default_factory=dict)
 
@@ -184,6 +185,8 @@ class DiffStage:
         self.prog = prog
         relevant = reaches_outputs(prog) if relevant is None else relevant
         out_degree = np.bincount(prog.sources, minlength=prog.n_neurons)
+        is_output = np.zeros(prog.n_neurons, dtype=bool)
+        is_output[prog.outputs] = True
         has_input = prog.has_input
         self.targets = stage.targets
         self.tindex = as_index(stage.targets)
@@ -224,8 +227,9 @@ class DiffStage:
                     f"{aseg.activation.name!r} on a path to the outputs; backpropagation "
                     "needs a differentiable activation there (e.g. 'sigmoid')"
                 )
-            act = ActBlock(aseg.rows, aseg.activation, aseg.params, aseg.groups, rel,
-                           bool(out_degree[neurons].any()))
+            feeds = bool(out_degree[neurons].any())
+            act = ActBlock(aseg.rows, aseg.activation, aseg.params, aseg.groups, rel, feeds,
+                           final=not feeds and bool(is_output[neurons].all()))
             if not aseg.activation.group:
                 act.columns = {k: column(np.asarray(v, dtype=prog.weights.dtype))
                                for k, v in aseg.params.items()}
@@ -233,10 +237,20 @@ class DiffStage:
         self.has_linear = bool(stage.linear)
         out_pos = {int(j): k for k, j in enumerate(prog.outputs)}
         rows = [k for k, j in enumerate(stage.targets) if int(j) in out_pos]
-        self.out_rows = np.array(rows, dtype=np.int64)  # positions of output neurons
-        self.out_cols = np.array([out_pos[int(stage.targets[k])] for k in rows], dtype=np.int64)
+        self.has_out = bool(rows)
+        # positions of output neurons among the targets, and among the outputs
+        self.out_rows = as_index(np.array(rows, dtype=np.int64))
+        self.out_cols = as_index(np.array([out_pos[int(stage.targets[k])] for k in rows],
+                                          dtype=np.int64))
         self._mats: list[sp.csr_matrix] = []
         self._mats_for: Array | None = None
+        # rows of ∂E/∂ξ the activation blocks write, by skip_unfed (else zeros)
+        self._covers = {
+            skip: sum(_count(a.rows) for a in self.acts if a.relevant and not (
+                skip and not a.feeds)) == len(self.targets)
+            for skip in (False, True)
+        }
+        self._gxi: Array | None = None  # the reused ∂E/∂ξ work array
 
     def _split_sparse(self, block: Any, has_input: Array) -> None:
         """A sparse block → dense blocks for runs of consecutive rows reading the same
@@ -281,6 +295,97 @@ class DiffStage:
             wpos=as_index(wpos[conn]), back=bool(has_input[cols].any()),
         ))
 
+    # --- bound passes ---------------------------------------------------------------
+
+    def bindable(self, final: bool, skip_unfed: bool) -> bool:
+        """Whether :meth:`bind_forward`/:meth:`bind_vjp` cover this stage: its targets,
+        dense blocks and activation blocks are runs of rows (slices), it has no
+        sparse block and no other potential, and every group activation is skipped
+        (a final output block left to the loss, with ``final=False`` and
+        ``skip_unfed=True``)."""
+        if not isinstance(self.tindex, slice) or self.sparse or self.others:
+            return False
+        if not all(isinstance(d.rows, slice) and (isinstance(d.src, slice) or d.from_inputs)
+                   for d in self.dense):
+            return False
+        for a in self.acts:
+            if not isinstance(a.rows, slice):
+                return False
+            if a.activation.group and not (a.final and not final and skip_unfed):
+                return False
+        return True
+
+    def bind_forward(self, src: Array, out: Array, xis: Array, weights: Array, bias: Array,
+                     x: Array | None, *, final: bool) -> Any:
+        """:meth:`forward` bound to fixed arrays: a function of no arguments that
+        computes the stage again from their current contents (every view made once:
+        the training loop's step over minibatches gathered into one buffer). Only
+        for a :meth:`bindable` stage; no mask."""
+        t = self.tindex
+        xi, y = xis[t], out[t]
+        dense = [(weights[d.wpos].reshape(d.shape),
+                  x.T if x is not None and d.from_inputs else src[d.src], xi[d.rows])
+                 for d in self.dense]
+        column = bias[t][:, None] if self.has_linear else None
+        acts = [(a.activation, xi[a.rows], y[a.rows], a.columns) for a in self.acts
+                if not (a.final and not final)]
+        matmul = np.matmul
+
+        def forward() -> None:
+            for w, s, o in dense:
+                matmul(w, s, out=o)
+            if column is not None:
+                xi.__iadd__(column)
+            for act, xr, yr, cols in acts:
+                activate_into(act, xr, yr, cols, rows_last=False)
+
+        return forward
+
+    def bind_vjp(self, src: Array, out: Array, xis: Array, gys: Array, gsrc: Array,
+                 gw: Array, gb: Array, weights: Array, x: Array | None, *,
+                 skip_unfed: bool, assign: tuple[bool, ...]) -> Any:
+        """:meth:`vjp` bound to fixed arrays: a function of ``grad_xi`` (the fused
+        ∂E/∂ξ of the outputs, or None). ``assign[k]``: the ``k``-th dense block is
+        the first to write its sources' rows of ``gsrc`` (it writes them instead of
+        adding to them; the caller does not zero them). Only for a :meth:`bindable`
+        stage; no mask, no accumulation."""
+        t = self.tindex
+        batch = xis.shape[1]
+        gxi = self._gxi
+        if gxi is None or gxi.shape[1] != batch or gxi.dtype != xis.dtype:
+            gxi = self._gxi = np.empty((len(self.targets), batch), dtype=xis.dtype)
+        xi, y, gy = xis[t], out[t], gys[t]
+        clear = not self._covers[skip_unfed]
+        acts = [(a.activation, xi[a.rows], y[a.rows], gy[a.rows], gxi[a.rows], a.columns)
+                for a in self.acts if a.relevant and not (skip_unfed and not a.feeds)]
+        has_out, out_rows, out_cols = self.has_out, self.out_rows, self.out_cols
+        gb_t = gb[t]
+        dense = []
+        for d, first in zip(self.dense, assign, strict=True):
+            w = weights[d.wpos].reshape(d.shape)
+            dense.append((gxi[d.rows], x if x is not None and d.from_inputs else src[d.src].T,
+                          gw[d.wpos].reshape(d.shape), w.T,
+                          gsrc[d.src] if d.back else None, first))
+        matmul, total = np.matmul, np.sum
+
+        def vjp(grad_xi: Array | None) -> None:
+            if clear:
+                gxi.fill(0.0)
+            for act, xr, yr, gyr, gr, cols in acts:
+                backward_into(act, xr, yr, gyr, gr, cols, rows_last=False)
+            if grad_xi is not None and has_out:
+                gxi[out_rows] += grad_xi[:, out_cols].T
+            total(gxi, axis=1, out=gb_t)
+            for g, s_t, gwv, wt, gs, first in dense:
+                matmul(g, s_t, out=gwv)
+                if gs is not None:
+                    if first:
+                        matmul(wt, g, out=gs)
+                    else:
+                        gs += wt @ g
+
+        return vjp
+
     def receives(self) -> Array:
         """Neuron indices whose ∂E/∂y :meth:`vjp` reads or adds to."""
         parts = [self.targets]
@@ -318,13 +423,17 @@ class DiffStage:
         *,
         x: Array | None = None,
         mask: Array | None = None,
+        final: bool = True,
     ) -> None:
         """``xis[targets] = ξ(src)``, ``out[targets] = m·σ(ξ)``; all ``(N, B)``.
 
         ``src`` may be ``out`` (a layer: sources come before the targets). ``x``
         ``(B, k)``, when given, is read by the dense blocks marked ``from_inputs``
         instead of the input rows of ``src``. ``mask`` multiplies the outputs (see
-        the module docstring).
+        the module docstring). ``final=False`` leaves the outputs of activation
+        blocks made only of output neurons that feed nothing unevaluated (their
+        rows of ``out`` keep old values): a loss that computes them from the
+        potentials writes them itself (the softmax of a cross-entropy, once).
         """
         batch = src.shape[1]
         mats = self.matrices(weights)
@@ -351,14 +460,16 @@ class DiffStage:
         if not view:
             xis[tindex] = xi
         y = out[tindex] if view else np.empty_like(xi)
-        self._activate(xi, y)
+        self._activate(xi, y, final)
         if mask is not None:
             y *= mask
         if not view:
             out[tindex] = y
 
-    def _activate(self, xi: Array, y: Array) -> None:
+    def _activate(self, xi: Array, y: Array, final: bool = True) -> None:
         for a in self.acts:
+            if a.final and not final:
+                continue
             act = a.activation
             if not act.group:  # the entry's in-place kernel when it has one
                 if isinstance(a.rows, slice):
@@ -412,7 +523,11 @@ class DiffStage:
             gy = gy * mask
             y = np.empty_like(xi)  # σ(ξ) itself for the derivative, not the masked output
             self._activate(xi, y)
-        gxi = np.zeros((len(self.targets), batch), dtype=xis.dtype)
+        gxi = self._gxi
+        if gxi is None or gxi.shape[1] != batch or gxi.dtype != xis.dtype:
+            gxi = self._gxi = np.empty((len(self.targets), batch), dtype=xis.dtype)
+        if not self._covers[skip_unfed]:
+            gxi.fill(0.0)  # rows no activation block writes: no gradient
         for a in self.acts:
             if not a.relevant or (skip_unfed and not a.feeds):
                 continue
@@ -429,10 +544,12 @@ class DiffStage:
             for k, members in enumerate(a.groups):
                 params = {p: v[k] for p, v in a.params.items()}
                 gxi[members] = act.vjp(xi[members].T, y[members].T, gy[members].T, **params).T
-        if grad_xi is not None and len(self.out_rows):
+        if grad_xi is not None and self.has_out:
             gxi[self.out_rows] += grad_xi[:, self.out_cols].T
         if accumulate:
             gb[tindex] += gxi.sum(axis=1)
+        elif isinstance(tindex, slice):
+            np.sum(gxi, axis=1, out=gb[tindex])
         else:
             gb[tindex] = gxi.sum(axis=1)
         for d in self.dense:

@@ -269,7 +269,7 @@ def _sigmoid_d(xi: Array, y: Array, steepness: Array | float = 1.0) -> Array:
 
 
 def _sigmoid_k(xi: Array, out: Array, steepness: Array | float = 1.0) -> None:
-    if np.ndim(steepness) == 0 and steepness == 1.0:
+    if not isinstance(steepness, np.ndarray) and steepness == 1.0:  # (np.ndim costs ~1 µs)
         expit(xi, out=out)
     else:
         np.multiply(xi, steepness, out=out)
@@ -282,7 +282,7 @@ def _sigmoid_kb(xi: Array, y: Array, grad_y: Array, out: Array,
     np.subtract(1.0, y, out=out)
     out *= y
     out *= grad_y
-    if not (np.ndim(steepness) == 0 and steepness == 1.0):
+    if isinstance(steepness, np.ndarray) or steepness != 1.0:
         out *= steepness
 
 

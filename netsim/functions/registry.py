@@ -107,7 +107,7 @@ def validate_params(
     Unknown names are an error that lists the accepted ones.
     """
     known = {p.name: p for p in spec}
-    out: dict[str, float] = {}
+    out: dict[str, float | str] = {}
     for key, value in params.items():
         if key not in known:
             accepted = ", ".join(repr(k) for k in known) or "none"
@@ -144,8 +144,8 @@ class ParametrisedEntry:
         """The default value of every parameter."""
         return dict(self._defaults)
 
-    def validate(self, params: Mapping[str, object]) -> dict[str, float]:
-        """Check user-given parameters; return them as floats (only those given)."""
+    def validate(self, params: Mapping[str, object]) -> dict[str, float | str]:
+        """Check user-given parameters; return them as floats or words (only those given)."""
         return validate_params(params, self.params, f"{self.kind} {self.name!r}")
 
     def resolve(self, params: Mapping[str, float]) -> dict[str, float]:

@@ -95,8 +95,8 @@ def run_html(run: Run) -> str:
         trace = trace[:, 0] if trace.ndim == 3 else trace
         if run.batched:
             parts.append('<div class="head">trace of sample 0</div>')
-        rows = LazyRows(len(trace), lambda t: [t, *(fmt(v) for v in trace[t])])
-        parts.append(table(["step", *ids], rows, max_rows=MAX_ROWS, max_cols=MAX_COLS))
+        trace_rows = LazyRows(len(trace), lambda t: [t, *(fmt(v) for v in trace[t])])
+        parts.append(table(["step", *ids], trace_rows, max_rows=MAX_ROWS, max_cols=MAX_COLS))
     elif not run.batched:
         parts.append(table(["", *ids], [["final", *(fmt(v) for v in np.ravel(run.state))]],
                            max_cols=MAX_COLS))

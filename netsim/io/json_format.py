@@ -549,7 +549,7 @@ class _Loader:
         sizes = [len(v) if isinstance(v, list) else 0
                  for v in (data.get("neurons"), data.get("connections"))]
         try:  # before anything is built from them
-            check_network_size(*sizes, f"the network of {self.source}")
+            check_network_size(sizes[0], sizes[1], f"the network of {self.source}")
         except NetsimError as exc:
             raise FormatError(str(exc)) from None
         neurons = self._items(data, "neurons", neuron_fields, "neuron")
@@ -605,6 +605,9 @@ class _Loader:
             for key, values in extras.items():
                 values.append(n.get(key))
 
+        def given(values: list[Any]) -> list[Any] | None:  # a column no neuron sets: None
+            return values if any(v is not None for v in values) else None
+
         try:
             m = len(froms)
             sources = np.fromiter(map(first.__getitem__, froms), np.int64, count=m)
@@ -615,8 +618,8 @@ class _Loader:
             net = Network.from_arrays(
                 sources, targets, weights, neurons=ids, activation=acts, potential=pots,
                 bias=bias, initial=initial,
-                **{key: (values if any(v is not None for v in values) else None)
-                   for key, values in extras.items()},
+                layer=given(extras["layer"]), label=given(extras["label"]),
+                group=given(extras["group"]),
                 name=data.get("name"), description=data.get("description"),
             )
         except (NetsimError, KeyError, OverflowError, TypeError, ValueError):

@@ -34,7 +34,7 @@ from ..errors import (
     ParameterError,
 )
 
-__all__ = ["Gradient", "Plan", "check_data", "get_plan", "gradient", "numeric_data",
+__all__ = ["Bound", "Gradient", "Plan", "check_data", "get_plan", "gradient", "numeric_data",
            "training_plan"]
 
 Array = np.ndarray
@@ -64,6 +64,7 @@ class Plan:
         self.bias_mask = prog.bias_slots >= 0
         self.inputs = as_index(np.asarray(prog.inputs, dtype=np.int64))
         self.outputs = np.asarray(prog.outputs, dtype=np.int64)
+        self.out_index = as_index(self.outputs)  # a slice when contiguous: views
         self._work: dict[int, dict[str, Array]] = {}
         self.dtype = prog.weights.dtype  # every work array's (float32 stays float32)
         self.initial = np.asarray(prog.initial, dtype=self.dtype)[:, None]
@@ -78,6 +79,30 @@ class Plan:
             receive[st.receives()] = True
         self.receive = as_index(np.flatnonzero(receive))
         self.direct_inputs = self._direct_inputs()
+        # for the bound passes: the dense blocks that write their sources' ∂E/∂y
+        # first in the backward order (they assign it; those rows need no zeroing)
+        written = np.zeros(prog.n_neurons, dtype=bool)
+        written[prog.outputs] = True  # ∂E/∂y of the outputs arrives from the loss
+        assign: list[tuple[bool, ...]] = []
+        for st in reversed(self.stages):
+            flags = []
+            for d in st.dense:
+                src = np.arange(d.src.start, d.src.stop) if isinstance(d.src, slice) else d.src
+                flags.append(bool(d.back and isinstance(d.src, slice) and not written[src].any()))
+                if d.back:
+                    written[src] = True
+            for sb in st.sparse:
+                written[sb.cols] = True
+            for o in st.others:
+                written[o.sources] = True
+            assign.append(tuple(flags))
+        self.assign = assign[::-1]
+        assigned = np.zeros(prog.n_neurons, dtype=bool)
+        for st, flags in zip(self.stages, self.assign, strict=True):
+            for d, first in zip(st.dense, flags, strict=True):
+                if first:
+                    assigned[d.src] = True
+        self.zero_rows = as_index(np.flatnonzero(receive & ~assigned))
 
     def patch_values(self, prog: Program, weight_positions: Any, bias_neurons: Any) -> bool:
         """The network's values changed in place (:meth:`Network.set_weights`): the plan
@@ -119,25 +144,39 @@ class Plan:
         buf = self._work.get(batch)
         if buf is None:
             n, dt = self.prog.n_neurons, self.dtype
+            n_conn = self.prog.n_connections
+            grad = np.zeros(n_conn + n, dtype=dt)  # (∂E/∂weights, ∂E/∂bias), one vector
             buf = {
                 "state": np.empty((n, batch), dtype=dt),
                 "xis": np.zeros((n, batch), dtype=dt),
                 "gys": np.empty((n, batch), dtype=dt),
-                "gw": np.zeros(self.prog.n_connections, dtype=dt),
-                "gb": np.zeros(n, dtype=dt),
+                "grad": grad,
+                "gw": grad[:n_conn],
+                "gb": grad[n_conn:],
             }
-            self._work = {batch: buf}  # keep one batch size (the last one used)
+            if len(self._work) > 1:  # keep two batch sizes: the minibatch and the rest
+                self._work.pop(next(iter(self._work)))
+            self._work[batch] = buf
         return buf
+
+    def flat_gradient(self, batch: int) -> Array:
+        """The work vector ``(∂E/∂weights, ∂E/∂bias)`` whose two parts
+        :meth:`backward` with ``reuse=True`` returns for this batch size (the
+        training loop steps its optimizer on it and on the matching parameter
+        vector in one call)."""
+        return self._buffers(batch)["grad"]
 
     def forward(
         self, x: Array, weights: Array, bias: Array, *, reuse: bool = False,
-        masks: list[Array | None] | None = None,
+        masks: list[Array | None] | None = None, final: bool = True,
     ) -> tuple[Array, Array]:
         """States ``S`` and potentials ``XI``, both ``(N, B)``, for inputs ``(B, k)``.
 
         With ``reuse=True`` the result lives in work arrays that the next call with the
         same batch size overwrites (the training loop's fast path). ``masks`` holds
-        one output mask (or ``None``) per stage (dropout).
+        one output mask (or ``None``) per stage (dropout). ``final=False`` leaves
+        the outputs that feed no other neuron unevaluated, for a loss that computes
+        them from their potentials (:meth:`netsim.learn.losses.Loss.from_potentials`).
         """
         prog = self.prog
         batch = x.shape[0]
@@ -159,8 +198,51 @@ class Plan:
         xd = x if direct else None
         for k, st in enumerate(self.stages):
             st.forward(state, state, xis, weights, bias, x=xd,
-                       mask=None if masks is None else masks[k])
+                       mask=None if masks is None else masks[k], final=final)
         return state, xis
+
+    def bind(self, x: Array, weights: Array, bias: Array, *, final: bool, skip_unfed: bool
+             ) -> Bound | None:
+        """The passes bound to the minibatch array ``x`` ``(B, k)`` and the parameter
+        arrays (updated in place between steps), on this plan's work arrays for
+        batch ``B``: every view made once, a few numpy calls per stage and step.
+        ``None`` when a stage is not :meth:`~netsim.core.DiffStage.bindable`.
+        ``final``/``skip_unfed`` are those of :meth:`forward` and the backward
+        pass (``skip_unfed``: the loss gives no ∂E/∂y, only a fused ∂E/∂ξ)."""
+        if not all(st.bindable(final, skip_unfed) for st in self.stages):
+            return None
+        buf = self._buffers(x.shape[0])
+        state, xis, gys = buf["state"], buf["xis"], buf["gys"]
+        gw, gb = buf["gw"], buf["gb"]
+        xd = x if self.direct_inputs else None
+        forward = [st.bind_forward(state, state, xis, weights, bias, xd, final=final)
+                   for st in self.stages]
+        backward = [st.bind_vjp(state, state, xis, gys, gys, gw, gb, weights, xd,
+                                skip_unfed=skip_unfed, assign=flags)
+                    for st, flags in zip(self.stages, self.assign, strict=True)][::-1]
+        return Bound(self, x, state, xis, gys, gw, gb, forward, backward, skip_unfed)
+
+    def loss(self, loss_fn: Any, ctx: Any, state: Array, xis: Array, d: Array, *,
+             final: bool = True) -> tuple[float, Array | None, Array | None, Array]:
+        """The loss of a forward pass's outputs against ``d`` ``(B, n_out)``:
+        ``(value, ∂E/∂y, ∂E/∂ξ, y)`` (batch means; ``y`` the outputs ``(B, n_out)``).
+
+        ``final`` is the forward pass's: with ``final=False`` the loss computes the
+        outputs from their potentials (:meth:`~netsim.learn.losses.Loss.from_potentials`)
+        and writes them into ``state``.
+        """
+        out = self.out_index
+        if final:
+            y = state[out].T
+            xi = xis[out].T if loss_fn.fused else None
+            return (*loss_fn.evaluate(ctx, y, xi, d), y)
+        view = isinstance(out, slice)
+        y = state[out].T if view else np.empty((state.shape[1], len(self.outputs)),
+                                               dtype=state.dtype)
+        value, grad_y, grad_xi = loss_fn.from_potentials(ctx, xis[out].T, d, y)
+        if not view:
+            state[out] = y.T
+        return value, grad_y, grad_xi, y
 
     def backward(
         self,
@@ -204,6 +286,45 @@ class Plan:
         return gw, gb
 
 
+class Bound:
+    """A plan's passes bound to fixed arrays (see :meth:`Plan.bind`): call
+    :meth:`forward` after writing a minibatch into ``x``, then the loss on
+    ``state``/``xis``, then :meth:`backward`. The results live in the plan's work
+    arrays, overwritten by the next step."""
+
+    def __init__(self, plan: Plan, x: Array, state: Array, xis: Array, gys: Array,
+                 gw: Array, gb: Array, forward: list[Any], backward: list[Any],
+                 skip_unfed: bool) -> None:
+        self.plan, self.x, self.skip_unfed = plan, x, skip_unfed
+        self.state, self.xis, self.gys, self.gw, self.gb = state, xis, gys, gw, gb
+        self._forward, self._backward = forward, backward
+        self._inputs = None if plan.direct_inputs else plan.inputs
+        self._fixed = plan.fixed
+
+    def forward(self) -> tuple[Array, Array]:
+        """States and potentials ``(N, B)`` of the minibatch now in ``x``."""
+        plan, state = self.plan, self.state
+        if self._fixed is not None:  # rows no stage writes: the constants' values
+            state[self._fixed] = plan.initial[self._fixed]
+        if self._inputs is not None:
+            state[self._inputs] = self.x.T
+        for f in self._forward:
+            f()
+        return state, self.xis
+
+    def backward(self, grad_y: Array | None, grad_xi: Array | None) -> tuple[Array, Array]:
+        """``(∂E/∂weights, ∂E/∂bias)`` of the last :meth:`forward` (see
+        :meth:`Plan.backward`)."""
+        plan, gys = self.plan, self.gys
+        gys[plan.zero_rows] = 0.0
+        if grad_y is not None:
+            gys[plan.outputs] += grad_y.T
+        for v in self._backward:
+            v(grad_xi)
+        self.gb *= plan.bias_mask
+        return self.gw, self.gb
+
+
 PLAN_KEY = ("learn-plan", "<f8")
 
 
@@ -239,13 +360,16 @@ def training_plan(net: Any, what: str, dtype: Any = np.float64) -> Plan:
         ) from None
 
 
-def numeric_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[str, Array, Array]:
-    """The network's name for messages and ``x``, ``d`` as float64 arrays (any shape),
-    or a clear error (also when the network has no outputs to train)."""
+def numeric_data(prog: Program, x: Any, d: Any, what: str = "",
+                 dtype: Any = np.float64) -> tuple[str, Array, Array]:
+    """The network's name for messages and ``x``, ``d`` as arrays of ``dtype`` (any
+    shape; float64 by default), or a clear error (also when the network has no
+    outputs to train)."""
     name = f"network {prog.name!r}" if prog.name else "the network"
     try:
-        x_arr = np.asarray(x, dtype=np.float64)
-        d_arr = np.asarray(d, dtype=np.float64)
+        with np.errstate(over="ignore"):  # beyond float32's range: reported as not finite
+            x_arr = np.asarray(x, dtype=dtype)
+            d_arr = np.asarray(d, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise ParameterError(f"{what}inputs and targets must be numeric arrays ({exc})") from None
     if len(prog.outputs) == 0:
@@ -253,14 +377,28 @@ def numeric_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[str, Ar
     return name, x_arr, d_arr
 
 
-def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Array]:
-    """Inputs ``(B, k_in)`` and targets ``(B, k_out)`` as float64, or a clear error.
+def _columns(prog: Program, data: Any, rows: Any, what: str) -> Any:
+    """``data`` with named columns put in the order of the neurons ``rows``; an array,
+    list or number unchanged (without building the names: 784 inputs cost more than
+    the check itself)."""
+    if isinstance(data, np.ndarray | list | tuple) or np.isscalar(data):
+        return data
+    return by_name(data, [prog.neurons[i] for i in rows], what)
 
-    One sample may be given as ``(k_in,)`` and ``(k_out,)``.
+
+def check_data(prog: Program, x: Any, d: Any, what: str = "",
+               dtype: Any = np.float64) -> tuple[Array, Array]:
+    """Inputs ``(B, k_in)`` and targets ``(B, k_out)`` as arrays of ``dtype`` (float64
+    by default), or a clear error.
+
+    One sample may be given as ``(k_in,)`` and ``(k_out,)``. The data are converted
+    once, straight to ``dtype`` (float32 data for float32 training are not copied),
+    and checked finite in that type: a value beyond the float32 range is an error
+    there, not a silent infinity.
     """
-    x = by_name(x, [prog.neurons[i] for i in prog.inputs], f"{what}inputs")
-    d = by_name(d, [prog.neurons[i] for i in prog.outputs], f"{what}targets")
-    name, x_arr, d_arr = numeric_data(prog, x, d, what)
+    x = _columns(prog, x, prog.inputs, f"{what}inputs")
+    d = _columns(prog, d, prog.outputs, f"{what}targets")
+    name, x_arr, d_arr = numeric_data(prog, x, d, what, dtype)
     n_in, n_out = len(prog.inputs), len(prog.outputs)
     if x_arr.ndim == 1:
         x_arr = x_arr[None, :]
@@ -285,13 +423,32 @@ def check_data(prog: Program, x: Any, d: Any, what: str = "") -> tuple[Array, Ar
     if x_arr.shape[0] == 0:
         raise ParameterError(f"{what}no samples given (empty inputs)")
     for arr, label in ((x_arr, "inputs"), (d_arr, "targets")):
-        # one pass without a boolean temporary; the full test only when it fails
-        with np.errstate(over="ignore", invalid="ignore"):
-            finite = np.isfinite(np.sum(arr))
-        if not finite and not np.all(np.isfinite(arr)):
+        if not _surely_finite(arr) and not np.all(np.isfinite(arr)):
             row, col = np.argwhere(~np.isfinite(arr))[0]
-            raise ParameterError(f"{what}{label} sample {row}, column {col} is not finite")
+            beyond = ""
+            given = x if label == "inputs" else d
+            if arr.dtype != np.float64 and np.isfinite(_value(given, arr.shape, row, col)):
+                beyond = f" in {arr.dtype} (beyond its range)"
+            raise ParameterError(
+                f"{what}{label} sample {row}, column {col} is not finite{beyond}")
     return x_arr, d_arr
+
+
+def _surely_finite(arr: Array) -> bool:
+    """True when every value of ``arr`` is finite, by one reduction without a boolean
+    temporary: the sum is NaN or infinite when a value is. ``False`` means "check
+    value by value" (the sum may also overflow on huge finite values). A contiguous
+    array is summed by ``einsum`` (a plain SIMD loop, faster than ``np.sum``'s
+    pairwise one; no BLAS call, whose threads stall on a busy machine)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if arr.flags.c_contiguous:
+            return bool(np.isfinite(np.einsum("i->", arr.reshape(-1))))
+        return bool(np.isfinite(np.sum(arr)))
+
+
+def _value(data: Any, shape: tuple[int, ...], row: int, col: int) -> float:
+    """The given value at ``(row, col)`` of the checked ``shape``, in float64."""
+    return float(np.asarray(data, dtype=np.float64).reshape(shape)[row, col])
 
 
 class Gradient:
@@ -311,14 +468,30 @@ class Gradient:
     """
 
     def __init__(self, prog: Program, keys: list[Any] | Callable[[], list[Any]], gw: Array,
-                 gb: Array, loss: float):
+                 gb: Array, loss: float, *, keep: bool = True):
         self._prog = prog
         self._key_source = keys  # the keys, or how to get them when first asked
-        self.weights = gw
-        self.bias = gb
         self.loss = float(loss)
         # in the passes' precision (float64 holds float32 values exactly)
         self.vector = prog.configuration_vector(gw, gb).astype(gw.dtype, copy=False)
+        # ``keep=False``: gw/gb are work arrays (overwritten by the next pass); the
+        # program-layout arrays are then split from the vector when first asked
+        self._layout: tuple[Array, Array] | None = (gw, gb) if keep else None
+
+    def _program_layout(self) -> tuple[Array, Array]:
+        if self._layout is None:
+            self._layout = self._prog.split_configuration(self.vector)
+        return self._layout
+
+    @property
+    def weights(self) -> Array:
+        """∂E/∂w in the program's connection order (CSR by target)."""
+        return self._program_layout()[0]
+
+    @property
+    def bias(self) -> Array:
+        """∂E/∂b per neuron (0 where a neuron has no bias)."""
+        return self._program_layout()[1]
 
     @property
     def _keys(self) -> list[Any]:
@@ -422,7 +595,7 @@ def gradient(
     (1.53125, 4.375)
     """
     from .bptt import check_sequences, check_window, is_sequence, sequence_loss, sequence_plan
-    from .losses import apply_reduction, check_reduction, get_loss
+    from .losses import apply_reduction, check_reduction, get_loss, prepared
 
     check_network(net, "gradient")
     reduction = check_reduction(reduction)
@@ -442,14 +615,13 @@ def gradient(
         raise ParameterError("bptt_window is for sequence data: inputs of shape (B, T, k)")
     plan = training_plan(net, "the gradient", dt)
     prog = net.compile(dt)
-    x, d = check_data(prog, X, D)
-    x, d = x.astype(dt, copy=False), d.astype(dt, copy=False)
+    x, d = check_data(prog, X, D, dtype=dt)
     loss_fn = get_loss(loss)
-    ctx = loss_fn.prepare(prog)
-    state, xis = plan.forward(x, prog.weights, prog.bias)
-    out = plan.outputs
-    value, grad_y, grad_xi = apply_reduction(reduction, len(x), *loss_fn.evaluate(
-        ctx, state[out].T, xis[out].T if loss_fn.fused else None, d
-    ))
-    gw, gb = plan.backward(state, xis, grad_y, grad_xi, prog.weights)
-    return Gradient(prog, net.configuration, gw, gb, value)
+    ctx = prepared(net, loss_fn, prog)
+    final = not loss_fn.outputs_from_potentials  # else the loss computes the outputs
+    # the plan's work arrays (nothing of them is returned: the result is copied out)
+    state, xis = plan.forward(x, prog.weights, prog.bias, reuse=True, final=final)
+    value, grad_y, grad_xi, _y = plan.loss(loss_fn, ctx, state, xis, d, final=final)
+    value, grad_y, grad_xi = apply_reduction(reduction, len(x), value, grad_y, grad_xi)
+    gw, gb = plan.backward(state, xis, grad_y, grad_xi, prog.weights, reuse=True)
+    return Gradient(prog, net.configuration, gw, gb, value, keep=False)

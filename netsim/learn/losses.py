@@ -20,6 +20,11 @@ Every loss is the mean over the batch of a per-sample error ``E_k``:
 A loss returns ``(value, grad_y, grad_xi)``: the batch-mean loss, ``∂E/∂y`` of the
 outputs and ``∂E/∂ξ`` of the outputs whose gradient is fused (either may be ``None``).
 
+A loss whose outputs are a function of their potentials alone (cross-entropy: the
+softmax groups) may also offer :meth:`Loss.from_potentials`: the same result from the
+potentials only, writing the outputs itself. The training loop then skips the
+output activation in the forward pass instead of computing the softmax twice.
+
 Reduction: ``reduction="mean"`` (the default everywhere) keeps the batch mean
 ``E = (1/B) Σ_k E_k``; ``reduction="sum"`` gives the course's ``E = Σ_k E_k`` and so
 the minibatch update ``Δw = −ε Σ_{k∈T} ∇E_k``. :func:`apply_reduction` turns a mean
@@ -38,7 +43,8 @@ from scipy.special import expit
 from ..errors import ParameterError, did_you_mean
 from ..limits import describe
 
-__all__ = ["LOSSES", "REDUCTIONS", "Loss", "apply_reduction", "check_reduction", "get_loss"]
+__all__ = ["LOSSES", "REDUCTIONS", "Loss", "apply_reduction", "check_reduction", "get_loss",
+           "prepared"]
 
 Array = np.ndarray
 _EPS = 1e-12
@@ -92,6 +98,12 @@ class _Context:
 
     steepness: Array | None = None  # bce: λ per output, nan where not sigmoid
     groups: tuple[Array, ...] = ()  # ce: output positions of each softmax group
+    whole: bool = False  # ce: one group, the outputs in order (no gather needed)
+
+    def patch_values(self, prog: Any, weight_positions: Any, bias_neurons: Any) -> bool:
+        """Weights and biases changed in place: the context (the outputs' functions
+        and groups) stays."""
+        return True
 
 
 class Loss:
@@ -99,6 +111,7 @@ class Loss:
 
     name = ""
     fused = False  # True when it needs the output potentials ξ
+    outputs_from_potentials = False  # True when it offers from_potentials
 
     def prepare(self, prog: Any) -> _Context:
         return _Context()
@@ -106,6 +119,14 @@ class Loss:
     def evaluate(
         self, ctx: _Context, y: Array, xi: Array | None, d: Array
     ) -> tuple[float, Array | None, Array | None]:
+        raise NotImplementedError
+
+    def from_potentials(
+        self, ctx: _Context, xi: Array, d: Array, y: Array
+    ) -> tuple[float, Array | None, Array | None] | None:
+        """:meth:`evaluate` from the output potentials ``xi`` alone, writing the
+        outputs σ(ξ) into ``y`` (both ``(B, n_out)``; ``y`` may be ``None``). Only
+        for a loss with ``outputs_from_potentials = True``."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -160,6 +181,7 @@ class BinaryCrossEntropy(Loss):
 class CrossEntropy(Loss):
     name = "cross_entropy"
     fused = True
+    outputs_from_potentials = True  # the outputs are whole softmax groups
 
     def prepare(self, prog):
         outputs = np.asarray(prog.outputs)
@@ -188,19 +210,45 @@ class CrossEntropy(Loss):
                     f"{prog.neurons[j]!r} and is not an output"
                 )
             groups.append(np.array([pos[int(m)] for m in members]))
-        return _Context(groups=tuple(groups))
+        whole = len(groups) == 1 and np.array_equal(groups[0], np.arange(len(outputs)))
+        return _Context(groups=tuple(groups), whole=whole)
 
     def evaluate(self, ctx, y, xi, d):
-        batch = y.shape[0]
+        return self.from_potentials(ctx, xi, d, None)
+
+    def from_potentials(self, ctx, xi, d, y):
+        """Per group: ``lse = max + log Σ exp(ξ − max)``, the softmax
+        ``p = exp(ξ − max) / Σ exp(ξ − max)`` (written into ``y`` when given),
+        ``E = −Σ d (ξ − lse)`` and ``∂E/∂ξ = p Σ_g d − d``, batch means."""
+        batch = xi.shape[0]
         total = 0.0
-        grad_xi = np.empty_like(y)
+        whole = ctx.whole
+        grad_xi = None if whole else np.empty(xi.shape, dtype=xi.dtype)
         for cols in ctx.groups:
-            z = xi[:, cols]
-            dg = d[:, cols]
+            z = xi if whole else xi[:, cols]
+            dg = d if whole else d[:, cols]
             top = z.max(axis=1, keepdims=True)  # stable: the largest exponent is 0
-            lse = top + np.log(np.exp(z - top).sum(axis=1, keepdims=True))
-            total -= float(np.sum(dg * (z - lse)))
-            grad_xi[:, cols] = (np.exp(z - lse) * dg.sum(axis=1, keepdims=True) - dg) / batch
+            e = np.subtract(z, top)
+            np.exp(e, out=e)
+            s = e.sum(axis=1, keepdims=True)
+            e /= s  # the softmax p
+            lse = np.log(s)
+            lse += top
+            logp = z - lse
+            total -= float(np.vdot(dg, logp))  # log p is bounded: no cancellation
+            dsum = dg.sum(axis=1, keepdims=True)
+            if y is not None:
+                if whole:
+                    y[...] = e
+                else:
+                    y[:, cols] = e
+            g = np.multiply(e, dsum, out=e)
+            g -= dg
+            g /= batch
+            if grad_xi is None:
+                grad_xi = g
+            else:
+                grad_xi[:, cols] = g
         return total / batch, None, grad_xi
 
 
@@ -209,8 +257,28 @@ LOSSES: dict[str, type[Loss]] = {
     "binary_cross_entropy": BinaryCrossEntropy,
     "cross_entropy": CrossEntropy,
 }
+_BUILTIN = frozenset(LOSSES.values())
 _ALIASES = {"bce": "binary_cross_entropy", "ce": "cross_entropy",
             "categorical_cross_entropy": "cross_entropy"}
+
+
+def prepared(net: Any, loss: Loss, prog: Any) -> _Context:
+    """``loss.prepare(prog)`` for ``net``'s program ``prog``, cached on the network
+    for the built-in losses (a user's Loss subclass is prepared on every call).
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> from netsim.learn.losses import get_loss, prepared
+    >>> net = ns.mlp("2-3", output_activation="softmax", seed=0)
+    >>> ce = get_loss("cross_entropy")
+    >>> prepared(net, ce, net.compile()) is prepared(net, ce, net.compile())
+    True
+    """
+    if type(loss) not in _BUILTIN:
+        return loss.prepare(prog)
+    key = ("loss-context", loss.name, prog.dtype.str)
+    return net.cached(key, lambda: loss.prepare(prog))
 
 
 def get_loss(loss: str | Loss) -> Loss:

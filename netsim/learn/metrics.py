@@ -233,10 +233,13 @@ class Evaluation:
     Attributes
     ----------
     loss : float
-        The loss on the data (mean or sum, as asked).
+        The loss on the data (mean or sum, as asked; for sequences, the sum over each
+        sequence's steps, as training counts it).
     samples : int
+        Samples, or sequences.
     outputs : ndarray (B, k_out)
-        The network's outputs.
+        The network's outputs (for sequences: the outputs of every step with a target,
+        one row each, sequence-major).
     scores : ClassScores or None
         For classification targets (one-hot rows, or one 0/1 column).
 
@@ -281,7 +284,10 @@ def evaluate(
         Any network: an acyclic differentiable one is evaluated by the training
         forward pass (exact fused losses), any other through ``net.predict``.
     X, D : array_like
-        Inputs ``(B, k_in)`` and targets ``(B, k_out)``.
+        Inputs ``(B, k_in)`` and targets ``(B, k_out)``; or sequences, inputs
+        ``(B, T, k_in)`` and targets ``(B, T, k_out)`` (every step) or ``(B, k_out)``
+        (the last step), run by the parallel rule as :func:`netsim.train` runs them
+        (see :mod:`netsim.learn.bptt`).
     loss : {"mse", "binary_cross_entropy", "cross_entropy"} or Loss
     reduction : {"mean", "sum"}
     classification : bool, optional
@@ -297,13 +303,16 @@ def evaluate(
     (0.0, 1.0)
     """
     from .backprop import check_data, get_plan
+    from .bptt import is_sequence
     from .losses import apply_reduction, check_reduction, get_loss
 
     check_network(net, "ns.evaluate")
     reduction = check_reduction(reduction)
     prog = net.compile()
-    x, d = check_data(prog, X, D)
     loss_fn = get_loss(loss)
+    if is_sequence(X):
+        return _evaluate_sequences(net, X, D, loss_fn, reduction, classification)
+    x, d = check_data(prog, X, D)
     ctx = loss_fn.prepare(prog)
     try:
         plan = get_plan(net)
@@ -327,3 +336,20 @@ def evaluate(
         classification = is_classification(d)
     scores = classification_scores(d, y) if classification else None
     return Evaluation(float(value), len(x), y, scores)
+
+
+def _evaluate_sequences(net: Any, X: Any, D: Any, loss_fn: Any, reduction: str,
+                        classification: bool | None) -> Evaluation:
+    """:func:`evaluate` on sequences: the forward pass and loss of training (BPTT)."""
+    from .bptt import check_sequences, scored, sequence_loss, sequence_plan
+
+    plan = sequence_plan(net)
+    prog = net.compile()  # the network's current values (the plan holds the structure)
+    x, d = check_sequences(prog, X, D)
+    tape = plan.forward(x, prog.weights, prog.bias)
+    value, _grads = sequence_loss(loss_fn, loss_fn.prepare(prog), tape, d, reduction)
+    y, rows = scored(tape, d)
+    if classification is None:
+        classification = is_classification(rows)
+    scores = classification_scores(rows, y) if classification else None
+    return Evaluation(float(value), len(x), np.array(y, dtype=np.float64), scores)

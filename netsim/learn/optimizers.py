@@ -113,9 +113,38 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Plain gradient descent ``w ← w − ε g`` (online, minibatch or batch)."""
+    """Plain gradient descent ``w ← w − ε g`` (online, minibatch or batch).
+
+    Examples
+    --------
+    >>> import numpy as np, netsim as ns
+    >>> w = np.array([1.0, 2.0]); g = np.array([0.5, -1.0])
+    >>> ns.SGD(lr=0.1).step([w], [g]); w
+    array([0.95, 2.1 ])
+    >>> ns.SGD(lr=0.1).descend(w, g); w, g     # g was a work array: overwritten
+    (array([0.9, 2.2]), array([ 0.05, -0.1 ]))
+    """
 
     name = "sgd"
+
+    def descend(self, params: Array, grad: Array, *, scaled: bool = False) -> None:
+        """One step on a work gradient: ``params ← params − ε grad`` in place,
+        overwriting ``grad`` with ``ε grad`` (no temporary array: the training
+        loop's step on its one parameter vector). The same numbers as :meth:`step`.
+
+        ``scaled=True``: ``grad`` is already ``ε ∇E`` (the training loop scales the
+        loss gradient, a few values, before backpropagating it): one pass,
+        ``params −= grad``.
+        """
+        if not (isinstance(params, np.ndarray) and isinstance(grad, np.ndarray)
+                and params.shape == grad.shape):
+            raise ParameterError("descend needs two numpy arrays of one shape (the "
+                                 "parameters and their gradient), got "
+                                 f"{type(params).__name__} and {type(grad).__name__}")
+        self.t += 1
+        if not scaled:
+            grad *= self.lr
+        params -= grad
 
     def _update(self, p, g, state):
         tmp = state.get("tmp")

@@ -46,9 +46,17 @@ Array = np.ndarray
 
 def _samples(X: Any, D: Any, *, columns: bool = True) -> tuple[Array, Array]:
     """Inputs and targets as float arrays with one sample per row; ``columns``: a 1-D
-    array becomes one column (else it is kept, e.g. class labels for :func:`split`)."""
+    array becomes one column (else it is kept, e.g. class labels for :func:`split`).
+    Sequences (inputs ``(B, T, k)``, targets ``(B, T, m)`` or ``(B, m)``) are kept:
+    one sequence is one sample."""
     x = as_floats(X, "inputs X")
     d = as_floats(D, "targets D")
+    if columns and x.ndim == 3 and d.ndim in (2, 3):  # sequences: train checks the rest
+        if len(x) != len(d) or len(x) == 0:
+            raise ParameterError(
+                f"inputs and targets must hold the same number (≥ 1) of sequences, got "
+                f"{len(x)} and {len(d)}")
+        return x, d
     if columns and x.ndim == 1:
         x = x[:, None]
     if columns and d.ndim == 1:
@@ -72,8 +80,8 @@ def _strata(stratify: Any, d: Array) -> Array | None:
     """Class labels to stratify by: ``None``, the targets' classes, or given labels."""
     if stratify is None or stratify is False:
         return None
-    if stratify is True:
-        return class_labels(d, "targets")
+    if stratify is True:  # a sequence's class: its last step's target
+        return class_labels(d[:, -1] if d.ndim == 3 else d, "targets")
     try:
         labels = np.asarray(stratify)
     except ValueError:  # ragged rows: not one label per sample
@@ -351,6 +359,9 @@ def kfold(
     net : Network or callable
         A network (each fold trains a copy of it) or ``make(i) -> Network``.
     X, D : array_like
+        Samples ``(B, k_in)`` and ``(B, k_out)``, or sequences ``(B, T, k_in)`` with
+        targets ``(B, T, k_out)`` or ``(B, k_out)`` (folds of whole sequences; trained
+        and evaluated by backpropagation through time).
     k : int
         Number of folds (≥ 2; k = B is leave-one-out).
     seed : int or None

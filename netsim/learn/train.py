@@ -59,8 +59,8 @@ from .bptt import (
     sequence_plan,
 )
 from .dropout import Dropout, check_keep
-from .losses import apply_reduction, get_loss
-from .optimizers import get_optimizer, schedule
+from .losses import apply_reduction, get_loss, prepared
+from .optimizers import SGD, get_optimizer, schedule
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -367,11 +367,10 @@ def train(
     else:
         tplan = training_plan(net, "training", dt)
         prog = net.compile(dt)
-        x, d = check_data(prog, X, D)
+        x, d = check_data(prog, X, D, dtype=dt)  # once per call, straight in dt
     x, d = x.astype(dt, copy=False), d.astype(dt, copy=False)
-    check = check_sequences if seq else check_data
     loss_fn = get_loss(loss)
-    ctx = loss_fn.prepare(prog)
+    ctx = prepared(net, loss_fn, prog)
     batch_size = None if batch_size is None else int(batch_size)
     drop = None
     if dropout is not None:
@@ -397,7 +396,8 @@ def train(
         if is_sequence(xv_raw) != seq:
             raise ParameterError("validation inputs must be sequences (B, T, k) exactly "
                                  "when the training inputs are")
-        xv, dv = check(prog, xv_raw, dv_raw, "validation ")
+        xv, dv = (check_sequences(prog, xv_raw, dv_raw, "validation ") if seq
+                  else check_data(prog, xv_raw, dv_raw, "validation ", dt))
         xv, dv = xv.astype(dt, copy=False), dv.astype(dt, copy=False)
     elif validation_split is not None:
         n_val = round(len(x) * validation_split)
@@ -410,10 +410,19 @@ def train(
         xv, dv = x[perm[:n_val]], d[perm[:n_val]]
         x, d = x[perm[n_val:]], d[perm[n_val:]]
 
-    # Working copies of the parameters; the optimizer updates them in place.
-    weights = np.array(prog.weights, dtype=dt)
-    bias = np.array(prog.bias, dtype=dt)
+    # Working copies of the parameters, one vector (the weights, then the biases):
+    # the optimizer updates it in place, in one call per step.
+    n_conn = len(prog.weights)
+    params = np.empty(n_conn + len(prog.bias), dtype=dt)
+    weights, bias = params[:n_conn], params[n_conn:]
+    weights[...] = prog.weights
+    bias[...] = prog.bias
     opt = get_optimizer(optimizer)
+    # plain SGD (not a subclass, which may redefine its step) steps on work arrays
+    sgd = opt if isinstance(opt, SGD) and type(opt) is SGD else None
+    # plain SGD without clipping or penalties (which need ∇E itself): the learning
+    # rate multiplies the loss gradient (a few values) instead of every ∂E/∂w
+    fold = sgd is not None and not seq and clip is None and not weight_decay and not l1
     if lr is None:
         lr = opt.lr  # a name gets the optimizer's own default rate
     lr_of = schedule(lr, epochs)
@@ -422,7 +431,6 @@ def train(
     observe = getattr(lr_of, "observe", None)
     n = len(x)
     size = n if batch_size is None else min(batch_size, n)
-    evaluate, backward = _passes(tplan, seq, loss_fn, ctx, reduction, weights, bias, window)
 
     history = History(metrics={m: [] for m in metric_names})
     if xv is not None:
@@ -436,16 +444,30 @@ def train(
         bar = tqdm(total=epochs, unit="epoch", file=sys.stderr, leave=True, dynamic_ncols=True)
     busy = 0.0
     seen = 0
+    # minibatches gathered into the same two arrays every step (no allocation)
+    xbuf = np.empty((size, *x.shape[1:]), dtype=x.dtype)
+    dbuf = np.empty((size, *d.shape[1:]), dtype=d.dtype)
+    evaluate, backward = _passes(tplan, seq, loss_fn, ctx, reduction, weights, bias, window,
+                                 xbuf)
     try:
         for epoch in range(epochs):
             opt.lr = float(lr_of(epoch))
-            order = rng.permutation(n) if shuffle else np.arange(n)
+            order = rng.permutation(n) if shuffle else None
             total = 0.0
             correct = {m: 0.0 for m in metric_names}
             start = time.perf_counter()
             for lo in range(0, n, size):
-                idx = order[lo : lo + size]
-                xb, db = x[idx], d[idx]
+                hi = min(lo + size, n)
+                if order is None:  # in order: the minibatch is a view
+                    xb, db = x[lo:hi], d[lo:hi]
+                elif hi - lo == size:
+                    idx = order[lo:hi]  # a permutation: every index is in range
+                    xb = np.take(x, idx, axis=0, out=xbuf, mode="clip")
+                    db = np.take(d, idx, axis=0, out=dbuf, mode="clip")
+                else:
+                    idx = order[lo:hi]
+                    xb, db = x[idx], d[idx]
+                m_b = hi - lo
                 masks = kept = None
                 if drop is not None:
                     kept = drop.draw()
@@ -456,6 +478,8 @@ def train(
                         f"training diverged in epoch {epoch + 1}: the loss became {value}; "
                         f"lower the learning rate (lr={opt.lr:g})"
                     )
+                if fold:  # backprop is linear: ε ∂E/∂(outputs) gives ε ∇E
+                    tape = _scaled(tape, opt.lr)
                 gw, gb = backward(tape, masks)
                 if clip is not None:
                     _clip(gw, gb, clip)
@@ -465,17 +489,23 @@ def train(
                 if drop is not None and kept is not None:  # dropped: parameters stay
                     fw, fb = drop.frozen(kept)
                     saved = weights[fw], bias[fb]
-                opt.step([weights, bias], [gw, gb])
+                grad = gw.base  # the plan's one work vector (∂E/∂w, ∂E/∂b) when it is one
+                if grad is None or grad is not gb.base or grad.size != params.size:
+                    grad = np.concatenate([gw, gb])
+                if sgd is not None:  # no temporary: the gradient is a work array
+                    sgd.descend(params, grad, scaled=fold)
+                else:
+                    opt.step([params], [grad])
                 if multiplicative_decay:
                     weights *= 1.0 - multiplicative_decay
                     if decay_biases:
                         bias *= 1.0 - multiplicative_decay
                 if drop is not None and kept is not None:
                     weights[fw], bias[fb] = saved
-                total += value if reduction == "sum" else value * len(idx)
+                total += value if reduction == "sum" else value * m_b
                 for m in metric_names:
                     hits = METRICS[m](y, ys_d)  # one row per scored step of a sequence
-                    correct[m] += float(np.sum(hits)) * len(idx) / len(hits)
+                    correct[m] += float(np.sum(hits)) * m_b / len(hits)
             busy += time.perf_counter() - start
             seen += n
             if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(bias))):
@@ -535,10 +565,12 @@ def train(
 
 
 def _passes(plan: Any, seq: bool, loss_fn: Any, ctx: Any, reduction: str, weights: Array,
-            bias: Array, window: int | None) -> tuple[Callable[..., Any], Callable[..., Any]]:
+            bias: Array, window: int | None, batch_buffer: Array | None = None
+            ) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """``evaluate(xs, ds, reuse, masks) -> (loss, y, d, tape)`` and
     ``backward(tape, masks) -> (gw, gb)`` for samples or sequences; ``y`` and ``d`` are
-    the rows the metrics score."""
+    the rows the metrics score. Minibatches gathered into ``batch_buffer`` run on
+    the plan's bound passes (:meth:`netsim.learn.backprop.Plan.bind`) when it has them."""
     if seq:
         def evaluate_seq(xs: Array, ds: Array, reuse: bool, masks: Any) -> Any:
             mask = None if masks is None else masks[0]
@@ -552,21 +584,44 @@ def _passes(plan: Any, seq: bool, loss_fn: Any, ctx: Any, reduction: str, weight
             return plan.backward(tape[0], tape[1], weights, window, mask)
 
         return evaluate_seq, backward_seq
-    out = plan.outputs
+    from_xi = loss_fn.outputs_from_potentials  # the loss computes the outputs: once
+    # the passes bound to the minibatch buffer, made at the first full minibatch
+    # (when the loss has said whether it gives ∂E/∂y): a few numpy calls per stage
+    bound: dict[str, Any] = {"passes": None, "tried": False}
 
     def evaluate(xs: Array, ds: Array, reuse: bool, masks: Any) -> Any:
-        state, xis = plan.forward(xs, weights, bias, reuse=reuse, masks=masks)
-        y = state[out].T
-        value, gy, gxi = apply_reduction(
-            reduction, len(xs), *loss_fn.evaluate(ctx, y, xis[out].T if loss_fn.fused else None, ds)
-        )
-        return value, y, ds, (state, xis, gy, gxi)
+        final = masks is not None or not from_xi  # dropout may scale the outputs
+        b = bound["passes"]
+        if b is not None and xs is b.x and masks is None:
+            state, xis = b.forward()
+        else:
+            b = None
+            state, xis = plan.forward(xs, weights, bias, reuse=reuse, masks=masks,
+                                      final=final)
+        value, gy, gxi, y = plan.loss(loss_fn, ctx, state, xis, ds, final=final)
+        value, gy, gxi = apply_reduction(reduction, len(xs), value, gy, gxi)
+        return value, y, ds, (state, xis, gy, gxi, (xs, b, final))
 
     def backward(tape: Any, masks: Any) -> tuple[Array, Array]:
-        state, xis, gy, gxi = tape
+        state, xis, gy, gxi, (xs, b, final) = tape
+        if b is not None and b.skip_unfed == (gy is None):
+            return b.backward(gy, gxi)
+        if not bound["tried"] and masks is None and xs is batch_buffer:
+            bound["tried"] = True
+            bound["passes"] = plan.bind(xs, weights, bias, final=final,
+                                        skip_unfed=gy is None)
         return plan.backward(state, xis, gy, gxi, weights, reuse=True, masks=masks)
 
     return evaluate, backward
+
+
+def _scaled(tape: Any, factor: float) -> Any:
+    """A sample minibatch's tape with its loss gradients (the outputs' ∂E/∂y and
+    ∂E/∂ξ, a few values) multiplied by ``factor`` (new arrays: a user's loss may
+    keep the ones it returned)."""
+    state, xis, gy, gxi, rest = tape
+    return (state, xis, None if gy is None else gy * factor,
+            None if gxi is None else gxi * factor, rest)
 
 
 def _check_clip(clip: Any) -> float | None:

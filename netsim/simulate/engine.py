@@ -5,23 +5,38 @@ See :mod:`netsim.simulate` for the definitions of steps, stopping and periods.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 
-from ..checks import BOOLEAN, Constraints, Interval, Kind, Options, check_network, keywords
+from ..checks import (
+    BOOLEAN,
+    Constraints,
+    Interval,
+    Kind,
+    Options,
+    check_network,
+    keywords,
+    overflow_error,
+)
 from ..columns import by_name
 from ..compile import Program, compile_network
-from ..core.kernels import all_finite
+from ..core import derived
+from ..core.kernels import SMALL, all_finite
 from ..errors import ParameterError
 from ..limits import MAX_STEPS, available_memory, check_memory, describe
 from .result import Run
-from .rules import RULE_REGISTRY, Rule, make_rule, two_values
+from .rules import RULE_REGISTRY, Rule, magnitude_of, make_rule, two_values
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..network import Network
 from .start import Initial, held_indices, held_program, starting_state
 
-__all__ = ["RUN_CONSTRAINTS", "RunOptions", "run"]
+__all__ = ["RUN_CONSTRAINTS", "PreparedRun", "RunOptions", "default_options", "prepared_run",
+           "run"]
 
 Array = np.ndarray
 
@@ -60,21 +75,30 @@ def _inputs(prog: Program, inputs: Any, dtype: np.dtype) -> tuple[Array, bool]:
         )
     if x.shape[0] == 0:
         raise ParameterError("the batch of inputs is empty")
-    # one fast pass: x·x is finite iff every value is (barring overflow, then checked
-    # value by value)
-    if x.size <= 4096:  # small: one direct test
-        finite = all_finite(x)
-    else:
-        flat = x.reshape(-1)
-        with np.errstate(over="ignore", invalid="ignore"):
-            finite = bool(np.isfinite(np.dot(flat, flat)))
-    if not finite and (bad := ~np.isfinite(x)).any():
+    _check_finite(prog, x, single)
+    return x.astype(dtype, copy=False), single
+
+
+def _check_finite(prog: Program, x: Array, single: bool) -> None:
+    """Raise :class:`ParameterError` naming the first input value of ``x`` ``(B, k)``
+    that is not finite."""
+    if not _finite(x) and (bad := ~np.isfinite(x)).any():
         b, i = np.argwhere(bad)[0]
         where = f"sample {b}, " if not single else ""
         raise ParameterError(
             f"input {where}neuron {prog.neurons[prog.inputs[i]]!r} is not finite: {x[b, i]}"
         )
-    return x.astype(dtype, copy=False), single
+
+
+def _finite(x: Array) -> bool:
+    """Whether every value of ``x`` is finite, in one fast pass: ``x·x`` is finite iff
+    every value is (barring overflow: False then, and the caller checks the values one
+    by one)."""
+    if x.size <= 4096:  # small: one direct test
+        return all_finite(x)
+    flat = x.reshape(-1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(np.dot(flat, flat)))
 
 
 RECORD_MODES = ("step", "sweep")
@@ -192,6 +216,13 @@ def run(
     -------
     Run
 
+    Notes
+    -----
+    A run with every option at its default (``ns.run(net, x)``, ``net.run(x)``,
+    ``net.predict(x)``) is prepared once per program and kept until the network
+    changes (:class:`PreparedRun`): the same result, without the per-call work that
+    does not depend on the inputs.
+
     Examples
     --------
     Two neurons inhibiting each other oscillate under the parallel rule and settle
@@ -217,6 +248,36 @@ def run(
     array([ 1., -1.])
     """
     check_network(net, "run", program=True)
+    if default_options(rule, steps, max_steps, tol, order, seed, record, dtype,
+                       initial_state, clamp, pin, monitors, temperature):
+        return prepared_run(net)(inputs)
+    return _execute(net, inputs, rule, steps, max_steps, tol, order, seed, record, dtype,
+                    initial_state, clamp, pin, monitors, temperature)
+
+
+def default_options(rule: Any, steps: Any, max_steps: Any, tol: Any, order: Any, seed: Any,
+                    record: Any, dtype: Any, initial_state: Any, clamp: Any, pin: Any,
+                    monitors: Any, temperature: Any) -> bool:
+    """Whether every option of :func:`run` (in its order) is its default (the same
+    object; for ``tol`` and ``order`` an equal float or str): the run is then the
+    prepared one (see :func:`prepared_run`).
+
+    >>> import numpy as np
+    >>> from netsim.simulate.engine import default_options
+    >>> default_options(None, None, None, 0.0, "cyclic", None, False, np.float64,
+    ...                 None, None, None, None, None)
+    True
+    """
+    return (rule is None and steps is None and max_steps is None and type(tol) is float
+            and tol == 0.0 and type(order) is str and order == "cyclic" and seed is None
+            and record is False and dtype is np.float64 and initial_state is None
+            and clamp is None and pin is None and monitors is None and temperature is None)
+
+
+def _execute(net: Any, inputs: Any, rule: Any, steps: Any, max_steps: Any, tol: Any,
+             order: Any, seed: Any, record: Any, dtype: Any, initial_state: Any, clamp: Any,
+             pin: Any, monitors: Any, temperature: Any) -> Run:
+    """The body of :func:`run`, its arguments checked."""
     steps = None if steps is None else int(steps)
     max_steps = None if max_steps is None else int(max_steps)
     prog = net if isinstance(net, Program) else compile_network(net, dtype=dtype)
@@ -570,3 +631,145 @@ def _package(prog: Program, rule: Rule, r: dict[str, Any], single: bool,
         monitors=monitors,
         **common,
     )
+
+
+# --- the prepared run: every option at its default -------------------------------------
+
+_PREPARED = ("run", "prepared")  # the key of the prepared run among a network's caches
+_PLAIN = (np.ndarray, list, tuple)  # inputs converted directly (else: matched by name)
+
+
+def _named(exc: OverflowError, inputs: Any) -> Exception:
+    """The error for an ``OverflowError`` of a prepared run: an integer of the inputs too
+    large for a float is named as :func:`run` names it (the prepared run is also called
+    without run()'s checks around it)."""
+    return overflow_error("run", {"inputs": inputs}) or exc
+
+
+def prepared_run(net: Network | Program) -> PreparedRun:
+    """The run with every option at its default, prepared for ``net``'s current program
+    (built on first use; kept until the network changes, or patched along with a value
+    change where its plan can be).
+
+    Examples
+    --------
+    >>> import netsim as ns
+    >>> from netsim.simulate.engine import prepared_run
+    >>> net = ns.zoo.xor()
+    >>> go = prepared_run(net)
+    >>> go([1, 0]).output, go([[1, 1], [0, 1]]).output.ravel()
+    (array([1.]), array([0., 1.]))
+    """
+    if isinstance(net, Program):
+        return derived(net, _PREPARED, lambda: PreparedRun(net))
+    return net.cached(_PREPARED, lambda: prepared_run(compile_network(net)))
+
+
+class PreparedRun:
+    """``run(prog, inputs)`` with every option at its default, with what does not depend
+    on the inputs done once: the rule object (prepared once per program), the result's
+    fields that name things.
+
+    A single-pass rule (the layered rule on an acyclic network, see
+    :meth:`netsim.simulate.rules.Rule.run_pass`) runs its pass directly from the
+    inputs, without the run loop's bookkeeping: the result is the one :func:`run` gives
+    (the tests compare every field). Anything else — other rules, inputs that are not
+    a plain array or list, a bad input — takes the general path, which also raises
+    the errors.
+    """
+
+    derived_from_others = True  # holds the prepared rule and its plan
+
+    def __init__(self, prog: Program) -> None:
+        self.prog = prog
+        self.rule = make_rule(None, "cyclic", prog)
+        rule = self.rule
+        self.lean = rule.single_pass and 0 < rule.unit <= DEFAULT_MAX_STEPS
+        self.k = len(prog.inputs)
+        # the Run's fields that do not depend on the inputs (for one input: all but the
+        # output, the state and a fresh monitors dict)
+        self.fields = dict(neurons=prog.neurons, outputs=prog.output_names, rule=rule.name,
+                           order=rule.order, seed=None, per="step", _index=prog.index,
+                           trace=None)
+        self.single = {**self.fields, "steps": rule.unit, "converged": True, "period": 1,
+                       "transient": rule.unit, "_single": True}
+
+    def patch_values(self, prog: Program, weight_positions: Any, bias_neurons: Any) -> bool:
+        """Values changed in place: it stays prepared while its rule does."""
+        patch = getattr(self.rule, "patch_values", None)
+        return bool(patch is not None and patch(prog, weight_positions, bias_neurons))
+
+    def __call__(self, inputs: Any) -> Run:
+        """The run on ``inputs`` (one ``(k,)`` or a batch ``(B, k)``)."""
+        try:
+            done = self._pass(inputs)
+            if done is None:
+                return _execute(self.prog, inputs, None, None, None, 0.0, "cyclic", None,
+                                False, np.float64, None, None, None, None, None)
+        except OverflowError as exc:
+            raise _named(exc, inputs) from None
+        work, single, batch = done
+        rule = self.rule
+        steps = rule.unit
+        # The Run is made from its fields directly (it is a frozen dataclass: its
+        # __init__ would set each of its 16 fields through object.__setattr__, which
+        # costs as much as the pass on a small network); the tests compare it with
+        # the one run() builds through __init__, field by field.
+        run = object.__new__(Run)
+        fields = run.__dict__
+        if single:
+            fields.update(self.single)
+            fields["output"] = rule.outputs(work)[0]
+        else:
+            fields.update(self.fields)
+            fields.update(output=rule.outputs(work),
+                          steps=np.full(batch, steps, dtype=np.int64),
+                          converged=np.ones(batch, dtype=bool),
+                          period=np.ones(batch, dtype=np.int64),
+                          transient=np.full(batch, steps, dtype=np.int64), _single=False)
+        # built on first access (Run.state keeps it)
+        fields["_state"] = functools.partial(rule.public, work, True)
+        fields["monitors"] = {}
+        return run
+
+    def outputs(self, inputs: Any) -> Array | None:
+        """The outputs of the run on ``inputs`` when it is the single pass (which always
+        stops), without the rest of the Run; None when it is not (call the object for
+        the Run)."""
+        try:
+            done = self._pass(inputs)
+        except OverflowError as exc:
+            raise _named(exc, inputs) from None
+        if done is None:
+            return None
+        work, single, _batch = done
+        output = self.rule.outputs(work)
+        return output[0] if single else output
+
+    def _pass(self, inputs: Any) -> tuple[Any, bool, int] | None:
+        """The work after the single pass on ``inputs``, whether one input was given and
+        the batch size; None for the general path: not a single-pass rule, or inputs
+        that are not a plain array or list of shape ``(k,)`` or ``(B, k)`` with finite
+        values (the general path then matches them by name, or names what is wrong)."""
+        if not self.lean or not isinstance(inputs, _PLAIN):
+            return None
+        try:
+            x = np.asarray(inputs, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None
+        shape, k = x.shape, self.k
+        if len(shape) == 1 and shape[0] == k:
+            single = True
+        elif len(shape) == 2 and shape[1] == k and shape[0]:
+            single = False
+        else:
+            return None
+        magnitude = None
+        if x.size <= SMALL:  # a few values: one pass in plain Python
+            magnitude = magnitude_of(x)  # an integer is finite
+            if not magnitude[1] and not all_finite(x):
+                return None
+        elif not _finite(x):
+            return None
+        work = self.rule.run_pass(x, magnitude)  # one input (k,) is a batch of one
+        return work, single, 1 if single else shape[0]

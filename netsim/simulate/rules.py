@@ -28,7 +28,7 @@ import numpy as np
 
 from ..compile import Program
 from ..core import Plan, derived, is_derived, plan_for
-from ..core.kernels import max_abs
+from ..core.kernels import SMALL, max_abs
 from ..core.threshold import value_bound
 from ..errors import ParameterError, did_you_mean
 from ..functions.registry import Registry
@@ -42,6 +42,7 @@ __all__ = [
     "Parallel",
     "Rule",
     "RuleInfo",
+    "magnitude_of",
     "make_rule",
     "register_rule",
     "row_codes",
@@ -180,6 +181,25 @@ class Rule:
     def prepare(self, prog: Program) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
+    #: The rule offers :meth:`run_pass` (a single-pass rule: the whole run from the
+    #: default initial state in one call, which a run with every option at its default
+    #: then makes). A subclass that redefines :meth:`start` or :meth:`advance` without
+    #: its own :meth:`run_pass` does not offer it (see ``__init_subclass__``).
+    single_pass: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__
+        if ("start" in own or "advance" in own) and "run_pass" not in own:
+            cls.single_pass = False  # the inherited pass would not be this rule's
+
+    def run_pass(self, x: Array, magnitude: tuple[float, bool] | None = None
+                 ) -> Any:  # pragma: no cover - interface
+        """The whole run from the default initial state with inputs ``x`` ``(B, k)``:
+        the work after the single pass (rules with ``single_pass``); ``magnitude`` is
+        ``x``'s :func:`magnitude_of` when the caller knows it."""
+        raise NotImplementedError
+
     def start(self, init: Any, seed: Any, tol: float, record: bool) -> Any:
         raise NotImplementedError  # pragma: no cover
 
@@ -213,6 +233,21 @@ class Rule:
         return self.public(work)[rows]
 
 
+def magnitude_of(x: Array, integers: bool = True) -> tuple[float, bool]:
+    """The largest ``|value|`` of ``x`` (finite values) and, when ``integers`` is asked,
+    whether every value is an integer.
+
+    >>> import numpy as np
+    >>> magnitude_of(np.array([[1.0, -3.0]])), magnitude_of(np.array([0.5]))
+    ((3.0, True), (0.5, False))
+    """
+    if x.size <= SMALL:  # a few values: plain Python costs less than array calls
+        values = (x if x.ndim == 1 else x.ravel()).tolist()
+        return (max(map(abs, values), default=0.0),
+                integers and all(map(float.is_integer, values)))
+    return max_abs(x), integers and bool(np.array_equal(x, np.rint(x)))
+
+
 def _changed(new: Array, old: Array, tol: float) -> Array:
     """Per column (sample): did some row change by more than ``tol``?"""
     if new.shape[0] == 0:
@@ -242,9 +277,7 @@ class _Synchronous(Rule):
         return self.plan.to_public(work.cur[:, rows], owned=True)
 
     def outputs(self, work: SyncWork) -> Array:
-        rows = self.plan.output_rows(self.prog)
-        cur = work.cur
-        return cur[:, rows] if self.plan.layout == "bn" else cur[rows].T
+        return self.plan.outputs_of(self.prog, work.cur)
 
     def compact(self, work: SyncWork, keep: Array) -> SyncWork:
         if self.plan.layout == "bn":
@@ -259,6 +292,7 @@ class Layered(_Synchronous):
     """
 
     name = "layered"
+    single_pass = True
 
     def prepare(self, prog: Program) -> None:
         self.prog = prog
@@ -270,15 +304,12 @@ class Layered(_Synchronous):
         self.tol, self.record = tol, record
         self.t = 0
         self.batch = init.x.shape[0]
-        _rows, block, _start = self.plan.input_rows(self.prog)
-        if self.plan.layout == "bn" and block is not None and not init.given and not (
-                self.prog.has_input[self.prog.inputs].any()):
+        block = self._pass()[0]
+        if not init.given and block is not None:
             # dense layers: keep the inputs and each layer's outputs as contiguous
             # blocks; the whole (B, N) state is assembled only if someone asks for it.
-            # (Not when an input neuron is itself updated: a later layer must read
-            # its new value, not the input block.)
             self.ymax = None
-            return SyncWork(None, blocks={(block.start, block.stop): init.x})
+            return SyncWork(None, blocks={block: init.x})
         cur = init.internal(self.plan)
         # discrete neurons: one bound of every |value| for the whole pass (the rounding
         # bounds of the threshold rows), else each stage measures the state
@@ -287,11 +318,87 @@ class Layered(_Synchronous):
         self.ymax = None if vmax is None else max(vmax, max_abs(cur))
         return SyncWork(cur)
 
+    def run_pass(self, x: Array, magnitude: tuple[float, bool] | None = None) -> SyncWork:
+        """The whole pass from the default initial state with inputs ``x`` ``(B, k)``
+        (finite; or one input ``(k,)``, a batch of one): the work :meth:`start` and
+        :meth:`advance` over every layer leave, without their per-step bookkeeping (no
+        record) and without changing the rule object (a prepared rule may serve every
+        run). When every value the layers
+        read is an integer, threshold layers whose sums are then exact decide by one
+        comparison (see :class:`netsim.core.layout.IntegerRule`). ``magnitude``:
+        ``x``'s largest ``|value|`` and whether every value is an integer, when the
+        caller knows them."""
+        plan = self.plan
+        block, bound, limit = self._pass()
+        if plan.layout == "bn":
+            if x.ndim == 1:
+                x = x[None]
+            work = SyncWork(None, blocks={block: x}) if block is not None else SyncWork(
+                plan.initial(self.prog, x))
+            for st in plan.stages:
+                self._evaluate_bn(work, st)
+            return work
+        cur = plan.initial(self.prog, x)
+        ymax = None
+        whole = False
+        if bound is not None:
+            xmax, whole = magnitude or magnitude_of(x, integers=limit > 0)
+            ymax = max(bound, xmax)
+        if whole and ymax < limit:
+            plan.decide_integer(cur)
+        else:
+            for st in plan.stages:
+                st.evaluate(cur, cur[st.lo : st.hi], ymax)
+        return SyncWork(cur)
+
+    def _pass(self) -> tuple[tuple[int, int] | None, float | None, float]:
+        """What a pass from the default initial state needs, computed once per plan:
+
+        - the inputs' internal columns when the pass can keep its values as blocks (a
+          ``(B, N)`` plan whose inputs are contiguous and not updated: a later layer
+          must read an updated input's new value, not the input block), else None;
+        - a bound of every ``|value|`` but the inputs' (None: some neuron is not
+          discrete, each stage measures the state);
+        - the bound of ``|values|`` below which every layer decides by its
+          :class:`~netsim.core.layout.IntegerRule` (0: some layer cannot, or some
+          initial value is not an integer).
+        """
+        memo = self.plan.memo
+        found = memo.get("pass")
+        if found is None:
+            prog, plan = self.prog, self.plan
+            _rows, at, _start = plan.input_rows(prog)
+            block = (at.start, at.stop) if (plan.layout == "bn" and at is not None and not (
+                prog.has_input[prog.inputs].any())) else None
+            vmax = value_bound(prog) if plan.stages and any(
+                st.exact is not None for st in plan.stages) else None
+            others = np.ones(prog.n_neurons, dtype=bool)
+            others[prog.inputs] = False
+            initial = prog.initial[others]
+            bound = None if vmax is None else max(vmax, max_abs(initial))
+            rules = [st.integer_rule for st in plan.stages]
+            limit = 0.0
+            if rules and all(r is not None for r in rules) and np.array_equal(
+                    initial, np.rint(initial)):
+                limit = min(r.limit for r in rules if r is not None)
+            found = memo["pass"] = (block, bound, limit)
+        return found
+
+    def _evaluate_bn(self, work: SyncWork, st: Any) -> None:
+        """Stage ``st`` of a ``(B, N)`` plan, from the blocks while it reads exactly one
+        (else from the state, assembled now)."""
+        src = st.src
+        if work.cur is None and not (isinstance(src, slice)
+                                     and (src.start, src.stop) in work.blocks):
+            self._state(work)
+        st.evaluate_bn(work.cur, work.blocks)
+
     def _state(self, work: SyncWork) -> Array:
         """The internal state, assembling it from the blocks when needed."""
         if work.cur is None:
             plan, prog = self.plan, self.prog
-            cur = np.empty((self.batch, prog.n_neurons), dtype=prog.dtype)
+            batch = next(iter(work.blocks.values())).shape[0]
+            cur = np.empty((batch, prog.n_neurons), dtype=prog.dtype)
             cur[...] = prog.initial[plan.perm]
             for (a, b), block in work.blocks.items():
                 cur[:, a:b] = block
@@ -302,13 +409,21 @@ class Layered(_Synchronous):
         return self.plan.to_public(self._state(work), owned)
 
     def outputs(self, work: SyncWork) -> Array:
-        rows = self.plan.output_rows(self.prog)
-        if work.cur is None and len(rows):
-            lo, hi = int(rows.min()), int(rows.max())
+        cur = work.cur
+        if cur is None:  # the outputs from the block holding them, if one does
+            at = self.plan.output_index(self.prog)
+            if isinstance(at, slice):
+                lo, hi = at.start, at.stop - 1
+            elif len(at):
+                lo, hi = int(at.min()), int(at.max())
+            else:
+                lo, hi = 0, -1  # no output: any block holds them
             for (a, b), block in work.blocks.items():
                 if a <= lo and hi < b:
-                    return block[:, rows - a]
-        return super().outputs(SyncWork(self._state(work)))
+                    if isinstance(at, slice):
+                        return block[:, at.start - a : at.stop - a].copy()
+                    return block[:, at - a]
+        return self.plan.outputs_of(self.prog, self._state(work) if cur is None else cur)
 
     def compact(self, work: SyncWork, keep: Array) -> SyncWork:
         self._state(work)
@@ -325,11 +440,7 @@ class Layered(_Synchronous):
             if k < len(stages):  # layers read only earlier layers: update in place
                 st = stages[k]
                 if bn:
-                    src = st.src
-                    known = isinstance(src, slice) and (src.start, src.stop) in work.blocks
-                    if work.cur is None and not known:
-                        self._state(work)
-                    st.evaluate_bn(work.cur, work.blocks)
+                    self._evaluate_bn(work, st)
                 else:
                     st.evaluate(work.cur, work.cur[st.lo : st.hi], self.ymax)
             if records is not None:
@@ -385,7 +496,7 @@ class Parallel(_Synchronous):
             block = cur[self.stage.lo : self.stage.hi]
             low, high, mid = self.two
             work.exact = ((block == low) | (block == high)).all(axis=0)
-            work.packed = np.packbits(block > mid, axis=0)
+            work.packed = _pack_columns(block > mid)
         return work
 
     def advance(self, work: SyncWork, steps: int) -> Advance:
@@ -399,7 +510,7 @@ class Parallel(_Synchronous):
             new = nxt[st.lo : st.hi]
             st.evaluate(cur, new, self.ymax)
             if self.bits:
-                packed = np.packbits(new > self.two[2], axis=0)
+                packed = _pack_columns(new > self.two[2])
                 if work.exact.all():
                     ch = (packed != work.packed).any(axis=0)
                 else:  # the first step from an initial state with other values
@@ -445,6 +556,12 @@ class Parallel(_Synchronous):
             out.packed = work.packed[:, keep]
             out.exact = work.exact[keep]
         return out
+
+
+def _pack_columns(bits: Array) -> Array:
+    """``np.packbits(bits, axis=0)``, packed along rows of a transposed copy (about
+    3× faster than along the first axis of a (neurons, batch) block)."""
+    return np.packbits(np.ascontiguousarray(bits.T), axis=1).T
 
 
 def two_values(prog: Program, neurons: Array) -> tuple[Array, Array, Array] | None:
