@@ -11,7 +11,11 @@ Honest means:
   and a ratio then swings between 0.1x and 4x;
 - **interleaved** repeats: netsim, reference, netsim, reference, … (:func:`compare`),
   so that load from other processes hits both alike;
-- **medians with their min-max range**, of each side and of the per-pair ratios.
+- **medians with their min-max range**, of each side and of the per-pair ratios;
+- **warm timings**: each timing of many short calls starts after one untimed call, as
+  the garbage collection before it (``gc.collect``, which walks every object) leaves
+  the CPU caches cold: otherwise the side that needs fewer calls per timing (the
+  slower one) pays that cold start in a larger share of its calls.
 """
 
 from __future__ import annotations
@@ -75,8 +79,19 @@ def _calls(fn: Callable[[], Any], number: int) -> float:
     return (time.perf_counter() - start) / number
 
 
+def _warm_calls(fn: Callable[[], Any], number: int) -> float:
+    """:func:`_calls` after a garbage collection and, for a timing of several calls,
+    one untimed call that brings the caches back (see the module docstring)."""
+    gc.collect()
+    if number > 1:
+        fn()
+    return _calls(fn, number)
+
+
 def _auto_number(fn: Callable[[], Any], budget: float = 0.02) -> int:
-    """Calls per timing so that one timing lasts about ``budget`` seconds."""
+    """Calls per timing so that one timing lasts about ``budget`` seconds (from a warm
+    call: the first after a change of caches can cost several times as much)."""
+    _calls(fn, 1)
     once = _calls(fn, 1)
     return max(1, min(100_000, int(budget / max(once, 1e-7))))
 
@@ -97,10 +112,8 @@ def compare(ours: Callable[[], Any], reference: Callable[[], Any], repeat: int =
     n_ref = number or _auto_number(reference)
     t_ours, t_ref = [], []
     for _ in range(repeat):
-        gc.collect()
-        t_ours.append(_calls(ours, n_ours))
-        gc.collect()
-        t_ref.append(_calls(reference, n_ref))
+        t_ours.append(_warm_calls(ours, n_ours))
+        t_ref.append(_warm_calls(reference, n_ref))
     return t_ours, t_ref
 
 
@@ -108,10 +121,7 @@ def timing(fn: Callable[[], Any], repeat: int = 5, number: int | None = None) ->
     """Median and range of ``fn`` alone (when there is no reference to interleave)."""
     fn()
     number = number or _auto_number(fn)
-    values = []
-    for _ in range(repeat):
-        gc.collect()
-        values.append(_calls(fn, number))
+    values = [_warm_calls(fn, number) for _ in range(repeat)]
     return Timing.of(values)
 
 
