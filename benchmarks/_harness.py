@@ -89,9 +89,7 @@ def _warm_calls(fn: Callable[[], Any], number: int) -> float:
 
 
 def _auto_number(fn: Callable[[], Any], budget: float = 0.02) -> int:
-    """Calls per timing so that one timing lasts about ``budget`` seconds (from a warm
-    call: the first after a change of caches can cost several times as much)."""
-    _calls(fn, 1)
+    """Calls per timing so that one timing lasts about ``budget`` seconds."""
     once = _calls(fn, 1)
     return max(1, min(100_000, int(budget / max(once, 1e-7))))
 

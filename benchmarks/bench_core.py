@@ -65,8 +65,10 @@ def load_base(rev: str) -> Any:
     return module
 
 
-def _hopfield_matrix_net(ns: Any, n: int, p: int, seed: int = 0) -> tuple[Any, np.ndarray]:
-    rng = np.random.default_rng(seed)
+def hopfield_matrix_net(ns: Any, n: int, p: int, rng: np.random.Generator
+                        ) -> tuple[Any, np.ndarray]:
+    """A Hebb network of ``p`` random ±1 patterns on ``n`` sign neurons, built with
+    ``ns`` (this tree's netsim or the one it is compared with); also bench_engine's S4."""
     patterns = rng.choice([-1.0, 1.0], size=(p, n))
     weights = patterns.T @ patterns / n
     np.fill_diagonal(weights, 0.0)
@@ -97,7 +99,7 @@ def workloads(ns: Any, quick: bool) -> dict[str, Callable[[], Any]]:
         x = np.where(np.random.default_rng(b).random((b, n)) < 0.5, -1.0, 1.0)
         out[f"S3 B={b}"] = lambda x=x: ns.run(s3, x, rule="parallel", steps=20)
 
-    s4, patterns = _hopfield_matrix_net(ns, 500, 25)
+    s4, patterns = hopfield_matrix_net(ns, 500, 25, np.random.default_rng(0))
     probe = patterns[0].copy()
     probe[np.random.default_rng(0).choice(500, 50, replace=False)] *= -1
     out["S4 seq Hopfield 500"] = lambda: ns.run(s4, probe, rule="sequential", order="random",

@@ -16,6 +16,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 from _harness import Result, best_time, measure, print_results
+from bench_core import hopfield_matrix_net
 from scipy.special import expit
 
 import netsim as ns
@@ -217,15 +218,8 @@ def s3(quick: bool) -> tuple[list[Result], tuple]:
 def s4(quick: bool) -> list[Result]:
     n, p = (2000, 100) if not quick else (500, 25)
     rng = np.random.default_rng(0)
-    patterns = rng.choice([-1.0, 1.0], size=(p, n))
-    weights = patterns.T @ patterns / n
-    np.fill_diagonal(weights, 0.0)
-    net = ns.Network(name="hopfield")
-    for j in range(n):
-        net.add_neuron(j, activation="sign")
-    tgt, src = np.nonzero(weights)
-    net.connect_many(zip(src.tolist(), tgt.tolist(), weights[tgt, src].tolist(), strict=True))
-    net.set_inputs(range(n))
+    net, patterns = hopfield_matrix_net(ns, n, p, rng)
+    weights = net.weight_matrix()  # W[j, i] = w_ji: the reference loop's rows
     probe = patterns[0].copy()
     probe[rng.choice(n, n // 10, replace=False)] *= -1
     net.compile()
